@@ -1,0 +1,194 @@
+/*
+ * globals.c - the SVCHOST_GLOBALS table: host services offered to plugins
+ * (parameters, logging, stop callbacks).
+ */
+#include "host.h"
+#include "config.h"
+#include "dispatcher.h"
+#include "log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *host_root;
+
+struct stop_cb {
+    struct stop_cb *next;
+    SVCHOST_STOP_CALLBACK fn;
+    PVOID ctx;
+};
+
+struct member {
+    char *name;
+    struct stop_cb *callbacks;   /* newest first: run in reverse order */
+};
+
+static struct member *members;
+static size_t n_members;
+static pthread_mutex_t members_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct member *find_member(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; i < n_members; i++)
+        if (strcasecmp(members[i].name, name) == 0)
+            return &members[i];
+    return NULL;
+}
+
+/* Runs and forgets the service's stop callbacks (dispatcher stop hook). */
+static void run_stop_callbacks(const char *name)
+{
+    struct member *m = find_member(name);
+    struct stop_cb *list;
+
+    if (m == NULL)
+        return;
+    pthread_mutex_lock(&members_lock);
+    list = m->callbacks;
+    m->callbacks = NULL;
+    pthread_mutex_unlock(&members_lock);
+    while (list != NULL) {
+        struct stop_cb *next = list->next;
+        list->fn(m->name, list->ctx);
+        free(list);
+        list = next;
+    }
+}
+
+int host_init(const char *root, const char *group, char *const *names, size_t n)
+{
+    host_root = root;
+    members = calloc(n, sizeof *members);
+    if (members == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        members[i].name = strdup(names[i]);
+        if (members[i].name == NULL)
+            return -ENOMEM;
+    }
+    n_members = n;
+    svc_dispatcher_set_stop_hook(run_stop_callbacks);
+    return 0;
+}
+
+/* Reads one [Parameters] value fresh from the service's file. */
+static DWORD read_parameter(LPCSTR service, LPCSTR key, char **value)
+{
+    struct svc_service_config *cfg = NULL;
+    struct svc_diag diag = { 0 };
+    const char *v;
+    DWORD err = ERROR_SUCCESS;
+
+    *value = NULL;
+    if (service == NULL || key == NULL)
+        return ERROR_INVALID_PARAMETER;
+    if (find_member(service) == NULL)
+        return ERROR_SERVICE_DOES_NOT_EXIST;
+    int rc = svc_config_load_service(host_root, service, &cfg, &diag);
+    svc_diag_free(&diag);
+    if (rc < 0)
+        return rc == -ENOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_FILE_NOT_FOUND;
+    v = svc_service_config_param(cfg, key);
+    if (v == NULL)
+        err = ERROR_FILE_NOT_FOUND;
+    else if ((*value = strdup(v)) == NULL)
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    svc_service_config_free(cfg);
+    return err;
+}
+
+static DWORD WINAPI get_parameter(LPCSTR service, LPCSTR key, LPSTR data, LPDWORD cb)
+{
+    char *value;
+    DWORD err, need;
+
+    if (cb == NULL)
+        return ERROR_INVALID_PARAMETER;
+    err = read_parameter(service, key, &value);
+    if (err != ERROR_SUCCESS)
+        return err;
+    need = (DWORD)strlen(value) + 1;
+    if (data == NULL || *cb < need) {
+        err = ERROR_MORE_DATA;
+    } else {
+        memcpy(data, value, need);
+    }
+    *cb = need;
+    free(value);
+    return err;
+}
+
+static DWORD WINAPI get_parameter_dword(LPCSTR service, LPCSTR key, LPDWORD out)
+{
+    char *value;
+    uint32_t v;
+    DWORD err;
+
+    if (out == NULL)
+        return ERROR_INVALID_PARAMETER;
+    err = read_parameter(service, key, &value);
+    if (err != ERROR_SUCCESS)
+        return err;
+    if (svc_parse_dword(value, &v) == 0)
+        *out = v;
+    else
+        err = ERROR_INVALID_DATA;
+    free(value);
+    return err;
+}
+
+static VOID WINAPI host_log(LPCSTR service, DWORD level, LPCSTR fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static VOID WINAPI host_log(LPCSTR service, DWORD level, LPCSTR fmt, ...)
+{
+    int lv = level > SVC_LOG_DEBUG ? SVC_LOG_DEBUG : (int)level;
+    va_list ap;
+
+    if (fmt == NULL || lv > log_level())
+        return;
+    va_start(ap, fmt);
+    log_vmsg(lv, service, fmt, ap);
+    va_end(ap);
+}
+
+static DWORD WINAPI register_stop_callback(LPCSTR service, SVCHOST_STOP_CALLBACK fn, PVOID ctx)
+{
+    struct member *m;
+    struct stop_cb *cb;
+
+    if (fn == NULL)
+        return ERROR_INVALID_PARAMETER;
+    m = find_member(service);
+    if (m == NULL)
+        return ERROR_SERVICE_DOES_NOT_EXIST;
+    cb = malloc(sizeof *cb);
+    if (cb == NULL)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    cb->fn = fn;
+    cb->ctx = ctx;
+    pthread_mutex_lock(&members_lock);
+    cb->next = m->callbacks;
+    m->callbacks = cb;
+    pthread_mutex_unlock(&members_lock);
+    return ERROR_SUCCESS;
+}
+
+static const SVCHOST_GLOBALS globals = {
+    .cbSize = sizeof(SVCHOST_GLOBALS),
+    .dwVersion = SVCHOST_GLOBALS_VERSION,
+    .GetParameter = get_parameter,
+    .GetParameterDword = get_parameter_dword,
+    .Log = host_log,
+    .RegisterStopCallback = register_stop_callback,
+};
+
+const SVCHOST_GLOBALS *host_globals(void)
+{
+    return &globals;
+}

@@ -1,0 +1,24 @@
+/*
+ * host.h - the shared service host: one process running a group's
+ * services, each from its plugin, as threads.
+ */
+#ifndef SVCHOST_HOST_H
+#define SVCHOST_HOST_H
+
+#include <svchost/svchost.h>
+
+/* Sets up the host for GROUP under ROOT: records the member names (as
+ * given) and installs the stop hook.  0 or -errno. */
+int host_init(const char *root, const char *group, char *const *members, size_t n);
+
+/* The ServiceMain every dispatch-table entry points at.  argv[0] names the
+ * service; it loads that service's plugin (first start only), hands it the
+ * host globals and calls the plugin's entry point.  A plugin that cannot
+ * be loaded stops its service with ERROR_MOD_NOT_FOUND, a missing entry
+ * point with ERROR_PROC_NOT_FOUND. */
+VOID WINAPI host_service_main(DWORD argc, LPSTR *argv);
+
+/* The SVCHOST_GLOBALS table given to plugins. */
+const SVCHOST_GLOBALS *host_globals(void);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * svchost -k GROUP [--root DIR] [--console] [--verbose]
+ *
+ * The shared service host.  Builds ONE dispatch table holding every
+ * service of GROUP and hands it to StartServiceCtrlDispatcher.
+ *
+ * Exit codes: 0 every service stopped cleanly; 1 a runtime failure (bad
+ * configuration, no service controller to connect to) or, with --console,
+ * a service that stopped with an error; 2 usage.
+ */
+#include "config.h"
+#include "dispatcher.h"
+#include "host.h"
+#include "log.h"
+#include "console.h"
+#include "win32.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef SVCHOST_DEFAULT_ROOT
+#define SVCHOST_DEFAULT_ROOT "/var/lib/svchost"
+#endif
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: svchost -k GROUP [--root DIR] [--console] [--verbose]\n"
+            "  -k GROUP      run the services of GROUP (config/svchost.ini)\n"
+            "  --root DIR    state directory (default $SVCHOST_ROOT, else %s)\n"
+            "  --console     no SCM: start every service of the group in this process,\n"
+            "                print state changes, stop on SIGINT/SIGTERM, take commands on stdin\n"
+            "  --verbose     debug logging\n",
+            SVCHOST_DEFAULT_ROOT);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "root", required_argument, NULL, 'r' },
+        { "console", no_argument, NULL, 'c' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *group = NULL, *root = getenv("SVCHOST_ROOT");
+    int console = 0, verbose = 0, c;
+    struct svc_group_members *m = NULL;
+    struct svc_diag diag = { 0 };
+    SERVICE_TABLE_ENTRYA *table;
+    char **names;
+
+    while ((c = getopt_long(argc, argv, "k:r:cvh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k': group = optarg; break;
+        case 'r': root = optarg; break;
+        case 'c': console = 1; break;
+        case 'v': verbose = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (group == NULL || optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (root == NULL || root[0] == '\0')
+        root = SVCHOST_DEFAULT_ROOT;
+    log_init("svchost", verbose ? SVC_LOG_DEBUG : SVC_LOG_INFO);
+    /* A plugin writing to a closed socket must get EPIPE, not kill the
+     * whole host. */
+    signal(SIGPIPE, SIG_IGN);
+
+    int rc = svc_config_load_group(root, group, &m, &diag);
+    for (size_t i = 0; i < diag.n; i++)
+        fprintf(stderr, "%s\n", diag.lines[i]);
+    svc_diag_free(&diag);
+    if (rc < 0) {
+        fprintf(stderr, "svchost: cannot run group '%s'\n", group);
+        return 1;
+    }
+
+    table = calloc(m->n + 1, sizeof *table);
+    names = calloc(m->n + 1, sizeof *names);
+    if (table == NULL || names == NULL)
+        fatalx("out of memory");
+    for (size_t i = 0; i < m->n; i++) {
+        names[i] = m->services[i]->name;
+        table[i].lpServiceName = names[i];
+        table[i].lpServiceProc = host_service_main;
+    }
+    if (host_init(root, group, names, m->n) < 0)
+        fatalx("out of memory");
+
+    if (console)
+        svc_dispatcher_use_console(1);
+    /* The dispatcher and host_init keep copies of the names. */
+    if (!StartServiceCtrlDispatcherA(table)) {
+        DWORD err = GetLastError();
+        fprintf(stderr, "svchost: StartServiceCtrlDispatcher FAILED %u: %s\n", err,
+                svc_win32_message(err));
+        rc = 1;
+    } else {
+        rc = console ? svc_console_exit_status() : 0;
+    }
+    svc_group_members_free(m);
+    free(table);
+    free(names);
+    return rc;
+}

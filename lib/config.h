@@ -1,0 +1,157 @@
+/*
+ * config.h - the service database on disk (the registry's place).
+ *
+ * ROOT/config/svchost.ini       the groups, one section per group:
+ *                                   [demo]
+ *                                   Services = Echo, Heartbeat
+ * ROOT/config/services/NAME.ini one service: [Service] and [Parameters]
+ *
+ * Parsed with inih.  Every problem is reported as one diagnostic line
+ * "FILE:LINE: message" (LINE omitted when the problem is not on a line),
+ * collected in a struct svc_diag for the caller to print.  Functions
+ * return 0 on success or a negative errno:
+ *   -ENOENT   the file does not exist (a diagnostic names it);
+ *   -EINVAL   the file is malformed (diagnostics say where and why);
+ *   -ENOMEM   out of memory;
+ *   other     the errno of a failed read.
+ */
+#ifndef SVC_CONFIG_H
+#define SVC_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- Diagnostics ------------------------------------------------------ */
+
+struct svc_diag {
+    char **lines;       /* "FILE:LINE: error: ..." / "FILE:LINE: warning: ..." */
+    size_t n;
+    size_t errors;      /* how many of the lines are errors */
+    size_t warnings;
+};
+
+void svc_diag_free(struct svc_diag *d);
+/* Appends a line; is_error selects "error" or "warning".  line 0 means
+ * the problem is not on one line. */
+void svc_diag_add(struct svc_diag *d, int is_error, const char *file,
+                  unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* ---- One service -------------------------------------------------------- */
+
+struct svc_kv {
+    char *key;
+    char *value;
+};
+
+struct svc_service_config {
+    char *name;            /* from the file name: services/NAME.ini */
+    char *path;            /* the file it was read from */
+    /* [Service] */
+    char *display_name;    /* DisplayName (defaults to name) */
+    char *description;     /* Description (may be NULL) */
+    uint32_t type;         /* Type: SERVICE_WIN32_SHARE_PROCESS ... */
+    uint32_t start;        /* Start: SERVICE_AUTO_START ... */
+    uint32_t error_control;/* ErrorControl */
+    char *image_path;      /* ImagePath, e.g. "svchost -k demo" (required) */
+    char *object_name;     /* ObjectName (defaults to "LocalSystem") */
+    char *load_order_group;/* Group (may be NULL) */
+    char **depend_on_service; /* DependOnService, NULL-terminated list */
+    char **depend_on_group;   /* DependOnGroup, NULL-terminated list */
+    uint32_t wait_hint_ms; /* StartTimeoutMs (0 = the SCM default) */
+    /* [Parameters] */
+    char *service_dll;     /* ServiceDll as written (may be NULL for own process) */
+    char *service_main;    /* ServiceMain (defaults to "ServiceMain") */
+    struct svc_kv *params; /* every [Parameters] value, in file order */
+    size_t n_params;
+};
+
+/* The path ROOT/config/services/NAME.ini (caller frees). */
+char *svc_config_service_path(const char *root, const char *name);
+
+/* Reads ROOT/config/services/NAME.ini.  Unknown keys in [Service] and
+ * unknown sections warn; a duplicate key, a bad value, a missing
+ * ImagePath or a line longer than inih's limit is an error. */
+int svc_config_load_service(const char *root, const char *name,
+                            struct svc_service_config **out, struct svc_diag *diag);
+void svc_service_config_free(struct svc_service_config *c);
+
+/* The [Parameters] value `key` of c, or NULL. */
+const char *svc_service_config_param(const struct svc_service_config *c, const char *key);
+
+/* ---- Groups ------------------------------------------------------------- */
+
+struct svc_group_config {
+    char *name;
+    char **services;       /* NULL-terminated, in file order */
+    size_t n_services;
+};
+
+struct svc_groups {
+    char *path;                      /* ROOT/config/svchost.ini */
+    struct svc_group_config *groups;
+    size_t n;
+};
+
+/* Reads ROOT/config/svchost.ini.  A service named twice (in one group or
+ * in two groups) is an error. */
+int svc_config_load_groups(const char *root, struct svc_groups **out, struct svc_diag *diag);
+void svc_groups_free(struct svc_groups *g);
+const struct svc_group_config *svc_groups_find(const struct svc_groups *g, const char *name);
+
+/*
+ * Everything a host needs to run GROUP: the group's list, and each member's
+ * service file.  Errors (each a diagnostic):
+ *   the group does not exist in svchost.ini                     -ENOENT
+ *   a member has no services/NAME.ini                           -EINVAL
+ *   a member's ImagePath is not "svchost -k GROUP" for this group -EINVAL
+ *   a member's file is malformed                                -EINVAL
+ * On success *out holds n services in the group's order.
+ */
+struct svc_group_members {
+    char *group;
+    struct svc_service_config **services;
+    size_t n;
+};
+int svc_config_load_group(const char *root, const char *group,
+                          struct svc_group_members **out, struct svc_diag *diag);
+void svc_group_members_free(struct svc_group_members *m);
+
+/* ---- Values -------------------------------------------------------------- */
+
+/* Parse the symbolic or numeric forms (as sc.exe and the registry take
+ * them): Type share|own|0x20|32..., Start boot|system|auto|demand|disabled|N,
+ * ErrorControl ignore|normal|severe|critical|N.  Return 0 or -EINVAL. */
+int svc_parse_type(const char *s, uint32_t *out);
+int svc_parse_start(const char *s, uint32_t *out);
+int svc_parse_error_control(const char *s, uint32_t *out);
+/* A DWORD, decimal or 0x-hex, the whole string: 0 or -EINVAL/-ERANGE. */
+int svc_parse_dword(const char *s, uint32_t *out);
+
+/* Names as written to files and shown by sc ("share", "own", "auto", ...);
+ * for numbers without a name, NULL. */
+const char *svc_type_name(uint32_t type);
+const char *svc_start_name(uint32_t start);
+const char *svc_error_control_name(uint32_t ec);
+
+/* If image_path runs the shared host ("svchost -k GROUP", argv[0] being
+ * "svchost" or a path ending in "/svchost"), copies GROUP into a new
+ * string and returns 1; returns 0 if it does not; -ENOMEM. */
+int svc_imagepath_group(const char *image_path, char **group);
+
+/* A service or group name: 1..256 bytes, no '/', '\\', control characters
+ * or leading '.', as the registry key names they stand for.  1 or 0. */
+int svc_name_valid(const char *name);
+
+/*
+ * The directory plugins are looked up in when ServiceDll is a bare file
+ * name: $SVCHOST_PLUGIN_DIR if set; else the build tree's plugins/
+ * directory when the running executable is build/bin/X of a build tree
+ * (one holding CMakeCache.txt); else the installed plugin directory.
+ * Returns a new string or NULL (out of memory).
+ */
+char *svc_plugin_dir(void);
+/* The full path of a ServiceDll value (caller frees). */
+char *svc_resolve_service_dll(const char *service_dll);
+
+#endif

@@ -1,0 +1,565 @@
+/*
+ * dispatcher.c - StartServiceCtrlDispatcher, RegisterServiceCtrlHandler(Ex)
+ * and SetServiceStatus, over one dispatcher per process.
+ *
+ * Threads: each started service runs its ServiceMain on a thread of its
+ * own.  Controls for a service go into that service's queue; a worker
+ * thread of that service delivers them to its handler one at a time, in
+ * order, and exits after WORKER_LINGER_MS without work.  Windows delivers
+ * every control of a process on the one dispatcher thread, so one hung
+ * handler blocks every service of a svchost; here it blocks only its own.
+ */
+#include "dispatcher.h"
+#include "console.h"
+#include "log.h"
+#include "win32.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define WORKER_LINGER_MS 2000
+
+struct ctl_item {
+    struct ctl_item *next;
+    DWORD control;
+    uint64_t tag;
+};
+
+struct svc_service {
+    struct svc_dispatcher *d;
+    size_t index;
+    char *name;
+    LPSERVICE_MAIN_FUNCTIONA main;
+
+    pthread_mutex_t lock;
+    pthread_cond_t work;          /* the worker waits here for controls */
+    SERVICE_STATUS status;
+    int registered;               /* a handler is registered (until STOPPED) */
+    LPHANDLER_FUNCTION_EX handler_ex;
+    LPHANDLER_FUNCTION handler;
+    void *context;
+    struct ctl_item *head, *tail;
+    int worker;                   /* a worker thread exists */
+};
+
+struct svc_dispatcher {
+    struct svc_service *services;
+    size_t n;
+    const struct svc_dispatch_ops *ops;
+    void *arg;
+
+    pthread_mutex_t lock;
+    pthread_cond_t mains_done;
+    size_t mains_running;
+};
+
+struct main_start {
+    struct svc_service *svc;
+    int argc;
+    char **argv;
+};
+
+static struct svc_dispatcher *the_dispatcher;
+static svc_stop_hook stop_hook;
+static int console_mode;
+
+void svc_dispatcher_set_stop_hook(svc_stop_hook hook)
+{
+    stop_hook = hook;
+}
+
+void svc_dispatcher_use_console(int enable)
+{
+    console_mode = enable;
+}
+
+int svc_spawn_thread(void *(*fn)(void *), void *arg, const char *name)
+{
+    pthread_attr_t attr;
+    pthread_t tid;
+    sigset_t all, old;
+    char tname[16];
+    int rc;
+
+    /* Signals are the controller's business: service threads never take
+     * them, so a signal handler in the controller thread always runs. */
+    sigfillset(&all);
+    sigdelset(&all, SIGSEGV);
+    sigdelset(&all, SIGBUS);
+    sigdelset(&all, SIGFPE);
+    sigdelset(&all, SIGILL);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    rc = pthread_create(&tid, &attr, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&attr);
+    if (rc != 0)
+        return -rc;
+    snprintf(tname, sizeof tname, "%s", name);
+    pthread_setname_np(tid, tname);
+    return 0;
+}
+
+int svc_dispatcher_create(const SERVICE_TABLE_ENTRYA *table, const struct svc_dispatch_ops *ops,
+                          void *arg, struct svc_dispatcher **out)
+{
+    struct svc_dispatcher *d;
+    size_t n = 0;
+
+    if (the_dispatcher != NULL)
+        return -EBUSY;
+    if (table == NULL)
+        return -EINVAL;
+    while (table[n].lpServiceName != NULL) {
+        if (table[n].lpServiceProc == NULL || table[n].lpServiceName[0] == '\0')
+            return -EINVAL;
+        for (size_t j = 0; j < n; j++)
+            if (strcasecmp(table[j].lpServiceName, table[n].lpServiceName) == 0)
+                return -EINVAL;
+        n++;
+    }
+    if (n == 0)
+        return -EINVAL;
+
+    d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return -ENOMEM;
+    d->services = calloc(n, sizeof *d->services);
+    if (d->services == NULL) {
+        free(d);
+        return -ENOMEM;
+    }
+    d->n = n;
+    d->ops = ops;
+    d->arg = arg;
+    pthread_mutex_init(&d->lock, NULL);
+    pthread_cond_init(&d->mains_done, NULL);
+    for (size_t i = 0; i < n; i++) {
+        struct svc_service *s = &d->services[i];
+        s->d = d;
+        s->index = i;
+        s->name = strdup(table[i].lpServiceName);
+        s->main = table[i].lpServiceProc;
+        s->status.dwCurrentState = SERVICE_STOPPED;
+        pthread_mutex_init(&s->lock, NULL);
+        pthread_cond_init(&s->work, NULL);
+        if (s->name == NULL) {
+            /* The dispatcher lives as long as the process; a failure here
+             * ends the process's only attempt, so the leak is bounded. */
+            return -ENOMEM;
+        }
+    }
+    the_dispatcher = d;
+    *out = d;
+    return 0;
+}
+
+size_t svc_dispatch_count(const struct svc_dispatcher *d)
+{
+    return d->n;
+}
+
+const char *svc_dispatch_name(const struct svc_dispatcher *d, size_t index)
+{
+    return d->services[index].name;
+}
+
+long svc_dispatch_find(const struct svc_dispatcher *d, const char *name)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcasecmp(d->services[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+void svc_dispatch_status(struct svc_dispatcher *d, size_t index, SERVICE_STATUS *st)
+{
+    struct svc_service *s = &d->services[index];
+    pthread_mutex_lock(&s->lock);
+    *st = s->status;
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* Records a status and tells the controller; called with s->lock held.
+ * Returns 1 if the service has now stopped. */
+static int status_locked(struct svc_service *s, const SERVICE_STATUS *st)
+{
+    s->status = *st;
+    if (s->d->ops && s->d->ops->status)
+        s->d->ops->status(s->d->arg, s->index, st);
+    if (st->dwCurrentState != SERVICE_STOPPED)
+        return 0;
+    /* A stopped service's handle is dead, and controls still queued for
+     * it are answered, not delivered. */
+    s->registered = 0;
+    s->handler = NULL;
+    s->handler_ex = NULL;
+    s->context = NULL;
+    return 1;
+}
+
+static void service_stopped(struct svc_service *s)
+{
+    pthread_cond_broadcast(&s->work);
+    if (stop_hook != NULL)
+        stop_hook(s->name);
+}
+
+static void *main_thread(void *p)
+{
+    struct main_start *ms = p;
+    struct svc_service *s = ms->svc;
+    struct svc_dispatcher *d = s->d;
+    int stopped = 0;
+
+    s->main((DWORD)ms->argc, ms->argv);
+
+    /*
+     * Win32 lets ServiceMain return once the service runs (its handler
+     * and other threads carry on).  Returning while still START_PENDING
+     * leaves a service that Windows shows as "starting" until the start
+     * times out; we stop it at once with ERROR_PROCESS_ABORTED instead.
+     */
+    pthread_mutex_lock(&s->lock);
+    if (s->status.dwCurrentState == SERVICE_START_PENDING) {
+        SERVICE_STATUS st = s->status;
+        log_msg(SVC_LOG_WARNING, s->name, "ServiceMain returned while START_PENDING");
+        st.dwCurrentState = SERVICE_STOPPED;
+        st.dwWin32ExitCode = ERROR_PROCESS_ABORTED;
+        st.dwServiceSpecificExitCode = 0;
+        st.dwCheckPoint = 0;
+        st.dwWaitHint = 0;
+        st.dwControlsAccepted = 0;
+        stopped = status_locked(s, &st);
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (stopped)
+        service_stopped(s);
+
+    for (int i = 0; i < ms->argc; i++)
+        free(ms->argv[i]);
+    free(ms->argv);
+    free(ms);
+
+    pthread_mutex_lock(&d->lock);
+    d->mains_running--;
+    pthread_cond_broadcast(&d->mains_done);
+    pthread_mutex_unlock(&d->lock);
+    return NULL;
+}
+
+int svc_dispatch_start(struct svc_dispatcher *d, size_t index, int argc, const char *const *args)
+{
+    struct svc_service *s = &d->services[index];
+    struct main_start *ms;
+    int rc;
+
+    ms = calloc(1, sizeof *ms);
+    if (ms == NULL)
+        return -ENOMEM;
+    ms->svc = s;
+    ms->argc = argc + 1;
+    ms->argv = calloc((size_t)argc + 2, sizeof *ms->argv);
+    if (ms->argv == NULL) {
+        free(ms);
+        return -ENOMEM;
+    }
+    ms->argv[0] = strdup(s->name);
+    for (int i = 0; i < argc; i++)
+        ms->argv[i + 1] = strdup(args[i]);
+    for (int i = 0; i < ms->argc; i++) {
+        if (ms->argv[i] == NULL) {
+            rc = -ENOMEM;
+            goto fail;
+        }
+    }
+
+    pthread_mutex_lock(&s->lock);
+    if (s->status.dwCurrentState != SERVICE_STOPPED) {
+        pthread_mutex_unlock(&s->lock);
+        rc = -EALREADY;
+        goto fail;
+    }
+    /* As the SCM does on StartService: the service is START_PENDING from
+     * the moment it is asked to start. */
+    memset(&s->status, 0, sizeof s->status);
+    s->status.dwServiceType = SERVICE_WIN32_SHARE_PROCESS;
+    s->status.dwCurrentState = SERVICE_START_PENDING;
+    pthread_mutex_unlock(&s->lock);
+
+    pthread_mutex_lock(&d->lock);
+    d->mains_running++;
+    pthread_mutex_unlock(&d->lock);
+
+    rc = svc_spawn_thread(main_thread, ms, s->name);
+    if (rc < 0) {
+        pthread_mutex_lock(&d->lock);
+        d->mains_running--;
+        pthread_mutex_unlock(&d->lock);
+        pthread_mutex_lock(&s->lock);
+        s->status.dwCurrentState = SERVICE_STOPPED;
+        pthread_mutex_unlock(&s->lock);
+        rc = -EAGAIN;
+        goto fail;
+    }
+    return 0;
+
+fail:
+    for (int i = 0; i < ms->argc; i++)
+        free(ms->argv[i]);
+    free(ms->argv);
+    free(ms);
+    return rc;
+}
+
+static void *worker_thread(void *p)
+{
+    struct svc_service *s = p;
+    struct svc_dispatcher *d = s->d;
+
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        while (s->head == NULL) {
+            struct timespec until;
+            clock_gettime(CLOCK_MONOTONIC, &until);
+            until.tv_sec += WORKER_LINGER_MS / 1000;
+            until.tv_nsec += (long)(WORKER_LINGER_MS % 1000) * 1000000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            if (pthread_cond_timedwait(&s->work, &s->lock, &until) == ETIMEDOUT &&
+                s->head == NULL) {
+                s->worker = 0;
+                pthread_mutex_unlock(&s->lock);
+                return NULL;
+            }
+        }
+        struct ctl_item *it = s->head;
+        s->head = it->next;
+        if (s->head == NULL)
+            s->tail = NULL;
+
+        LPHANDLER_FUNCTION_EX hex = s->handler_ex;
+        LPHANDLER_FUNCTION h = s->handler;
+        void *ctx = s->context;
+        int live = s->registered;
+        pthread_mutex_unlock(&s->lock);
+
+        DWORD result;
+        if (!live)
+            result = ERROR_SERVICE_NOT_ACTIVE;
+        else if (hex != NULL)
+            result = hex(it->control, 0, NULL, ctx);
+        else {
+            h(it->control);
+            result = NO_ERROR;
+        }
+
+        pthread_mutex_lock(&s->lock);
+        if (d->ops && d->ops->control_done)
+            d->ops->control_done(d->arg, s->index, it->control, result, it->tag);
+        free(it);
+    }
+}
+
+int svc_dispatch_control(struct svc_dispatcher *d, size_t index, DWORD control, uint64_t tag)
+{
+    struct svc_service *s = &d->services[index];
+    struct ctl_item *it = calloc(1, sizeof *it);
+    int rc = 0;
+
+    if (it == NULL)
+        return -ENOMEM;
+    it->control = control;
+    it->tag = tag;
+
+    pthread_mutex_lock(&s->lock);
+    if (!s->registered) {
+        pthread_mutex_unlock(&s->lock);
+        free(it);
+        return -ESRCH;
+    }
+    if (s->tail)
+        s->tail->next = it;
+    else
+        s->head = it;
+    s->tail = it;
+    if (!s->worker) {
+        rc = svc_spawn_thread(worker_thread, s, s->name);
+        if (rc == 0) {
+            s->worker = 1;
+        } else {
+            /* Take the item back out: it is the last one. */
+            struct ctl_item **pp = &s->head;
+            while (*pp != it)
+                pp = &(*pp)->next;
+            *pp = NULL;
+            s->tail = NULL;
+            for (struct ctl_item *q = s->head; q; q = q->next)
+                s->tail = q;
+            free(it);
+            rc = -EAGAIN;
+        }
+    } else {
+        pthread_cond_signal(&s->work);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+size_t svc_dispatch_mains_running(struct svc_dispatcher *d)
+{
+    pthread_mutex_lock(&d->lock);
+    size_t n = d->mains_running;
+    pthread_mutex_unlock(&d->lock);
+    return n;
+}
+
+int svc_dispatch_wait_mains(struct svc_dispatcher *d, unsigned timeout_ms)
+{
+    struct timespec until;
+    int rc = 0;
+
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&d->lock);
+    while (d->mains_running > 0 && rc == 0)
+        rc = pthread_cond_timedwait(&d->mains_done, &d->lock, &until);
+    pthread_mutex_unlock(&d->lock);
+    return rc == 0 ? 0 : -ETIMEDOUT;
+}
+
+/* ---- Win32 entry points --------------------------------------------- */
+
+BOOL WINAPI StartServiceCtrlDispatcherA(const SERVICE_TABLE_ENTRYA *lpServiceStartTable)
+{
+    const char *env = getenv("SVCHOST_CONSOLE");
+
+    if (the_dispatcher != NULL) {
+        SetLastError(ERROR_SERVICE_ALREADY_RUNNING);
+        return FALSE;
+    }
+    if (console_mode || (env != NULL && strcmp(env, "1") == 0)) {
+        DWORD err = svc_console_run(lpServiceStartTable);
+        if (err != NO_ERROR) {
+            SetLastError(err);
+            return FALSE;
+        }
+        return TRUE;
+    }
+    /* Only the SCM starts a service process; run any other way there is
+     * no controller to connect to, as on Windows. */
+    SetLastError(ERROR_FAILED_SERVICE_CONTROLLER_CONNECT);
+    return FALSE;
+}
+
+static struct svc_service *find_registered_target(const char *name)
+{
+    struct svc_dispatcher *d = the_dispatcher;
+    long i;
+
+    if (d == NULL || name == NULL)
+        return NULL;
+    i = svc_dispatch_find(d, name);
+    return i < 0 ? NULL : &d->services[i];
+}
+
+static SERVICE_STATUS_HANDLE register_handler(LPCSTR name, LPHANDLER_FUNCTION_EX hex,
+                                              LPHANDLER_FUNCTION h, LPVOID ctx)
+{
+    struct svc_service *s;
+
+    if (hex == NULL && h == NULL) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    s = find_registered_target(name);
+    if (s == NULL) {
+        SetLastError(ERROR_SERVICE_NOT_IN_EXE);
+        return NULL;
+    }
+    pthread_mutex_lock(&s->lock);
+    s->handler_ex = hex;
+    s->handler = h;
+    s->context = ctx;
+    s->registered = 1;
+    pthread_mutex_unlock(&s->lock);
+    return (SERVICE_STATUS_HANDLE)s;
+}
+
+SERVICE_STATUS_HANDLE WINAPI RegisterServiceCtrlHandlerExA(LPCSTR lpServiceName,
+                                                           LPHANDLER_FUNCTION_EX lpHandlerProc,
+                                                           LPVOID lpContext)
+{
+    if (lpHandlerProc == NULL) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    return register_handler(lpServiceName, lpHandlerProc, NULL, lpContext);
+}
+
+SERVICE_STATUS_HANDLE WINAPI RegisterServiceCtrlHandlerA(LPCSTR lpServiceName,
+                                                         LPHANDLER_FUNCTION lpHandlerProc)
+{
+    if (lpHandlerProc == NULL) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    return register_handler(lpServiceName, NULL, lpHandlerProc, NULL);
+}
+
+/* A handle is the address of its service's slot in the table; anything
+ * else is refused without being dereferenced. */
+static struct svc_service *service_from_handle(SERVICE_STATUS_HANDLE h)
+{
+    struct svc_dispatcher *d = the_dispatcher;
+    uintptr_t p = (uintptr_t)h, base;
+
+    if (d == NULL || h == NULL)
+        return NULL;
+    base = (uintptr_t)d->services;
+    if (p < base || p >= base + d->n * sizeof *d->services ||
+        (p - base) % sizeof *d->services != 0)
+        return NULL;
+    return (struct svc_service *)h;
+}
+
+BOOL WINAPI SetServiceStatus(SERVICE_STATUS_HANDLE hServiceStatus, LPSERVICE_STATUS lpServiceStatus)
+{
+    struct svc_service *s = service_from_handle(hServiceStatus);
+    int stopped;
+
+    if (s == NULL) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
+    if (lpServiceStatus == NULL || lpServiceStatus->dwCurrentState < SERVICE_STOPPED ||
+        lpServiceStatus->dwCurrentState > SERVICE_PAUSED) {
+        SetLastError(ERROR_INVALID_DATA);
+        return FALSE;
+    }
+    pthread_mutex_lock(&s->lock);
+    if (!s->registered) {
+        pthread_mutex_unlock(&s->lock);
+        SetLastError(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
+    stopped = status_locked(s, lpServiceStatus);
+    pthread_mutex_unlock(&s->lock);
+    if (stopped)
+        service_stopped(s);
+    return TRUE;
+}

@@ -1,0 +1,82 @@
+/*
+ * dispatcher.h - the service side of a service process.
+ *
+ * One dispatcher per process holds the SERVICE_TABLE_ENTRY array given to
+ * StartServiceCtrlDispatcher.  A controller (the in-process console, or
+ * the channel to the SCM) drives it: it starts services, each ServiceMain
+ * on a new thread named after its service, and queues controls.  Every
+ * service has its own control queue, drained by a worker thread of that
+ * service, so a handler that never returns holds up its own service only.
+ * The worker exits after a short idle time, so an idle service costs one
+ * thread (its ServiceMain's).
+ *
+ * The controller hears of every SetServiceStatus call and every finished
+ * control through the callbacks in struct svc_dispatch_ops.  Callbacks run
+ * on service threads, with that service's lock held: they must be quick
+ * and must not call back into the dispatcher.
+ */
+#ifndef SVC_DISPATCHER_H
+#define SVC_DISPATCHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <svchost/winsvc.h>
+
+struct svc_dispatcher;
+
+struct svc_dispatch_ops {
+    /* The service at `index` reported st through SetServiceStatus (also
+     * the STOPPED the dispatcher reports for a ServiceMain that returned
+     * while START_PENDING). */
+    void (*status)(void *arg, size_t index, const SERVICE_STATUS *st);
+    /* A control queued with svc_dispatch_control finished: `result` is
+     * what the handler returned, or ERROR_SERVICE_NOT_ACTIVE if the
+     * service stopped before the control was delivered. */
+    void (*control_done)(void *arg, size_t index, DWORD control, DWORD result, uint64_t tag);
+};
+
+/* Creates the process's dispatcher from a NULL-terminated table.
+ * Returns 0; -EBUSY if one exists already; -EINVAL for an empty table or
+ * duplicate names; -ENOMEM. */
+int svc_dispatcher_create(const SERVICE_TABLE_ENTRYA *table, const struct svc_dispatch_ops *ops,
+                          void *arg, struct svc_dispatcher **out);
+
+size_t svc_dispatch_count(const struct svc_dispatcher *d);
+const char *svc_dispatch_name(const struct svc_dispatcher *d, size_t index);
+/* The index of the service called name (case-insensitive, as Win32
+ * service names are), or -1. */
+long svc_dispatch_find(const struct svc_dispatcher *d, const char *name);
+/* A copy of the service's last reported status. */
+void svc_dispatch_status(struct svc_dispatcher *d, size_t index, SERVICE_STATUS *st);
+
+/* Starts the service: its status becomes START_PENDING and its ServiceMain
+ * runs on a new thread with argv = { name, args... }.  Returns 0;
+ * -EALREADY if it is not stopped; -EAGAIN if no thread could be created;
+ * -ENOMEM. */
+int svc_dispatch_start(struct svc_dispatcher *d, size_t index, int argc, const char *const *args);
+
+/* Queues a control for the service's handler.  Returns 0; -ESRCH if the
+ * service has no registered handler (not started, or stopped); -EAGAIN;
+ * -ENOMEM. */
+int svc_dispatch_control(struct svc_dispatcher *d, size_t index, DWORD control, uint64_t tag);
+
+/* How many ServiceMain threads have not returned yet. */
+size_t svc_dispatch_mains_running(struct svc_dispatcher *d);
+/* Waits up to timeout_ms for every ServiceMain to return; 0 or -ETIMEDOUT. */
+int svc_dispatch_wait_mains(struct svc_dispatcher *d, unsigned timeout_ms);
+
+/* A function run on the reporting thread after a service reports
+ * SERVICE_STOPPED (the host runs the plugins' stop callbacks there). */
+typedef void (*svc_stop_hook)(const char *name);
+void svc_dispatcher_set_stop_hook(svc_stop_hook hook);
+
+/* Makes StartServiceCtrlDispatcher run the in-process console controller
+ * instead of connecting to the SCM (svchost --console; also selected by
+ * the environment variable SVCHOST_CONSOLE=1). */
+void svc_dispatcher_use_console(int enable);
+
+/* Starts a detached thread with the process's control signals blocked and
+ * named `name` (cut to the kernel's 15 characters).  0 or -errno. */
+int svc_spawn_thread(void *(*fn)(void *), void *arg, const char *name);
+
+#endif

@@ -1,0 +1,109 @@
+# Helpers for integration tests: each test sources this file, gets a fresh
+# state directory in $ROOT, and runs the real binaries of $BUILD_DIR.
+# Every process a test starts is killed when the test exits.
+set -euo pipefail
+
+: "${BUILD_DIR:?BUILD_DIR must name the build tree}"
+: "${SOURCE_DIR:?SOURCE_DIR must name the source tree}"
+BIN=$BUILD_DIR/bin
+TEST_PLUGINS=$BUILD_DIR/tests/plugins
+PLUGINS=$BUILD_DIR/plugins
+TIMEOUT=${TEST_TIMEOUT:-20}
+
+ROOT=$(mktemp -d "${TMPDIR:-/tmp}/svchost-test.XXXXXX")
+mkdir -p "$ROOT/config/services"
+PIDS=()
+
+cleanup() {
+    local rc=$?
+    for p in "${PIDS[@]:-}"; do
+        [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true
+    done
+    if [ $rc -ne 0 ]; then
+        echo "---- test failed; state directory $ROOT:" >&2
+        for f in "$ROOT"/*.out "$ROOT"/*.err; do
+            [ -f "$f" ] && { echo "---- $f" >&2; cat "$f" >&2; }
+        done
+    fi
+    rm -rf "$ROOT"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+pass() {
+    echo "PASS: $*"
+}
+
+# group NAME SERVICE...: writes the group section to svchost.ini.
+group() {
+    local name=$1
+    shift
+    local IFS=,
+    printf '[%s]\nServices = %s\n\n' "$name" "$*" >>"$ROOT/config/svchost.ini"
+}
+
+# service NAME GROUP DLL [KEY=VALUE...]: writes services/NAME.ini.
+service() {
+    local name=$1 grp=$2 dll=$3
+    shift 3
+    {
+        printf '[Service]\nDisplayName = %s test service\nType = share\nStart = demand\n' "$name"
+        printf 'ImagePath = svchost -k %s\n\n[Parameters]\nServiceDll = %s\n' "$grp" "$dll"
+        for kv in "$@"; do
+            printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"
+        done
+    } >"$ROOT/config/services/$name.ini"
+}
+
+# console GROUP: starts `svchost -k GROUP --console` with its stdin on a
+# FIFO (see send) and its output in $ROOT/host.out / host.err.
+console() {
+    mkfifo "$ROOT/host.in"
+    (cd "$ROOT" && exec "$BIN/svchost" -k "$1" --console --root "$ROOT" \
+        <"$ROOT/host.in" >"$ROOT/host.out" 2>"$ROOT/host.err") &
+    HOST=$!
+    PIDS+=("$HOST")
+    exec 9>"$ROOT/host.in"
+}
+
+# send LINE: a console command.
+send() {
+    echo "$*" >&9
+}
+
+# wait_for FILE REGEX [SECONDS]: waits until a line of FILE matches.
+wait_for() {
+    local file=$1 re=$2 t=${3:-$TIMEOUT}
+    local deadline=$((SECONDS + t))
+    while [ $SECONDS -le $deadline ]; do
+        if [ -f "$file" ] && grep -qE -- "$re" "$file"; then
+            return 0
+        fi
+        sleep 0.05
+    done
+    fail "timed out waiting for /$re/ in $(basename "$file")"
+}
+
+# wait_exit PID [SECONDS]: waits for a child to exit; sets RC.
+wait_exit() {
+    local pid=$1 t=${2:-$TIMEOUT}
+    local deadline=$((SECONDS + t))
+    while kill -0 "$pid" 2>/dev/null; do
+        [ $SECONDS -le $deadline ] || fail "process $pid did not exit within ${t}s"
+        if ! ps -p "$pid" -o stat= | grep -qv Z; then
+            break
+        fi
+        sleep 0.05
+    done
+    RC=0
+    wait "$pid" || RC=$?
+}
+
+# thread_names PID: the comm of every thread of PID, one per line.
+thread_names() {
+    cat /proc/"$1"/task/*/comm 2>/dev/null
+}
