@@ -12,6 +12,7 @@
 #include "dispatcher.h"
 #include "host.h"
 #include "log.h"
+#include "paths.h"
 #include "console.h"
 #include "win32.h"
 
@@ -20,10 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef SVCHOST_DEFAULT_ROOT
-#define SVCHOST_DEFAULT_ROOT "/var/lib/svchost"
-#endif
 
 static void usage(FILE *f)
 {
@@ -34,7 +31,7 @@ static void usage(FILE *f)
             "  --console     no SCM: start every service of the group in this process,\n"
             "                print state changes, stop on SIGINT/SIGTERM, take commands on stdin\n"
             "  --verbose     debug logging\n",
-            SVCHOST_DEFAULT_ROOT);
+            SVCHOST_SYSTEM_ROOT);
 }
 
 int main(int argc, char **argv)
@@ -46,7 +43,7 @@ int main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *group = NULL, *root = getenv("SVCHOST_ROOT");
+    const char *group = NULL, *root = svc_default_root();
     int console = 0, verbose = 0, c;
     struct svc_group_members *m = NULL;
     struct svc_diag diag = { 0 };
@@ -67,8 +64,6 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (root == NULL || root[0] == '\0')
-        root = SVCHOST_DEFAULT_ROOT;
     log_init("svchost", verbose ? SVC_LOG_DEBUG : SVC_LOG_INFO);
     /* A plugin writing to a closed socket must get EPIPE, not kill the
      * whole host. */

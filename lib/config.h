@@ -139,6 +139,13 @@ const char *svc_error_control_name(uint32_t ec);
  * string and returns 1; returns 0 if it does not; -ENOMEM. */
 int svc_imagepath_group(const char *image_path, char **group);
 
+/* Splits a command line (an ImagePath) into words: blanks separate them,
+ * double quotes may enclose blanks within one.  Returns the number of
+ * words (*argv NULL-terminated; free with svc_words_free), -EINVAL for an
+ * unterminated quote, -ENOMEM. */
+int svc_split_command_line(const char *s, char ***argv);
+void svc_words_free(char **argv);
+
 /* A service or group name: 1..256 bytes, no '/', '\\', control characters
  * or leading '.', as the registry key names they stand for.  1 or 0. */
 int svc_name_valid(const char *name);
@@ -153,5 +160,31 @@ int svc_name_valid(const char *name);
 char *svc_plugin_dir(void);
 /* The full path of a ServiceDll value (caller frees). */
 char *svc_resolve_service_dll(const char *service_dll);
+
+
+/* ---- Writing (the SCM) ------------------------------------------------------ */
+
+/*
+ * Writers replace a file atomically: a temporary file in the same
+ * directory, fsync, rename over the old one, fsync of the directory.  A
+ * crash leaves the old file or the new one, never a torn one.  Values must
+ * survive a read back: no line breaks, no leading or trailing blanks, no
+ * ';' after a blank (inih would take it for a comment), and every line
+ * within inih's limit; otherwise -EINVAL and nothing is written.
+ * Return 0 or a negative errno.
+ */
+
+/* Writes ROOT/config/services/NAME.ini from c (c->name names the file).
+ * [Parameters] holds ServiceDll and ServiceMain when set, then every other
+ * value of c->params in order. */
+int svc_config_write_service(const char *root, const struct svc_service_config *c);
+/* Removes ROOT/config/services/NAME.ini (0 if it did not exist). */
+int svc_config_remove_service(const char *root, const char *name);
+/* Makes `name` a member of `group` only (NULL: of no group), keeping the
+ * other groups and their order, and rewrites svchost.ini if that changes
+ * anything.  A group left empty is removed. */
+int svc_config_set_group_membership(const char *root, const char *name, const char *group);
+/* 1 if value can be written and read back unchanged, else 0. */
+int svc_config_value_ok(const char *value);
 
 #endif

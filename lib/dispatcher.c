@@ -12,9 +12,11 @@
 #include "dispatcher.h"
 #include "console.h"
 #include "log.h"
+#include "scm_channel.h"
 #include "win32.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -459,6 +461,19 @@ BOOL WINAPI StartServiceCtrlDispatcherA(const SERVICE_TABLE_ENTRYA *lpServiceSta
             return FALSE;
         }
         return TRUE;
+    }
+    const char *fdenv = getenv("SVCHOST_SCM_FD");
+    if (fdenv != NULL && fdenv[0] != '\0') {
+        char *end;
+        long fd = strtol(fdenv, &end, 10);
+        if (*end == '\0' && fd >= 0 && fd < 65536 && fcntl((int)fd, F_GETFD) >= 0) {
+            DWORD err = svc_scm_channel_run(lpServiceStartTable, (int)fd);
+            if (err != NO_ERROR) {
+                SetLastError(err);
+                return FALSE;
+            }
+            return TRUE;
+        }
     }
     /* Only the SCM starts a service process; run any other way there is
      * no controller to connect to, as on Windows. */

@@ -309,6 +309,116 @@ SVCAPI BOOL WINAPI SetServiceStatus(SERVICE_STATUS_HANDLE hServiceStatus,
 SVCAPI DWORD WINAPI GetLastError(void);
 SVCAPI VOID WINAPI SetLastError(DWORD dwErrCode);
 
+/* ---- Control side (the SCM client API) ------------------------------ */
+
+#define SERVICE_ACTIVE                 0x00000001
+#define SERVICE_INACTIVE               0x00000002
+#define SERVICE_STATE_ALL              0x00000003
+#define SERVICE_CONFIG_DESCRIPTION     1
+#define SC_GROUP_IDENTIFIERA           '+'
+#define SC_GROUP_IDENTIFIER            SC_GROUP_IDENTIFIERA
+
+typedef enum _SC_STATUS_TYPE { SC_STATUS_PROCESS_INFO = 0 } SC_STATUS_TYPE;
+typedef enum _SC_ENUM_TYPE { SC_ENUM_PROCESS_INFO = 0 } SC_ENUM_TYPE;
+
+typedef struct _QUERY_SERVICE_CONFIGA {
+    DWORD dwServiceType;
+    DWORD dwStartType;
+    DWORD dwErrorControl;
+    LPSTR lpBinaryPathName;
+    LPSTR lpLoadOrderGroup;
+    DWORD dwTagId;
+    LPSTR lpDependencies;       /* "A\0B\0+Group\0\0": groups carry SC_GROUP_IDENTIFIER */
+    LPSTR lpServiceStartName;
+    LPSTR lpDisplayName;
+} QUERY_SERVICE_CONFIGA, *LPQUERY_SERVICE_CONFIGA;
+
+typedef struct _SERVICE_DESCRIPTIONA {
+    LPSTR lpDescription;
+} SERVICE_DESCRIPTIONA, *LPSERVICE_DESCRIPTIONA;
+
+typedef struct _ENUM_SERVICE_STATUSA {
+    LPSTR lpServiceName;
+    LPSTR lpDisplayName;
+    SERVICE_STATUS ServiceStatus;
+} ENUM_SERVICE_STATUSA, *LPENUM_SERVICE_STATUSA;
+
+typedef struct _ENUM_SERVICE_STATUS_PROCESSA {
+    LPSTR lpServiceName;
+    LPSTR lpDisplayName;
+    SERVICE_STATUS_PROCESS ServiceStatusProcess;
+} ENUM_SERVICE_STATUS_PROCESSA, *LPENUM_SERVICE_STATUS_PROCESSA;
+
+/* Semantics and errors of each call are those of Win32; docs/api.md
+ * lists, per function, the errors this implementation returns. */
+SVCAPI SC_HANDLE WINAPI OpenSCManagerA(LPCSTR lpMachineName, LPCSTR lpDatabaseName,
+                                       DWORD dwDesiredAccess);
+SVCAPI SC_HANDLE WINAPI CreateServiceA(SC_HANDLE hSCManager, LPCSTR lpServiceName,
+                                       LPCSTR lpDisplayName, DWORD dwDesiredAccess,
+                                       DWORD dwServiceType, DWORD dwStartType,
+                                       DWORD dwErrorControl, LPCSTR lpBinaryPathName,
+                                       LPCSTR lpLoadOrderGroup, LPDWORD lpdwTagId,
+                                       LPCSTR lpDependencies, LPCSTR lpServiceStartName,
+                                       LPCSTR lpPassword);
+SVCAPI SC_HANDLE WINAPI OpenServiceA(SC_HANDLE hSCManager, LPCSTR lpServiceName,
+                                     DWORD dwDesiredAccess);
+SVCAPI BOOL WINAPI StartServiceA(SC_HANDLE hService, DWORD dwNumServiceArgs,
+                                 LPCSTR *lpServiceArgVectors);
+SVCAPI BOOL WINAPI ControlService(SC_HANDLE hService, DWORD dwControl,
+                                  LPSERVICE_STATUS lpServiceStatus);
+SVCAPI BOOL WINAPI QueryServiceStatus(SC_HANDLE hService, LPSERVICE_STATUS lpServiceStatus);
+SVCAPI BOOL WINAPI QueryServiceStatusEx(SC_HANDLE hService, SC_STATUS_TYPE InfoLevel,
+                                        LPBYTE lpBuffer, DWORD cbBufSize,
+                                        LPDWORD pcbBytesNeeded);
+SVCAPI BOOL WINAPI QueryServiceConfigA(SC_HANDLE hService,
+                                       LPQUERY_SERVICE_CONFIGA lpServiceConfig,
+                                       DWORD cbBufSize, LPDWORD pcbBytesNeeded);
+SVCAPI BOOL WINAPI QueryServiceConfig2A(SC_HANDLE hService, DWORD dwInfoLevel,
+                                        LPBYTE lpBuffer, DWORD cbBufSize,
+                                        LPDWORD pcbBytesNeeded);
+SVCAPI BOOL WINAPI ChangeServiceConfigA(SC_HANDLE hService, DWORD dwServiceType,
+                                        DWORD dwStartType, DWORD dwErrorControl,
+                                        LPCSTR lpBinaryPathName, LPCSTR lpLoadOrderGroup,
+                                        LPDWORD lpdwTagId, LPCSTR lpDependencies,
+                                        LPCSTR lpServiceStartName, LPCSTR lpPassword,
+                                        LPCSTR lpDisplayName);
+SVCAPI BOOL WINAPI ChangeServiceConfig2A(SC_HANDLE hService, DWORD dwInfoLevel, LPVOID lpInfo);
+SVCAPI BOOL WINAPI DeleteService(SC_HANDLE hService);
+SVCAPI BOOL WINAPI EnumServicesStatusExA(SC_HANDLE hSCManager, SC_ENUM_TYPE InfoLevel,
+                                         DWORD dwServiceType, DWORD dwServiceState,
+                                         LPBYTE lpServices, DWORD cbBufSize,
+                                         LPDWORD pcbBytesNeeded, LPDWORD lpServicesReturned,
+                                         LPDWORD lpResumeHandle, LPCSTR pszGroupName);
+SVCAPI BOOL WINAPI EnumDependentServicesA(SC_HANDLE hService, DWORD dwServiceState,
+                                          LPENUM_SERVICE_STATUSA lpServices, DWORD cbBufSize,
+                                          LPDWORD pcbBytesNeeded, LPDWORD lpServicesReturned);
+SVCAPI BOOL WINAPI GetServiceDisplayNameA(SC_HANDLE hSCManager, LPCSTR lpServiceName,
+                                          LPSTR lpDisplayName, LPDWORD lpcchBuffer);
+SVCAPI BOOL WINAPI GetServiceKeyNameA(SC_HANDLE hSCManager, LPCSTR lpDisplayName,
+                                      LPSTR lpServiceName, LPDWORD lpcchBuffer);
+SVCAPI BOOL WINAPI CloseServiceHandle(SC_HANDLE hSCObject);
+
+#define OpenSCManager          OpenSCManagerA
+#define CreateService          CreateServiceA
+#define OpenService            OpenServiceA
+#define StartService           StartServiceA
+#define QueryServiceConfig     QueryServiceConfigA
+#define QueryServiceConfig2    QueryServiceConfig2A
+#define ChangeServiceConfig    ChangeServiceConfigA
+#define ChangeServiceConfig2   ChangeServiceConfig2A
+#define EnumServicesStatusEx   EnumServicesStatusExA
+#define EnumDependentServices  EnumDependentServicesA
+#define GetServiceDisplayName  GetServiceDisplayNameA
+#define GetServiceKeyName      GetServiceKeyNameA
+#define SERVICE_DESCRIPTION    SERVICE_DESCRIPTIONA
+#define LPSERVICE_DESCRIPTION  LPSERVICE_DESCRIPTIONA
+#define QUERY_SERVICE_CONFIG   QUERY_SERVICE_CONFIGA
+#define LPQUERY_SERVICE_CONFIG LPQUERY_SERVICE_CONFIGA
+#define ENUM_SERVICE_STATUS    ENUM_SERVICE_STATUSA
+#define LPENUM_SERVICE_STATUS  LPENUM_SERVICE_STATUSA
+#define ENUM_SERVICE_STATUS_PROCESS   ENUM_SERVICE_STATUS_PROCESSA
+#define LPENUM_SERVICE_STATUS_PROCESS LPENUM_SERVICE_STATUS_PROCESSA
+
 #define StartServiceCtrlDispatcher   StartServiceCtrlDispatcherA
 #define RegisterServiceCtrlHandler   RegisterServiceCtrlHandlerA
 #define RegisterServiceCtrlHandlerEx RegisterServiceCtrlHandlerExA

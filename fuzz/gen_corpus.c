@@ -1,0 +1,327 @@
+/*
+ * gen_corpus.c - writes the seed corpus of each fuzz target: valid
+ * encoded headers, payloads and frame streams, built with the codec
+ * itself so they follow proto.h.
+ *
+ * Usage: fuzz_gen_corpus DIR   (writes DIR/<target>/<name>; DIR is
+ * normally fuzz/corpus).  The input layout of each target is described
+ * at the top of its source file.
+ */
+#include "proto.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *outdir;
+
+static void write_file(const char *target, const char *name, const void *p, size_t n)
+{
+    char path[4096];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/%s", outdir, target);
+    if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+        perror(path);
+        exit(1);
+    }
+    snprintf(path, sizeof path, "%s/%s/%s", outdir, target, name);
+    f = fopen(path, "wb");
+    if (f == NULL || fwrite(p, 1, n, f) != n || fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+}
+
+/* Writes selector byte + payload, the input of the payload targets. */
+static void write_payload(const char *target, const char *name, uint8_t sel, struct svc_wbuf *w)
+{
+    uint8_t *b;
+
+    if (w->err != 0) {
+        fprintf(stderr, "%s/%s: encoding failed (%d)\n", target, name, w->err);
+        exit(1);
+    }
+    b = malloc(w->len + 1);
+    if (b == NULL)
+        exit(1);
+    b[0] = sel;
+    if (w->len != 0)
+        memcpy(b + 1, w->data, w->len);
+    write_file(target, name, b, w->len + 1);
+    free(b);
+    svc_wbuf_free(w);
+}
+
+static char *deps[] = {"RpcSs", NULL};
+static char *params[] = {"Port=7", "Verbose=", NULL};
+static char *args[] = {"Echo", "-v", NULL};
+static char *table[] = {"Echo", "Heartbeat", NULL};
+
+static const struct svc_msg_config config = {
+    .mask = SVC_CFG_ALL,
+    .name = "Echo",
+    .display_name = "Echo service",
+    .description = "Answers what it hears",
+    .type = SERVICE_WIN32_SHARE_PROCESS,
+    .start = SERVICE_DEMAND_START,
+    .error_control = SERVICE_ERROR_NORMAL,
+    .image_path = "svchost -k demo",
+    .load_order_group = NULL,
+    .depend_on_service = deps,
+    .depend_on_group = NULL,
+    .object_name = "LocalSystem",
+    .service_dll = "echo.so",
+    .service_main = "ServiceMain",
+    .params = params,
+};
+
+static const SERVICE_STATUS_PROCESS running = {
+    SERVICE_WIN32_SHARE_PROCESS, SERVICE_RUNNING, SERVICE_ACCEPT_STOP, 0, 0, 0, 0, 4242, 0,
+};
+
+/* Client requests: selector = type - SVC_MSG_OPEN_MANAGER. */
+static void client_requests(void)
+{
+    const char *t = "fuzz_client_request";
+    struct svc_msg_config change = {.mask = SVC_CFG_START | SVC_CFG_PARAMS, .name = "Echo",
+                                     .start = SERVICE_AUTO_START, .params = params};
+    struct svc_wbuf w;
+
+#define SEL(type) ((uint8_t)((type) - SVC_MSG_OPEN_MANAGER))
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, SC_MANAGER_CONNECT);
+    write_payload(t, "open_manager", SEL(SVC_MSG_OPEN_MANAGER), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, SC_MANAGER_CREATE_SERVICE);
+    svc_put_config(&w, &config);
+    write_payload(t, "create_service", SEL(SVC_MSG_CREATE_SERVICE), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_str(&w, "Echo");
+    svc_put_u32(&w, SERVICE_ALL_ACCESS);
+    write_payload(t, "open_service", SEL(SVC_MSG_OPEN_SERVICE), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_str(&w, "Echo");
+    svc_put_strv(&w, args);
+    write_payload(t, "start_service", SEL(SVC_MSG_START_SERVICE), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_str(&w, "Echo");
+    svc_put_u32(&w, SERVICE_CONTROL_STOP);
+    write_payload(t, "control_service", SEL(SVC_MSG_CONTROL_SERVICE), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_str(&w, "Echo");
+    write_payload(t, "query_status", SEL(SVC_MSG_QUERY_STATUS), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_config(&w, &change);
+    write_payload(t, "change_config", SEL(SVC_MSG_CHANGE_CONFIG), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, SERVICE_WIN32);
+    svc_put_u32(&w, SERVICE_STATE_ALL);
+    svc_put_str(&w, NULL);
+    write_payload(t, "enum_services", SEL(SVC_MSG_ENUM_SERVICES), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_str(&w, "RpcSs");
+    svc_put_u32(&w, SERVICE_ACTIVE);
+    write_payload(t, "enum_dependents", SEL(SVC_MSG_ENUM_DEPENDENTS), &w);
+
+    svc_wbuf_init(&w);
+    write_payload(t, "enum_hosts", SEL(SVC_MSG_ENUM_HOSTS), &w);
+#undef SEL
+}
+
+/* Host messages and replies; the selector layout is fuzz_host_message.c's. */
+static void host_messages(void)
+{
+    const char *t = "fuzz_host_message";
+    const uint8_t nhost = SVC_MSG_HOST_LAST - SVC_MSG_HOST_HELLO + 1;
+    SERVICE_STATUS st = {SERVICE_WIN32_SHARE_PROCESS, SERVICE_START_PENDING, 0, 0, 0, 1, 3000};
+    char *svcs[] = {"Echo", NULL};
+    struct svc_msg_host h = {.pid = 4242, .group = "demo", .services = svcs};
+    struct svc_wbuf w;
+
+#define HOST(type) ((uint8_t)((type) - SVC_MSG_HOST_HELLO))
+#define REPLY(type) ((uint8_t)(nhost + 2 + (type) - SVC_MSG_OPEN_MANAGER))
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, 4242);
+    svc_put_strv(&w, table);
+    write_payload(t, "host_hello", HOST(SVC_MSG_HOST_HELLO), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_str(&w, "Echo");
+    svc_put_strv(&w, args);
+    write_payload(t, "host_start", HOST(SVC_MSG_HOST_START), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_str(&w, "Echo");
+    svc_put_u32(&w, SERVICE_CONTROL_INTERROGATE);
+    write_payload(t, "host_control", HOST(SVC_MSG_HOST_CONTROL), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_str(&w, "Echo");
+    svc_put_service_status(&w, &st);
+    write_payload(t, "host_status", HOST(SVC_MSG_HOST_STATUS), &w);
+
+    svc_wbuf_init(&w);
+    write_payload(t, "host_exit", HOST(SVC_MSG_HOST_EXIT), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, 0);
+    write_payload(t, "reply_host_start", nhost, &w);
+
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, ERROR_CALL_NOT_IMPLEMENTED);
+    write_payload(t, "reply_host_control", nhost + 1, &w);
+
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, ERROR_SERVICE_DOES_NOT_EXIST);
+    write_payload(t, "reply_error", REPLY(SVC_MSG_QUERY_STATUS), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, 0);
+    svc_put_str(&w, "Echo");
+    write_payload(t, "reply_open_service", REPLY(SVC_MSG_OPEN_SERVICE), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, 0);
+    svc_put_status(&w, &running);
+    write_payload(t, "reply_query_status", REPLY(SVC_MSG_QUERY_STATUS), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, 0);
+    svc_put_config(&w, &config);
+    write_payload(t, "reply_query_config", REPLY(SVC_MSG_QUERY_CONFIG), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, 0);
+    svc_put_u32(&w, 2);
+    svc_put_str(&w, "Echo");
+    svc_put_str(&w, "Echo service");
+    svc_put_status(&w, &running);
+    svc_put_str(&w, "Heartbeat");
+    svc_put_str(&w, NULL);
+    svc_put_status(&w, &running);
+    write_payload(t, "reply_enum_services", REPLY(SVC_MSG_ENUM_SERVICES), &w);
+
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, 0);
+    svc_put_u32(&w, 1);
+    svc_put_host(&w, &h);
+    write_payload(t, "reply_enum_hosts", REPLY(SVC_MSG_ENUM_HOSTS), &w);
+#undef HOST
+#undef REPLY
+}
+
+/* A raw byte stream of whole frames, preceded by the 4 seed bytes that
+ * fuzz_frame_acc reads first. */
+struct stream {
+    uint8_t *p;
+    size_t len;
+};
+
+static void stream_append(struct stream *s, const void *p, size_t n)
+{
+    uint8_t *d = realloc(s->p, s->len + n);
+
+    if (d == NULL)
+        exit(1);
+    if (n != 0)
+        memcpy(d + s->len, p, n);
+    s->p = d;
+    s->len += n;
+}
+
+/* Appends one whole frame; frees payload. */
+static void put_frame(struct stream *s, uint16_t type, uint32_t id, struct svc_wbuf *payload)
+{
+    struct svc_frame_header h = {.type = type, .id = id, .length = 0};
+    uint8_t hdr[SVC_PROTO_HEADER_SIZE];
+
+    if (payload != NULL)
+        h.length = (uint32_t)payload->len;
+    svc_header_pack(hdr, &h);
+    stream_append(s, hdr, sizeof hdr);
+    if (payload != NULL) {
+        stream_append(s, payload->data, payload->len);
+        svc_wbuf_free(payload);
+    }
+}
+
+static void headers_and_streams(void)
+{
+    const struct svc_frame_header hs[] = {
+        {SVC_MSG_QUERY_STATUS, 1, 8},
+        {SVC_MSG_REPLY, 1, 40},
+        {SVC_MSG_HOST_HELLO, 0, 0},
+        {SVC_MSG_REPLY, 0xFFFFFFFF, SVC_PROTO_MAX_PAYLOAD},
+    };
+    static const char *names[] = {"query_status", "reply", "host_hello_empty", "max_length"};
+    static const uint8_t seed1[4] = {0x2a, 0x17, 0x05, 0x91}, seed2[4] = {0x01, 0, 0, 0};
+    struct stream s = {NULL, 0};
+    struct svc_wbuf w;
+
+    for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
+        uint8_t b[SVC_PROTO_HEADER_SIZE];
+
+        svc_header_pack(b, &hs[i]);
+        write_file("fuzz_header", names[i], b, sizeof b);
+    }
+
+    /* A client conversation: request, reply, an empty frame. */
+    stream_append(&s, seed1, sizeof seed1);
+    svc_wbuf_init(&w);
+    svc_put_str(&w, "Echo");
+    put_frame(&s, SVC_MSG_QUERY_STATUS, 1, &w);
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, 0);
+    svc_put_status(&w, &running);
+    put_frame(&s, SVC_MSG_REPLY, 1, &w);
+    put_frame(&s, SVC_MSG_ENUM_HOSTS, 2, NULL);
+    write_file("fuzz_frame_acc", "client_conversation", s.p, s.len);
+    free(s.p);
+
+    /* A host channel: hello, then status reports. */
+    s.p = NULL;
+    s.len = 0;
+    stream_append(&s, seed2, sizeof seed2);
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, 4242);
+    svc_put_strv(&w, table);
+    put_frame(&s, SVC_MSG_HOST_HELLO, 0, &w);
+    for (uint32_t i = 0; i < 3; i++) {
+        SERVICE_STATUS st = {SERVICE_WIN32_SHARE_PROCESS, SERVICE_START_PENDING, 0, 0, 0, i, 2000};
+
+        svc_wbuf_init(&w);
+        svc_put_str(&w, "Echo");
+        svc_put_service_status(&w, &st);
+        put_frame(&s, SVC_MSG_HOST_STATUS, 0, &w);
+    }
+    write_file("fuzz_frame_acc", "host_channel", s.p, s.len);
+    free(s.p);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s DIR\n", argv[0]);
+        return 2;
+    }
+    outdir = argv[1];
+    if (mkdir(outdir, 0755) < 0 && errno != EEXIST) {
+        perror(outdir);
+        return 1;
+    }
+    client_requests();
+    host_messages();
+    headers_and_streams();
+    return 0;
+}

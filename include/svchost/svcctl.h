@@ -1,0 +1,58 @@
+/*
+ * svchost/svcctl.h - extensions of the SCM client API that Win32 lacks.
+ *
+ * Windows keeps ServiceDll and a plugin's own settings in the registry
+ * under Services\NAME\Parameters, edited with three registry calls; here
+ * they are first-class configuration, changed and read through
+ * ChangeServiceConfig2A / QueryServiceConfig2A with the info levels below.
+ * SvchostEnumHosts lists the host processes, as `tasklist /svc` does.
+ */
+#ifndef SVCHOST_SVCCTL_H
+#define SVCHOST_SVCCTL_H
+
+#include <svchost/winsvc.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Info levels (outside the range Win32 uses). */
+#define SVCHOST_CONFIG_SERVICE_DLL  0x1000  /* SVCHOST_SERVICE_DLL_INFO */
+#define SVCHOST_CONFIG_PARAMETER    0x1001  /* SVCHOST_PARAMETER_INFO (change only) */
+#define SVCHOST_CONFIG_PARAMETERS   0x1002  /* SVCHOST_PARAMETERS_INFO (query only) */
+
+typedef struct _SVCHOST_SERVICE_DLL_INFO {
+    LPSTR lpServiceDll;     /* [Parameters] ServiceDll; NULL: unchanged */
+    LPSTR lpServiceMain;    /* [Parameters] ServiceMain; NULL: unchanged */
+} SVCHOST_SERVICE_DLL_INFO;
+
+typedef struct _SVCHOST_PARAMETER_INFO {
+    LPSTR lpName;           /* a [Parameters] key */
+    LPSTR lpValue;          /* its new value; NULL removes the key */
+} SVCHOST_PARAMETER_INFO;
+
+typedef struct _SVCHOST_PARAMETERS_INFO {
+    LPSTR lpParameters;     /* "KEY=VALUE\0KEY=VALUE\0\0", in file order */
+} SVCHOST_PARAMETERS_INFO;
+
+typedef struct _SVCHOST_HOST_INFO {
+    DWORD dwProcessId;
+    LPSTR lpGroup;          /* the svchost group; NULL for an own-process executable */
+    LPSTR lpServices;       /* "A\0B\0\0": the services running in it */
+} SVCHOST_HOST_INFO;
+
+/*
+ * Lists the host processes the SCM runs, like EnumServicesStatusEx:
+ * fills lpBuffer with an array of SVCHOST_HOST_INFO followed by the
+ * strings they point to.  Returns TRUE, or FALSE with GetLastError():
+ * ERROR_MORE_DATA (*pcbBytesNeeded says how much), ERROR_INVALID_HANDLE,
+ * ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER.
+ */
+SVCAPI BOOL WINAPI SvchostEnumHosts(SC_HANDLE hSCManager, LPBYTE lpBuffer, DWORD cbBufSize,
+                                    LPDWORD pcbBytesNeeded, LPDWORD lpHostsReturned);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

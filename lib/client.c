@@ -1,0 +1,1383 @@
+/*
+ * client.c - the SCM client API of winsvc.h ("Control side") and its
+ * svcctl.h extensions, over the client socket of scmd.
+ *
+ * Each call checks what Windows checks on the client side of its RPC
+ * (handle, required pointers, info levels, the access granted on the
+ * handle), sends one request (proto.h), and lays the reply out in the
+ * caller's buffer with Win32's conventions: a structure or array first,
+ * the strings it points to after it in the same buffer, and
+ * ERROR_INSUFFICIENT_BUFFER / ERROR_MORE_DATA with the size needed when
+ * the buffer is too small.  Errors become SetLastError() here and only
+ * here (client.h explains the internal convention).
+ */
+#include "client.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <svchost/svcctl.h>
+
+#include "win32.h"
+
+DWORD svc_client_error(int r)
+{
+    if (r > 0)
+        return (DWORD)r;
+    switch (-r) {
+    case EPIPE:
+    case ECONNRESET:
+        return ERROR_BROKEN_PIPE;
+    case EPROTO:
+    case EMSGSIZE:
+        return ERROR_INVALID_DATA;
+    default:
+        return svc_errno_to_win32(r);
+    }
+}
+
+static BOOL fail(int r)
+{
+    SetLastError(svc_client_error(r));
+    return FALSE;
+}
+
+static SC_HANDLE fail_handle(int r)
+{
+    SetLastError(svc_client_error(r));
+    return NULL;
+}
+
+/* The struct fields of svc_msg_config are char * for the decoder's sake;
+ * the encoder only reads them. */
+static char *unconst(const char *s)
+{
+    return (char *)(uintptr_t)s;
+}
+
+/* ERROR_ACCESS_DENIED unless the handle was granted every right in need,
+ * as the SCM checks a handle's granted access before acting on it. */
+static int need_access(SC_HANDLE h, DWORD need)
+{
+    return (h->access & need) == need ? 0 : ERROR_ACCESS_DENIED;
+}
+
+/* ---- Requests ---------------------------------------------------------- */
+
+/* Sends the request built in w (and frees w).  A payload that could not
+ * be built because a string or list is over the protocol's limits is the
+ * caller's parameter error, not a transport failure. */
+static int request(struct svc_conn *c, uint16_t type, struct svc_wbuf *w, struct svc_reply *rep)
+{
+    int rc;
+
+    if (w->err == -ENOMEM)
+        rc = -ENOMEM;
+    else if (w->err != 0)
+        rc = ERROR_INVALID_PARAMETER;
+    else
+        rc = svc_conn_call(c, type, w, rep);
+    svc_wbuf_free(w);
+    return rc;
+}
+
+/* A request whose reply carries nothing but its error. */
+static int request_plain(struct svc_conn *c, uint16_t type, struct svc_wbuf *w)
+{
+    struct svc_reply rep;
+    int rc = request(c, type, w, &rep);
+
+    if (rc == 0)
+        rc = svc_reply_finish(c, &rep);
+    return rc;
+}
+
+/* Marks a reply malformed from the caller's point of view (a required
+ * string absent, a count the payload cannot hold). */
+static void reply_malformed(struct svc_reply *rep)
+{
+    if (rep->r.err == 0)
+        rep->r.err = -EPROTO;
+}
+
+static size_t reply_left(const struct svc_reply *rep)
+{
+    return rep->r.len - rep->r.off;
+}
+
+static int query_status(SC_HANDLE h, SERVICE_STATUS_PROCESS *st)
+{
+    struct svc_wbuf w;
+    struct svc_reply rep;
+    int rc;
+
+    svc_wbuf_init(&w);
+    svc_put_str(&w, h->name);
+    rc = request(h->conn, SVC_MSG_QUERY_STATUS, &w, &rep);
+    if (rc != 0)
+        return rc;
+    svc_get_status(&rep.r, st);
+    return svc_reply_finish(h->conn, &rep);
+}
+
+static int query_config(SC_HANDLE h, struct svc_msg_config *cfg)
+{
+    struct svc_wbuf w;
+    struct svc_reply rep;
+    int rc;
+
+    memset(cfg, 0, sizeof *cfg);
+    svc_wbuf_init(&w);
+    svc_put_str(&w, h->name);
+    rc = request(h->conn, SVC_MSG_QUERY_CONFIG, &w, &rep);
+    if (rc != 0)
+        return rc;
+    svc_get_config(&rep.r, cfg); /* an error stays in rep.r for finish */
+    rc = svc_reply_finish(h->conn, &rep);
+    if (rc != 0)
+        svc_msg_config_free(cfg);
+    return rc;
+}
+
+/* ---- Laying replies out in the caller's buffer -------------------------- */
+
+/* Strings are copied one after another from base + off. */
+struct packer {
+    char *base;
+    size_t off;
+};
+
+static char *pack_str(struct packer *p, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = p->base + p->off;
+
+    memcpy(d, s, n);
+    p->off += n;
+    return d;
+}
+
+/* A double-NUL-terminated list: the entries of a, then those of plus
+ * each prefixed with SC_GROUP_IDENTIFIER, then an empty string.  An empty
+ * list is written "\0\0", so that readers expecting two NULs find them. */
+static size_t multisz_size(char *const *a, char *const *plus)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; a != NULL && a[i] != NULL; i++)
+        n += strlen(a[i]) + 1;
+    for (size_t i = 0; plus != NULL && plus[i] != NULL; i++)
+        n += 1 + strlen(plus[i]) + 1;
+    return n == 0 ? 2 : n + 1;
+}
+
+static char *pack_multisz(struct packer *p, char *const *a, char *const *plus)
+{
+    size_t start = p->off;
+
+    for (size_t i = 0; a != NULL && a[i] != NULL; i++)
+        pack_str(p, a[i]);
+    for (size_t i = 0; plus != NULL && plus[i] != NULL; i++) {
+        p->base[p->off++] = SC_GROUP_IDENTIFIER;
+        pack_str(p, plus[i]);
+    }
+    if (p->off == start)
+        p->base[p->off++] = '\0';
+    p->base[p->off++] = '\0';
+    return p->base + start;
+}
+
+static size_t str_size(const char *s)
+{
+    return (s != NULL ? strlen(s) : 0) + 1;
+}
+
+/* ---- Dependencies -------------------------------------------------------- */
+
+/*
+ * Splits a CreateService/ChangeServiceConfig dependency list
+ * ("Svc\0+Group\0\0") into services and groups.  The arrays point into
+ * deps; free only the arrays.  NULL or an empty list gives two empty
+ * lists.  ERROR_INVALID_PARAMETER for a group entry without a name.
+ */
+static int split_dependencies(const char *deps, char ***svc, char ***grp)
+{
+    size_t n = 0, ns = 0, ng = 0;
+
+    *svc = *grp = NULL;
+    for (const char *p = deps; p != NULL && *p != '\0'; p += strlen(p) + 1)
+        n++;
+    *svc = calloc(n + 1, sizeof **svc);
+    *grp = calloc(n + 1, sizeof **grp);
+    if (*svc == NULL || *grp == NULL) {
+        free(*svc);
+        free(*grp);
+        *svc = *grp = NULL;
+        return -ENOMEM;
+    }
+    for (const char *p = deps; p != NULL && *p != '\0'; p += strlen(p) + 1) {
+        if (*p != SC_GROUP_IDENTIFIER) {
+            (*svc)[ns++] = unconst(p);
+        } else if (p[1] != '\0') {
+            (*grp)[ng++] = unconst(p + 1);
+        } else {
+            free(*svc);
+            free(*grp);
+            *svc = *grp = NULL;
+            return ERROR_INVALID_PARAMETER;
+        }
+    }
+    return 0;
+}
+
+/* ---- Service lists (EnumServicesStatusEx, EnumDependentServices) --------- */
+
+struct enum_entry {
+    char *name;
+    char *display;
+    SERVICE_STATUS_PROCESS st;
+};
+
+static void entries_free(struct enum_entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(e[i].name);
+        free(e[i].display);
+    }
+    free(e);
+}
+
+/* Reads "u32 n, n x (str name, str display, status)" and finishes rep. */
+static int read_entries(struct svc_conn *c, struct svc_reply *rep, struct enum_entry **out,
+                        size_t *count)
+{
+    /* Each entry takes at least two string lengths and a status. */
+    const size_t min_entry = 4 + 4 + 9 * 4;
+    struct enum_entry *e = NULL;
+    uint32_t n = svc_get_u32(&rep->r);
+    int rc;
+
+    if (rep->r.err == 0 && n > reply_left(rep) / min_entry)
+        reply_malformed(rep);
+    if (rep->r.err == 0 && (e = calloc((size_t)n + 1, sizeof *e)) == NULL)
+        rep->r.err = -ENOMEM;
+    for (size_t i = 0; rep->r.err == 0 && i < n; i++) {
+        e[i].name = svc_get_str(&rep->r);
+        e[i].display = svc_get_str(&rep->r);
+        svc_get_status(&rep->r, &e[i].st);
+        if (e[i].name == NULL || e[i].display == NULL)
+            reply_malformed(rep);
+    }
+    rc = svc_reply_finish(c, rep);
+    if (rc != 0) {
+        /* calloc'd: entries not reached are empty */
+        if (e != NULL)
+            entries_free(e, n);
+        return rc;
+    }
+    *out = e;
+    *count = n;
+    return 0;
+}
+
+static size_t entry_size(const struct enum_entry *e, size_t struct_size)
+{
+    return struct_size + strlen(e->name) + 1 + strlen(e->display) + 1;
+}
+
+/* How many of e[first..n) fit, in order, in cb bytes. */
+static size_t entries_fit(const struct enum_entry *e, size_t first, size_t n, size_t struct_size,
+                          size_t cb)
+{
+    size_t used = 0, k = 0;
+
+    for (size_t i = first; i < n; i++) {
+        size_t sz = entry_size(&e[i], struct_size);
+
+        if (sz > cb - used)
+            break;
+        used += sz;
+        k++;
+    }
+    return k;
+}
+
+static size_t entries_bytes(const struct enum_entry *e, size_t first, size_t n, size_t struct_size)
+{
+    size_t total = 0;
+
+    for (size_t i = first; i < n; i++)
+        total += entry_size(&e[i], struct_size);
+    return total;
+}
+
+static void copy_status(SERVICE_STATUS *to, const SERVICE_STATUS_PROCESS *from)
+{
+    to->dwServiceType = from->dwServiceType;
+    to->dwCurrentState = from->dwCurrentState;
+    to->dwControlsAccepted = from->dwControlsAccepted;
+    to->dwWin32ExitCode = from->dwWin32ExitCode;
+    to->dwServiceSpecificExitCode = from->dwServiceSpecificExitCode;
+    to->dwCheckPoint = from->dwCheckPoint;
+    to->dwWaitHint = from->dwWaitHint;
+}
+
+/* Writes k entries from e as an array of ENUM_SERVICE_STATUS_PROCESSA
+ * (ex) or ENUM_SERVICE_STATUSA, strings after the array.  Structures go
+ * through memcpy: the caller's buffer is only bytes. */
+static void pack_entries(LPBYTE buf, const struct enum_entry *e, size_t k, int ex)
+{
+    size_t ssz = ex ? sizeof(ENUM_SERVICE_STATUS_PROCESSA) : sizeof(ENUM_SERVICE_STATUSA);
+    struct packer p = {.base = (char *)buf, .off = k * ssz};
+
+    for (size_t i = 0; i < k; i++) {
+        if (ex) {
+            ENUM_SERVICE_STATUS_PROCESSA x;
+
+            x.lpServiceName = pack_str(&p, e[i].name);
+            x.lpDisplayName = pack_str(&p, e[i].display);
+            x.ServiceStatusProcess = e[i].st;
+            memcpy(buf + i * ssz, &x, ssz);
+        } else {
+            ENUM_SERVICE_STATUSA x;
+
+            x.lpServiceName = pack_str(&p, e[i].name);
+            x.lpDisplayName = pack_str(&p, e[i].display);
+            copy_status(&x.ServiceStatus, &e[i].st);
+            memcpy(buf + i * ssz, &x, ssz);
+        }
+    }
+}
+
+static int valid_state_filter(DWORD state)
+{
+    return state == SERVICE_ACTIVE || state == SERVICE_INACTIVE || state == SERVICE_STATE_ALL;
+}
+
+/* ---- OpenSCManagerA ------------------------------------------------------ */
+
+/* The local machine: no name, "localhost" or this host's name, with or
+ * without the UNC "\\" prefix, in any case. */
+static int machine_is_local(const char *m)
+{
+    char host[256];
+
+    if (m == NULL || m[0] == '\0')
+        return 1;
+    if (m[0] == '\\' && m[1] == '\\')
+        m += 2;
+    if (strcasecmp(m, "localhost") == 0)
+        return 1;
+    if (gethostname(host, sizeof host) == 0) {
+        host[sizeof host - 1] = '\0';
+        if (strcasecmp(m, host) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+SC_HANDLE WINAPI OpenSCManagerA(LPCSTR lpMachineName, LPCSTR lpDatabaseName,
+                                DWORD dwDesiredAccess)
+{
+    struct svc_conn *conn;
+    struct svc_wbuf w;
+    SC_HANDLE h;
+    DWORD access;
+    int rc;
+
+    if (!machine_is_local(lpMachineName))
+        return fail_handle(RPC_S_SERVER_UNAVAILABLE);
+    /* Windows: "ServicesFailed" names a database that does not exist;
+     * any other name than "ServicesActive" is not a database name. */
+    if (lpDatabaseName != NULL && strcasecmp(lpDatabaseName, "ServicesActive") != 0)
+        return fail_handle(strcasecmp(lpDatabaseName, "ServicesFailed") == 0
+                               ? ERROR_DATABASE_DOES_NOT_EXIST
+                               : ERROR_INVALID_NAME);
+
+    rc = svc_conn_open(&conn);
+    if (rc == -ENOMEM)
+        return fail_handle(rc);
+    if (rc != 0)
+        return fail_handle(RPC_S_SERVER_UNAVAILABLE);
+
+    /* SC_MANAGER_CONNECT is implied by OpenSCManager. */
+    access = svc_map_manager_access(dwDesiredAccess) | SC_MANAGER_CONNECT;
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, access);
+    rc = request_plain(conn, SVC_MSG_OPEN_MANAGER, &w);
+    h = rc == 0 ? svc_handle_new(SVC_HANDLE_MANAGER, conn, access, NULL) : NULL;
+    if (rc == 0 && h == NULL)
+        rc = -ENOMEM;
+    svc_conn_unref(conn); /* the handle holds its own reference */
+    return rc == 0 ? h : fail_handle(rc);
+}
+
+/* ---- CreateServiceA ------------------------------------------------------ */
+
+static int create_service(SC_HANDLE m, LPCSTR name, LPCSTR display, DWORD access, DWORD type,
+                          DWORD start, DWORD error_control, LPCSTR path, LPCSTR group,
+                          LPDWORD tag, LPCSTR deps, LPCSTR account, LPCSTR password,
+                          SC_HANDLE *out)
+{
+    struct svc_msg_config c = {0};
+    struct svc_wbuf w;
+    char **svc_deps, **grp_deps;
+    int rc;
+
+    /* Pointer checks come first, as RPC marshalling does them on Windows. */
+    if (name == NULL || path == NULL)
+        return ERROR_INVALID_PARAMETER;
+    rc = need_access(m, SC_MANAGER_CREATE_SERVICE);
+    if (rc != 0)
+        return rc;
+    if (name[0] == '\0')
+        return ERROR_INVALID_NAME;
+    if (path[0] == '\0')
+        return ERROR_INVALID_PARAMETER;
+    /* Tags order drivers within their group; asking for one without a
+     * group is an error on Windows too. */
+    if (tag != NULL && (group == NULL || group[0] == '\0'))
+        return ERROR_INVALID_PARAMETER;
+    /* No account here has a password (see docs/api.md). */
+    if (password != NULL && password[0] != '\0')
+        return ERROR_INVALID_PARAMETER;
+    rc = split_dependencies(deps, &svc_deps, &grp_deps);
+    if (rc != 0)
+        return rc;
+
+    access = svc_map_service_access(access);
+    c.mask = SVC_CFG_ALL;
+    c.name = unconst(name);
+    c.display_name = unconst(display);
+    c.type = type;
+    c.start = start;
+    c.error_control = error_control;
+    c.image_path = unconst(path);
+    c.load_order_group = group != NULL && group[0] != '\0' ? unconst(group) : NULL;
+    c.depend_on_service = svc_deps;
+    c.depend_on_group = grp_deps;
+    c.object_name = account != NULL && account[0] != '\0' ? unconst(account) : NULL;
+
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, access);
+    svc_put_config(&w, &c);
+    free(svc_deps);
+    free(grp_deps);
+    rc = request_plain(m->conn, SVC_MSG_CREATE_SERVICE, &w);
+    if (rc != 0)
+        return rc;
+    if (tag != NULL)
+        *tag = 0;
+    *out = svc_handle_new(SVC_HANDLE_SERVICE, m->conn, access, name);
+    return *out != NULL ? 0 : -ENOMEM;
+}
+
+SC_HANDLE WINAPI CreateServiceA(SC_HANDLE hSCManager, LPCSTR lpServiceName,
+                                LPCSTR lpDisplayName, DWORD dwDesiredAccess,
+                                DWORD dwServiceType, DWORD dwStartType,
+                                DWORD dwErrorControl, LPCSTR lpBinaryPathName,
+                                LPCSTR lpLoadOrderGroup, LPDWORD lpdwTagId,
+                                LPCSTR lpDependencies, LPCSTR lpServiceStartName,
+                                LPCSTR lpPassword)
+{
+    SC_HANDLE h = NULL;
+    int rc = svc_handle_get(hSCManager, SVC_HANDLE_MANAGER);
+
+    if (rc != 0)
+        return fail_handle(rc);
+    rc = create_service(hSCManager, lpServiceName, lpDisplayName, dwDesiredAccess,
+                        dwServiceType, dwStartType, dwErrorControl, lpBinaryPathName,
+                        lpLoadOrderGroup, lpdwTagId, lpDependencies, lpServiceStartName,
+                        lpPassword, &h);
+    svc_handle_put(hSCManager);
+    return rc == 0 ? h : fail_handle(rc);
+}
+
+/* ---- OpenServiceA --------------------------------------------------------- */
+
+static int open_service(SC_HANDLE m, LPCSTR name, DWORD access, SC_HANDLE *out)
+{
+    struct svc_wbuf w;
+    struct svc_reply rep;
+    char *key;
+    int rc;
+
+    if (name == NULL)
+        return ERROR_INVALID_PARAMETER;
+    if (name[0] == '\0')
+        return ERROR_INVALID_NAME;
+    access = svc_map_service_access(access);
+    svc_wbuf_init(&w);
+    svc_put_str(&w, name);
+    svc_put_u32(&w, access);
+    rc = request(m->conn, SVC_MSG_OPEN_SERVICE, &w, &rep);
+    if (rc != 0)
+        return rc;
+    /* Names are case-insensitive; later requests use the key name as
+     * the database spells it. */
+    key = svc_get_str(&rep.r);
+    if (key == NULL)
+        reply_malformed(&rep);
+    rc = svc_reply_finish(m->conn, &rep);
+    if (rc == 0) {
+        *out = svc_handle_new(SVC_HANDLE_SERVICE, m->conn, access, key);
+        if (*out == NULL)
+            rc = -ENOMEM;
+    }
+    free(key);
+    return rc;
+}
+
+SC_HANDLE WINAPI OpenServiceA(SC_HANDLE hSCManager, LPCSTR lpServiceName, DWORD dwDesiredAccess)
+{
+    SC_HANDLE h = NULL;
+    int rc = svc_handle_get(hSCManager, SVC_HANDLE_MANAGER);
+
+    if (rc != 0)
+        return fail_handle(rc);
+    rc = open_service(hSCManager, lpServiceName, dwDesiredAccess, &h);
+    svc_handle_put(hSCManager);
+    return rc == 0 ? h : fail_handle(rc);
+}
+
+/* ---- StartServiceA -------------------------------------------------------- */
+
+static int start_service(SC_HANDLE h, DWORD argc, LPCSTR *argv)
+{
+    struct svc_wbuf w;
+    char **args;
+    int rc;
+
+    if (argc > 0 && argv == NULL)
+        return ERROR_INVALID_PARAMETER;
+    for (DWORD i = 0; i < argc; i++)
+        if (argv[i] == NULL)
+            return ERROR_INVALID_PARAMETER;
+    rc = need_access(h, SERVICE_START);
+    if (rc != 0)
+        return rc;
+    if (argc > SVC_PROTO_MAX_LIST)
+        return ERROR_INVALID_PARAMETER;
+
+    args = calloc((size_t)argc + 1, sizeof *args);
+    if (args == NULL)
+        return -ENOMEM;
+    for (DWORD i = 0; i < argc; i++)
+        args[i] = unconst(argv[i]);
+    svc_wbuf_init(&w);
+    svc_put_str(&w, h->name);
+    svc_put_strv(&w, args);
+    free(args);
+    return request_plain(h->conn, SVC_MSG_START_SERVICE, &w);
+}
+
+BOOL WINAPI StartServiceA(SC_HANDLE hService, DWORD dwNumServiceArgs,
+                          LPCSTR *lpServiceArgVectors)
+{
+    int rc = svc_handle_get(hService, SVC_HANDLE_SERVICE);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = start_service(hService, dwNumServiceArgs, lpServiceArgVectors);
+    svc_handle_put(hService);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+/* ---- ControlService ------------------------------------------------------- */
+
+/* The right a control code needs (ControlService's table), or
+ * ERROR_INVALID_PARAMETER for a code it does not send. */
+static int control_access(DWORD control, DWORD *need)
+{
+    switch (control) {
+    case SERVICE_CONTROL_STOP:
+        *need = SERVICE_STOP;
+        return 0;
+    case SERVICE_CONTROL_PAUSE:
+    case SERVICE_CONTROL_CONTINUE:
+    case SERVICE_CONTROL_PARAMCHANGE:
+    case SERVICE_CONTROL_NETBINDADD:
+    case SERVICE_CONTROL_NETBINDREMOVE:
+    case SERVICE_CONTROL_NETBINDENABLE:
+    case SERVICE_CONTROL_NETBINDDISABLE:
+        *need = SERVICE_PAUSE_CONTINUE;
+        return 0;
+    case SERVICE_CONTROL_INTERROGATE:
+        *need = SERVICE_INTERROGATE;
+        return 0;
+    default:
+        if (control >= 128 && control <= 255) {
+            *need = SERVICE_USER_DEFINED_CONTROL;
+            return 0;
+        }
+        return ERROR_INVALID_PARAMETER;
+    }
+}
+
+static int control_service(SC_HANDLE h, DWORD control, LPSERVICE_STATUS out)
+{
+    SERVICE_STATUS_PROCESS st;
+    struct svc_wbuf w;
+    struct svc_reply rep;
+    DWORD need;
+    int rc;
+
+    if (out == NULL)
+        return ERROR_INVALID_PARAMETER;
+    rc = control_access(control, &need);
+    if (rc == 0)
+        rc = need_access(h, need);
+    if (rc != 0)
+        return rc;
+
+    svc_wbuf_init(&w);
+    svc_put_str(&w, h->name);
+    svc_put_u32(&w, control);
+    rc = request(h->conn, SVC_MSG_CONTROL_SERVICE, &w, &rep);
+    if (rc == 0) {
+        svc_get_status(&rep.r, &st);
+        rc = svc_reply_finish(h->conn, &rep);
+        if (rc == 0)
+            copy_status(out, &st);
+        return rc;
+    }
+    /* Win32 fills lpServiceStatus for these three errors too, with the
+     * status that made the control impossible; the reply carries no
+     * status on failure, so ask for it (best effort: the control's error
+     * is what the caller gets either way). */
+    if (rc == ERROR_INVALID_SERVICE_CONTROL || rc == ERROR_SERVICE_CANNOT_ACCEPT_CTRL ||
+        rc == ERROR_SERVICE_NOT_ACTIVE) {
+        if (query_status(h, &st) == 0)
+            copy_status(out, &st);
+    }
+    return rc;
+}
+
+BOOL WINAPI ControlService(SC_HANDLE hService, DWORD dwControl, LPSERVICE_STATUS lpServiceStatus)
+{
+    int rc = svc_handle_get(hService, SVC_HANDLE_SERVICE);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = control_service(hService, dwControl, lpServiceStatus);
+    svc_handle_put(hService);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+/* ---- QueryServiceStatus(Ex) ---------------------------------------------- */
+
+BOOL WINAPI QueryServiceStatus(SC_HANDLE hService, LPSERVICE_STATUS lpServiceStatus)
+{
+    SERVICE_STATUS_PROCESS st;
+    int rc = svc_handle_get(hService, SVC_HANDLE_SERVICE);
+
+    if (rc != 0)
+        return fail(rc);
+    if (lpServiceStatus == NULL)
+        rc = ERROR_INVALID_PARAMETER;
+    if (rc == 0)
+        rc = need_access(hService, SERVICE_QUERY_STATUS);
+    if (rc == 0)
+        rc = query_status(hService, &st);
+    if (rc == 0)
+        copy_status(lpServiceStatus, &st);
+    svc_handle_put(hService);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+BOOL WINAPI QueryServiceStatusEx(SC_HANDLE hService, SC_STATUS_TYPE InfoLevel, LPBYTE lpBuffer,
+                                 DWORD cbBufSize, LPDWORD pcbBytesNeeded)
+{
+    SERVICE_STATUS_PROCESS st;
+    int rc;
+
+    /* Windows checks the level, then the buffer, then the handle. */
+    if (InfoLevel != SC_STATUS_PROCESS_INFO)
+        return fail(ERROR_INVALID_LEVEL);
+    if (pcbBytesNeeded == NULL)
+        return fail(ERROR_INVALID_PARAMETER);
+    *pcbBytesNeeded = sizeof(SERVICE_STATUS_PROCESS);
+    if (cbBufSize < sizeof(SERVICE_STATUS_PROCESS))
+        return fail(ERROR_INSUFFICIENT_BUFFER);
+    if (lpBuffer == NULL)
+        return fail(ERROR_INVALID_PARAMETER);
+
+    rc = svc_handle_get(hService, SVC_HANDLE_SERVICE);
+    if (rc != 0)
+        return fail(rc);
+    rc = need_access(hService, SERVICE_QUERY_STATUS);
+    if (rc == 0)
+        rc = query_status(hService, &st);
+    if (rc == 0)
+        memcpy(lpBuffer, &st, sizeof st);
+    svc_handle_put(hService);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+/* ---- QueryServiceConfigA ------------------------------------------------- */
+
+static int query_service_config(SC_HANDLE h, LPQUERY_SERVICE_CONFIGA buf, DWORD cb,
+                                LPDWORD needed)
+{
+    struct svc_msg_config c;
+    QUERY_SERVICE_CONFIGA q;
+    struct packer p;
+    const char *display;
+    size_t size;
+    int rc;
+
+    if (needed == NULL)
+        return ERROR_INVALID_PARAMETER;
+    if (buf == NULL && cb != 0)
+        return ERROR_INVALID_PARAMETER;
+    rc = need_access(h, SERVICE_QUERY_CONFIG);
+    if (rc == 0)
+        rc = query_config(h, &c);
+    if (rc != 0)
+        return rc;
+
+    display = c.display_name != NULL ? c.display_name : c.name;
+    size = sizeof q + str_size(c.image_path) + str_size(c.load_order_group) +
+           multisz_size(c.depend_on_service, c.depend_on_group) + str_size(c.object_name) +
+           str_size(display);
+    *needed = (DWORD)size;
+    if (cb < size) {
+        rc = ERROR_INSUFFICIENT_BUFFER;
+        goto out;
+    }
+    /* Absent strings read as empty ones: Windows never leaves these
+     * pointers NULL. */
+    p.base = (char *)buf;
+    p.off = sizeof q;
+    q.dwServiceType = c.type;
+    q.dwStartType = c.start;
+    q.dwErrorControl = c.error_control;
+    q.lpBinaryPathName = pack_str(&p, c.image_path != NULL ? c.image_path : "");
+    q.lpLoadOrderGroup = pack_str(&p, c.load_order_group != NULL ? c.load_order_group : "");
+    q.dwTagId = 0;
+    q.lpDependencies = pack_multisz(&p, c.depend_on_service, c.depend_on_group);
+    q.lpServiceStartName = pack_str(&p, c.object_name != NULL ? c.object_name : "");
+    q.lpDisplayName = pack_str(&p, display);
+    memcpy(buf, &q, sizeof q);
+out:
+    svc_msg_config_free(&c);
+    return rc;
+}
+
+BOOL WINAPI QueryServiceConfigA(SC_HANDLE hService, LPQUERY_SERVICE_CONFIGA lpServiceConfig,
+                                DWORD cbBufSize, LPDWORD pcbBytesNeeded)
+{
+    int rc = svc_handle_get(hService, SVC_HANDLE_SERVICE);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = query_service_config(hService, lpServiceConfig, cbBufSize, pcbBytesNeeded);
+    svc_handle_put(hService);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+/* ---- QueryServiceConfig2A ------------------------------------------------ */
+
+/* The optional-string convention of SERVICE_DESCRIPTION: no value, or an
+ * empty one, is a NULL pointer. */
+static const char *opt(const char *s)
+{
+    return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+static size_t opt_size(const char *s)
+{
+    return opt(s) != NULL ? strlen(s) + 1 : 0;
+}
+
+static char *pack_opt(struct packer *p, const char *s)
+{
+    return opt(s) != NULL ? pack_str(p, s) : NULL;
+}
+
+static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb, LPDWORD needed)
+{
+    struct svc_msg_config c;
+    struct packer p = {.base = (char *)buf};
+    size_t size;
+    int rc;
+
+    if (level != SERVICE_CONFIG_DESCRIPTION && level != SVCHOST_CONFIG_SERVICE_DLL &&
+        level != SVCHOST_CONFIG_PARAMETERS)
+        return ERROR_INVALID_LEVEL;
+    if (needed == NULL)
+        return ERROR_INVALID_PARAMETER;
+    if (buf == NULL && cb != 0)
+        return ERROR_INVALID_PARAMETER;
+    rc = need_access(h, SERVICE_QUERY_CONFIG);
+    if (rc == 0)
+        rc = query_config(h, &c);
+    if (rc != 0)
+        return rc;
+
+    switch (level) {
+    case SERVICE_CONFIG_DESCRIPTION:
+        size = sizeof(SERVICE_DESCRIPTIONA) + opt_size(c.description);
+        break;
+    case SVCHOST_CONFIG_SERVICE_DLL:
+        size = sizeof(SVCHOST_SERVICE_DLL_INFO) + opt_size(c.service_dll) +
+               opt_size(c.service_main);
+        break;
+    default:
+        size = sizeof(SVCHOST_PARAMETERS_INFO) + multisz_size(c.params, NULL);
+        break;
+    }
+    *needed = (DWORD)size;
+    if (cb < size) {
+        rc = ERROR_INSUFFICIENT_BUFFER;
+        goto out;
+    }
+    switch (level) {
+    case SERVICE_CONFIG_DESCRIPTION: {
+        SERVICE_DESCRIPTIONA d;
+
+        p.off = sizeof d;
+        d.lpDescription = pack_opt(&p, c.description);
+        memcpy(buf, &d, sizeof d);
+        break;
+    }
+    case SVCHOST_CONFIG_SERVICE_DLL: {
+        SVCHOST_SERVICE_DLL_INFO d;
+
+        p.off = sizeof d;
+        d.lpServiceDll = pack_opt(&p, c.service_dll);
+        d.lpServiceMain = pack_opt(&p, c.service_main);
+        memcpy(buf, &d, sizeof d);
+        break;
+    }
+    default: {
+        SVCHOST_PARAMETERS_INFO d;
+
+        p.off = sizeof d;
+        d.lpParameters = pack_multisz(&p, c.params, NULL);
+        memcpy(buf, &d, sizeof d);
+        break;
+    }
+    }
+out:
+    svc_msg_config_free(&c);
+    return rc;
+}
+
+BOOL WINAPI QueryServiceConfig2A(SC_HANDLE hService, DWORD dwInfoLevel, LPBYTE lpBuffer,
+                                 DWORD cbBufSize, LPDWORD pcbBytesNeeded)
+{
+    int rc = svc_handle_get(hService, SVC_HANDLE_SERVICE);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = query_service_config2(hService, dwInfoLevel, lpBuffer, cbBufSize, pcbBytesNeeded);
+    svc_handle_put(hService);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+/* ---- ChangeServiceConfigA ------------------------------------------------ */
+
+static int change_config(SC_HANDLE h, struct svc_msg_config *c)
+{
+    struct svc_wbuf w;
+
+    c->name = h->name;
+    svc_wbuf_init(&w);
+    svc_put_config(&w, c);
+    return request_plain(h->conn, SVC_MSG_CHANGE_CONFIG, &w);
+}
+
+static int change_service_config(SC_HANDLE h, DWORD type, DWORD start, DWORD error_control,
+                                 LPCSTR path, LPCSTR group, LPDWORD tag, LPCSTR deps,
+                                 LPCSTR account, LPCSTR password, LPCSTR display)
+{
+    struct svc_msg_config c = {0};
+    char **svc_deps = NULL, **grp_deps = NULL;
+    int rc;
+
+    rc = need_access(h, SERVICE_CHANGE_CONFIG);
+    if (rc != 0)
+        return rc;
+    if (password != NULL && password[0] != '\0')
+        return ERROR_INVALID_PARAMETER;
+    if (path != NULL && path[0] == '\0')
+        return ERROR_INVALID_PARAMETER;
+    if (deps != NULL) {
+        rc = split_dependencies(deps, &svc_deps, &grp_deps);
+        if (rc != 0)
+            return rc;
+        c.mask |= SVC_CFG_DEPENDENCIES;
+        c.depend_on_service = svc_deps;
+        c.depend_on_group = grp_deps;
+    }
+    if (type != SERVICE_NO_CHANGE) {
+        c.mask |= SVC_CFG_TYPE;
+        c.type = type;
+    }
+    if (start != SERVICE_NO_CHANGE) {
+        c.mask |= SVC_CFG_START;
+        c.start = start;
+    }
+    if (error_control != SERVICE_NO_CHANGE) {
+        c.mask |= SVC_CFG_ERROR_CONTROL;
+        c.error_control = error_control;
+    }
+    if (path != NULL) {
+        c.mask |= SVC_CFG_IMAGE_PATH;
+        c.image_path = unconst(path);
+    }
+    if (group != NULL) {
+        c.mask |= SVC_CFG_LOAD_ORDER_GROUP; /* "" removes the service from its group */
+        c.load_order_group = unconst(group);
+    }
+    if (account != NULL) {
+        c.mask |= SVC_CFG_OBJECT_NAME;
+        c.object_name = unconst(account);
+    }
+    if (display != NULL) {
+        c.mask |= SVC_CFG_DISPLAY_NAME;
+        c.display_name = unconst(display);
+    }
+    rc = change_config(h, &c);
+    free(svc_deps);
+    free(grp_deps);
+    if (rc == 0 && tag != NULL)
+        *tag = 0;
+    return rc;
+}
+
+BOOL WINAPI ChangeServiceConfigA(SC_HANDLE hService, DWORD dwServiceType, DWORD dwStartType,
+                                 DWORD dwErrorControl, LPCSTR lpBinaryPathName,
+                                 LPCSTR lpLoadOrderGroup, LPDWORD lpdwTagId,
+                                 LPCSTR lpDependencies, LPCSTR lpServiceStartName,
+                                 LPCSTR lpPassword, LPCSTR lpDisplayName)
+{
+    int rc = svc_handle_get(hService, SVC_HANDLE_SERVICE);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = change_service_config(hService, dwServiceType, dwStartType, dwErrorControl,
+                               lpBinaryPathName, lpLoadOrderGroup, lpdwTagId, lpDependencies,
+                               lpServiceStartName, lpPassword, lpDisplayName);
+    svc_handle_put(hService);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+/* ---- ChangeServiceConfig2A ----------------------------------------------- */
+
+static int change_service_config2(SC_HANDLE h, DWORD level, LPVOID info)
+{
+    struct svc_msg_config c = {0};
+    char *param[2] = {NULL, NULL};
+    int rc;
+
+    if (level != SERVICE_CONFIG_DESCRIPTION && level != SVCHOST_CONFIG_SERVICE_DLL &&
+        level != SVCHOST_CONFIG_PARAMETER)
+        return ERROR_INVALID_LEVEL;
+    rc = need_access(h, SERVICE_CHANGE_CONFIG);
+    if (rc != 0)
+        return rc;
+    /* A NULL lpInfo, like a NULL member, leaves the setting unchanged. */
+    if (info == NULL)
+        return 0;
+
+    switch (level) {
+    case SERVICE_CONFIG_DESCRIPTION: {
+        const SERVICE_DESCRIPTIONA *d = info;
+
+        if (d->lpDescription == NULL)
+            return 0;
+        c.mask = SVC_CFG_DESCRIPTION; /* "" deletes the description */
+        c.description = d->lpDescription;
+        break;
+    }
+    case SVCHOST_CONFIG_SERVICE_DLL: {
+        const SVCHOST_SERVICE_DLL_INFO *d = info;
+
+        if (d->lpServiceDll != NULL) {
+            c.mask |= SVC_CFG_SERVICE_DLL;
+            c.service_dll = d->lpServiceDll;
+        }
+        if (d->lpServiceMain != NULL) {
+            c.mask |= SVC_CFG_SERVICE_MAIN;
+            c.service_main = d->lpServiceMain;
+        }
+        if (c.mask == 0)
+            return 0;
+        break;
+    }
+    default: {
+        const SVCHOST_PARAMETER_INFO *d = info;
+
+        /* "KEY=" on the wire removes KEY, so a key cannot hold '='. */
+        if (d->lpName == NULL || d->lpName[0] == '\0' || strchr(d->lpName, '=') != NULL)
+            return ERROR_INVALID_PARAMETER;
+        if (asprintf(&param[0], "%s=%s", d->lpName, d->lpValue != NULL ? d->lpValue : "") < 0)
+            return -ENOMEM;
+        c.mask = SVC_CFG_PARAMS;
+        c.params = param;
+        break;
+    }
+    }
+    rc = change_config(h, &c);
+    free(param[0]);
+    return rc;
+}
+
+BOOL WINAPI ChangeServiceConfig2A(SC_HANDLE hService, DWORD dwInfoLevel, LPVOID lpInfo)
+{
+    int rc = svc_handle_get(hService, SVC_HANDLE_SERVICE);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = change_service_config2(hService, dwInfoLevel, lpInfo);
+    svc_handle_put(hService);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+/* ---- DeleteService ---------------------------------------------------------- */
+
+BOOL WINAPI DeleteService(SC_HANDLE hService)
+{
+    struct svc_wbuf w;
+    int rc = svc_handle_get(hService, SVC_HANDLE_SERVICE);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = need_access(hService, DELETE);
+    if (rc == 0) {
+        svc_wbuf_init(&w);
+        svc_put_str(&w, hService->name);
+        rc = request_plain(hService->conn, SVC_MSG_DELETE_SERVICE, &w);
+    }
+    svc_handle_put(hService);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+/* ---- EnumServicesStatusExA ---------------------------------------------- */
+
+static int enum_services(SC_HANDLE m, DWORD type, DWORD state, LPBYTE buf, DWORD cb,
+                         LPDWORD needed, LPDWORD returned, LPDWORD resume, LPCSTR group)
+{
+    const size_t ssz = sizeof(ENUM_SERVICE_STATUS_PROCESSA);
+    struct enum_entry *e;
+    struct svc_wbuf w;
+    struct svc_reply rep;
+    size_t n, first, k;
+    int rc;
+
+    if (needed == NULL || returned == NULL)
+        return ERROR_INVALID_PARAMETER;
+    *needed = 0;
+    *returned = 0;
+    if (type == 0 || (type & ~(DWORD)SERVICE_TYPE_ALL) != 0 || !valid_state_filter(state))
+        return ERROR_INVALID_PARAMETER;
+    if (buf == NULL && cb != 0)
+        return ERROR_INVALID_PARAMETER;
+    rc = need_access(m, SC_MANAGER_ENUMERATE_SERVICE);
+    if (rc != 0)
+        return rc;
+
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, type);
+    svc_put_u32(&w, state);
+    svc_put_str(&w, group);
+    rc = request(m->conn, SVC_MSG_ENUM_SERVICES, &w, &rep);
+    if (rc == 0)
+        rc = read_entries(m->conn, &rep, &e, &n);
+    if (rc != 0)
+        return rc;
+
+    /* The resume handle is the index of the next entry to return. */
+    first = resume != NULL ? *resume : 0;
+    if (first > n)
+        first = n;
+    k = buf != NULL ? entries_fit(e, first, n, ssz, cb) : 0;
+    if (k != 0)
+        pack_entries(buf, e + first, k, 1);
+    *returned = (DWORD)k;
+    if (first + k < n) {
+        /* Windows: the bytes needed for the entries not returned. */
+        *needed = (DWORD)entries_bytes(e, first + k, n, ssz);
+        if (resume != NULL)
+            *resume = (DWORD)(first + k);
+        rc = ERROR_MORE_DATA;
+    } else if (resume != NULL) {
+        *resume = 0;
+    }
+    entries_free(e, n);
+    return rc;
+}
+
+BOOL WINAPI EnumServicesStatusExA(SC_HANDLE hSCManager, SC_ENUM_TYPE InfoLevel,
+                                  DWORD dwServiceType, DWORD dwServiceState, LPBYTE lpServices,
+                                  DWORD cbBufSize, LPDWORD pcbBytesNeeded,
+                                  LPDWORD lpServicesReturned, LPDWORD lpResumeHandle,
+                                  LPCSTR pszGroupName)
+{
+    int rc;
+
+    /* Windows checks the level before the handle. */
+    if (InfoLevel != SC_ENUM_PROCESS_INFO)
+        return fail(ERROR_INVALID_LEVEL);
+    rc = svc_handle_get(hSCManager, SVC_HANDLE_MANAGER);
+    if (rc != 0)
+        return fail(rc);
+    rc = enum_services(hSCManager, dwServiceType, dwServiceState, lpServices, cbBufSize,
+                       pcbBytesNeeded, lpServicesReturned, lpResumeHandle, pszGroupName);
+    svc_handle_put(hSCManager);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+/* ---- EnumDependentServicesA ---------------------------------------------- */
+
+static int enum_dependents(SC_HANDLE h, DWORD state, LPENUM_SERVICE_STATUSA buf, DWORD cb,
+                           LPDWORD needed, LPDWORD returned)
+{
+    const size_t ssz = sizeof(ENUM_SERVICE_STATUSA);
+    struct enum_entry *e;
+    struct svc_wbuf w;
+    struct svc_reply rep;
+    size_t n, k;
+    int rc;
+
+    if (needed == NULL || returned == NULL)
+        return ERROR_INVALID_PARAMETER;
+    *needed = 0;
+    *returned = 0;
+    if (!valid_state_filter(state) || (buf == NULL && cb != 0))
+        return ERROR_INVALID_PARAMETER;
+    rc = need_access(h, SERVICE_ENUMERATE_DEPENDENTS);
+    if (rc != 0)
+        return rc;
+
+    svc_wbuf_init(&w);
+    svc_put_str(&w, h->name);
+    svc_put_u32(&w, state);
+    rc = request(h->conn, SVC_MSG_ENUM_DEPENDENTS, &w, &rep);
+    if (rc == 0)
+        rc = read_entries(h->conn, &rep, &e, &n);
+    if (rc != 0)
+        return rc;
+
+    k = buf != NULL ? entries_fit(e, 0, n, ssz, cb) : 0;
+    if (k != 0)
+        pack_entries((LPBYTE)buf, e, k, 0);
+    *returned = (DWORD)k;
+    if (k < n) {
+        /* No resume handle here: the caller retries with room for all. */
+        *needed = (DWORD)entries_bytes(e, 0, n, ssz);
+        rc = ERROR_MORE_DATA;
+    }
+    entries_free(e, n);
+    return rc;
+}
+
+BOOL WINAPI EnumDependentServicesA(SC_HANDLE hService, DWORD dwServiceState,
+                                   LPENUM_SERVICE_STATUSA lpServices, DWORD cbBufSize,
+                                   LPDWORD pcbBytesNeeded, LPDWORD lpServicesReturned)
+{
+    int rc = svc_handle_get(hService, SVC_HANDLE_SERVICE);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = enum_dependents(hService, dwServiceState, lpServices, cbBufSize, pcbBytesNeeded,
+                         lpServicesReturned);
+    svc_handle_put(hService);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+/* ---- GetServiceDisplayNameA / GetServiceKeyNameA ------------------------- */
+
+/*
+ * Asks scmd to map one name to the other, then copies it with the
+ * character-count convention: *cch is the buffer's size in characters
+ * on entry and the name's length without its NUL on return.  A failure
+ * leaves an empty string in a buffer that has room for one.
+ */
+static int lookup_name(SC_HANDLE m, uint16_t type, LPCSTR in, LPSTR buf, LPDWORD cch)
+{
+    struct svc_wbuf w;
+    struct svc_reply rep;
+    DWORD room;
+    char *out = NULL;
+    size_t len;
+    int rc;
+
+    if (cch == NULL || in == NULL)
+        return ERROR_INVALID_PARAMETER;
+    room = buf != NULL ? *cch : 0;
+    svc_wbuf_init(&w);
+    svc_put_str(&w, in);
+    rc = request(m->conn, type, &w, &rep);
+    if (rc == 0) {
+        out = svc_get_str(&rep.r);
+        if (out == NULL)
+            reply_malformed(&rep);
+        rc = svc_reply_finish(m->conn, &rep);
+    }
+    if (rc != 0) {
+        if (room > 0)
+            buf[0] = '\0';
+        return rc;
+    }
+    len = strlen(out);
+    *cch = (DWORD)len;
+    if (len >= room) {
+        if (room > 0)
+            buf[0] = '\0';
+        rc = ERROR_INSUFFICIENT_BUFFER;
+    } else {
+        memcpy(buf, out, len + 1);
+    }
+    free(out);
+    return rc;
+}
+
+BOOL WINAPI GetServiceDisplayNameA(SC_HANDLE hSCManager, LPCSTR lpServiceName,
+                                   LPSTR lpDisplayName, LPDWORD lpcchBuffer)
+{
+    int rc = svc_handle_get(hSCManager, SVC_HANDLE_MANAGER);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = lookup_name(hSCManager, SVC_MSG_GET_DISPLAY_NAME, lpServiceName, lpDisplayName,
+                     lpcchBuffer);
+    svc_handle_put(hSCManager);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+BOOL WINAPI GetServiceKeyNameA(SC_HANDLE hSCManager, LPCSTR lpDisplayName, LPSTR lpServiceName,
+                               LPDWORD lpcchBuffer)
+{
+    int rc = svc_handle_get(hSCManager, SVC_HANDLE_MANAGER);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = lookup_name(hSCManager, SVC_MSG_GET_KEY_NAME, lpDisplayName, lpServiceName,
+                     lpcchBuffer);
+    svc_handle_put(hSCManager);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+/* ---- SvchostEnumHosts ------------------------------------------------------ */
+
+static size_t host_size(const struct svc_msg_host *h)
+{
+    return sizeof(SVCHOST_HOST_INFO) + (h->group != NULL ? strlen(h->group) + 1 : 0) +
+           multisz_size(h->services, NULL);
+}
+
+static void hosts_free(struct svc_msg_host *hosts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        svc_msg_host_free(&hosts[i]);
+    free(hosts);
+}
+
+static int read_hosts(struct svc_conn *c, struct svc_reply *rep, struct svc_msg_host **out,
+                      size_t *count)
+{
+    /* pid, group length, services count */
+    const size_t min_host = 4 + 4 + 4;
+    struct svc_msg_host *hosts = NULL;
+    uint32_t n = svc_get_u32(&rep->r);
+    int rc;
+
+    if (rep->r.err == 0 && n > reply_left(rep) / min_host)
+        reply_malformed(rep);
+    if (rep->r.err == 0 && (hosts = calloc((size_t)n + 1, sizeof *hosts)) == NULL)
+        rep->r.err = -ENOMEM;
+    for (size_t i = 0; rep->r.err == 0 && i < n; i++)
+        svc_get_host(&rep->r, &hosts[i]); /* an error stays in rep->r */
+    rc = svc_reply_finish(c, rep);
+    if (rc != 0) {
+        if (hosts != NULL)
+            hosts_free(hosts, n);
+        return rc;
+    }
+    *out = hosts;
+    *count = n;
+    return 0;
+}
+
+static int enum_hosts(SC_HANDLE m, LPBYTE buf, DWORD cb, LPDWORD needed, LPDWORD returned)
+{
+    const size_t ssz = sizeof(SVCHOST_HOST_INFO);
+    struct svc_msg_host *hosts;
+    struct svc_reply rep;
+    struct svc_wbuf w;
+    struct packer p;
+    size_t n, k = 0, used = 0, total = 0;
+    int rc;
+
+    if (needed == NULL || returned == NULL)
+        return ERROR_INVALID_PARAMETER;
+    *needed = 0;
+    *returned = 0;
+    if (buf == NULL && cb != 0)
+        return ERROR_INVALID_PARAMETER;
+    rc = need_access(m, SC_MANAGER_ENUMERATE_SERVICE);
+    if (rc != 0)
+        return rc;
+
+    svc_wbuf_init(&w);
+    rc = request(m->conn, SVC_MSG_ENUM_HOSTS, &w, &rep);
+    if (rc == 0)
+        rc = read_hosts(m->conn, &rep, &hosts, &n);
+    if (rc != 0)
+        return rc;
+
+    for (size_t i = 0; i < n; i++) {
+        size_t sz = host_size(&hosts[i]);
+
+        total += sz;
+        if (k == i && buf != NULL && sz <= cb - used) {
+            used += sz;
+            k++;
+        }
+    }
+    p.base = (char *)buf;
+    p.off = k * ssz;
+    for (size_t i = 0; i < k; i++) {
+        SVCHOST_HOST_INFO x;
+
+        x.dwProcessId = hosts[i].pid;
+        x.lpGroup = hosts[i].group != NULL ? pack_str(&p, hosts[i].group) : NULL;
+        x.lpServices = pack_multisz(&p, hosts[i].services, NULL);
+        memcpy(buf + i * ssz, &x, ssz);
+    }
+    *returned = (DWORD)k;
+    if (k < n) {
+        *needed = (DWORD)total;
+        rc = ERROR_MORE_DATA;
+    }
+    hosts_free(hosts, n);
+    return rc;
+}
+
+BOOL WINAPI SvchostEnumHosts(SC_HANDLE hSCManager, LPBYTE lpBuffer, DWORD cbBufSize,
+                             LPDWORD pcbBytesNeeded, LPDWORD lpHostsReturned)
+{
+    int rc = svc_handle_get(hSCManager, SVC_HANDLE_MANAGER);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = enum_hosts(hSCManager, lpBuffer, cbBufSize, pcbBytesNeeded, lpHostsReturned);
+    svc_handle_put(hSCManager);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+/* ---- CloseServiceHandle ------------------------------------------------- */
+
+BOOL WINAPI CloseServiceHandle(SC_HANDLE hSCObject)
+{
+    int rc = svc_handle_close(hSCObject);
+
+    return rc == 0 ? TRUE : fail(rc);
+}

@@ -1,0 +1,384 @@
+/*
+ * config_values.c - the values in service files: symbolic and numeric
+ * Type/Start/ErrorControl, names, svchost command lines, and where a
+ * ServiceDll is looked up.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <svchost/winsvc.h>
+
+#ifndef SVCHOST_PLUGINDIR_INSTALLED
+/* CMake defines it for libsvc; other builds of this file get the default
+ * prefix's directory. */
+#define SVCHOST_PLUGINDIR_INSTALLED "/usr/local/lib/svchost/plugins"
+#endif
+
+struct value_name {
+    const char *name;
+    uint32_t value;
+};
+
+/* The first name of a value is the one svc_*_name() returns. */
+static const struct value_name type_names[] = {
+    { "own",       SERVICE_WIN32_OWN_PROCESS },
+    { "share",     SERVICE_WIN32_SHARE_PROCESS },
+    { "kernel",    SERVICE_KERNEL_DRIVER },
+    { "filesys",   SERVICE_FILE_SYSTEM_DRIVER },
+    { "rec",       SERVICE_RECOGNIZER_DRIVER },
+    { "adapt",     SERVICE_ADAPTER },
+    { "userown",   SERVICE_USER_OWN_PROCESS },
+    { "usershare", SERVICE_USER_SHARE_PROCESS },
+};
+
+static const struct value_name start_names[] = {
+    { "boot",     SERVICE_BOOT_START },
+    { "system",   SERVICE_SYSTEM_START },
+    { "auto",     SERVICE_AUTO_START },
+    { "demand",   SERVICE_DEMAND_START },
+    { "disabled", SERVICE_DISABLED },
+};
+
+static const struct value_name error_control_names[] = {
+    { "ignore",   SERVICE_ERROR_IGNORE },
+    { "normal",   SERVICE_ERROR_NORMAL },
+    { "severe",   SERVICE_ERROR_SEVERE },
+    { "critical", SERVICE_ERROR_CRITICAL },
+};
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+int svc_parse_dword(const char *s, uint32_t *out)
+{
+    unsigned base = 10;
+    uint64_t v = 0;
+
+    if (s == NULL || *s == '\0')
+        return -EINVAL;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+        if (*s == '\0')
+            return -EINVAL;
+    }
+    for (; *s != '\0'; s++) {
+        unsigned d;
+
+        if (*s >= '0' && *s <= '9')
+            d = (unsigned)(*s - '0');
+        else if (base == 16 && *s >= 'a' && *s <= 'f')
+            d = (unsigned)(*s - 'a' + 10);
+        else if (base == 16 && *s >= 'A' && *s <= 'F')
+            d = (unsigned)(*s - 'A' + 10);
+        else
+            return -EINVAL;
+        v = v * base + d;
+        /* Keep scanning after an overflow so that "99999999999x" is
+         * -EINVAL (not a number) rather than -ERANGE. */
+        if (v > UINT32_MAX)
+            v = (uint64_t)UINT32_MAX + 1;
+    }
+    if (v > UINT32_MAX)
+        return -ERANGE;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int parse_named(const struct value_name *names, size_t n, const char *s,
+                       uint32_t max, uint32_t *out)
+{
+    uint32_t v;
+
+    if (s == NULL)
+        return -EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        if (strcasecmp(s, names[i].name) == 0) {
+            *out = names[i].value;
+            return 0;
+        }
+    }
+    if (svc_parse_dword(s, &v) < 0 || v > max)
+        return -EINVAL;
+    *out = v;
+    return 0;
+}
+
+static const char *name_of(const struct value_name *names, size_t n, uint32_t v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (names[i].value == v)
+            return names[i].name;
+    return NULL;
+}
+
+int svc_parse_type(const char *s, uint32_t *out)
+{
+    uint32_t v;
+
+    if (parse_named(type_names, N_ELEMS(type_names), s, SERVICE_TYPE_ALL, &v) < 0)
+        return -EINVAL;
+    if (v == 0)
+        return -EINVAL;
+    *out = v;
+    return 0;
+}
+
+int svc_parse_start(const char *s, uint32_t *out)
+{
+    return parse_named(start_names, N_ELEMS(start_names), s, SERVICE_DISABLED, out);
+}
+
+int svc_parse_error_control(const char *s, uint32_t *out)
+{
+    return parse_named(error_control_names, N_ELEMS(error_control_names), s,
+                       SERVICE_ERROR_CRITICAL, out);
+}
+
+const char *svc_type_name(uint32_t type)
+{
+    return name_of(type_names, N_ELEMS(type_names), type);
+}
+
+const char *svc_start_name(uint32_t start)
+{
+    return name_of(start_names, N_ELEMS(start_names), start);
+}
+
+const char *svc_error_control_name(uint32_t ec)
+{
+    return name_of(error_control_names, N_ELEMS(error_control_names), ec);
+}
+
+int svc_name_valid(const char *name)
+{
+    size_t len;
+
+    if (name == NULL)
+        return 0;
+    len = strlen(name);
+    /* Registry key names are at most 256 characters; a leading '.' would
+     * let "." and ".." name directories once the name becomes a file. */
+    if (len == 0 || len > 256 || name[0] == '.')
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++)
+        if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f)
+            return 0;
+    return 1;
+}
+
+void svc_words_free(char **argv)
+{
+    if (argv == NULL)
+        return;
+    for (char **p = argv; *p != NULL; p++)
+        free(*p);
+    free(argv);
+}
+
+static int is_blank(char c)
+{
+    return c != '\0' && isspace((unsigned char)c);
+}
+
+/*
+ * Splits a command line into words: runs of whitespace separate them and
+ * double quotes may enclose whitespace inside one ("/opt/my dir/svchost").
+ * Returns the number of words (argv NULL-terminated, caller frees with
+ * svc_words_free), -EINVAL for an unterminated quote, -ENOMEM.
+ */
+int svc_split_command_line(const char *s, char ***out)
+{
+    size_t n = 0, cap = 0;
+    char **argv = NULL;
+    char *word = NULL;
+    int rc = -ENOMEM;
+
+    for (;;) {
+        size_t len = 0;
+        int quoted = 0;
+
+        while (is_blank(*s))
+            s++;
+        if (*s == '\0')
+            break;
+        /* A word is never longer than the rest of the line. */
+        word = malloc(strlen(s) + 1);
+        if (word == NULL)
+            goto fail;
+        for (; *s != '\0'; s++) {
+            if (*s == '"') {
+                quoted = !quoted;
+                continue;
+            }
+            if (!quoted && is_blank(*s))
+                break;
+            word[len++] = *s;
+        }
+        if (quoted) {
+            rc = -EINVAL;
+            goto fail;
+        }
+        word[len] = '\0';
+        if (n + 2 > cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            char **na = realloc(argv, ncap * sizeof(*na));
+
+            if (na == NULL)
+                goto fail;
+            argv = na;
+            cap = ncap;
+        }
+        argv[n++] = word;
+        argv[n] = NULL;
+        word = NULL;
+    }
+    if (argv == NULL) {
+        argv = calloc(1, sizeof(*argv));
+        if (argv == NULL)
+            return -ENOMEM;
+    }
+    *out = argv;
+    return (int)n;
+
+fail:
+    free(word);
+    if (argv != NULL) {
+        argv[n] = NULL;
+        svc_words_free(argv);
+    }
+    return rc;
+}
+
+int svc_imagepath_group(const char *image_path, char **group)
+{
+    char **argv = NULL;
+    const char *base, *found = NULL;
+    int argc, rc = 0;
+
+    *group = NULL;
+    if (image_path == NULL)
+        return 0;
+    argc = svc_split_command_line(image_path, &argv);
+    if (argc == -ENOMEM)
+        return -ENOMEM;
+    if (argc < 2)
+        goto out;
+    base = strrchr(argv[0], '/');
+    base = base ? base + 1 : argv[0];
+    if (strcmp(base, "svchost") != 0)
+        goto out;
+    /* The group is the first "-k GROUP" or "-kGROUP"; other options such
+     * as "-s SERVICE" may come before or after it. */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-k") == 0) {
+            if (i + 1 < argc)
+                found = argv[i + 1];
+            break;
+        }
+        if (strncmp(argv[i], "-k", 2) == 0) {
+            found = argv[i] + 2;
+            break;
+        }
+    }
+    if (found == NULL || *found == '\0')
+        goto out;
+    *group = strdup(found);
+    rc = *group ? 1 : -ENOMEM;
+out:
+    svc_words_free(argv);
+    return rc;
+}
+
+/* DIR when the running executable is DIR/bin/X and DIR holds a
+ * CMakeCache.txt (a build tree), else NULL. */
+static char *build_tree_dir(void)
+{
+    char *exe = NULL, *slash, *cache = NULL;
+    size_t cap = 256;
+
+    for (;;) {
+        ssize_t len;
+        char *p = realloc(exe, cap);
+
+        if (p == NULL)
+            goto none;
+        exe = p;
+        len = readlink("/proc/self/exe", exe, cap);
+        if (len < 0)
+            goto none;
+        if ((size_t)len < cap) {
+            exe[len] = '\0';
+            break;
+        }
+        cap *= 2;
+    }
+    slash = strrchr(exe, '/');
+    if (slash == NULL)
+        goto none;
+    *slash = '\0';                      /* DIR/bin */
+    slash = strrchr(exe, '/');
+    if (slash == NULL || strcmp(slash + 1, "bin") != 0)
+        goto none;
+    *slash = '\0';                      /* DIR */
+    if (asprintf(&cache, "%s/CMakeCache.txt", exe) < 0) {
+        cache = NULL;
+        goto none;
+    }
+    if (access(cache, F_OK) != 0)
+        goto none;
+    free(cache);
+    return exe;
+none:
+    free(cache);
+    free(exe);
+    return NULL;
+}
+
+char *svc_plugin_dir(void)
+{
+    const char *env = getenv("SVCHOST_PLUGIN_DIR");
+    char *dir, *plugins;
+
+    if (env != NULL && *env != '\0')
+        return strdup(env);
+    /* Run from the build tree, use the plugins just built there rather
+     * than whatever version happens to be installed. */
+    dir = build_tree_dir();
+    if (dir != NULL) {
+        if (asprintf(&plugins, "%s/plugins", dir) < 0)
+            plugins = NULL;
+        free(dir);
+        return plugins;
+    }
+    return strdup(SVCHOST_PLUGINDIR_INSTALLED);
+}
+
+char *svc_resolve_service_dll(const char *service_dll)
+{
+    char *dir, *path;
+    size_t len;
+
+    if (service_dll == NULL || *service_dll == '\0')
+        return NULL;
+    if (service_dll[0] == '/')
+        return strdup(service_dll);
+    dir = svc_plugin_dir();
+    if (dir == NULL)
+        return NULL;
+    len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        dir[--len] = '\0';
+    if (asprintf(&path, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/",
+                 service_dll) < 0)
+        path = NULL;
+    free(dir);
+    return path;
+}

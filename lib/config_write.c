@@ -1,0 +1,609 @@
+/*
+ * config_write.c - the SCM's writes to the service database, each an
+ * atomic file replacement so that a crash never leaves a torn service.
+ *
+ * Whatever is written must read back through config.c exactly as it was
+ * given.  So the whole text is built and checked in memory first, against
+ * the reader's rules and inih's (where a line is cut, what starts a
+ * comment, what continues a value), and a value that would read back
+ * differently is -EINVAL before anything touches the disk.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Debian's inih reads lines into a 200-byte buffer: content, newline and
+ * NUL must fit (config.c reports longer lines as errors). */
+#define MAX_LINE_CONTENT 198
+/* Lists wrap onto continuation lines past this width, for the people who
+ * read the files; only MAX_LINE_CONTENT is a hard limit. */
+#define WRAP_WIDTH 78
+
+int svc_config_value_ok(const char *v)
+{
+    size_t n;
+
+    if (v == NULL)
+        return 1;
+    n = strlen(v);
+    if (n == 0)
+        return 1;
+    /* "K = v" is the shortest line a value can go on. */
+    if (n > MAX_LINE_CONTENT - 4)
+        return 0;
+    /* inih trims values, and the value follows "= ": a ';' there, as after
+     * any blank, starts a comment. */
+    if (v[0] == ' ' || v[0] == '\t' || v[0] == ';' ||
+        v[n - 1] == ' ' || v[n - 1] == '\t')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c < 0x20 && c != '\t')
+            return 0;
+        if (c == ';' && i > 0 && (v[i - 1] == ' ' || v[i - 1] == '\t'))
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- Building the text ---------------------------------------------------- */
+
+struct text {
+    char *buf;
+    size_t len, cap;
+    int err;            /* the first failure: -EINVAL or -ENOMEM */
+};
+
+static void text_fail(struct text *t, int err)
+{
+    if (t->err == 0)
+        t->err = err;
+}
+
+static void text_append(struct text *t, const char *s, size_t n)
+{
+    if (t->err)
+        return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 256;
+        char *grown;
+
+        while (t->len + n + 1 > cap)
+            cap *= 2;
+        grown = realloc(t->buf, cap);
+        if (grown == NULL) {
+            text_fail(t, -ENOMEM);
+            return;
+        }
+        t->buf = grown;
+        t->cap = cap;
+    }
+    memcpy(t->buf + t->len, s, n);
+    t->len += n;
+    t->buf[t->len] = '\0';
+}
+
+static void text_str(struct text *t, const char *s)
+{
+    text_append(t, s, strlen(s));
+}
+
+/* Appends one line; a longer one than inih's limit would not read back. */
+static void text_line(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void text_line(struct text *t, const char *fmt, ...)
+{
+    va_list ap;
+    char *line;
+    int n;
+
+    if (t->err)
+        return;
+    va_start(ap, fmt);
+    n = vasprintf(&line, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        text_fail(t, -ENOMEM);
+        return;
+    }
+    if ((size_t)n > MAX_LINE_CONTENT)
+        text_fail(t, -EINVAL);
+    text_append(t, line, (size_t)n);
+    text_append(t, "\n", 1);
+    free(line);
+}
+
+/* "Key = value"; NULL writes nothing, "" writes "Key =". */
+static void text_kv(struct text *t, const char *key, const char *value)
+{
+    if (value == NULL)
+        return;
+    if (*value == '\0')
+        text_line(t, "%s =", key);
+    else if (!svc_config_value_ok(value))
+        text_fail(t, -EINVAL);
+    else
+        text_line(t, "%s = %s", key, value);
+}
+
+/* A [Service] string.  The reader takes an empty value for "not set", so
+ * only NULL may say that: "" would not read back as "". */
+static void text_service_string(struct text *t, const char *key, const char *value)
+{
+    if (value != NULL && *value == '\0')
+        text_fail(t, -EINVAL);
+    else
+        text_kv(t, key, value);
+}
+
+/* Type, Start, ErrorControl: the name when there is one, else the number
+ * (Type in hex, as sc shows it), and only if the reader parses it back to
+ * v (it refuses Type 0 and values past the Win32 ranges). */
+static void text_enum(struct text *t, const char *key, uint32_t v, const char *name,
+                      int hex, int (*parse)(const char *, uint32_t *))
+{
+    char num[16];
+    uint32_t back;
+
+    if (name == NULL) {
+        snprintf(num, sizeof num, hex ? "0x%" PRIx32 : "%" PRIu32, v);
+        name = num;
+    }
+    if (parse(name, &back) < 0 || back != v)
+        text_fail(t, -EINVAL);
+    else
+        text_kv(t, key, name);
+}
+
+/* A name inside a list.  The reader splits lists at commas and blanks;
+ * a ';' after ", " starts a comment, and so does a '#' or ';' at the
+ * start of a continuation line, where a wrapped list may put any name. */
+static int list_name_ok(const char *s)
+{
+    if (!svc_name_valid(s) || *s == ';' || *s == '#')
+        return 0;
+    for (; *s != '\0'; s++)
+        if (*s == ',' || isspace((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
+/*
+ * "Key = a, b, c" for a NULL-terminated list (nothing for an empty one,
+ * which reads back as empty), wrapped onto indented continuation lines,
+ * which the reader joins back into one list.  `self` is a name the list
+ * may not hold (a service cannot depend on itself).
+ */
+static void text_list(struct text *t, const char *key, char *const *list, const char *self)
+{
+    struct text line = { 0 };
+    size_t indent = strlen(key) + 3;
+
+    if (list == NULL || list[0] == NULL)
+        return;
+    for (size_t i = 0; list[i] != NULL; i++) {
+        if (!list_name_ok(list[i]) || (self != NULL && strcasecmp(list[i], self) == 0)) {
+            text_fail(t, -EINVAL);
+            return;
+        }
+    }
+    text_str(&line, key);
+    text_str(&line, " = ");
+    text_str(&line, list[0]);
+    for (size_t i = 1; list[i] != NULL && line.err == 0; i++) {
+        size_t need = 2 + strlen(list[i]) + (list[i + 1] != NULL);
+
+        if (line.len + need <= WRAP_WIDTH) {
+            text_str(&line, ", ");
+        } else {
+            text_str(&line, ",");
+            text_line(t, "%s", line.buf);
+            line.len = 0;
+            for (size_t k = 0; k < indent; k++)
+                text_str(&line, " ");
+        }
+        text_str(&line, list[i]);
+    }
+    if (line.err)
+        text_fail(t, line.err);
+    else
+        text_line(t, "%s", line.buf);
+    free(line.buf);
+}
+
+/* ---- Files ------------------------------------------------------------------- */
+
+/* ROOT/config, or ROOT/config/TAIL, without doubling the slash of "ROOT/". */
+static char *config_file(const char *root, const char *tail)
+{
+    size_t len = strlen(root);
+    char *path;
+
+    while (len > 1 && root[len - 1] == '/')
+        len--;
+    if (asprintf(&path, "%.*s/config%s%s", (int)len, root, tail ? "/" : "",
+                 tail ? tail : "") < 0)
+        return NULL;
+    return path;
+}
+
+/* fsync of the directory holding path, so that a rename, unlink or mkdir
+ * in it is durable.  Failures are not reported: the change is already
+ * made and visible, and the caller could not undo it. */
+static void sync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir;
+    int fd;
+
+    if (slash == NULL)
+        dir = strdup(".");
+    else if (slash == path)
+        dir = strdup("/");
+    else
+        dir = strndup(path, (size_t)(slash - path));
+    if (dir == NULL)
+        return;
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+/* ROOT/config and, with `services`, ROOT/config/services, made on the
+ * first write to a fresh state directory.  ROOT itself must exist. */
+static int make_config_dirs(const char *root, int services)
+{
+    char *dirs[2] = { config_file(root, NULL), services ? config_file(root, "services") : NULL };
+    int rc = 0;
+
+    if (dirs[0] == NULL || (services && dirs[1] == NULL))
+        rc = -ENOMEM;
+    for (int i = 0; i < 2 && rc == 0 && dirs[i] != NULL; i++) {
+        if (mkdir(dirs[i], 0755) == 0)
+            sync_parent(dirs[i]);
+        else if (errno != EEXIST)
+            rc = -errno;
+    }
+    free(dirs[0]);
+    free(dirs[1]);
+    return rc;
+}
+
+/*
+ * Replaces path with data: a temporary file beside it (same directory,
+ * so the rename cannot cross file systems), fsync, rename over path,
+ * fsync of the directory.  On any failure the temporary file is removed
+ * and path is as it was.
+ */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+    struct stat st;
+    mode_t mode = 0644;
+    char *tmp;
+    int fd, rc = 0;
+
+    if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+        return -ENOMEM;
+    /* A unique name: two writers of one file must not share a temporary. */
+    fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        rc = -errno;
+        free(tmp);
+        return rc;
+    }
+    /* mkostemp makes the file 0600; keep the old file's mode instead. */
+    if (stat(path, &st) == 0)
+        mode = st.st_mode & 07777;
+    if (fchmod(fd, mode) < 0)
+        rc = -errno;
+    for (size_t off = 0; rc == 0 && off < len;) {
+        ssize_t w = write(fd, data + off, len - off);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            rc = w < 0 ? -errno : -EIO;
+        else
+            off += (size_t)w;
+    }
+    if (rc == 0 && fsync(fd) < 0)
+        rc = -errno;
+    if (close(fd) < 0 && rc == 0)
+        rc = -errno;
+    if (rc == 0 && rename(tmp, path) < 0)
+        rc = -errno;
+    if (rc < 0)
+        unlink(tmp);
+    else
+        sync_parent(path);
+    free(tmp);
+    return rc;
+}
+
+/* Writes t to path unless building it failed; frees t. */
+static int text_commit(struct text *t, const char *path)
+{
+    int rc = t->err ? t->err : write_atomic(path, t->buf ? t->buf : "", t->len);
+
+    free(t->buf);
+    t->buf = NULL;
+    return rc;
+}
+
+/* ---- One service ------------------------------------------------------------- */
+
+/* As config.c: ServiceMain names a C function. */
+static int symbol_ok(const char *s)
+{
+    if (!isalpha((unsigned char)*s) && *s != '_')
+        return 0;
+    for (; *s != '\0'; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_')
+            return 0;
+    return 1;
+}
+
+/* A [Parameters] key: inih ends a key at the first '=' or ':' and trims
+ * it, and takes a line starting with '[' for a section header and one
+ * starting with ';' or '#' for a comment (svc_config_value_ok refuses
+ * the blanks and ';'). */
+static int param_key_ok(const char *k)
+{
+    return k != NULL && *k != '\0' && svc_config_value_ok(k) &&
+           strpbrk(k, "=:") == NULL && *k != '[' && *k != '#';
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/*
+ * ServiceDll or ServiceMain, whose value is `field` (c->service_dll or
+ * c->service_main), with `dflt` what the reader makes of an empty or
+ * missing one.  `entry` is the value of its entry in c->params, if it has
+ * one: a service read back has one, and when it still says what `field`
+ * says it is written as it is (an empty one stays empty).  Otherwise
+ * `field` wins: the caller changed it and the entry is stale.  Without
+ * an entry the default is not written.
+ */
+static void text_host_key(struct text *t, const char *key, const char *entry,
+                          const char *field, const char *dflt)
+{
+    const char *now = field != NULL ? field : dflt;
+    const char *was = entry != NULL && *entry != '\0' ? entry : dflt;
+
+    if (entry != NULL && same_str(now, was))
+        text_kv(t, key, entry);
+    else if (field != NULL && (entry != NULL || dflt == NULL || strcmp(field, dflt) != 0))
+        text_kv(t, key, field);
+}
+
+static void text_parameters(struct text *t, const struct svc_service_config *c)
+{
+    const char *dll_entry = NULL, *main_entry = NULL;
+    int has_dll = 0, has_main = 0, others = 0;
+
+    if (c->service_dll != NULL && *c->service_dll == '\0')
+        text_fail(t, -EINVAL);      /* reads back as no ServiceDll */
+    if (c->service_main != NULL && !symbol_ok(c->service_main))
+        text_fail(t, -EINVAL);      /* the reader refuses it */
+    if (c->n_params > 0 && c->params == NULL)
+        text_fail(t, -EINVAL);
+    for (size_t i = 0; i < c->n_params && t->err == 0; i++) {
+        const struct svc_kv *kv = &c->params[i];
+
+        if (kv->key == NULL || kv->value == NULL) {
+            text_fail(t, -EINVAL);
+            break;
+        }
+        /* Keys are case-insensitive: a repeated one is an error on reading. */
+        for (size_t j = 0; j < i; j++)
+            if (strcasecmp(kv->key, c->params[j].key) == 0)
+                text_fail(t, -EINVAL);
+        if (strcasecmp(kv->key, "ServiceDll") == 0) {
+            has_dll = 1;
+            dll_entry = kv->value;
+        } else if (strcasecmp(kv->key, "ServiceMain") == 0) {
+            has_main = 1;
+            main_entry = kv->value;
+        } else if (!param_key_ok(kv->key)) {
+            text_fail(t, -EINVAL);
+        } else {
+            others = 1;
+        }
+    }
+    if (!has_dll && c->service_dll == NULL && !has_main && !others &&
+        (c->service_main == NULL || strcmp(c->service_main, "ServiceMain") == 0))
+        return;                     /* reads back the same without the section */
+
+    /* c->params' order, so that a service read, changed and written back
+     * keeps its file's order; ServiceDll and ServiceMain first when
+     * c->params does not place them (the SCM builds params without). */
+    text_line(t, "%s", "");
+    text_line(t, "[Parameters]");
+    if (!has_dll)
+        text_host_key(t, "ServiceDll", NULL, c->service_dll, NULL);
+    if (!has_main)
+        text_host_key(t, "ServiceMain", NULL, c->service_main, "ServiceMain");
+    for (size_t i = 0; i < c->n_params && t->err == 0; i++) {
+        const struct svc_kv *kv = &c->params[i];
+
+        if (strcasecmp(kv->key, "ServiceDll") == 0)
+            text_host_key(t, kv->key, dll_entry, c->service_dll, NULL);
+        else if (strcasecmp(kv->key, "ServiceMain") == 0)
+            text_host_key(t, kv->key, main_entry, c->service_main, "ServiceMain");
+        else
+            text_kv(t, kv->key, kv->value);
+    }
+}
+
+int svc_config_write_service(const char *root, const struct svc_service_config *c)
+{
+    struct text t = { 0 };
+    char *path;
+    int rc;
+
+    if (root == NULL || c == NULL || !svc_name_valid(c->name))
+        return -EINVAL;
+    text_line(&t, "[Service]");
+    text_service_string(&t, "DisplayName", c->display_name);
+    text_service_string(&t, "Description", c->description);
+    text_enum(&t, "Type", c->type, svc_type_name(c->type), 1, svc_parse_type);
+    text_enum(&t, "Start", c->start, svc_start_name(c->start), 0, svc_parse_start);
+    text_enum(&t, "ErrorControl", c->error_control,
+              svc_error_control_name(c->error_control), 0, svc_parse_error_control);
+    if (c->image_path == NULL)
+        text_fail(&t, -EINVAL);     /* required */
+    text_service_string(&t, "ImagePath", c->image_path);
+    text_service_string(&t, "ObjectName", c->object_name);
+    if (c->load_order_group != NULL && !svc_name_valid(c->load_order_group))
+        text_fail(&t, -EINVAL);
+    text_service_string(&t, "Group", c->load_order_group);
+    text_list(&t, "DependOnService", c->depend_on_service, c->name);
+    text_list(&t, "DependOnGroup", c->depend_on_group, NULL);
+    if (c->wait_hint_ms != 0)
+        text_line(&t, "StartTimeoutMs = %" PRIu32, c->wait_hint_ms);
+    text_parameters(&t, c);
+
+    if (t.err == 0 && (rc = make_config_dirs(root, 1)) < 0)
+        text_fail(&t, rc);
+    path = svc_config_service_path(root, c->name);
+    if (path == NULL)
+        text_fail(&t, -ENOMEM);
+    rc = text_commit(&t, path);
+    free(path);
+    return rc;
+}
+
+int svc_config_remove_service(const char *root, const char *name)
+{
+    char *path;
+    int rc = 0;
+
+    /* The name becomes a path: "../x" must not reach outside services/. */
+    if (root == NULL || !svc_name_valid(name))
+        return -EINVAL;
+    path = svc_config_service_path(root, name);
+    if (path == NULL)
+        return -ENOMEM;
+    if (unlink(path) == 0)
+        sync_parent(path);
+    else if (errno != ENOENT)
+        rc = -errno;
+    free(path);
+    return rc;
+}
+
+/* ---- Groups ------------------------------------------------------------------ */
+
+/* A group section header "[NAME]": inih ends the name at the first ']'
+ * and trims it, and a ';' after a blank starts a comment. */
+static int group_name_ok(const char *s)
+{
+    return svc_name_valid(s) && svc_config_value_ok(s) && strchr(s, ']') == NULL;
+}
+
+/*
+ * svchost.ini is rewritten from what svc_config_load_groups understood of
+ * it, which is each group's name and its Services list.  What the reader
+ * ignores (with a warning) is not kept: comments, keys other than
+ * Services, keys before the first group.  When groups gain other keys,
+ * struct svc_group_config must carry them and this function write them.
+ * The file is read, changed and written without a lock: callers
+ * serialise (scmd makes every change from its one event loop).
+ *
+ * A name already listed keeps its spelling and its place; a new member
+ * goes at the end of its group, and a new group at the end of the file.
+ * Only the group that this change leaves empty is removed.
+ */
+int svc_config_set_group_membership(const char *root, const char *name, const char *group)
+{
+    struct svc_groups *g = NULL;
+    struct svc_diag diag = { 0 };
+    struct text t = { 0 };
+    size_t from = SIZE_MAX, at = 0, to = SIZE_MAX;
+    char *path;
+    int rc;
+
+    if (root == NULL || !list_name_ok(name) || (group != NULL && !group_name_ok(group)))
+        return -EINVAL;
+    rc = svc_config_load_groups(root, &g, &diag);
+    svc_diag_free(&diag);
+    if (rc == -ENOENT) {
+        g = calloc(1, sizeof *g);
+        if (g == NULL)
+            return -ENOMEM;
+    } else if (rc < 0) {
+        return rc;      /* a malformed file is left for a person to fix */
+    }
+    for (size_t i = 0; i < g->n; i++) {
+        if (group != NULL && strcasecmp(g->groups[i].name, group) == 0)
+            to = i;
+        for (size_t k = 0; k < g->groups[i].n_services; k++) {
+            if (strcasecmp(g->groups[i].services[k], name) == 0) {
+                from = i;
+                at = k;
+            }
+        }
+    }
+    if (from == SIZE_MAX ? group == NULL : from == to) {
+        svc_groups_free(g);
+        return 0;       /* already so: the file is not touched */
+    }
+
+    for (size_t i = 0; i < g->n && t.err == 0; i++) {
+        const struct svc_group_config *gc = &g->groups[i];
+        char **members = calloc(gc->n_services + 2, sizeof *members);
+        size_t n = 0;
+
+        if (members == NULL) {
+            text_fail(&t, -ENOMEM);
+            break;
+        }
+        for (size_t k = 0; k < gc->n_services; k++)
+            if (i != from || k != at)
+                members[n++] = gc->services[k];
+        if (i == to)
+            members[n++] = (char *)name;
+        if (n > 0 || i != from) {
+            if (!group_name_ok(gc->name))
+                text_fail(&t, -EINVAL);
+            if (t.len > 0)
+                text_line(&t, "%s", "");
+            text_line(&t, "[%s]", gc->name);
+            text_list(&t, "Services", members, NULL);
+        }
+        free(members);
+    }
+    if (group != NULL && to == SIZE_MAX) {
+        char *members[2] = { (char *)name, NULL };
+
+        if (t.len > 0)
+            text_line(&t, "%s", "");
+        text_line(&t, "[%s]", group);
+        text_list(&t, "Services", members, NULL);
+    }
+    svc_groups_free(g);
+
+    if (t.err == 0 && (rc = make_config_dirs(root, 0)) < 0)
+        text_fail(&t, rc);
+    path = config_file(root, "svchost.ini");
+    if (path == NULL)
+        text_fail(&t, -ENOMEM);
+    rc = text_commit(&t, path);
+    free(path);
+    return rc;
+}

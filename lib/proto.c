@@ -1,0 +1,695 @@
+/*
+ * proto.c - the wire protocol codec: frame header, payload fields, and
+ * whole frames over a socket (see proto.h for the format).
+ *
+ * Every decoder compares a length against the bytes that remain before
+ * reading or allocating, so a hostile peer can make us allocate at most
+ * what it actually sent (plus one frame buffer of the announced size in
+ * the accumulator).
+ */
+#include "proto.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+/* ---- Little-endian integers ---------------------------------------------- */
+
+static void le16_put(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static void le32_put(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static uint16_t le16_get(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (uint16_t)p[1] << 8);
+}
+
+static uint32_t le32_get(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* ---- Header ------------------------------------------------------------ */
+
+void svc_header_pack(uint8_t out[SVC_PROTO_HEADER_SIZE], const struct svc_frame_header *h)
+{
+    le16_put(out + 0, SVC_PROTO_MAGIC);
+    out[2] = SVC_PROTO_VERSION;
+    out[3] = 0;
+    le16_put(out + 4, h->type);
+    le16_put(out + 6, 0);
+    le32_put(out + 8, h->id);
+    le32_put(out + 12, h->length);
+}
+
+int svc_header_unpack(const uint8_t in[SVC_PROTO_HEADER_SIZE], struct svc_frame_header *h)
+{
+    /* A peer speaking another version is refused, not translated: the
+     * connection closes and the peer sees why in the version byte. */
+    if (le16_get(in + 0) != SVC_PROTO_MAGIC || in[2] != SVC_PROTO_VERSION || in[3] != 0 ||
+        le16_get(in + 6) != 0)
+        return -EPROTO;
+    h->type = le16_get(in + 4);
+    h->id = le32_get(in + 8);
+    h->length = le32_get(in + 12);
+    if (h->length > SVC_PROTO_MAX_PAYLOAD)
+        return -EMSGSIZE;
+    return 0;
+}
+
+/* ---- Writing payloads ---------------------------------------------------- */
+
+void svc_wbuf_init(struct svc_wbuf *w)
+{
+    w->data = NULL;
+    w->len = w->cap = 0;
+    w->err = 0;
+}
+
+void svc_wbuf_free(struct svc_wbuf *w)
+{
+    free(w->data);
+    svc_wbuf_init(w);
+}
+
+static void wbuf_fail(struct svc_wbuf *w, int err)
+{
+    if (w->err == 0)
+        w->err = err;
+}
+
+/* Appends n bytes.  The buffer never grows past SVC_PROTO_MAX_PAYLOAD,
+ * so a payload that could not be sent fails here, where it is built,
+ * and no size computation can overflow. */
+static void wbuf_append(struct svc_wbuf *w, const void *p, size_t n)
+{
+    if (w->err != 0)
+        return;
+    if (n > SVC_PROTO_MAX_PAYLOAD - w->len) {
+        wbuf_fail(w, -EMSGSIZE);
+        return;
+    }
+    if (w->len + n > w->cap) {
+        size_t cap = w->cap != 0 ? w->cap : 64;
+        uint8_t *d;
+
+        while (cap < w->len + n)
+            cap *= 2;
+        if (cap > SVC_PROTO_MAX_PAYLOAD)
+            cap = SVC_PROTO_MAX_PAYLOAD;
+        d = realloc(w->data, cap);
+        if (d == NULL) {
+            wbuf_fail(w, -ENOMEM);
+            return;
+        }
+        w->data = d;
+        w->cap = cap;
+    }
+    if (n != 0)
+        memcpy(w->data + w->len, p, n);
+    w->len += n;
+}
+
+void svc_put_u32(struct svc_wbuf *w, uint32_t v)
+{
+    uint8_t b[4];
+
+    le32_put(b, v);
+    wbuf_append(w, b, sizeof b);
+}
+
+void svc_put_str(struct svc_wbuf *w, const char *s)
+{
+    size_t n;
+
+    if (s == NULL) {
+        svc_put_u32(w, SVC_PROTO_ABSENT);
+        return;
+    }
+    n = strlen(s);
+    if (n > SVC_PROTO_MAX_STRING) {
+        wbuf_fail(w, -EMSGSIZE);
+        return;
+    }
+    svc_put_u32(w, (uint32_t)n);
+    wbuf_append(w, s, n);
+}
+
+void svc_put_strv(struct svc_wbuf *w, char *const *v)
+{
+    size_t n = 0;
+
+    if (v != NULL)
+        while (v[n] != NULL)
+            n++;
+    if (n > SVC_PROTO_MAX_LIST) {
+        wbuf_fail(w, -EMSGSIZE);
+        return;
+    }
+    svc_put_u32(w, (uint32_t)n);
+    for (size_t i = 0; i < n; i++)
+        svc_put_str(w, v[i]);
+}
+
+void svc_put_service_status(struct svc_wbuf *w, const SERVICE_STATUS *st)
+{
+    svc_put_u32(w, st->dwServiceType);
+    svc_put_u32(w, st->dwCurrentState);
+    svc_put_u32(w, st->dwControlsAccepted);
+    svc_put_u32(w, st->dwWin32ExitCode);
+    svc_put_u32(w, st->dwServiceSpecificExitCode);
+    svc_put_u32(w, st->dwCheckPoint);
+    svc_put_u32(w, st->dwWaitHint);
+}
+
+void svc_put_status(struct svc_wbuf *w, const SERVICE_STATUS_PROCESS *st)
+{
+    svc_put_u32(w, st->dwServiceType);
+    svc_put_u32(w, st->dwCurrentState);
+    svc_put_u32(w, st->dwControlsAccepted);
+    svc_put_u32(w, st->dwWin32ExitCode);
+    svc_put_u32(w, st->dwServiceSpecificExitCode);
+    svc_put_u32(w, st->dwCheckPoint);
+    svc_put_u32(w, st->dwWaitHint);
+    svc_put_u32(w, st->dwProcessId);
+    svc_put_u32(w, st->dwServiceFlags);
+}
+
+/* ---- Reading payloads ---------------------------------------------------- */
+
+void svc_rbuf_init(struct svc_rbuf *r, const void *p, size_t len)
+{
+    r->p = p;
+    r->len = p != NULL ? len : 0;
+    r->off = 0;
+    r->err = 0;
+}
+
+static void rbuf_fail(struct svc_rbuf *r, int err)
+{
+    if (r->err == 0)
+        r->err = err;
+}
+
+static size_t rbuf_left(const struct svc_rbuf *r)
+{
+    return r->len - r->off;
+}
+
+uint32_t svc_get_u32(struct svc_rbuf *r)
+{
+    uint32_t v;
+
+    if (r->err != 0)
+        return 0;
+    if (rbuf_left(r) < 4) {
+        rbuf_fail(r, -EPROTO);
+        return 0;
+    }
+    v = le32_get(r->p + r->off);
+    r->off += 4;
+    return v;
+}
+
+/* Reads one str; *absent tells an absent string from an error (both
+ * return NULL). */
+static char *get_str(struct svc_rbuf *r, int *absent)
+{
+    uint32_t n = svc_get_u32(r);
+    char *s;
+
+    *absent = 0;
+    if (r->err != 0)
+        return NULL;
+    if (n == SVC_PROTO_ABSENT) {
+        *absent = 1;
+        return NULL;
+    }
+    if (n > SVC_PROTO_MAX_STRING || n > rbuf_left(r)) {
+        rbuf_fail(r, -EPROTO);
+        return NULL;
+    }
+    /* A NUL inside would silently shorten the string the receiver sees. */
+    if (memchr(r->p + r->off, '\0', n) != NULL) {
+        rbuf_fail(r, -EPROTO);
+        return NULL;
+    }
+    s = malloc((size_t)n + 1);
+    if (s == NULL) {
+        rbuf_fail(r, -ENOMEM);
+        return NULL;
+    }
+    memcpy(s, r->p + r->off, n);
+    s[n] = '\0';
+    r->off += n;
+    return s;
+}
+
+char *svc_get_str(struct svc_rbuf *r)
+{
+    int absent;
+
+    return get_str(r, &absent);
+}
+
+char **svc_get_strv(struct svc_rbuf *r)
+{
+    uint32_t n = svc_get_u32(r);
+    char **v;
+
+    if (r->err != 0)
+        return NULL;
+    /* Each element takes at least its 4-byte length, so a count the
+     * remaining bytes cannot hold is rejected before allocating. */
+    if (n > SVC_PROTO_MAX_LIST || n > rbuf_left(r) / 4) {
+        rbuf_fail(r, -EPROTO);
+        return NULL;
+    }
+    v = calloc((size_t)n + 1, sizeof *v);
+    if (v == NULL) {
+        rbuf_fail(r, -ENOMEM);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        int absent;
+
+        v[i] = get_str(r, &absent);
+        if (absent)
+            rbuf_fail(r, -EPROTO);
+        if (r->err != 0) {
+            svc_strv_free(v);
+            return NULL;
+        }
+    }
+    return v;
+}
+
+void svc_get_service_status(struct svc_rbuf *r, SERVICE_STATUS *st)
+{
+    st->dwServiceType = svc_get_u32(r);
+    st->dwCurrentState = svc_get_u32(r);
+    st->dwControlsAccepted = svc_get_u32(r);
+    st->dwWin32ExitCode = svc_get_u32(r);
+    st->dwServiceSpecificExitCode = svc_get_u32(r);
+    st->dwCheckPoint = svc_get_u32(r);
+    st->dwWaitHint = svc_get_u32(r);
+}
+
+void svc_get_status(struct svc_rbuf *r, SERVICE_STATUS_PROCESS *st)
+{
+    st->dwServiceType = svc_get_u32(r);
+    st->dwCurrentState = svc_get_u32(r);
+    st->dwControlsAccepted = svc_get_u32(r);
+    st->dwWin32ExitCode = svc_get_u32(r);
+    st->dwServiceSpecificExitCode = svc_get_u32(r);
+    st->dwCheckPoint = svc_get_u32(r);
+    st->dwWaitHint = svc_get_u32(r);
+    st->dwProcessId = svc_get_u32(r);
+    st->dwServiceFlags = svc_get_u32(r);
+}
+
+int svc_rbuf_end(const struct svc_rbuf *r)
+{
+    if (r->err != 0)
+        return r->err;
+    return r->off == r->len ? 0 : -EPROTO;
+}
+
+void svc_strv_free(char **v)
+{
+    if (v == NULL)
+        return;
+    for (size_t i = 0; v[i] != NULL; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* ---- A service's configuration ------------------------------------------ */
+
+void svc_put_config(struct svc_wbuf *w, const struct svc_msg_config *c)
+{
+    uint32_t m = c->mask;
+
+    /* The name identifies the service in every message that carries a
+     * config; unknown mask bits would mean a newer layout. */
+    if (c->name == NULL || (m & ~(uint32_t)SVC_CFG_ALL) != 0) {
+        wbuf_fail(w, -EINVAL);
+        return;
+    }
+    /* Fields whose bit is clear go out absent/0/empty whatever the struct
+     * holds, so what is sent is exactly what the receiver will accept. */
+    svc_put_u32(w, m);
+    svc_put_str(w, c->name);
+    svc_put_str(w, m & SVC_CFG_DISPLAY_NAME ? c->display_name : NULL);
+    svc_put_str(w, m & SVC_CFG_DESCRIPTION ? c->description : NULL);
+    svc_put_u32(w, m & SVC_CFG_TYPE ? c->type : 0);
+    svc_put_u32(w, m & SVC_CFG_START ? c->start : 0);
+    svc_put_u32(w, m & SVC_CFG_ERROR_CONTROL ? c->error_control : 0);
+    svc_put_str(w, m & SVC_CFG_IMAGE_PATH ? c->image_path : NULL);
+    svc_put_str(w, m & SVC_CFG_LOAD_ORDER_GROUP ? c->load_order_group : NULL);
+    svc_put_strv(w, m & SVC_CFG_DEPENDENCIES ? c->depend_on_service : NULL);
+    svc_put_strv(w, m & SVC_CFG_DEPENDENCIES ? c->depend_on_group : NULL);
+    svc_put_str(w, m & SVC_CFG_OBJECT_NAME ? c->object_name : NULL);
+    svc_put_str(w, m & SVC_CFG_SERVICE_DLL ? c->service_dll : NULL);
+    svc_put_str(w, m & SVC_CFG_SERVICE_MAIN ? c->service_main : NULL);
+    svc_put_strv(w, m & SVC_CFG_PARAMS ? c->params : NULL);
+}
+
+static int strv_empty(char *const *v)
+{
+    return v == NULL || v[0] == NULL;
+}
+
+/* A field whose bit is clear must have been sent absent/0/empty (proto.h);
+ * anything else is a sender that disagrees with us about the layout. */
+static int config_clear_fields_ok(const struct svc_msg_config *c)
+{
+    uint32_t m = c->mask;
+
+    return (m & SVC_CFG_DISPLAY_NAME || c->display_name == NULL) &&
+           (m & SVC_CFG_DESCRIPTION || c->description == NULL) &&
+           (m & SVC_CFG_TYPE || c->type == 0) && (m & SVC_CFG_START || c->start == 0) &&
+           (m & SVC_CFG_ERROR_CONTROL || c->error_control == 0) &&
+           (m & SVC_CFG_IMAGE_PATH || c->image_path == NULL) &&
+           (m & SVC_CFG_LOAD_ORDER_GROUP || c->load_order_group == NULL) &&
+           (m & SVC_CFG_DEPENDENCIES ||
+            (strv_empty(c->depend_on_service) && strv_empty(c->depend_on_group))) &&
+           (m & SVC_CFG_OBJECT_NAME || c->object_name == NULL) &&
+           (m & SVC_CFG_SERVICE_DLL || c->service_dll == NULL) &&
+           (m & SVC_CFG_SERVICE_MAIN || c->service_main == NULL) &&
+           (m & SVC_CFG_PARAMS || strv_empty(c->params));
+}
+
+static void strv_clear(char ***v)
+{
+    svc_strv_free(*v);
+    *v = NULL;
+}
+
+int svc_get_config(struct svc_rbuf *r, struct svc_msg_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->mask = svc_get_u32(r);
+    c->name = svc_get_str(r);
+    c->display_name = svc_get_str(r);
+    c->description = svc_get_str(r);
+    c->type = svc_get_u32(r);
+    c->start = svc_get_u32(r);
+    c->error_control = svc_get_u32(r);
+    c->image_path = svc_get_str(r);
+    c->load_order_group = svc_get_str(r);
+    c->depend_on_service = svc_get_strv(r);
+    c->depend_on_group = svc_get_strv(r);
+    c->object_name = svc_get_str(r);
+    c->service_dll = svc_get_str(r);
+    c->service_main = svc_get_str(r);
+    c->params = svc_get_strv(r);
+    if (r->err == 0 &&
+        ((c->mask & ~(uint32_t)SVC_CFG_ALL) != 0 || c->name == NULL || !config_clear_fields_ok(c)))
+        rbuf_fail(r, -EPROTO);
+    if (r->err != 0) {
+        svc_msg_config_free(c);
+        return r->err;
+    }
+    /* A list whose bit is clear reads back as NULL, so NULL always means
+     * "not carried" and a non-NULL list was carried (possibly empty). */
+    if (!(c->mask & SVC_CFG_DEPENDENCIES)) {
+        strv_clear(&c->depend_on_service);
+        strv_clear(&c->depend_on_group);
+    }
+    if (!(c->mask & SVC_CFG_PARAMS))
+        strv_clear(&c->params);
+    return 0;
+}
+
+void svc_msg_config_free(struct svc_msg_config *c)
+{
+    free(c->name);
+    free(c->display_name);
+    free(c->description);
+    free(c->image_path);
+    free(c->load_order_group);
+    svc_strv_free(c->depend_on_service);
+    svc_strv_free(c->depend_on_group);
+    free(c->object_name);
+    free(c->service_dll);
+    free(c->service_main);
+    svc_strv_free(c->params);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- A host process, in an ENUM_HOSTS reply ------------------------------ */
+
+void svc_put_host(struct svc_wbuf *w, const struct svc_msg_host *h)
+{
+    svc_put_u32(w, h->pid);
+    svc_put_str(w, h->group);
+    svc_put_strv(w, h->services);
+}
+
+int svc_get_host(struct svc_rbuf *r, struct svc_msg_host *h)
+{
+    memset(h, 0, sizeof *h);
+    h->pid = svc_get_u32(r);
+    h->group = svc_get_str(r);
+    h->services = svc_get_strv(r);
+    if (r->err != 0) {
+        svc_msg_host_free(h);
+        return r->err;
+    }
+    return 0;
+}
+
+void svc_msg_host_free(struct svc_msg_host *h)
+{
+    free(h->group);
+    svc_strv_free(h->services);
+    memset(h, 0, sizeof *h);
+}
+
+/* ---- Whole frames --------------------------------------------------------- */
+
+/* Waits until fd is ready for events; used when a non-blocking fd says
+ * EAGAIN, because giving up halfway through a frame would leave the
+ * stream out of step with the peer. */
+static int wait_fd(int fd, short events)
+{
+    struct pollfd pfd = {.fd = fd, .events = events};
+
+    for (;;) {
+        if (poll(&pfd, 1, -1) >= 0)
+            return 0;
+        if (errno != EINTR)
+            return -errno;
+    }
+}
+
+int svc_frame_send(int fd, uint16_t type, uint32_t id, const struct svc_wbuf *payload)
+{
+    struct svc_frame_header h = {.type = type, .id = id, .length = 0};
+    uint8_t hdr[SVC_PROTO_HEADER_SIZE];
+    struct iovec iov[2];
+    struct msghdr msg;
+    size_t done = 0, total;
+
+    if (payload != NULL) {
+        if (payload->err != 0)
+            return payload->err;
+        if (payload->len > SVC_PROTO_MAX_PAYLOAD)
+            return -EMSGSIZE;
+        h.length = (uint32_t)payload->len;
+    }
+    svc_header_pack(hdr, &h);
+    total = SVC_PROTO_HEADER_SIZE + (size_t)h.length;
+
+    while (done < total) {
+        ssize_t n;
+        int niov = 0;
+
+        /* Rebuild the vector past what has gone already. */
+        if (done < SVC_PROTO_HEADER_SIZE) {
+            iov[niov].iov_base = hdr + done;
+            iov[niov].iov_len = SVC_PROTO_HEADER_SIZE - done;
+            niov++;
+        }
+        if (h.length != 0) {
+            size_t poff = done > SVC_PROTO_HEADER_SIZE ? done - SVC_PROTO_HEADER_SIZE : 0;
+
+            iov[niov].iov_base = payload->data + poff;
+            iov[niov].iov_len = h.length - poff;
+            niov++;
+        }
+        memset(&msg, 0, sizeof msg);
+        msg.msg_iov = iov;
+        msg.msg_iovlen = (size_t)niov;
+        /* MSG_NOSIGNAL: a vanished peer is -EPIPE for this connection,
+         * not a SIGPIPE that kills the whole daemon. */
+        n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+        if (n < 0) {
+            int rc;
+
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                return -errno;
+            rc = wait_fd(fd, POLLOUT);
+            if (rc < 0)
+                return rc;
+            continue;
+        }
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+/* Reads exactly n bytes.  Returns 0, -ECONNRESET on end of file before
+ * the first byte when eof_ok, -EPROTO on end of file after it, or -errno. */
+static int read_full(int fd, uint8_t *p, size_t n, int eof_ok)
+{
+    size_t done = 0;
+
+    while (done < n) {
+        ssize_t k = read(fd, p + done, n - done);
+
+        if (k > 0) {
+            done += (size_t)k;
+        } else if (k == 0) {
+            return done == 0 && eof_ok ? -ECONNRESET : -EPROTO;
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            int rc = wait_fd(fd, POLLIN);
+
+            if (rc < 0)
+                return rc;
+        } else if (errno != EINTR) {
+            return -errno;
+        }
+    }
+    return 0;
+}
+
+int svc_frame_recv(int fd, struct svc_frame_header *h, uint8_t **payload)
+{
+    uint8_t hdr[SVC_PROTO_HEADER_SIZE];
+    uint8_t *p;
+    int rc;
+
+    *payload = NULL;
+    rc = read_full(fd, hdr, sizeof hdr, 1);
+    if (rc < 0)
+        return rc;
+    rc = svc_header_unpack(hdr, h);
+    if (rc < 0)
+        return rc;
+    if (h->length == 0)
+        return 0;
+    p = malloc(h->length);
+    if (p == NULL)
+        return -ENOMEM;
+    rc = read_full(fd, p, h->length, 0);
+    if (rc < 0) {
+        free(p);
+        return rc;
+    }
+    *payload = p;
+    return 0;
+}
+
+void svc_frame_acc_init(struct svc_frame_acc *a)
+{
+    memset(a, 0, sizeof *a);
+}
+
+void svc_frame_acc_free(struct svc_frame_acc *a)
+{
+    free(a->payload);
+    svc_frame_acc_init(a);
+}
+
+/*
+ * The accumulator is in one of two phases: collecting the 16 header
+ * bytes (hdr_have < 16), or collecting h.length payload bytes.  When a
+ * whole payload is already in the caller's buffer it is handed to cb in
+ * place; only a payload split across feeds is copied.  A bad header
+ * leaves hdr_have full, so it is unpacked and refused again on every
+ * later feed: the stream cannot resynchronise past it.
+ */
+int svc_frame_acc_feed(struct svc_frame_acc *a, const uint8_t *data, size_t len, svc_frame_cb cb,
+                       void *ctx)
+{
+    for (;;) {
+        struct svc_frame_header h;
+        const uint8_t *p;
+        uint8_t *owned = NULL;
+        int rc;
+
+        if (a->hdr_have < SVC_PROTO_HEADER_SIZE) {
+            size_t n = SVC_PROTO_HEADER_SIZE - a->hdr_have;
+
+            if (len == 0)
+                return 0;
+            if (n > len)
+                n = len;
+            memcpy(a->hdr + a->hdr_have, data, n);
+            a->hdr_have += n;
+            data += n;
+            len -= n;
+            if (a->hdr_have < SVC_PROTO_HEADER_SIZE)
+                return 0;
+        }
+        rc = svc_header_unpack(a->hdr, &a->h);
+        if (rc < 0)
+            return rc;
+        h = a->h;
+
+        if (h.length == 0) {
+            p = NULL;
+        } else if (a->payload_have == 0 && len >= h.length) {
+            p = data;
+            data += h.length;
+            len -= h.length;
+        } else {
+            size_t n = h.length - a->payload_have;
+
+            if (len == 0)
+                return 0;
+            if (a->payload == NULL) {
+                a->payload = malloc(h.length);
+                if (a->payload == NULL)
+                    return -ENOMEM;
+            }
+            if (n > len)
+                n = len;
+            memcpy(a->payload + a->payload_have, data, n);
+            a->payload_have += n;
+            data += n;
+            len -= n;
+            if (a->payload_have < h.length)
+                return 0;
+            p = owned = a->payload;
+            a->payload = NULL;
+        }
+
+        /* Ready for the next frame before cb runs, so cb may even free
+         * the accumulator. */
+        a->hdr_have = 0;
+        a->payload_have = 0;
+        rc = cb(ctx, &h, p);
+        free(owned);
+        if (rc != 0)
+            return rc;
+    }
+}

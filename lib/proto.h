@@ -1,0 +1,253 @@
+/*
+ * proto.h - the wire protocol between clients, scmd and host processes.
+ *
+ * Every message is one frame: a 16-byte header, then `length` bytes of
+ * payload.  All integers are little-endian; nothing is sent as a raw
+ * struct.
+ *
+ *   offset size field
+ *   0      2    magic     0x5653 ("SV" on the wire: 'S' 0x53, 'V' 0x56)
+ *   2      1    version   SVC_PROTO_VERSION
+ *   3      1    flags     0 (reserved; non-zero is a protocol error)
+ *   4      2    type      enum svc_msg_type
+ *   6      2    reserved  0
+ *   8      4    id        request id; a reply carries its request's id
+ *   12     4    length    payload bytes, at most SVC_PROTO_MAX_PAYLOAD
+ *
+ * Payload fields, in the order each message lists them:
+ *   u32     4 bytes
+ *   str     u32 length L, then L bytes of UTF-8 without NUL; the length
+ *           0xFFFFFFFF encodes "absent" (NULL).  L <= SVC_PROTO_MAX_STRING
+ *   strv    u32 count N (<= SVC_PROTO_MAX_LIST), then N non-absent str
+ *   status  9 u32: SERVICE_STATUS_PROCESS in field order
+ *   config  see struct svc_msg_config
+ *   n x (f) u32 count n (<= SVC_PROTO_MAX_LIST, as for strv), then n
+ *           times the fields f, in order
+ *
+ * A frame whose header is bad, whose type is unknown on its channel, or
+ * whose payload does not decode exactly (short, trailing bytes, a string
+ * with a NUL, a list too long) closes that connection and nothing else.
+ *
+ * Functions return 0 or a negative errno: -EPROTO malformed input,
+ * -EMSGSIZE a frame over the limits, -ENOMEM, -EPIPE/-ECONNRESET peer
+ * gone, or the errno of a failed read/write.
+ */
+#ifndef SVC_PROTO_H
+#define SVC_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <svchost/winsvc.h>
+
+#define SVC_PROTO_MAGIC 0x5653u
+#define SVC_PROTO_VERSION 1
+#define SVC_PROTO_HEADER_SIZE 16
+#define SVC_PROTO_MAX_PAYLOAD (1024u * 1024u)
+#define SVC_PROTO_MAX_STRING 65535u
+#define SVC_PROTO_MAX_LIST 65536u
+#define SVC_PROTO_ABSENT 0xFFFFFFFFu
+
+/*
+ * Message types.  Client channel (run/scm.sock): each request gets one
+ * SVC_MSG_REPLY whose payload starts with a u32 Win32 error; the fields
+ * after it (listed after "->") are present only when the error is 0.
+ * Host channel (the socketpair scmd gives each host it spawns): see the
+ * SVC_MSG_HOST_* comments.
+ */
+enum svc_msg_type {
+    SVC_MSG_REPLY = 1,              /* u32 error, then per request */
+
+    /* ---- client -> scmd ---- */
+    SVC_MSG_OPEN_MANAGER = 16,      /* u32 access -> (nothing) */
+    SVC_MSG_CREATE_SERVICE,         /* u32 access, config -> (nothing) */
+    SVC_MSG_OPEN_SERVICE,           /* str name, u32 access -> str key name */
+    SVC_MSG_START_SERVICE,          /* str name, strv args -> (nothing) */
+    SVC_MSG_CONTROL_SERVICE,        /* str name, u32 control -> status */
+    SVC_MSG_QUERY_STATUS,           /* str name -> status */
+    SVC_MSG_QUERY_CONFIG,           /* str name -> config (every field) */
+    SVC_MSG_CHANGE_CONFIG,          /* config (mask says which fields) -> (nothing) */
+    SVC_MSG_DELETE_SERVICE,         /* str name -> (nothing) */
+    SVC_MSG_ENUM_SERVICES,          /* u32 type, u32 state, str group (absent: all)
+                                       -> u32 n, n x (str name, str display, status) */
+    SVC_MSG_ENUM_DEPENDENTS,        /* str name, u32 state
+                                       -> u32 n, n x (str name, str display, status) */
+    SVC_MSG_GET_DISPLAY_NAME,       /* str key name -> str display name */
+    SVC_MSG_GET_KEY_NAME,           /* str display name -> str key name */
+    SVC_MSG_ENUM_HOSTS,             /* (nothing) -> u32 n, n x host */
+    SVC_MSG_CLIENT_LAST = SVC_MSG_ENUM_HOSTS,
+
+    /* ---- host channel ---- */
+    SVC_MSG_HOST_HELLO = 64,        /* host -> scmd, id 0: u32 pid, strv table names */
+    SVC_MSG_HOST_START,             /* scmd -> host: str name, strv args;
+                                       host answers SVC_MSG_REPLY: u32 error */
+    SVC_MSG_HOST_CONTROL,           /* scmd -> host: str name, u32 control;
+                                       host answers SVC_MSG_REPLY: u32 handler result,
+                                       once the handler has returned */
+    SVC_MSG_HOST_STATUS,            /* host -> scmd, id 0: str name, 7 x u32 SERVICE_STATUS */
+    SVC_MSG_HOST_EXIT,              /* scmd -> host, id 0: (nothing); the host exits */
+    SVC_MSG_HOST_LAST = SVC_MSG_HOST_EXIT,
+};
+
+/* ---- Header ------------------------------------------------------------ */
+
+struct svc_frame_header {
+    uint16_t type;
+    uint32_t id;
+    uint32_t length;
+};
+
+/* Packs magic, version, type, id and length into out. */
+void svc_header_pack(uint8_t out[SVC_PROTO_HEADER_SIZE], const struct svc_frame_header *h);
+/* 0; -EPROTO bad magic, version, flags or reserved; -EMSGSIZE length over
+ * SVC_PROTO_MAX_PAYLOAD. */
+int svc_header_unpack(const uint8_t in[SVC_PROTO_HEADER_SIZE], struct svc_frame_header *h);
+
+/* ---- Writing payloads ---------------------------------------------------- */
+
+/* A growing buffer.  The first failure sets err and makes later puts do
+ * nothing: -ENOMEM; -EMSGSIZE for a string or list over its limit or a
+ * payload that would pass SVC_PROTO_MAX_PAYLOAD; -EINVAL for a config
+ * that cannot be encoded (see svc_put_config). */
+struct svc_wbuf {
+    uint8_t *data;
+    size_t len, cap;
+    int err;
+};
+
+void svc_wbuf_init(struct svc_wbuf *w);
+void svc_wbuf_free(struct svc_wbuf *w);
+void svc_put_u32(struct svc_wbuf *w, uint32_t v);
+void svc_put_str(struct svc_wbuf *w, const char *s);         /* NULL: absent */
+void svc_put_strv(struct svc_wbuf *w, char *const *v);        /* NULL-terminated; NULL: empty */
+void svc_put_status(struct svc_wbuf *w, const SERVICE_STATUS_PROCESS *st);
+void svc_put_service_status(struct svc_wbuf *w, const SERVICE_STATUS *st); /* 7 x u32 */
+
+/* ---- Reading payloads ---------------------------------------------------- */
+
+/* A cursor over a received payload.  The first failure sets err; later
+ * gets return zero/NULL.  Strings and lists returned are malloc'd. */
+struct svc_rbuf {
+    const uint8_t *p;
+    size_t len, off;
+    int err;
+};
+
+void svc_rbuf_init(struct svc_rbuf *r, const void *p, size_t len);
+uint32_t svc_get_u32(struct svc_rbuf *r);
+char *svc_get_str(struct svc_rbuf *r);     /* NULL if absent or on error */
+char **svc_get_strv(struct svc_rbuf *r);   /* NULL-terminated; NULL on error */
+void svc_get_status(struct svc_rbuf *r, SERVICE_STATUS_PROCESS *st);
+void svc_get_service_status(struct svc_rbuf *r, SERVICE_STATUS *st);
+/* 0 if nothing failed and every byte was consumed; else the first get's
+ * error (-EPROTO malformed, -ENOMEM), or -EPROTO for trailing bytes. */
+int svc_rbuf_end(const struct svc_rbuf *r);
+void svc_strv_free(char **v);
+
+/* ---- A service's configuration on the wire -------------------------------- */
+
+/* Bits of svc_msg_config.mask: which fields the message carries a value
+ * for.  QUERY_CONFIG and CREATE_SERVICE carry all of them (SVC_CFG_ALL);
+ * CHANGE_CONFIG only those to change. */
+enum {
+    SVC_CFG_DISPLAY_NAME = 1u << 0,
+    SVC_CFG_DESCRIPTION = 1u << 1,
+    SVC_CFG_TYPE = 1u << 2,
+    SVC_CFG_START = 1u << 3,
+    SVC_CFG_ERROR_CONTROL = 1u << 4,
+    SVC_CFG_IMAGE_PATH = 1u << 5,
+    SVC_CFG_LOAD_ORDER_GROUP = 1u << 6,
+    SVC_CFG_DEPENDENCIES = 1u << 7,    /* both lists together */
+    SVC_CFG_OBJECT_NAME = 1u << 8,
+    SVC_CFG_SERVICE_DLL = 1u << 9,
+    SVC_CFG_SERVICE_MAIN = 1u << 10,
+    SVC_CFG_PARAMS = 1u << 11,         /* params: KEY=VALUE to set; KEY= with
+                                          nothing after '=' removes KEY */
+    SVC_CFG_ALL = (1u << 12) - 1,
+};
+
+/*
+ * Encoded as: u32 mask, str name, str display_name, str description,
+ * u32 type, u32 start, u32 error_control, str image_path,
+ * str load_order_group, strv depend_on_service, strv depend_on_group,
+ * str object_name, str service_dll, str service_main, strv params.
+ * Every field is always encoded (absent/0/empty when its bit is clear),
+ * so the layout does not depend on the mask.
+ */
+struct svc_msg_config {
+    uint32_t mask;
+    char *name;
+    char *display_name;
+    char *description;
+    uint32_t type;
+    uint32_t start;
+    uint32_t error_control;
+    char *image_path;
+    char *load_order_group;
+    char **depend_on_service;   /* NULL-terminated (NULL: empty) */
+    char **depend_on_group;
+    char *object_name;
+    char *service_dll;
+    char *service_main;
+    char **params;              /* "KEY=VALUE" */
+};
+
+/* Writes the fields whose mask bit is set and absent/0/empty for the
+ * others, whatever c holds there.  A NULL name or a mask bit outside
+ * SVC_CFG_ALL sets w->err to -EINVAL. */
+void svc_put_config(struct svc_wbuf *w, const struct svc_msg_config *c);
+/* Fills c (zeroed first); on failure frees what it read.  0 or -EPROTO
+ * (besides malformed fields: an absent name, a mask bit outside
+ * SVC_CFG_ALL, or a field whose bit is clear that is not absent/0/empty)
+ * or -ENOMEM.  A list whose bit is clear reads back as NULL. */
+int svc_get_config(struct svc_rbuf *r, struct svc_msg_config *c);
+void svc_msg_config_free(struct svc_msg_config *c);
+
+/* One element of an ENUM_HOSTS reply: u32 pid, str group, strv services. */
+struct svc_msg_host {
+    uint32_t pid;
+    char *group;       /* absent for an own-process service's executable */
+    char **services;
+};
+void svc_put_host(struct svc_wbuf *w, const struct svc_msg_host *h);
+int svc_get_host(struct svc_rbuf *r, struct svc_msg_host *h);
+void svc_msg_host_free(struct svc_msg_host *h);
+
+/* ---- Whole frames --------------------------------------------------------- */
+
+/* Sends one frame (header and payload in one sendmsg, MSG_NOSIGNAL),
+ * retrying on EINTR and short writes, and waiting with poll() when a
+ * non-blocking fd is full, so a frame is never left half sent.  payload
+ * may be NULL (empty).  0; payload->err if a put had failed; -EPIPE or
+ * -ECONNRESET peer gone; -errno. */
+int svc_frame_send(int fd, uint16_t type, uint32_t id, const struct svc_wbuf *payload);
+
+/* Blocking receive of one whole frame; *payload is malloc'd (NULL when
+ * empty, and on any failure).  0; -ECONNRESET if the peer closed between
+ * frames; -EPROTO if it closed mid-frame or the header is bad; -EMSGSIZE
+ * length over the limit; -ENOMEM; -errno. */
+int svc_frame_recv(int fd, struct svc_frame_header *h, uint8_t **payload);
+
+/*
+ * Incremental receive for event loops: feed whatever bytes arrived; each
+ * complete frame is passed to cb (payload valid only during the call;
+ * NULL when h->length is 0, never NULL otherwise).  Frames may be split
+ * at any byte, and one feed may hold several.  Returns 0, the first
+ * non-zero value cb returned (the bytes after that frame are dropped),
+ * -ENOMEM, or -EPROTO/-EMSGSIZE for a bad header (the caller then closes
+ * the connection; later feeds keep failing the same way).
+ */
+struct svc_frame_acc {
+    uint8_t hdr[SVC_PROTO_HEADER_SIZE];
+    size_t hdr_have;
+    struct svc_frame_header h;
+    uint8_t *payload;
+    size_t payload_have;
+};
+
+typedef int (*svc_frame_cb)(void *ctx, const struct svc_frame_header *h, const uint8_t *payload);
+void svc_frame_acc_init(struct svc_frame_acc *a);
+void svc_frame_acc_free(struct svc_frame_acc *a);
+int svc_frame_acc_feed(struct svc_frame_acc *a, const uint8_t *data, size_t len, svc_frame_cb cb,
+                       void *ctx);
+
+#endif

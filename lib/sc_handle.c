@@ -1,0 +1,354 @@
+/*
+ * sc_handle.c - SC_HANDLE objects and the scmd connection they share.
+ *
+ * A manager handle owns one connection to scmd; every service handle
+ * opened through it holds a reference on the same connection, so the
+ * socket closes when the manager and all its services are closed, in
+ * any order.  Requests on a connection are serialized by its mutex: a
+ * request is sent and its reply read before the next request goes out.
+ *
+ * Open handles are kept in a registry (a small hash of pointers).  A
+ * handle is validated by finding it there, never by reading through the
+ * pointer first, so a NULL, closed or made-up handle gives
+ * ERROR_INVALID_HANDLE instead of a crash, as Windows does for handles
+ * it has never issued.  The magic number is a second check, cleared
+ * when a handle is freed.
+ */
+#include "client.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "paths.h"
+#include "win32.h"
+
+#define SC_HANDLE_MAGIC 0x53434831u /* "SCH1" */
+#define REGISTRY_BUCKETS 64
+
+struct svc_conn {
+    int fd;
+    pthread_mutex_t lock;   /* held from sending a request to reading its reply */
+    uint32_t next_id;
+    int broken;             /* a failed exchange left the stream out of step */
+    unsigned refs;          /* under registry_lock */
+};
+
+/* One lock for the registry and every reference count: handles are few
+ * and these sections are a few instructions long. */
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct SC_HANDLE__ *registry[REGISTRY_BUCKETS];
+
+/* ---- Access rights --------------------------------------------------- */
+
+/* STANDARD_RIGHTS_READ, _WRITE and _EXECUTE are all READ_CONTROL. */
+DWORD svc_map_manager_access(DWORD a)
+{
+    DWORD out = a & ~(DWORD)(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
+
+    if (a & GENERIC_READ)
+        out |= READ_CONTROL | SC_MANAGER_ENUMERATE_SERVICE | SC_MANAGER_QUERY_LOCK_STATUS;
+    if (a & GENERIC_WRITE)
+        out |= READ_CONTROL | SC_MANAGER_CREATE_SERVICE | SC_MANAGER_MODIFY_BOOT_CONFIG;
+    if (a & GENERIC_EXECUTE)
+        out |= READ_CONTROL | SC_MANAGER_CONNECT | SC_MANAGER_LOCK;
+    if (a & GENERIC_ALL)
+        out |= SC_MANAGER_ALL_ACCESS;
+    return out;
+}
+
+DWORD svc_map_service_access(DWORD a)
+{
+    DWORD out = a & ~(DWORD)(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
+
+    if (a & GENERIC_READ)
+        out |= READ_CONTROL | SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS |
+               SERVICE_INTERROGATE | SERVICE_ENUMERATE_DEPENDENTS;
+    if (a & GENERIC_WRITE)
+        out |= READ_CONTROL | SERVICE_CHANGE_CONFIG;
+    if (a & GENERIC_EXECUTE)
+        out |= READ_CONTROL | SERVICE_START | SERVICE_STOP | SERVICE_PAUSE_CONTINUE |
+               SERVICE_USER_DEFINED_CONTROL;
+    if (a & GENERIC_ALL)
+        out |= SERVICE_ALL_ACCESS;
+    return out;
+}
+
+/* ---- Connection ------------------------------------------------------- */
+
+int svc_conn_open(struct svc_conn **out)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct svc_conn *c;
+    char *path;
+    int fd, rc;
+
+    *out = NULL;
+    path = svc_scm_socket_path(svc_default_root());
+    if (path == NULL)
+        return -ENAMETOOLONG;
+    strcpy(sa.sun_path, path); /* svc_scm_socket_path checked the length */
+    free(path);
+
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    do
+        rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+    while (rc < 0 && errno == EINTR);
+    if (rc < 0) {
+        rc = -errno;
+        close(fd);
+        return rc;
+    }
+
+    c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        close(fd);
+        return -ENOMEM;
+    }
+    c->fd = fd;
+    c->refs = 1;
+    pthread_mutex_init(&c->lock, NULL);
+    *out = c;
+    return 0;
+}
+
+void svc_conn_ref(struct svc_conn *c)
+{
+    pthread_mutex_lock(&registry_lock);
+    c->refs++;
+    pthread_mutex_unlock(&registry_lock);
+}
+
+void svc_conn_unref(struct svc_conn *c)
+{
+    unsigned left;
+
+    if (c == NULL)
+        return;
+    pthread_mutex_lock(&registry_lock);
+    left = --c->refs;
+    pthread_mutex_unlock(&registry_lock);
+    if (left != 0)
+        return;
+    close(c->fd);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+/* Called with c->lock held after a failed exchange.  Shutting the socket
+ * down tells scmd at once; the descriptor itself is closed with the last
+ * reference, so it cannot be reused under another thread's feet. */
+static void conn_break(struct svc_conn *c)
+{
+    if (!c->broken) {
+        c->broken = 1;
+        shutdown(c->fd, SHUT_RDWR);
+    }
+}
+
+/* The result of a failed send or receive: the stream is gone (-EPIPE)
+ * unless what arrived was malformed or too big, which says more. */
+static int transport_error(int rc)
+{
+    switch (rc) {
+    case -EPROTO:
+    case -EMSGSIZE:
+    case -ENOMEM:
+        return rc;
+    default:
+        return -EPIPE;
+    }
+}
+
+int svc_conn_call(struct svc_conn *c, uint16_t type, const struct svc_wbuf *req,
+                  struct svc_reply *rep)
+{
+    struct svc_frame_header h;
+    uint8_t *payload = NULL;
+    uint32_t id, err;
+    int rc;
+
+    memset(rep, 0, sizeof *rep);
+    pthread_mutex_lock(&c->lock);
+    if (c->broken) {
+        rc = -EPIPE;
+        goto out;
+    }
+    /* Id 0 is what unsolicited messages carry; requests start at 1. */
+    if (++c->next_id == 0)
+        c->next_id = 1;
+    id = c->next_id;
+
+    rc = svc_frame_send(c->fd, type, id, req);
+    if (rc == 0)
+        rc = svc_frame_recv(c->fd, &h, &payload);
+    if (rc < 0) {
+        rc = transport_error(rc);
+        conn_break(c);
+        goto out;
+    }
+    /* The exchange is strictly one request, one reply: anything else
+     * means the peers disagree about the stream. */
+    if (h.type != SVC_MSG_REPLY || h.id != id) {
+        rc = -EPROTO;
+        conn_break(c);
+        goto out;
+    }
+    svc_rbuf_init(&rep->r, payload, h.length);
+    err = svc_get_u32(&rep->r);
+    if (rep->r.err != 0 || err > 0x7fffffffu) {
+        rc = -EPROTO;
+        conn_break(c);
+        goto out;
+    }
+    if (err != 0) {
+        /* A failed request carries nothing after its error. */
+        rc = svc_rbuf_end(&rep->r) == 0 ? (int)err : -EPROTO;
+        if (rc < 0)
+            conn_break(c);
+        goto out;
+    }
+    rep->payload = payload;
+    payload = NULL;
+    rc = 0;
+out:
+    pthread_mutex_unlock(&c->lock);
+    free(payload);
+    if (rc != 0)
+        memset(rep, 0, sizeof *rep);
+    return rc;
+}
+
+int svc_reply_finish(struct svc_conn *c, struct svc_reply *rep)
+{
+    int rc = svc_rbuf_end(&rep->r);
+
+    if (rc != 0) {
+        pthread_mutex_lock(&c->lock);
+        conn_break(c);
+        pthread_mutex_unlock(&c->lock);
+    }
+    free(rep->payload);
+    memset(rep, 0, sizeof *rep);
+    return rc;
+}
+
+/* ---- Handles ---------------------------------------------------------- */
+
+static size_t bucket_of(const void *p)
+{
+    uintptr_t v = (uintptr_t)p;
+
+    return (size_t)((v >> 4) ^ (v >> 12)) % REGISTRY_BUCKETS;
+}
+
+/* With registry_lock held: the open handle h, or NULL.  Compares
+ * addresses only. */
+static struct SC_HANDLE__ *registry_find(const void *h)
+{
+    for (struct SC_HANDLE__ *e = registry[bucket_of(h)]; e != NULL; e = e->next)
+        if (e == h)
+            return e;
+    return NULL;
+}
+
+static void registry_remove(struct SC_HANDLE__ *h)
+{
+    size_t b = bucket_of(h);
+
+    if (h->prev != NULL)
+        h->prev->next = h->next;
+    else
+        registry[b] = h->next;
+    if (h->next != NULL)
+        h->next->prev = h->prev;
+    h->next = h->prev = NULL;
+}
+
+SC_HANDLE svc_handle_new(enum svc_handle_kind kind, struct svc_conn *conn, DWORD access,
+                         const char *name)
+{
+    struct SC_HANDLE__ *h = calloc(1, sizeof *h);
+    size_t b;
+
+    if (h == NULL)
+        return NULL;
+    if (name != NULL && (h->name = strdup(name)) == NULL) {
+        free(h);
+        return NULL;
+    }
+    h->magic = SC_HANDLE_MAGIC;
+    h->kind = kind;
+    h->access = access;
+    h->conn = conn;
+    h->refs = 1;
+
+    b = bucket_of(h);
+    pthread_mutex_lock(&registry_lock);
+    conn->refs++;
+    h->next = registry[b];
+    if (h->next != NULL)
+        h->next->prev = h;
+    registry[b] = h;
+    pthread_mutex_unlock(&registry_lock);
+    return h;
+}
+
+int svc_handle_get(SC_HANDLE h, enum svc_handle_kind kind)
+{
+    struct SC_HANDLE__ *e;
+    int rc = ERROR_INVALID_HANDLE;
+
+    if (h == NULL)
+        return rc;
+    pthread_mutex_lock(&registry_lock);
+    e = registry_find(h);
+    if (e != NULL && e->magic == SC_HANDLE_MAGIC && (kind == 0 || e->kind == kind)) {
+        e->refs++;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&registry_lock);
+    return rc;
+}
+
+void svc_handle_put(SC_HANDLE h)
+{
+    struct svc_conn *conn;
+    unsigned left;
+
+    pthread_mutex_lock(&registry_lock);
+    left = --h->refs;
+    pthread_mutex_unlock(&registry_lock);
+    if (left != 0)
+        return;
+    conn = h->conn;
+    h->magic = 0;
+    free(h->name);
+    free(h);
+    svc_conn_unref(conn);
+}
+
+int svc_handle_close(SC_HANDLE h)
+{
+    struct SC_HANDLE__ *e;
+
+    if (h == NULL)
+        return ERROR_INVALID_HANDLE;
+    pthread_mutex_lock(&registry_lock);
+    e = registry_find(h);
+    if (e == NULL || e->magic != SC_HANDLE_MAGIC) {
+        pthread_mutex_unlock(&registry_lock);
+        return ERROR_INVALID_HANDLE;
+    }
+    registry_remove(e);
+    pthread_mutex_unlock(&registry_lock);
+    /* Drop the reference that being open held. */
+    svc_handle_put(e);
+    return 0;
+}

@@ -1,0 +1,508 @@
+/*
+ * service_db.c - the SCM's service database: every services/NAME.ini,
+ * loaded at start, and the create / change / delete operations, each
+ * written to disk (atomically, see config_write.c) before it takes effect
+ * in memory, so the database survives a restart of scmd.
+ */
+#include "scm.h"
+#include "log.h"
+#include "win32.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void log_diag(struct svc_diag *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        log_warnx("%s", d->lines[i]);
+    svc_diag_free(d);
+}
+
+static struct scm_service *service_new(struct svc_service_config *cfg)
+{
+    struct scm_service *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    s->name = strdup(cfg->name);
+    if (s->name == NULL) {
+        free(s);
+        return NULL;
+    }
+    s->cfg = cfg;
+    s->status.dwServiceType = cfg->type;
+    s->status.dwCurrentState = SERVICE_STOPPED;
+    uv_timer_init(g_scm.loop, &s->timer);
+    uv_timer_init(g_scm.loop, &s->control_timer);
+    s->timer.data = s;
+    s->control_timer.data = s;
+    return s;
+}
+
+static void service_link(struct scm_service *s)
+{
+    struct scm_service **pp = &g_scm.services;
+    /* Kept sorted by name: enumerations come out in a stable order. */
+    while (*pp != NULL && strcasecmp((*pp)->name, s->name) < 0)
+        pp = &(*pp)->next;
+    s->next = *pp;
+    *pp = s;
+}
+
+static int load_one(const char *name)
+{
+    struct svc_service_config *cfg = NULL;
+    struct svc_diag diag = { 0 };
+    struct scm_service *s;
+    int rc = svc_config_load_service(g_scm.root, name, &cfg, &diag);
+
+    log_diag(&diag);
+    if (rc < 0) {
+        log_warnx("service %s not loaded", name);
+        return rc;
+    }
+    s = service_new(cfg);
+    if (s == NULL) {
+        svc_service_config_free(cfg);
+        return -ENOMEM;
+    }
+    service_link(s);
+    return 0;
+}
+
+int scm_db_load(void)
+{
+    char *dir;
+    DIR *d;
+    struct dirent *e;
+
+    if (asprintf(&dir, "%s/config/services", g_scm.root) < 0)
+        return -ENOMEM;
+    d = opendir(dir);
+    if (d == NULL) {
+        int rc = errno == ENOENT ? 0 : -errno;
+        if (rc < 0)
+            log_warn("%s", dir);
+        free(dir);
+        return rc;
+    }
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n <= 4 || strcmp(e->d_name + n - 4, ".ini") != 0 || e->d_name[0] == '.')
+            continue;
+        char *name = strndup(e->d_name, n - 4);
+        if (name == NULL)
+            break;
+        if (svc_name_valid(name) && scm_db_find(name) == NULL)
+            load_one(name);
+        free(name);
+    }
+    closedir(d);
+    free(dir);
+    return 0;
+}
+
+struct scm_service *scm_db_find(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    for (struct scm_service *s = g_scm.services; s; s = s->next)
+        if (strcasecmp(s->name, name) == 0)
+            return s;
+    return NULL;
+}
+
+struct scm_service *scm_db_find_display(const char *display)
+{
+    if (display == NULL)
+        return NULL;
+    for (struct scm_service *s = g_scm.services; s; s = s->next)
+        if (s->cfg->display_name && strcasecmp(s->cfg->display_name, display) == 0)
+            return s;
+    return NULL;
+}
+
+char *scm_service_group(const struct scm_service *s)
+{
+    char *group = NULL;
+    if (svc_imagepath_group(s->cfg->image_path, &group) == 1)
+        return group;
+    return NULL;
+}
+
+/* ---- config <-> message --------------------------------------------------- */
+
+static char **strv_dup(char *const *v)
+{
+    size_t n = 0;
+    char **out;
+
+    while (v && v[n])
+        n++;
+    out = calloc(n + 1, sizeof *out);
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        out[i] = strdup(v[i]);
+        if (out[i] == NULL) {
+            svc_strv_free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+void scm_config_to_msg(const struct scm_service *s, struct svc_msg_config *m)
+{
+    const struct svc_service_config *c = s->cfg;
+
+    memset(m, 0, sizeof *m);
+    m->mask = SVC_CFG_ALL;
+    m->name = dup_or_null(s->name);
+    m->display_name = dup_or_null(c->display_name);
+    m->description = dup_or_null(c->description);
+    m->type = c->type;
+    m->start = c->start;
+    m->error_control = c->error_control;
+    m->image_path = dup_or_null(c->image_path);
+    m->load_order_group = dup_or_null(c->load_order_group);
+    m->depend_on_service = strv_dup(c->depend_on_service);
+    m->depend_on_group = strv_dup(c->depend_on_group);
+    m->object_name = dup_or_null(c->object_name);
+    m->service_dll = dup_or_null(c->service_dll);
+    m->service_main = dup_or_null(c->service_main);
+    m->params = calloc(c->n_params + 1, sizeof *m->params);
+    for (size_t i = 0, k = 0; m->params && i < c->n_params; i++) {
+        if (strcasecmp(c->params[i].key, "ServiceDll") == 0 ||
+            strcasecmp(c->params[i].key, "ServiceMain") == 0)
+            continue;
+        if (asprintf(&m->params[k], "%s=%s", c->params[i].key, c->params[i].value) < 0)
+            m->params[k] = NULL;
+        else
+            k++;
+    }
+}
+
+/* Builds a service config from a complete message (mask SVC_CFG_ALL). */
+static struct svc_service_config *config_from_msg(const struct svc_msg_config *m)
+{
+    struct svc_service_config *c = calloc(1, sizeof *c);
+    size_t n = 0;
+
+    if (c == NULL)
+        return NULL;
+    c->name = dup_or_null(m->name);
+    c->display_name = dup_or_null(m->display_name ? m->display_name : m->name);
+    c->description = dup_or_null(m->description);
+    c->type = m->type;
+    c->start = m->start;
+    c->error_control = m->error_control;
+    c->image_path = dup_or_null(m->image_path);
+    c->object_name = dup_or_null(m->object_name ? m->object_name : "LocalSystem");
+    c->load_order_group = dup_or_null(m->load_order_group);
+    c->depend_on_service = strv_dup(m->depend_on_service);
+    c->depend_on_group = strv_dup(m->depend_on_group);
+    c->service_dll = dup_or_null(m->service_dll);
+    c->service_main = dup_or_null(m->service_main ? m->service_main : "ServiceMain");
+    while (m->params && m->params[n])
+        n++;
+    c->params = calloc(n + 1, sizeof *c->params);
+    for (size_t i = 0; c->params && i < n; i++) {
+        const char *eq = strchr(m->params[i], '=');
+        if (eq == NULL)
+            continue;
+        c->params[c->n_params].key = strndup(m->params[i], (size_t)(eq - m->params[i]));
+        c->params[c->n_params].value = strdup(eq + 1);
+        c->n_params++;
+    }
+    return c;
+}
+
+/* Overlays the fields of `change` its mask names onto the full message m. */
+static void msg_overlay(struct svc_msg_config *m, struct svc_msg_config *change)
+{
+#define TAKE_STR(bit, field)                      \
+    if (change->mask & (bit)) {                   \
+        free(m->field);                           \
+        m->field = change->field;                 \
+        change->field = NULL;                     \
+    }
+    TAKE_STR(SVC_CFG_DISPLAY_NAME, display_name)
+    TAKE_STR(SVC_CFG_DESCRIPTION, description)
+    TAKE_STR(SVC_CFG_IMAGE_PATH, image_path)
+    TAKE_STR(SVC_CFG_LOAD_ORDER_GROUP, load_order_group)
+    TAKE_STR(SVC_CFG_OBJECT_NAME, object_name)
+    TAKE_STR(SVC_CFG_SERVICE_DLL, service_dll)
+    TAKE_STR(SVC_CFG_SERVICE_MAIN, service_main)
+#undef TAKE_STR
+    if (change->mask & SVC_CFG_TYPE)
+        m->type = change->type;
+    if (change->mask & SVC_CFG_START)
+        m->start = change->start;
+    if (change->mask & SVC_CFG_ERROR_CONTROL)
+        m->error_control = change->error_control;
+    if (change->mask & SVC_CFG_DEPENDENCIES) {
+        svc_strv_free(m->depend_on_service);
+        svc_strv_free(m->depend_on_group);
+        m->depend_on_service = change->depend_on_service;
+        m->depend_on_group = change->depend_on_group;
+        change->depend_on_service = change->depend_on_group = NULL;
+    }
+    if ((change->mask & SVC_CFG_PARAMS) && change->params) {
+        for (size_t i = 0; change->params[i]; i++) {
+            const char *set = change->params[i];
+            const char *eq = strchr(set, '=');
+            size_t klen, n = 0, k;
+            if (eq == NULL)
+                continue;
+            klen = (size_t)(eq - set);
+            while (m->params && m->params[n])
+                n++;
+            for (k = 0; k < n; k++)
+                if (strncasecmp(m->params[k], set, klen) == 0 && m->params[k][klen] == '=')
+                    break;
+            if (eq[1] == '\0') {              /* KEY= removes */
+                if (k < n) {
+                    free(m->params[k]);
+                    memmove(&m->params[k], &m->params[k + 1], (n - k) * sizeof *m->params);
+                }
+                continue;
+            }
+            if (k < n) {
+                free(m->params[k]);
+                m->params[k] = strdup(set);
+            } else {
+                char **grown = realloc(m->params, (n + 2) * sizeof *grown);
+                if (grown == NULL)
+                    continue;
+                m->params = grown;
+                m->params[n] = strdup(set);
+                m->params[n + 1] = NULL;
+            }
+        }
+    }
+}
+
+/* Checks a complete configuration the way CreateService does. */
+static DWORD validate(const struct svc_msg_config *m, const struct scm_service *self)
+{
+    uint32_t base = m->type & ~(uint32_t)SERVICE_INTERACTIVE_PROCESS;
+
+    if (m->name == NULL || !svc_name_valid(m->name))
+        return ERROR_INVALID_NAME;
+    if (base != SERVICE_WIN32_OWN_PROCESS && base != SERVICE_WIN32_SHARE_PROCESS)
+        return ERROR_INVALID_PARAMETER;
+    if (m->start > SERVICE_DISABLED || m->start == SERVICE_BOOT_START ||
+        m->start == SERVICE_SYSTEM_START)
+        return ERROR_INVALID_PARAMETER;   /* boot and system start are for drivers */
+    if (m->error_control > SERVICE_ERROR_CRITICAL)
+        return ERROR_INVALID_PARAMETER;
+    if (m->image_path == NULL || m->image_path[0] == '\0')
+        return ERROR_INVALID_PARAMETER;
+    const char *display = m->display_name ? m->display_name : m->name;
+    for (struct scm_service *o = g_scm.services; o; o = o->next) {
+        if (o == self)
+            continue;
+        if (strcasecmp(o->name, display) == 0 ||
+            (o->cfg->display_name && strcasecmp(o->cfg->display_name, display) == 0) ||
+            (o->cfg->display_name && strcasecmp(o->cfg->display_name, m->name) == 0))
+            return ERROR_DUPLICATE_SERVICE_NAME;
+    }
+    for (size_t i = 0; m->depend_on_service && m->depend_on_service[i]; i++)
+        if (!svc_name_valid(m->depend_on_service[i]))
+            return ERROR_INVALID_PARAMETER;
+    if (scm_dependency_cycle(m->name, m->depend_on_service, m->depend_on_group))
+        return ERROR_CIRCULAR_DEPENDENCY;
+    return NO_ERROR;
+}
+
+/* Writes m to disk, reads it back and returns the parsed config. */
+static DWORD persist(const struct svc_msg_config *m, struct svc_service_config **out)
+{
+    struct svc_service_config *c = config_from_msg(m), *back = NULL;
+    struct svc_diag diag = { 0 };
+    char *group = NULL;
+    int rc;
+
+    if (c == NULL)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    rc = svc_config_write_service(g_scm.root, c);
+    svc_service_config_free(c);
+    if (rc < 0)
+        return rc == -EINVAL ? ERROR_INVALID_PARAMETER : svc_errno_to_win32(rc);
+    rc = svc_config_load_service(g_scm.root, m->name, &back, &diag);
+    log_diag(&diag);
+    if (rc < 0)
+        return ERROR_INVALID_PARAMETER;
+    /* Group membership follows the ImagePath (share services only). */
+    if ((back->type & SERVICE_WIN32_SHARE_PROCESS) &&
+        svc_imagepath_group(back->image_path, &group) != 1)
+        group = NULL;
+    rc = svc_config_set_group_membership(g_scm.root, back->name, group);
+    free(group);
+    if (rc < 0) {
+        log_warnx("svchost.ini: cannot update the groups of %s: %s", back->name, strerror(-rc));
+        svc_service_config_free(back);
+        return svc_errno_to_win32(rc);
+    }
+    *out = back;
+    return NO_ERROR;
+}
+
+DWORD scm_db_create(const struct svc_msg_config *c, const char *installer)
+{
+    struct svc_service_config *cfg;
+    struct scm_service *s;
+    DWORD err;
+
+    if (c->name && scm_db_find(c->name)) {
+        struct scm_service *old = scm_db_find(c->name);
+        return old->marked_for_delete ? ERROR_SERVICE_MARKED_FOR_DELETE : ERROR_SERVICE_EXISTS;
+    }
+    err = validate(c, NULL);
+    if (err != NO_ERROR)
+        return err;
+    err = persist(c, &cfg);
+    if (err != NO_ERROR) {
+        svc_config_remove_service(g_scm.root, c->name);
+        return err;
+    }
+    s = service_new(cfg);
+    if (s == NULL) {
+        svc_service_config_free(cfg);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    service_link(s);
+    scm_event(7045, s->name,
+              "A service was installed in the system. Service Name: %s. Service File Name: %s. "
+              "Service Type: %s. Service Start Type: %s. Service Account: %s. Installed by: %s.",
+              s->name, cfg->image_path, svc_type_name(cfg->type) ? svc_type_name(cfg->type) : "?",
+              svc_start_name(cfg->start) ? svc_start_name(cfg->start) : "?",
+              cfg->object_name ? cfg->object_name : "LocalSystem", installer);
+    return NO_ERROR;
+}
+
+DWORD scm_db_change(struct scm_service *s, const struct svc_msg_config *change)
+{
+    struct svc_msg_config m, ch = *change;
+    struct svc_service_config *cfg;
+    DWORD err;
+
+    if (s->marked_for_delete)
+        return ERROR_SERVICE_MARKED_FOR_DELETE;
+    scm_config_to_msg(s, &m);
+    /* msg_overlay takes ownership of what it moves; work on a shallow copy
+     * whose moved fields are cleared, the caller frees `change`. */
+    ch.display_name = (change->mask & SVC_CFG_DISPLAY_NAME) ? dup_or_null(change->display_name) : NULL;
+    ch.description = (change->mask & SVC_CFG_DESCRIPTION) ? dup_or_null(change->description) : NULL;
+    ch.image_path = (change->mask & SVC_CFG_IMAGE_PATH) ? dup_or_null(change->image_path) : NULL;
+    ch.load_order_group =
+        (change->mask & SVC_CFG_LOAD_ORDER_GROUP) ? dup_or_null(change->load_order_group) : NULL;
+    ch.object_name = (change->mask & SVC_CFG_OBJECT_NAME) ? dup_or_null(change->object_name) : NULL;
+    ch.service_dll = (change->mask & SVC_CFG_SERVICE_DLL) ? dup_or_null(change->service_dll) : NULL;
+    ch.service_main = (change->mask & SVC_CFG_SERVICE_MAIN) ? dup_or_null(change->service_main) : NULL;
+    ch.depend_on_service = (change->mask & SVC_CFG_DEPENDENCIES) ? strv_dup(change->depend_on_service) : NULL;
+    ch.depend_on_group = (change->mask & SVC_CFG_DEPENDENCIES) ? strv_dup(change->depend_on_group) : NULL;
+    ch.name = NULL;
+    msg_overlay(&m, &ch);
+    free(ch.display_name);
+    free(ch.description);
+    free(ch.image_path);
+    free(ch.load_order_group);
+    free(ch.object_name);
+    free(ch.service_dll);
+    free(ch.service_main);
+    svc_strv_free(ch.depend_on_service);
+    svc_strv_free(ch.depend_on_group);
+    if (m.description && m.description[0] == '\0') {
+        free(m.description);
+        m.description = NULL;
+    }
+    if (m.load_order_group && m.load_order_group[0] == '\0') {
+        free(m.load_order_group);
+        m.load_order_group = NULL;
+    }
+    if (m.service_dll && m.service_dll[0] == '\0') {
+        free(m.service_dll);
+        m.service_dll = NULL;
+    }
+    err = validate(&m, s);
+    if (err == NO_ERROR)
+        err = persist(&m, &cfg);
+    svc_msg_config_free(&m);
+    if (err != NO_ERROR)
+        return err;
+    svc_service_config_free(s->cfg);
+    s->cfg = cfg;
+    if (s->status.dwCurrentState == SERVICE_STOPPED)
+        s->status.dwServiceType = cfg->type;
+    return NO_ERROR;
+}
+
+static void timer_closed(uv_handle_t *h)
+{
+    struct scm_service *s = h->data;
+    if (--s->closing > 0)
+        return;
+    svc_service_config_free(s->cfg);
+    free(s->name);
+    free(s);
+}
+
+static void service_unlink_free(struct scm_service *s)
+{
+    for (struct scm_service **pp = &g_scm.services; *pp; pp = &(*pp)->next) {
+        if (*pp == s) {
+            *pp = s->next;
+            break;
+        }
+    }
+    s->closing = 2;               /* two handle closes to wait for */
+    uv_close((uv_handle_t *)&s->timer, timer_closed);
+    uv_close((uv_handle_t *)&s->control_timer, timer_closed);
+}
+
+static void remove_from_disk(struct scm_service *s)
+{
+    int rc = svc_config_set_group_membership(g_scm.root, s->name, NULL);
+    if (rc < 0)
+        log_warnx("svchost.ini: cannot remove %s: %s", s->name, strerror(-rc));
+    rc = svc_config_remove_service(g_scm.root, s->name);
+    if (rc < 0)
+        log_warnx("cannot remove the file of %s: %s", s->name, strerror(-rc));
+}
+
+DWORD scm_db_delete(struct scm_service *s)
+{
+    if (s->marked_for_delete)
+        return ERROR_SERVICE_MARKED_FOR_DELETE;
+    if (scm_is_active(s)) {
+        /* As Windows: a running service is deleted once it stops. */
+        s->marked_for_delete = 1;
+        return NO_ERROR;
+    }
+    remove_from_disk(s);
+    service_unlink_free(s);
+    return NO_ERROR;
+}
+
+void scm_db_sweep(void)
+{
+    struct scm_service *s = g_scm.services, *next;
+
+    for (; s != NULL; s = next) {
+        next = s->next;
+        if (s->marked_for_delete && !scm_is_active(s) && !s->job_pending &&
+            s->control_host_id == 0) {
+            remove_from_disk(s);
+            service_unlink_free(s);
+        }
+    }
+}

@@ -1,0 +1,943 @@
+/*
+ * test_config.c - the configuration loader against golden files under
+ * tests/data/config/ and files written to a temporary state directory.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <svchost/winsvc.h>
+
+#define DATA TEST_SOURCE_DIR "/data/config"
+#define SERVICES_ROOT DATA "/services"
+#define GROUPS_ROOT DATA "/groups"
+#define DEMO_ROOT DATA "/demo"
+
+/* ---- Helpers ---------------------------------------------------------- */
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, f);
+    ck_assert_int_ge(vasprintf(&s, f, ap), 0);
+    va_end(ap);
+    return s;
+}
+
+/* Asserts that d holds exactly the lines given, in order. */
+static void expect_diag(const struct svc_diag *d, size_t n, ...)
+{
+    va_list ap;
+
+    va_start(ap, n);
+    for (size_t i = 0; i < n && i < d->n; i++) {
+        char *want = va_arg(ap, char *);
+
+        ck_assert_str_eq(d->lines[i], want);
+        free(want);
+    }
+    va_end(ap);
+    if (d->n != n)
+        for (size_t i = 0; i < d->n; i++)
+            fprintf(stderr, "diag[%zu]: %s\n", i, d->lines[i]);
+    ck_assert_uint_eq(d->n, n);
+}
+
+static char *service_file(const char *root, const char *name)
+{
+    return fmt("%s/config/services/%s.ini", root, name);
+}
+
+/* A temporary state directory with config/services/ in it. */
+static char tmp_root[PATH_MAX];
+
+static void tmp_setup(void)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char *dir;
+
+    snprintf(tmp_root, sizeof tmp_root, "%s/test_config.XXXXXX",
+             tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(tmp_root));
+    dir = fmt("%s/config", tmp_root);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    free(dir);
+    dir = fmt("%s/config/services", tmp_root);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    free(dir);
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void tmp_teardown(void)
+{
+    nftw(tmp_root, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Writes ROOT/config/REL (REL e.g. "services/X.ini"). */
+static void write_file(const char *rel, const char *text)
+{
+    char *path = fmt("%s/config/%s", tmp_root, rel);
+    FILE *f = fopen(path, "w");
+
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    ck_assert_int_eq(fclose(f), 0);
+    free(path);
+}
+
+static char *repeat(char c, size_t n)
+{
+    char *s = malloc(n + 1);
+
+    ck_assert_ptr_nonnull(s);
+    memset(s, c, n);
+    s[n] = '\0';
+    return s;
+}
+
+/* ---- One service ------------------------------------------------------ */
+
+START_TEST(test_service_all_keys)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+    char *path = service_file(SERVICES_ROOT, "Full");
+
+    ck_assert_int_eq(svc_config_load_service(SERVICES_ROOT, "Full", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_str_eq(c->name, "Full");
+    ck_assert_str_eq(c->path, path);
+    ck_assert_str_eq(c->display_name, "Full Example Service");
+    ck_assert_str_eq(c->description, "Uses every key\nand a second line of description.");
+    ck_assert_uint_eq(c->type, SERVICE_WIN32_OWN_PROCESS);
+    ck_assert_uint_eq(c->start, SERVICE_AUTO_START);
+    ck_assert_uint_eq(c->error_control, SERVICE_ERROR_SEVERE);
+    ck_assert_str_eq(c->image_path, "\"/opt/full dir/bin/fulld\" --foreground");
+    ck_assert_str_eq(c->object_name, "NT AUTHORITY\\LocalService");
+    ck_assert_str_eq(c->load_order_group, "NetworkProvider");
+    ck_assert_str_eq(c->depend_on_service[0], "Echo");
+    ck_assert_str_eq(c->depend_on_service[1], "Heartbeat");
+    ck_assert_str_eq(c->depend_on_service[2], "Tcpip");
+    ck_assert_ptr_null(c->depend_on_service[3]);
+    ck_assert_str_eq(c->depend_on_group[0], "Network");
+    ck_assert_str_eq(c->depend_on_group[1], "Storage");
+    ck_assert_ptr_null(c->depend_on_group[2]);
+    ck_assert_uint_eq(c->wait_hint_ms, 10000);
+    ck_assert_str_eq(c->service_dll, "/opt/full/full.so");
+    ck_assert_str_eq(c->service_main, "FullServiceMain");
+
+    /* Every [Parameters] value, in file order, as inih trims it. */
+    ck_assert_uint_eq(c->n_params, 5);
+    ck_assert_str_eq(c->params[0].key, "ServiceDll");
+    ck_assert_str_eq(c->params[1].key, "ServiceMain");
+    ck_assert_str_eq(c->params[2].key, "Greeting");
+    ck_assert_str_eq(c->params[2].value, "hello");
+    ck_assert_str_eq(c->params[3].key, "Empty");
+    ck_assert_str_eq(c->params[3].value, "");
+    ck_assert_str_eq(c->params[4].value, "a=b:c");
+    ck_assert_str_eq(svc_service_config_param(c, "greeting"), "hello");
+    ck_assert_str_eq(svc_service_config_param(c, "SERVICEDLL"), "/opt/full/full.so");
+    ck_assert_ptr_null(svc_service_config_param(c, "Missing"));
+
+    svc_service_config_free(c);
+    svc_diag_free(&d);
+    free(path);
+}
+END_TEST
+
+START_TEST(test_service_defaults)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+
+    ck_assert_int_eq(svc_config_load_service(SERVICES_ROOT, "Defaults", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_str_eq(c->display_name, "Defaults");
+    ck_assert_ptr_null(c->description);
+    ck_assert_uint_eq(c->type, SERVICE_WIN32_SHARE_PROCESS);   /* svchost -k */
+    ck_assert_uint_eq(c->start, SERVICE_DEMAND_START);
+    ck_assert_uint_eq(c->error_control, SERVICE_ERROR_NORMAL);
+    ck_assert_str_eq(c->object_name, "LocalSystem");
+    ck_assert_ptr_null(c->load_order_group);
+    ck_assert_ptr_nonnull(c->depend_on_service);
+    ck_assert_ptr_null(c->depend_on_service[0]);
+    ck_assert_ptr_null(c->depend_on_group[0]);
+    ck_assert_uint_eq(c->wait_hint_ms, 0);
+    ck_assert_ptr_null(c->service_dll);
+    ck_assert_str_eq(c->service_main, "ServiceMain");
+    ck_assert_uint_eq(c->n_params, 0);
+    svc_service_config_free(c);
+
+    /* Section and key names are case-insensitive; not svchost: own. */
+    ck_assert_int_eq(svc_config_load_service(SERVICES_ROOT, "Own", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_str_eq(c->image_path, "/usr/sbin/ownd");
+    ck_assert_uint_eq(c->type, SERVICE_WIN32_OWN_PROCESS);
+    svc_service_config_free(c);
+    svc_diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_service_bad_values)
+{
+    struct svc_service_config *c = (void *)1;
+    struct svc_diag d = { 0 };
+    char *f = service_file(SERVICES_ROOT, "BadValues");
+
+    ck_assert_int_eq(svc_config_load_service(SERVICES_ROOT, "BadValues", &c, &d), -EINVAL);
+    ck_assert_ptr_null(c);
+    ck_assert_uint_eq(d.errors, 7);
+    expect_diag(&d, 7,
+        fmt("%s:2: error: bad Type 'shared'; accepted: own, share, kernel, filesys, "
+            "rec, adapt, userown, usershare, or a number (e.g. 0x20)", f),
+        fmt("%s:3: error: bad Start 'sometimes'; accepted: boot, system, auto, "
+            "demand, disabled, or 0 to 4", f),
+        fmt("%s:4: error: bad ErrorControl 'fatal'; accepted: ignore, normal, "
+            "severe, critical, or 0 to 3", f),
+        fmt("%s:6: error: bad StartTimeoutMs '99999999999'; accepted: milliseconds "
+            "from 0 (the SCM's default) to 4294967295, decimal or 0x hex (too large)", f),
+        fmt("%s:7: error: DependOnService: the service cannot depend on itself", f),
+        fmt("%s:8: error: Group: '.hidden' is not a valid group name", f),
+        fmt("%s:11: error: bad ServiceMain 'not a symbol'; it must be the name of "
+            "a function exported by the ServiceDll", f));
+    svc_diag_free(&d);
+    free(f);
+}
+END_TEST
+
+/* Each bad value alone: one error on its line, naming the key. */
+static const struct {
+    const char *line;
+    const char *key;
+} bad_values[] = {
+    { "Type = sharing", "bad Type 'sharing'" },
+    { "Type = 0", "bad Type '0'" },
+    { "Type = 0x400", "bad Type '0x400'" },
+    { "Type = interact", "bad Type 'interact'" },
+    { "Start = 5", "bad Start '5'" },
+    { "Start = delayed", "bad Start 'delayed'" },
+    { "Start = -1", "bad Start '-1'" },
+    { "ErrorControl = 4", "bad ErrorControl '4'" },
+    { "ErrorControl = none", "bad ErrorControl 'none'" },
+    { "StartTimeoutMs = soon", "bad StartTimeoutMs 'soon'" },
+    { "StartTimeoutMs = 1.5", "bad StartTimeoutMs '1.5'" },
+    { "DependOnService = Echo, ..", "DependOnService: '..' is not a valid service name" },
+    { "DependOnGroup = a\\b", "DependOnGroup: 'a\\b' is not a valid group name" },
+    { "ImagePath =", "ImagePath is empty" },
+};
+
+START_TEST(test_service_each_bad_value)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+    char *text, *f, *want;
+    int image_path = strncmp(bad_values[_i].line, "ImagePath", 9) == 0;
+
+    text = fmt("[Service]\n%s\n%s\n", image_path ? "Start = auto" : "ImagePath = svchost -k x",
+               bad_values[_i].line);
+    write_file("services/Bad.ini", text);
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "Bad", &c, &d), -EINVAL);
+    ck_assert_ptr_null(c);
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_uint_eq(d.errors, 1);
+    f = service_file(tmp_root, "Bad");
+    want = fmt("%s:3: error: %s", f, bad_values[_i].key);
+    ck_assert_msg(strncmp(d.lines[0], want, strlen(want)) == 0,
+                  "got '%s', want '%s...'", d.lines[0], want);
+    svc_diag_free(&d);
+    free(text);
+    free(f);
+    free(want);
+}
+END_TEST
+
+START_TEST(test_service_duplicate_key)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+    char *f = service_file(SERVICES_ROOT, "Duplicate");
+
+    ck_assert_int_eq(svc_config_load_service(SERVICES_ROOT, "Duplicate", &c, &d), -EINVAL);
+    ck_assert_ptr_null(c);
+    expect_diag(&d, 2,
+        fmt("%s:4: error: duplicate key 'start' in [Service]; it is already set on line 3", f),
+        fmt("%s:8: error: duplicate key 'SERVICEDLL' in [Parameters]; it is already "
+            "set on line 7", f));
+    svc_diag_free(&d);
+    free(f);
+}
+END_TEST
+
+START_TEST(test_service_long_line)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+    char *f = service_file(SERVICES_ROOT, "LongLine");
+
+    /* Line 3 is 224 characters: an error, not a value cut at 199. */
+    ck_assert_int_eq(svc_config_load_service(SERVICES_ROOT, "LongLine", &c, &d), -EINVAL);
+    ck_assert_ptr_null(c);
+    expect_diag(&d, 1,
+        fmt("%s:3: error: line is 224 characters long; the limit is 198", f));
+    svc_diag_free(&d);
+    free(f);
+}
+END_TEST
+
+START_TEST(test_service_line_limit_boundary)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+    char *a = repeat('a', 198 - 4), *b = repeat('b', 201 - 4), *k = repeat('k', 205);
+    char *text, *f;
+
+    /* 198 characters fit; later errors are still reported, and a key on
+     * a long line still counts (no "missing ImagePath"). */
+    text = fmt("[Service]\nImagePath = svchost -k demo %s\n[Parameters]\nA = %s\n"
+               "B = %s\n  continued\nBad line\n%s = 1\n", k, a, b, k);
+    write_file("services/Limit.ini", text);
+    f = service_file(tmp_root, "Limit");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "Limit", &c, &d), -EINVAL);
+    expect_diag(&d, 4,
+        fmt("%s:2: error: line is 233 characters long; the limit is 198", f),
+        fmt("%s:5: error: line is 201 characters long; the limit is 198", f),
+        fmt("%s:7: error: expected '[section]', 'key = value' or a ';' comment", f),
+        fmt("%s:8: error: line is 209 characters long; the limit is 198", f));
+    svc_diag_free(&d);
+    free(text);
+    free(f);
+
+    text = fmt("[Service]\nImagePath = svchost -k demo\n[Parameters]\nA = %s\n", a);
+    write_file("services/Fits.ini", text);
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "Fits", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_uint_eq(strlen(svc_service_config_param(c, "A")), 198 - 4);
+    svc_service_config_free(c);
+    free(text);
+    free(a);
+    free(b);
+    free(k);
+}
+END_TEST
+
+START_TEST(test_service_unknown_key_warns)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+    char *f = service_file(SERVICES_ROOT, "Unknown");
+
+    ck_assert_int_eq(svc_config_load_service(SERVICES_ROOT, "Unknown", &c, &d), 0);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_uint_eq(d.errors, 0);
+    ck_assert_uint_eq(d.warnings, 2);
+    expect_diag(&d, 2,
+        fmt("%s:3: warning: unknown key 'Strat' in [Service]; ignored", f),
+        fmt("%s:9: warning: unknown section [Extra]; ignored (known: [Service], "
+            "[Parameters])", f));
+    /* The plugin's own keys never warn. */
+    ck_assert_str_eq(svc_service_config_param(c, "AnythingGoes"), "yes");
+    ck_assert_uint_eq(c->start, SERVICE_DEMAND_START);
+    svc_service_config_free(c);
+    svc_diag_free(&d);
+    free(f);
+}
+END_TEST
+
+START_TEST(test_service_missing_file)
+{
+    struct svc_service_config *c = (void *)1;
+    struct svc_diag d = { 0 };
+    char *f = service_file(SERVICES_ROOT, "Nonexistent");
+
+    ck_assert_int_eq(svc_config_load_service(SERVICES_ROOT, "Nonexistent", &c, &d), -ENOENT);
+    ck_assert_ptr_null(c);
+    expect_diag(&d, 1, fmt("%s: error: cannot open: No such file or directory", f));
+    ck_assert_uint_eq(d.errors, 1);
+    svc_diag_free(&d);
+    free(f);
+
+    /* A name that is not one is refused before any file is opened. */
+    ck_assert_int_eq(svc_config_load_service(SERVICES_ROOT, "../Full", &c, &d), -EINVAL);
+    expect_diag(&d, 1, fmt("error: '../Full' is not a valid service name"));
+    svc_diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_service_missing_image_path)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+    char *f = service_file(SERVICES_ROOT, "NoImagePath");
+
+    ck_assert_int_eq(svc_config_load_service(SERVICES_ROOT, "NoImagePath", &c, &d), -EINVAL);
+    expect_diag(&d, 1, fmt("%s: error: [Service] has no ImagePath; it is required "
+                           "(e.g. 'ImagePath = svchost -k GROUP')", f));
+    svc_diag_free(&d);
+    free(f);
+}
+END_TEST
+
+START_TEST(test_service_syntax_errors)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+    char *f = service_file(SERVICES_ROOT, "Syntax");
+
+    /* Every syntax error is reported, not only inih's first, in line order. */
+    ck_assert_int_eq(svc_config_load_service(SERVICES_ROOT, "Syntax", &c, &d), -EINVAL);
+    expect_diag(&d, 4,
+        fmt("%s:1: error: section header has no closing ']'", f),
+        fmt("%s:2: warning: key 'ImagePath' is outside [Service] and [Parameters]; "
+            "ignored", f),
+        fmt("%s:3: error: expected '[section]', 'key = value' or a ';' comment", f),
+        fmt("%s:4: error: missing key name before '='", f));
+    svc_diag_free(&d);
+    free(f);
+}
+END_TEST
+
+START_TEST(test_service_indented_line)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+    char *f = service_file(SERVICES_ROOT, "Indented");
+
+    /* "  Start = auto" would silently join ImagePath's value. */
+    ck_assert_int_eq(svc_config_load_service(SERVICES_ROOT, "Indented", &c, &d), -EINVAL);
+    expect_diag(&d, 1,
+        fmt("%s:3: error: 'ImagePath' cannot continue on this line (an indented line "
+            "continues the value above it); remove the indentation", f));
+    svc_diag_free(&d);
+    free(f);
+}
+END_TEST
+
+START_TEST(test_service_file_quirks)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+    char *f;
+
+    /* A UTF-8 BOM, CRLF line ends, no final newline, comments. */
+    write_file("services/Crlf.ini", "\xEF\xBB\xBF; comment\r\n[Service]\r\n"
+               "ImagePath = svchost -k demo ; inline comment\r\n"
+               "# another comment\r\n[Parameters]\r\nMulti = one\r\n  two\r\nLast = x");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "Crlf", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_str_eq(c->image_path, "svchost -k demo");
+    ck_assert_str_eq(svc_service_config_param(c, "Multi"), "one\ntwo");
+    ck_assert_str_eq(svc_service_config_param(c, "Last"), "x");
+    svc_service_config_free(c);
+
+    /* A repeated section merges; its keys are still checked for duplicates. */
+    write_file("services/Twice.ini", "[Service]\nImagePath = svchost -k demo\n"
+               "[Service]\nImagePath = svchost -k other\n");
+    f = service_file(tmp_root, "Twice");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "Twice", &c, &d), -EINVAL);
+    expect_diag(&d, 2,
+        fmt("%s:3: warning: section [Service] repeats the one on line 1; their keys "
+            "are merged", f),
+        fmt("%s:4: error: duplicate key 'ImagePath' in [Service]; it is already set "
+            "on line 2", f));
+    svc_diag_free(&d);
+    free(f);
+
+    /* A file that cannot be read: its errno, with a diagnostic. */
+    f = fmt("%s/config/services/Dir.ini", tmp_root);
+    ck_assert_int_eq(mkdir(f, 0700), 0);
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "Dir", &c, &d), -EISDIR);
+    expect_diag(&d, 1, fmt("%s: error: cannot read: Is a directory", f));
+    svc_diag_free(&d);
+    free(f);
+}
+END_TEST
+
+START_TEST(test_service_path)
+{
+    char *p = svc_config_service_path("/var/lib/svchost", "Echo");
+
+    ck_assert_str_eq(p, "/var/lib/svchost/config/services/Echo.ini");
+    free(p);
+    p = svc_config_service_path("state/", "Echo");
+    ck_assert_str_eq(p, "state/config/services/Echo.ini");
+    free(p);
+}
+END_TEST
+
+/* ---- Groups ----------------------------------------------------------- */
+
+START_TEST(test_groups_demo)
+{
+    struct svc_groups *g = NULL;
+    struct svc_diag d = { 0 };
+    const struct svc_group_config *grp;
+
+    ck_assert_int_eq(svc_config_load_groups(DEMO_ROOT, &g, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_str_eq(g->path, DEMO_ROOT "/config/svchost.ini");
+    ck_assert_uint_eq(g->n, 1);
+    grp = svc_groups_find(g, "DEMO");
+    ck_assert_ptr_eq(grp, &g->groups[0]);
+    ck_assert_str_eq(grp->name, "demo");
+    ck_assert_uint_eq(grp->n_services, 2);
+    ck_assert_str_eq(grp->services[0], "Echo");
+    ck_assert_str_eq(grp->services[1], "Heartbeat");
+    ck_assert_ptr_null(grp->services[2]);
+    ck_assert_ptr_null(svc_groups_find(g, "netsvcs"));
+    svc_groups_free(g);
+}
+END_TEST
+
+START_TEST(test_groups_listed_twice)
+{
+    struct svc_groups *g = (void *)1;
+    struct svc_diag d = { 0 };
+    const char *f = GROUPS_ROOT "/config/svchost.ini";
+
+    ck_assert_int_eq(svc_config_load_groups(GROUPS_ROOT, &g, &d), -EINVAL);
+    ck_assert_ptr_null(g);
+    expect_diag(&d, 3,
+        fmt("%s:6: error: service 'Echo' is listed twice: here in group 'other' and "
+            "on line 2 in group 'demo'; a service belongs to one group", f),
+        fmt("%s:7: warning: unknown key 'Colour' in group [other]; ignored "
+            "(known: Services)", f),
+        fmt("%s:10: error: service 'Dns' is listed twice in group 'netsvcs' "
+            "(first on line 10)", f));
+    svc_diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_groups_lists)
+{
+    struct svc_groups *g = NULL;
+    struct svc_diag d = { 0 };
+    const struct svc_group_config *grp;
+    char *f = fmt("%s/config/svchost.ini", tmp_root);
+
+    write_file("svchost.ini", "[netsvcs]\nServices = A,B  C\n  D,\n\n  ; comment\n"
+               "  E\n[empty]\n[bad/name]\nServices = X\n");
+    ck_assert_int_eq(svc_config_load_groups(tmp_root, &g, &d), -EINVAL);
+    expect_diag(&d, 2,
+        fmt("%s:7: warning: group [empty] lists no services (Services = NAME, ...)", f),
+        fmt("%s:8: error: [bad/name] is not a valid group name", f));
+    svc_diag_free(&d);
+
+    write_file("svchost.ini", "[netsvcs]\nServices = A,B  C\n  D,\n\n  ; comment\n"
+               "  E\n");
+    ck_assert_int_eq(svc_config_load_groups(tmp_root, &g, &d), 0);
+    grp = svc_groups_find(g, "netsvcs");
+    ck_assert_uint_eq(grp->n_services, 5);
+    ck_assert_str_eq(grp->services[2], "C");
+    ck_assert_str_eq(grp->services[4], "E");
+    svc_groups_free(g);
+    free(f);
+}
+END_TEST
+
+START_TEST(test_groups_missing_file)
+{
+    struct svc_groups *g = (void *)1;
+    struct svc_diag d = { 0 };
+
+    ck_assert_int_eq(svc_config_load_groups(DATA "/services", &g, &d), -ENOENT);
+    ck_assert_ptr_null(g);
+    expect_diag(&d, 1, fmt("%s: error: cannot open: No such file or directory",
+                           DATA "/services/config/svchost.ini"));
+    svc_diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_group_demo)
+{
+    struct svc_group_members *m = NULL;
+    struct svc_diag d = { 0 };
+
+    ck_assert_int_eq(svc_config_load_group(DEMO_ROOT, "demo", &m, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_str_eq(m->group, "demo");
+    ck_assert_uint_eq(m->n, 2);
+    ck_assert_str_eq(m->services[0]->name, "Echo");
+    ck_assert_str_eq(m->services[0]->service_dll, "echo.so");
+    ck_assert_str_eq(svc_service_config_param(m->services[0], "Port"), "7007");
+    ck_assert_str_eq(m->services[1]->name, "Heartbeat");
+    ck_assert_str_eq(m->services[1]->service_dll, "heartbeat.so");
+    ck_assert_str_eq(svc_service_config_param(m->services[1], "IntervalMs"), "1000");
+    ck_assert_str_eq(svc_service_config_param(m->services[1], "File"), "heartbeat.txt");
+    ck_assert_uint_eq(m->services[1]->type, SERVICE_WIN32_SHARE_PROCESS);
+    svc_group_members_free(m);
+}
+END_TEST
+
+START_TEST(test_group_problems)
+{
+    struct svc_group_members *m = (void *)1;
+    struct svc_diag d = { 0 };
+    const char *ini = GROUPS_ROOT "/config/svchost.ini";
+    char *other = service_file(GROUPS_ROOT, "Other");
+    char *missing = service_file(GROUPS_ROOT, "Missing");
+
+    /* All at once: svchost.ini's own problems, a member without a file,
+     * a member whose ImagePath runs another group. */
+    ck_assert_int_eq(svc_config_load_group(GROUPS_ROOT, "demo", &m, &d), -EINVAL);
+    ck_assert_ptr_null(m);
+    expect_diag(&d, 5,
+        fmt("%s:6: error: service 'Echo' is listed twice: here in group 'other' and "
+            "on line 2 in group 'demo'; a service belongs to one group", ini),
+        fmt("%s:7: warning: unknown key 'Colour' in group [other]; ignored "
+            "(known: Services)", ini),
+        fmt("%s:10: error: service 'Dns' is listed twice in group 'netsvcs' "
+            "(first on line 10)", ini),
+        fmt("%s:2: error: service 'Missing' of group 'demo' has no file %s", ini, missing),
+        fmt("%s:2: error: ImagePath runs group 'other', but 'Other' is listed in group "
+            "'demo' (%s:3); make it 'svchost -k demo'", other, ini));
+    ck_assert_uint_eq(d.errors, 4);
+    svc_diag_free(&d);
+    free(other);
+    free(missing);
+}
+END_TEST
+
+START_TEST(test_group_member_checks)
+{
+    struct svc_group_members *m = NULL;
+    struct svc_diag d = { 0 };
+    char *ini = fmt("%s/config/svchost.ini", tmp_root);
+    char *own = service_file(tmp_root, "Own");
+    char *bad = service_file(tmp_root, "Bad");
+    char *nodll = service_file(tmp_root, "NoDll");
+    char *missing = service_file(tmp_root, "Missing");
+
+    write_file("svchost.ini", "[web]\nServices = Own, Missing\n  Bad NoDll\n");
+    write_file("services/Own.ini", "[Service]\nStart = auto\nImagePath = /usr/sbin/ownd\n");
+    write_file("services/Bad.ini", "[Service]\nImagePath = svchost -k web\nStart = never\n");
+    write_file("services/NoDll.ini", "[Service]\nImagePath = svchost -k WEB\n");
+    ck_assert_int_eq(svc_config_load_group(tmp_root, "web", &m, &d), -EINVAL);
+    expect_diag(&d, 4,
+        fmt("%s:3: error: ImagePath '/usr/sbin/ownd' does not run 'svchost -k web', "
+            "but 'Own' is listed in group 'web' (%s:2)", own, ini),
+        fmt("%s:2: error: service 'Missing' of group 'web' has no file %s", ini,
+            missing),
+        fmt("%s:3: error: bad Start 'never'; accepted: boot, system, auto, demand, "
+            "disabled, or 0 to 4", bad),
+        fmt("%s: warning: [Parameters] has no ServiceDll; group 'web' cannot start "
+            "'NoDll'", nodll));
+    svc_diag_free(&d);
+
+    ck_assert_int_eq(svc_config_load_group(tmp_root, "nosuch", &m, &d), -ENOENT);
+    ck_assert_ptr_null(m);
+    expect_diag(&d, 1, fmt("%s: error: no group 'nosuch'", ini));
+    svc_diag_free(&d);
+    free(ini);
+    free(own);
+    free(bad);
+    free(nodll);
+    free(missing);
+}
+END_TEST
+
+/* ---- Values ----------------------------------------------------------- */
+
+START_TEST(test_parse_dword)
+{
+    uint32_t v = 7;
+
+    ck_assert_int_eq(svc_parse_dword("0", &v), 0);
+    ck_assert_uint_eq(v, 0);
+    ck_assert_int_eq(svc_parse_dword("010", &v), 0);
+    ck_assert_uint_eq(v, 10);                   /* decimal, never octal */
+    ck_assert_int_eq(svc_parse_dword("4294967295", &v), 0);
+    ck_assert_uint_eq(v, UINT32_MAX);
+    ck_assert_int_eq(svc_parse_dword("0xFFFFffff", &v), 0);
+    ck_assert_uint_eq(v, UINT32_MAX);
+    ck_assert_int_eq(svc_parse_dword("0X20", &v), 0);
+    ck_assert_uint_eq(v, 32);
+    v = 7;
+    ck_assert_int_eq(svc_parse_dword("4294967296", &v), -ERANGE);
+    ck_assert_int_eq(svc_parse_dword("0x100000000", &v), -ERANGE);
+    ck_assert_int_eq(svc_parse_dword("", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_dword("0x", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_dword(" 1", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_dword("1 ", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_dword("-1", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_dword("+1", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_dword("12a", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_dword("99999999999x", &v), -EINVAL);
+    ck_assert_uint_eq(v, 7);                    /* untouched on failure */
+}
+END_TEST
+
+START_TEST(test_parse_names)
+{
+    uint32_t v;
+
+    ck_assert_int_eq(svc_parse_type("share", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_WIN32_SHARE_PROCESS);
+    ck_assert_int_eq(svc_parse_type("OWN", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_WIN32_OWN_PROCESS);
+    ck_assert_int_eq(svc_parse_type("kernel", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_KERNEL_DRIVER);
+    ck_assert_int_eq(svc_parse_type("filesys", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_FILE_SYSTEM_DRIVER);
+    ck_assert_int_eq(svc_parse_type("rec", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_RECOGNIZER_DRIVER);
+    ck_assert_int_eq(svc_parse_type("adapt", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_ADAPTER);
+    ck_assert_int_eq(svc_parse_type("userown", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_USER_OWN_PROCESS);
+    ck_assert_int_eq(svc_parse_type("usershare", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_USER_SHARE_PROCESS);
+    ck_assert_int_eq(svc_parse_type("32", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_WIN32_SHARE_PROCESS);
+    ck_assert_int_eq(svc_parse_type("0x120", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_WIN32_SHARE_PROCESS | SERVICE_INTERACTIVE_PROCESS);
+    ck_assert_int_eq(svc_parse_type("shared", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_type("0", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_type("0x400", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_type("", &v), -EINVAL);
+
+    ck_assert_int_eq(svc_parse_start("boot", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_BOOT_START);
+    ck_assert_int_eq(svc_parse_start("system", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_SYSTEM_START);
+    ck_assert_int_eq(svc_parse_start("Auto", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_AUTO_START);
+    ck_assert_int_eq(svc_parse_start("demand", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_DEMAND_START);
+    ck_assert_int_eq(svc_parse_start("disabled", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_DISABLED);
+    ck_assert_int_eq(svc_parse_start("4", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_DISABLED);
+    ck_assert_int_eq(svc_parse_start("5", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_start("sometimes", &v), -EINVAL);
+
+    ck_assert_int_eq(svc_parse_error_control("ignore", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_ERROR_IGNORE);
+    ck_assert_int_eq(svc_parse_error_control("normal", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_ERROR_NORMAL);
+    ck_assert_int_eq(svc_parse_error_control("severe", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_ERROR_SEVERE);
+    ck_assert_int_eq(svc_parse_error_control("CRITICAL", &v), 0);
+    ck_assert_uint_eq(v, SERVICE_ERROR_CRITICAL);
+    ck_assert_int_eq(svc_parse_error_control("3", &v), 0);
+    ck_assert_int_eq(svc_parse_error_control("4", &v), -EINVAL);
+
+    ck_assert_str_eq(svc_type_name(SERVICE_WIN32_SHARE_PROCESS), "share");
+    ck_assert_str_eq(svc_type_name(SERVICE_WIN32_OWN_PROCESS), "own");
+    ck_assert_str_eq(svc_type_name(SERVICE_KERNEL_DRIVER), "kernel");
+    ck_assert_str_eq(svc_type_name(SERVICE_USER_SHARE_PROCESS), "usershare");
+    ck_assert_ptr_null(svc_type_name(0x120));
+    ck_assert_str_eq(svc_start_name(SERVICE_AUTO_START), "auto");
+    ck_assert_str_eq(svc_start_name(SERVICE_DEMAND_START), "demand");
+    ck_assert_str_eq(svc_start_name(SERVICE_DISABLED), "disabled");
+    ck_assert_ptr_null(svc_start_name(5));
+    ck_assert_str_eq(svc_error_control_name(SERVICE_ERROR_NORMAL), "normal");
+    ck_assert_str_eq(svc_error_control_name(SERVICE_ERROR_CRITICAL), "critical");
+    ck_assert_ptr_null(svc_error_control_name(4));
+
+    /* Every name parses back to its value. */
+    for (uint32_t i = 0; i < 0x400; i++) {
+        const char *n = svc_type_name(i);
+
+        if (n != NULL) {
+            ck_assert_int_eq(svc_parse_type(n, &v), 0);
+            ck_assert_uint_eq(v, i);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_name_valid)
+{
+    char *longest = repeat('n', 256), *too_long = repeat('n', 257);
+
+    ck_assert_int_eq(svc_name_valid("Echo"), 1);
+    ck_assert_int_eq(svc_name_valid("Network Provider"), 1);
+    ck_assert_int_eq(svc_name_valid("a.b-c_d"), 1);
+    ck_assert_int_eq(svc_name_valid("\xc3\xa9t\xc3\xa9"), 1);
+    ck_assert_int_eq(svc_name_valid(longest), 1);
+    ck_assert_int_eq(svc_name_valid(too_long), 0);
+    ck_assert_int_eq(svc_name_valid(""), 0);
+    ck_assert_int_eq(svc_name_valid(NULL), 0);
+    ck_assert_int_eq(svc_name_valid(".hidden"), 0);
+    ck_assert_int_eq(svc_name_valid(".."), 0);
+    ck_assert_int_eq(svc_name_valid("a/b"), 0);
+    ck_assert_int_eq(svc_name_valid("a\\b"), 0);
+    ck_assert_int_eq(svc_name_valid("a\tb"), 0);
+    ck_assert_int_eq(svc_name_valid("a\x7f"), 0);
+    free(longest);
+    free(too_long);
+}
+END_TEST
+
+static const struct {
+    const char *image_path;
+    int rc;
+    const char *group;
+} image_paths[] = {
+    { "svchost -k demo", 1, "demo" },
+    { "  svchost   -k   demo  ", 1, "demo" },
+    { "/usr/lib/svchost/svchost -k netsvcs", 1, "netsvcs" },
+    { "\"/opt/my dir/svchost\" -k \"demo\"", 1, "demo" },
+    { "svchost -kdemo", 1, "demo" },
+    { "svchost -k demo -s Echo", 1, "demo" },
+    { "svchost -s Echo -k demo", 1, "demo" },
+    { "svchost\t-k\tdemo", 1, "demo" },
+    { "svchost -k", 0, NULL },
+    { "svchost -k \"\"", 0, NULL },
+    { "svchost", 0, NULL },
+    { "svchost demo", 0, NULL },
+    { "svchostd -k demo", 0, NULL },
+    { "/usr/bin/svchost.exe -k demo", 0, NULL },
+    { "/usr/sbin/sshd -k demo", 0, NULL },
+    { "svchost -k \"demo", 0, NULL },
+    { "", 0, NULL },
+};
+
+START_TEST(test_imagepath_group)
+{
+    char *group = (void *)1;
+    int rc = svc_imagepath_group(image_paths[_i].image_path, &group);
+
+    ck_assert_msg(rc == image_paths[_i].rc, "'%s': rc %d", image_paths[_i].image_path, rc);
+    if (image_paths[_i].group != NULL)
+        ck_assert_str_eq(group, image_paths[_i].group);
+    else
+        ck_assert_ptr_null(group);
+    free(group);
+}
+END_TEST
+
+START_TEST(test_resolve_service_dll)
+{
+    char *p;
+
+    ck_assert_int_eq(setenv("SVCHOST_PLUGIN_DIR", "/srv/plugins", 1), 0);
+    p = svc_plugin_dir();
+    ck_assert_str_eq(p, "/srv/plugins");
+    free(p);
+    p = svc_resolve_service_dll("echo.so");
+    ck_assert_str_eq(p, "/srv/plugins/echo.so");
+    free(p);
+    p = svc_resolve_service_dll("extra/echo.so");
+    ck_assert_str_eq(p, "/srv/plugins/extra/echo.so");
+    free(p);
+    p = svc_resolve_service_dll("/opt/x/echo.so");
+    ck_assert_str_eq(p, "/opt/x/echo.so");
+    free(p);
+    ck_assert_ptr_null(svc_resolve_service_dll(NULL));
+
+    ck_assert_int_eq(setenv("SVCHOST_PLUGIN_DIR", "/srv/plugins/", 1), 0);
+    p = svc_resolve_service_dll("echo.so");
+    ck_assert_str_eq(p, "/srv/plugins/echo.so");
+    free(p);
+
+    /* Unset or empty: this test runs from build/tests/, which is not a
+     * build tree's bin/, so the installed directory. */
+    ck_assert_int_eq(setenv("SVCHOST_PLUGIN_DIR", "", 1), 0);
+    p = svc_plugin_dir();
+    ck_assert_ptr_nonnull(p);
+    ck_assert_msg(strstr(p, "/svchost/plugins") != NULL, "plugin dir %s", p);
+    free(p);
+    ck_assert_int_eq(unsetenv("SVCHOST_PLUGIN_DIR"), 0);
+    p = svc_resolve_service_dll("echo.so");
+    ck_assert_msg(strstr(p, "/svchost/plugins/echo.so") != NULL, "resolved %s", p);
+    free(p);
+}
+END_TEST
+
+START_TEST(test_diag)
+{
+    struct svc_diag d = { 0 };
+
+    svc_diag_add(&d, 1, "a.ini", 3, "bad %s", "thing");
+    svc_diag_add(&d, 0, "a.ini", 0, "about the file");
+    svc_diag_add(&d, 1, NULL, 0, "about nothing in particular");
+    svc_diag_add(NULL, 1, "a.ini", 1, "dropped");
+    ck_assert_uint_eq(d.errors, 2);
+    ck_assert_uint_eq(d.warnings, 1);
+    expect_diag(&d, 3, fmt("a.ini:3: error: bad thing"),
+                fmt("a.ini: warning: about the file"),
+                fmt("error: about nothing in particular"));
+    svc_diag_free(&d);
+    ck_assert_uint_eq(d.n, 0);
+    ck_assert_ptr_null(d.lines);
+}
+END_TEST
+
+static Suite *config_suite(void)
+{
+    Suite *s = suite_create("config");
+    TCase *tc = tcase_create("service");
+    TCase *tmp = tcase_create("written");
+    TCase *groups = tcase_create("groups");
+    TCase *values = tcase_create("values");
+
+    tcase_add_test(tc, test_service_all_keys);
+    tcase_add_test(tc, test_service_defaults);
+    tcase_add_test(tc, test_service_bad_values);
+    tcase_add_test(tc, test_service_duplicate_key);
+    tcase_add_test(tc, test_service_long_line);
+    tcase_add_test(tc, test_service_unknown_key_warns);
+    tcase_add_test(tc, test_service_missing_file);
+    tcase_add_test(tc, test_service_missing_image_path);
+    tcase_add_test(tc, test_service_syntax_errors);
+    tcase_add_test(tc, test_service_indented_line);
+    tcase_add_test(tc, test_service_path);
+    suite_add_tcase(s, tc);
+
+    tcase_add_checked_fixture(tmp, tmp_setup, tmp_teardown);
+    tcase_add_loop_test(tmp, test_service_each_bad_value, 0,
+                        (int)(sizeof(bad_values) / sizeof(bad_values[0])));
+    tcase_add_test(tmp, test_service_line_limit_boundary);
+    tcase_add_test(tmp, test_service_file_quirks);
+    tcase_add_test(tmp, test_groups_lists);
+    tcase_add_test(tmp, test_group_member_checks);
+    suite_add_tcase(s, tmp);
+
+    tcase_add_test(groups, test_groups_demo);
+    tcase_add_test(groups, test_groups_listed_twice);
+    tcase_add_test(groups, test_groups_missing_file);
+    tcase_add_test(groups, test_group_demo);
+    tcase_add_test(groups, test_group_problems);
+    suite_add_tcase(s, groups);
+
+    tcase_add_test(values, test_parse_dword);
+    tcase_add_test(values, test_parse_names);
+    tcase_add_test(values, test_name_valid);
+    tcase_add_loop_test(values, test_imagepath_group, 0,
+                        (int)(sizeof(image_paths) / sizeof(image_paths[0])));
+    tcase_add_test(values, test_resolve_service_dll);
+    tcase_add_test(values, test_diag);
+    suite_add_tcase(s, values);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(config_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

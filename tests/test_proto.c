@@ -1,0 +1,1158 @@
+/*
+ * test_proto.c - the wire protocol codec: header, payload fields, config
+ * and host records, whole frames over a socketpair, and the incremental
+ * frame accumulator.
+ */
+#include "proto.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <svchost/winsvc.h>
+
+/* ---- Helpers ---------------------------------------------------------- */
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static void valid_header(uint8_t out[SVC_PROTO_HEADER_SIZE], uint16_t type, uint32_t id,
+                         uint32_t length)
+{
+    struct svc_frame_header h = {.type = type, .id = id, .length = length};
+
+    svc_header_pack(out, &h);
+}
+
+/* A config with every field set and non-trivial lists. */
+static char *deps[] = {"RpcSs", "Tcpip", NULL};
+static char *groups[] = {"NetworkProvider", NULL};
+static char *params[] = {"Port=8080", "Verbose=", NULL};
+
+static struct svc_msg_config full_config(void)
+{
+    struct svc_msg_config c = {
+        .mask = SVC_CFG_ALL,
+        .name = "Echo",
+        .display_name = "Echo service",
+        .description = "Answers what it hears",
+        .type = SERVICE_WIN32_SHARE_PROCESS,
+        .start = SERVICE_AUTO_START,
+        .error_control = SERVICE_ERROR_NORMAL,
+        .image_path = "/usr/bin/svchost -k demo",
+        .load_order_group = "Net",
+        .depend_on_service = deps,
+        .depend_on_group = groups,
+        .object_name = "LocalSystem",
+        .service_dll = "/usr/lib/svchost/plugins/echo.so",
+        .service_main = "ServiceMain",
+        .params = params,
+    };
+    return c;
+}
+
+static void assert_strv_eq(char **got, char **want)
+{
+    size_t i;
+
+    ck_assert_ptr_nonnull(got);
+    for (i = 0; want[i] != NULL; i++) {
+        ck_assert_ptr_nonnull(got[i]);
+        ck_assert_str_eq(got[i], want[i]);
+    }
+    ck_assert_ptr_null(got[i]);
+}
+
+/* ---- Header ------------------------------------------------------------ */
+
+START_TEST(header_round_trip)
+{
+    static const uint8_t want[SVC_PROTO_HEADER_SIZE] = {
+        'S', 'V', SVC_PROTO_VERSION, 0, 0x12, 0x00, 0, 0, 0x78, 0x56, 0x34, 0x12, 0x10, 0, 0, 0,
+    };
+    struct svc_frame_header h = {.type = 0x12, .id = 0x12345678, .length = 16}, back;
+    uint8_t b[SVC_PROTO_HEADER_SIZE];
+
+    svc_header_pack(b, &h);
+    ck_assert_mem_eq(b, want, sizeof b);
+    ck_assert_int_eq(svc_header_unpack(b, &back), 0);
+    ck_assert_uint_eq(back.type, h.type);
+    ck_assert_uint_eq(back.id, h.id);
+    ck_assert_uint_eq(back.length, h.length);
+
+    /* The largest payload is allowed. */
+    valid_header(b, SVC_MSG_REPLY, 0xFFFFFFFF, SVC_PROTO_MAX_PAYLOAD);
+    ck_assert_int_eq(svc_header_unpack(b, &back), 0);
+    ck_assert_uint_eq(back.length, SVC_PROTO_MAX_PAYLOAD);
+    ck_assert_uint_eq(back.id, 0xFFFFFFFF);
+}
+END_TEST
+
+START_TEST(header_rejects)
+{
+    struct svc_frame_header h;
+    uint8_t b[SVC_PROTO_HEADER_SIZE];
+    /* Every byte of magic, version, flags and reserved is checked. */
+    static const int bad_at[] = {0, 1, 2, 3, 6, 7};
+
+    for (size_t i = 0; i < sizeof bad_at / sizeof bad_at[0]; i++) {
+        valid_header(b, SVC_MSG_QUERY_STATUS, 1, 0);
+        b[bad_at[i]] ^= 0x01;
+        ck_assert_msg(svc_header_unpack(b, &h) == -EPROTO, "byte %d", bad_at[i]);
+    }
+    /* Another version is refused, older or newer. */
+    valid_header(b, SVC_MSG_QUERY_STATUS, 1, 0);
+    b[2] = SVC_PROTO_VERSION + 1;
+    ck_assert_int_eq(svc_header_unpack(b, &h), -EPROTO);
+    b[2] = 0;
+    ck_assert_int_eq(svc_header_unpack(b, &h), -EPROTO);
+    /* Magic in the other byte order. */
+    valid_header(b, SVC_MSG_QUERY_STATUS, 1, 0);
+    b[0] = 'V';
+    b[1] = 'S';
+    ck_assert_int_eq(svc_header_unpack(b, &h), -EPROTO);
+
+    valid_header(b, SVC_MSG_QUERY_STATUS, 1, SVC_PROTO_MAX_PAYLOAD + 1);
+    ck_assert_int_eq(svc_header_unpack(b, &h), -EMSGSIZE);
+    valid_header(b, SVC_MSG_QUERY_STATUS, 1, 0xFFFFFFFF);
+    ck_assert_int_eq(svc_header_unpack(b, &h), -EMSGSIZE);
+}
+END_TEST
+
+/* ---- Payload fields ------------------------------------------------------ */
+
+START_TEST(u32_round_trip)
+{
+    static const uint32_t vals[] = {0, 1, 0x80, 0x12345678, 0xFFFFFFFF};
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+
+    svc_wbuf_init(&w);
+    for (size_t i = 0; i < 5; i++)
+        svc_put_u32(&w, vals[i]);
+    ck_assert_int_eq(w.err, 0);
+    ck_assert_uint_eq(w.len, 20);
+    /* Little-endian on the wire. */
+    ck_assert_uint_eq(w.data[12], 0x78);
+    ck_assert_uint_eq(w.data[15], 0x12);
+    svc_rbuf_init(&r, w.data, w.len);
+    for (size_t i = 0; i < 5; i++)
+        ck_assert_uint_eq(svc_get_u32(&r), vals[i]);
+    ck_assert_int_eq(svc_rbuf_end(&r), 0);
+    /* One more read fails and stays failed. */
+    ck_assert_uint_eq(svc_get_u32(&r), 0);
+    ck_assert_int_eq(r.err, -EPROTO);
+    ck_assert_int_eq(svc_rbuf_end(&r), -EPROTO);
+    svc_wbuf_free(&w);
+    ck_assert_ptr_null(w.data);
+}
+END_TEST
+
+START_TEST(str_round_trip)
+{
+    char *longest = malloc(SVC_PROTO_MAX_STRING + 1);
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    char *s;
+
+    memset(longest, 'x', SVC_PROTO_MAX_STRING);
+    longest[SVC_PROTO_MAX_STRING] = '\0';
+    svc_wbuf_init(&w);
+    svc_put_str(&w, "");
+    svc_put_str(&w, "Echo");
+    svc_put_str(&w, NULL);
+    svc_put_str(&w, "caf\xc3\xa9");
+    svc_put_str(&w, longest);
+    ck_assert_int_eq(w.err, 0);
+
+    svc_rbuf_init(&r, w.data, w.len);
+    s = svc_get_str(&r);
+    ck_assert_str_eq(s, "");
+    free(s);
+    s = svc_get_str(&r);
+    ck_assert_str_eq(s, "Echo");
+    free(s);
+    /* Absent is NULL without an error. */
+    ck_assert_ptr_null(svc_get_str(&r));
+    ck_assert_int_eq(r.err, 0);
+    s = svc_get_str(&r);
+    ck_assert_str_eq(s, "caf\xc3\xa9");
+    free(s);
+    s = svc_get_str(&r);
+    ck_assert_str_eq(s, longest);
+    free(s);
+    ck_assert_int_eq(svc_rbuf_end(&r), 0);
+    svc_wbuf_free(&w);
+    free(longest);
+}
+END_TEST
+
+START_TEST(str_absent_encoding)
+{
+    static const uint8_t absent[] = {0xFF, 0xFF, 0xFF, 0xFF};
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+
+    svc_wbuf_init(&w);
+    svc_put_str(&w, NULL);
+    ck_assert_uint_eq(w.len, 4);
+    ck_assert_mem_eq(w.data, absent, 4);
+    svc_wbuf_free(&w);
+
+    svc_rbuf_init(&r, absent, sizeof absent);
+    ck_assert_ptr_null(svc_get_str(&r));
+    ck_assert_int_eq(svc_rbuf_end(&r), 0);
+}
+END_TEST
+
+START_TEST(str_too_long)
+{
+    char *s = malloc(SVC_PROTO_MAX_STRING + 2);
+    uint8_t *b = calloc(1, 4 + SVC_PROTO_MAX_STRING + 1);
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+
+    memset(s, 'x', SVC_PROTO_MAX_STRING + 1);
+    s[SVC_PROTO_MAX_STRING + 1] = '\0';
+    svc_wbuf_init(&w);
+    svc_put_str(&w, s);
+    ck_assert_int_eq(w.err, -EMSGSIZE);
+    /* Later puts do nothing. */
+    svc_put_u32(&w, 7);
+    ck_assert_uint_eq(w.len, 0);
+    ck_assert_int_eq(w.err, -EMSGSIZE);
+    svc_wbuf_free(&w);
+
+    /* On receipt, too long even when the bytes are there. */
+    put_le32(b, SVC_PROTO_MAX_STRING + 1);
+    memset(b + 4, 'x', SVC_PROTO_MAX_STRING + 1);
+    svc_rbuf_init(&r, b, 4 + SVC_PROTO_MAX_STRING + 1);
+    ck_assert_ptr_null(svc_get_str(&r));
+    ck_assert_int_eq(r.err, -EPROTO);
+    free(b);
+    free(s);
+}
+END_TEST
+
+START_TEST(str_truncated)
+{
+    uint8_t b[8];
+    struct svc_rbuf r;
+
+    put_le32(b, 5);
+    memcpy(b + 4, "abcd", 4);
+    for (size_t cut = 0; cut < sizeof b; cut++) {
+        svc_rbuf_init(&r, b, cut);
+        ck_assert_ptr_null(svc_get_str(&r));
+        ck_assert_int_eq(r.err, -EPROTO);
+        ck_assert_int_eq(svc_rbuf_end(&r), -EPROTO);
+    }
+}
+END_TEST
+
+START_TEST(str_embedded_nul)
+{
+    static const uint8_t b[] = {3, 0, 0, 0, 'a', '\0', 'b'};
+    static const uint8_t tail[] = {1, 0, 0, 0, '\0'};
+    struct svc_rbuf r;
+
+    svc_rbuf_init(&r, b, sizeof b);
+    ck_assert_ptr_null(svc_get_str(&r));
+    ck_assert_int_eq(r.err, -EPROTO);
+    ck_assert_int_eq(svc_rbuf_end(&r), -EPROTO);
+
+    svc_rbuf_init(&r, tail, sizeof tail);
+    ck_assert_ptr_null(svc_get_str(&r));
+    ck_assert_int_eq(r.err, -EPROTO);
+
+    /* Inside a list too. */
+    {
+        static const uint8_t l[] = {1, 0, 0, 0, 2, 0, 0, 0, 'a', '\0'};
+
+        svc_rbuf_init(&r, l, sizeof l);
+        ck_assert_ptr_null(svc_get_strv(&r));
+        ck_assert_int_eq(r.err, -EPROTO);
+    }
+}
+END_TEST
+
+START_TEST(strv_round_trip)
+{
+    char *three[] = {"a", "", "ccc", NULL};
+    char *none[] = {NULL};
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    char **v;
+
+    svc_wbuf_init(&w);
+    svc_put_strv(&w, three);
+    svc_put_strv(&w, NULL);
+    svc_put_strv(&w, none);
+    ck_assert_int_eq(w.err, 0);
+    ck_assert_uint_eq(w.len, 4 + 4 + 1 + 4 + 4 + 3 + 4 + 4);
+
+    svc_rbuf_init(&r, w.data, w.len);
+    v = svc_get_strv(&r);
+    assert_strv_eq(v, three);
+    svc_strv_free(v);
+    /* An empty list is an empty vector, not NULL (NULL means error). */
+    v = svc_get_strv(&r);
+    assert_strv_eq(v, none);
+    svc_strv_free(v);
+    v = svc_get_strv(&r);
+    assert_strv_eq(v, none);
+    svc_strv_free(v);
+    ck_assert_int_eq(svc_rbuf_end(&r), 0);
+    svc_wbuf_free(&w);
+    svc_strv_free(NULL);
+}
+END_TEST
+
+START_TEST(strv_absent_element)
+{
+    static const uint8_t b[] = {2, 0, 0, 0, 1, 0, 0, 0, 'a', 0xFF, 0xFF, 0xFF, 0xFF};
+    struct svc_rbuf r;
+
+    svc_rbuf_init(&r, b, sizeof b);
+    ck_assert_ptr_null(svc_get_strv(&r));
+    ck_assert_int_eq(r.err, -EPROTO);
+}
+END_TEST
+
+START_TEST(strv_count_over_limit)
+{
+    uint8_t b[4 + 4 * 16];
+    struct svc_rbuf r;
+
+    memset(b, 0, sizeof b);
+    /* Counts that would ask for gigabytes fail before any allocation:
+     * an implementation that tried would get -ENOMEM or abort. */
+    put_le32(b, 0xFFFFFFF0);
+    svc_rbuf_init(&r, b, sizeof b);
+    ck_assert_ptr_null(svc_get_strv(&r));
+    ck_assert_int_eq(r.err, -EPROTO);
+
+    put_le32(b, SVC_PROTO_MAX_LIST + 1);
+    svc_rbuf_init(&r, b, sizeof b);
+    ck_assert_ptr_null(svc_get_strv(&r));
+    ck_assert_int_eq(r.err, -EPROTO);
+
+    /* Within the limit but more than the bytes could hold. */
+    put_le32(b, 17);
+    svc_rbuf_init(&r, b, sizeof b);
+    ck_assert_ptr_null(svc_get_strv(&r));
+    ck_assert_int_eq(r.err, -EPROTO);
+
+    /* Sixteen empty strings fit exactly. */
+    put_le32(b, 16);
+    svc_rbuf_init(&r, b, sizeof b);
+    {
+        char **v = svc_get_strv(&r);
+
+        ck_assert_ptr_nonnull(v);
+        ck_assert_str_eq(v[15], "");
+        ck_assert_ptr_null(v[16]);
+        svc_strv_free(v);
+    }
+    ck_assert_int_eq(svc_rbuf_end(&r), 0);
+}
+END_TEST
+
+START_TEST(strv_at_limit)
+{
+    char **v = calloc(SVC_PROTO_MAX_LIST + 2, sizeof *v);
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    char **back;
+
+    for (size_t i = 0; i < SVC_PROTO_MAX_LIST; i++)
+        v[i] = "";
+    svc_wbuf_init(&w);
+    svc_put_strv(&w, v);
+    ck_assert_int_eq(w.err, 0);
+    svc_rbuf_init(&r, w.data, w.len);
+    back = svc_get_strv(&r);
+    ck_assert_ptr_nonnull(back);
+    ck_assert_ptr_null(back[SVC_PROTO_MAX_LIST]);
+    ck_assert_int_eq(svc_rbuf_end(&r), 0);
+    svc_strv_free(back);
+    svc_wbuf_free(&w);
+
+    v[SVC_PROTO_MAX_LIST] = "";
+    svc_wbuf_init(&w);
+    svc_put_strv(&w, v);
+    ck_assert_int_eq(w.err, -EMSGSIZE);
+    svc_wbuf_free(&w);
+    free(v);
+}
+END_TEST
+
+START_TEST(payload_limit)
+{
+    char *s = malloc(SVC_PROTO_MAX_STRING + 1);
+    struct svc_wbuf w;
+    size_t puts = 0;
+
+    memset(s, 'x', SVC_PROTO_MAX_STRING);
+    s[SVC_PROTO_MAX_STRING] = '\0';
+    svc_wbuf_init(&w);
+    while (w.err == 0) {
+        svc_put_str(&w, s);
+        puts++;
+    }
+    ck_assert_int_eq(w.err, -EMSGSIZE);
+    ck_assert_uint_le(w.len, SVC_PROTO_MAX_PAYLOAD);
+    ck_assert_uint_eq(puts, SVC_PROTO_MAX_PAYLOAD / (4 + SVC_PROTO_MAX_STRING) + 1);
+    svc_wbuf_free(&w);
+
+    /* A payload of exactly the limit is fine. */
+    svc_wbuf_init(&w);
+    for (size_t i = 0; i < SVC_PROTO_MAX_PAYLOAD / 4; i++)
+        svc_put_u32(&w, (uint32_t)i);
+    ck_assert_int_eq(w.err, 0);
+    ck_assert_uint_eq(w.len, SVC_PROTO_MAX_PAYLOAD);
+    svc_put_u32(&w, 0);
+    ck_assert_int_eq(w.err, -EMSGSIZE);
+    svc_wbuf_free(&w);
+    free(s);
+}
+END_TEST
+
+START_TEST(status_round_trip)
+{
+    SERVICE_STATUS_PROCESS sp = {1, 2, 3, 4, 5, 6, 7, 8, 9}, sp2;
+    SERVICE_STATUS ss = {10, 11, 12, 13, 14, 15, 16}, ss2;
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+
+    svc_wbuf_init(&w);
+    svc_put_status(&w, &sp);
+    svc_put_service_status(&w, &ss);
+    ck_assert_int_eq(w.err, 0);
+    ck_assert_uint_eq(w.len, 9 * 4 + 7 * 4);
+    /* Field order: dwServiceType first, dwServiceFlags last. */
+    ck_assert_uint_eq(w.data[0], 1);
+    ck_assert_uint_eq(w.data[32], 9);
+    ck_assert_uint_eq(w.data[36], 10);
+
+    svc_rbuf_init(&r, w.data, w.len);
+    svc_get_status(&r, &sp2);
+    svc_get_service_status(&r, &ss2);
+    ck_assert_int_eq(svc_rbuf_end(&r), 0);
+    ck_assert_uint_eq(sp2.dwServiceType, 1);
+    ck_assert_uint_eq(sp2.dwCurrentState, 2);
+    ck_assert_uint_eq(sp2.dwControlsAccepted, 3);
+    ck_assert_uint_eq(sp2.dwWin32ExitCode, 4);
+    ck_assert_uint_eq(sp2.dwServiceSpecificExitCode, 5);
+    ck_assert_uint_eq(sp2.dwCheckPoint, 6);
+    ck_assert_uint_eq(sp2.dwWaitHint, 7);
+    ck_assert_uint_eq(sp2.dwProcessId, 8);
+    ck_assert_uint_eq(sp2.dwServiceFlags, 9);
+    ck_assert_uint_eq(ss2.dwServiceType, 10);
+    ck_assert_uint_eq(ss2.dwCurrentState, 11);
+    ck_assert_uint_eq(ss2.dwControlsAccepted, 12);
+    ck_assert_uint_eq(ss2.dwWin32ExitCode, 13);
+    ck_assert_uint_eq(ss2.dwServiceSpecificExitCode, 14);
+    ck_assert_uint_eq(ss2.dwCheckPoint, 15);
+    ck_assert_uint_eq(ss2.dwWaitHint, 16);
+
+    /* One byte short. */
+    svc_rbuf_init(&r, w.data, 9 * 4 - 1);
+    svc_get_status(&r, &sp2);
+    ck_assert_int_eq(svc_rbuf_end(&r), -EPROTO);
+    svc_wbuf_free(&w);
+}
+END_TEST
+
+START_TEST(trailing_bytes)
+{
+    static const uint8_t b[] = {1, 0, 0, 0, 0};
+    struct svc_rbuf r;
+
+    svc_rbuf_init(&r, b, sizeof b);
+    ck_assert_uint_eq(svc_get_u32(&r), 1);
+    ck_assert_int_eq(r.err, 0);
+    ck_assert_int_eq(svc_rbuf_end(&r), -EPROTO);
+
+    /* An empty payload is fully consumed by reading nothing. */
+    svc_rbuf_init(&r, NULL, 0);
+    ck_assert_int_eq(svc_rbuf_end(&r), 0);
+}
+END_TEST
+
+/* ---- Config and host records ----------------------------------------------- */
+
+START_TEST(config_round_trip)
+{
+    struct svc_msg_config c = full_config(), back;
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+
+    svc_wbuf_init(&w);
+    svc_put_config(&w, &c);
+    ck_assert_int_eq(w.err, 0);
+    svc_rbuf_init(&r, w.data, w.len);
+    ck_assert_int_eq(svc_get_config(&r, &back), 0);
+    ck_assert_int_eq(svc_rbuf_end(&r), 0);
+    ck_assert_uint_eq(back.mask, SVC_CFG_ALL);
+    ck_assert_str_eq(back.name, c.name);
+    ck_assert_str_eq(back.display_name, c.display_name);
+    ck_assert_str_eq(back.description, c.description);
+    ck_assert_uint_eq(back.type, c.type);
+    ck_assert_uint_eq(back.start, c.start);
+    ck_assert_uint_eq(back.error_control, c.error_control);
+    ck_assert_str_eq(back.image_path, c.image_path);
+    ck_assert_str_eq(back.load_order_group, c.load_order_group);
+    assert_strv_eq(back.depend_on_service, deps);
+    assert_strv_eq(back.depend_on_group, groups);
+    ck_assert_str_eq(back.object_name, c.object_name);
+    ck_assert_str_eq(back.service_dll, c.service_dll);
+    ck_assert_str_eq(back.service_main, c.service_main);
+    assert_strv_eq(back.params, params);
+    svc_msg_config_free(&back);
+    ck_assert_ptr_null(back.name);
+    svc_wbuf_free(&w);
+}
+END_TEST
+
+/* Every proper prefix of a config fails cleanly, leaving c empty
+ * (a leak here is caught by the sanitizer build). */
+START_TEST(config_truncated_everywhere)
+{
+    struct svc_msg_config c = full_config(), back;
+    struct svc_wbuf w;
+
+    svc_wbuf_init(&w);
+    svc_put_config(&w, &c);
+    ck_assert_int_eq(w.err, 0);
+    for (size_t cut = 0; cut < w.len; cut++) {
+        /* A copy of exactly cut bytes, so reading past it is an ASan error. */
+        uint8_t *p = malloc(cut != 0 ? cut : 1);
+        struct svc_rbuf r;
+
+        memcpy(p, w.data, cut);
+        svc_rbuf_init(&r, p, cut);
+        ck_assert_msg(svc_get_config(&r, &back) == -EPROTO, "cut at %zu", cut);
+        ck_assert_int_eq(svc_rbuf_end(&r), -EPROTO);
+        ck_assert_ptr_null(back.name);
+        ck_assert_ptr_null(back.params);
+        ck_assert_ptr_null(back.depend_on_service);
+        free(p);
+    }
+    svc_wbuf_free(&w);
+}
+END_TEST
+
+START_TEST(config_partial_mask)
+{
+    struct svc_msg_config c = full_config(), back;
+    struct svc_wbuf w, w2;
+    struct svc_rbuf r;
+
+    /* Only the fields whose bit is set go out; the others are
+     * absent/0/empty whatever the struct holds. */
+    c.mask = SVC_CFG_START | SVC_CFG_PARAMS;
+    svc_wbuf_init(&w);
+    svc_put_config(&w, &c);
+    ck_assert_int_eq(w.err, 0);
+    svc_rbuf_init(&r, w.data, w.len);
+    ck_assert_int_eq(svc_get_config(&r, &back), 0);
+    ck_assert_int_eq(svc_rbuf_end(&r), 0);
+    ck_assert_uint_eq(back.mask, SVC_CFG_START | SVC_CFG_PARAMS);
+    ck_assert_str_eq(back.name, "Echo");
+    ck_assert_ptr_null(back.display_name);
+    ck_assert_ptr_null(back.description);
+    ck_assert_uint_eq(back.type, 0);
+    ck_assert_uint_eq(back.start, SERVICE_AUTO_START);
+    ck_assert_ptr_null(back.image_path);
+    ck_assert_ptr_null(back.depend_on_service);
+    ck_assert_ptr_null(back.depend_on_group);
+    ck_assert_ptr_null(back.service_dll);
+    assert_strv_eq(back.params, params);
+    svc_msg_config_free(&back);
+
+    /* The layout does not depend on the mask: same length as a config
+     * with the same bits set and the other fields empty. */
+    {
+        struct svc_msg_config empty = {.mask = c.mask, .name = "Echo",
+                                       .start = SERVICE_AUTO_START, .params = params};
+
+        svc_wbuf_init(&w2);
+        svc_put_config(&w2, &empty);
+        ck_assert_uint_eq(w2.len, w.len);
+        ck_assert_mem_eq(w2.data, w.data, w.len);
+        svc_wbuf_free(&w2);
+    }
+    svc_wbuf_free(&w);
+}
+END_TEST
+
+/* Byte offset of the u32 type field in an encoded config whose name is
+ * "Echo" and whose display name and description are absent. */
+#define TYPE_OFF (4 + 4 + 4 + 4 + 4)
+
+START_TEST(config_rejects)
+{
+    struct svc_msg_config c = {.mask = SVC_CFG_START, .name = "Echo", .start = 3}, back;
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+
+    /* The writer refuses a config the reader would refuse. */
+    c.name = NULL;
+    svc_wbuf_init(&w);
+    svc_put_config(&w, &c);
+    ck_assert_int_eq(w.err, -EINVAL);
+    svc_wbuf_free(&w);
+    c.name = "Echo";
+    c.mask = SVC_CFG_ALL + 1;
+    svc_wbuf_init(&w);
+    svc_put_config(&w, &c);
+    ck_assert_int_eq(w.err, -EINVAL);
+    svc_wbuf_free(&w);
+    c.mask = SVC_CFG_START;
+
+    svc_wbuf_init(&w);
+    svc_put_config(&w, &c);
+    ck_assert_int_eq(w.err, 0);
+    ck_assert_uint_eq(w.data[TYPE_OFF + 4], 3);
+
+    /* A field whose bit is clear carries a value. */
+    w.data[TYPE_OFF] = 1;
+    svc_rbuf_init(&r, w.data, w.len);
+    ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
+    ck_assert_ptr_null(back.name);
+    w.data[TYPE_OFF] = 0;
+
+    /* An unknown mask bit. */
+    put_le32(w.data, SVC_CFG_START | (1u << 12));
+    svc_rbuf_init(&r, w.data, w.len);
+    ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
+    put_le32(w.data, SVC_CFG_START);
+
+    /* An absent name. */
+    {
+        struct svc_wbuf w2;
+
+        svc_wbuf_init(&w2);
+        svc_put_u32(&w2, SVC_CFG_START);
+        svc_put_str(&w2, NULL);
+        svc_put_str(&w2, NULL);
+        svc_put_str(&w2, NULL);
+        svc_put_u32(&w2, 0);
+        svc_put_u32(&w2, 3);
+        svc_put_u32(&w2, 0);
+        svc_put_str(&w2, NULL);
+        svc_put_str(&w2, NULL);
+        svc_put_strv(&w2, NULL);
+        svc_put_strv(&w2, NULL);
+        svc_put_str(&w2, NULL);
+        svc_put_str(&w2, NULL);
+        svc_put_str(&w2, NULL);
+        svc_put_strv(&w2, NULL);
+        ck_assert_uint_eq(w2.len, w.len - 4);
+        svc_rbuf_init(&r, w2.data, w2.len);
+        ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
+        svc_wbuf_free(&w2);
+    }
+
+    /* Still decodes once repaired. */
+    svc_rbuf_init(&r, w.data, w.len);
+    ck_assert_int_eq(svc_get_config(&r, &back), 0);
+    ck_assert_int_eq(svc_rbuf_end(&r), 0);
+    svc_msg_config_free(&back);
+    svc_wbuf_free(&w);
+}
+END_TEST
+
+START_TEST(host_round_trip)
+{
+    char *svcs[] = {"Echo", "Heartbeat", NULL};
+    struct svc_msg_host h = {.pid = 4242, .group = "demo", .services = svcs};
+    struct svc_msg_host own = {.pid = 7, .group = NULL, .services = NULL};
+    struct svc_msg_host back;
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    size_t first;
+
+    svc_wbuf_init(&w);
+    svc_put_host(&w, &h);
+    first = w.len;
+    svc_put_host(&w, &own);
+    ck_assert_int_eq(w.err, 0);
+
+    svc_rbuf_init(&r, w.data, w.len);
+    ck_assert_int_eq(svc_get_host(&r, &back), 0);
+    ck_assert_uint_eq(back.pid, 4242);
+    ck_assert_str_eq(back.group, "demo");
+    assert_strv_eq(back.services, svcs);
+    svc_msg_host_free(&back);
+    ck_assert_int_eq(svc_get_host(&r, &back), 0);
+    ck_assert_uint_eq(back.pid, 7);
+    ck_assert_ptr_null(back.group);
+    ck_assert_ptr_null(back.services[0]);
+    svc_msg_host_free(&back);
+    ck_assert_int_eq(svc_rbuf_end(&r), 0);
+
+    for (size_t cut = 0; cut < first; cut++) {
+        svc_rbuf_init(&r, w.data, cut);
+        ck_assert_int_eq(svc_get_host(&r, &back), -EPROTO);
+        ck_assert_ptr_null(back.group);
+        ck_assert_ptr_null(back.services);
+    }
+    svc_wbuf_free(&w);
+}
+END_TEST
+
+/* ---- Whole frames over a socketpair ------------------------------------------ */
+
+static int sp[2];
+
+static void pair_setup(void)
+{
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+}
+
+static void pair_teardown(void)
+{
+    if (sp[0] >= 0)
+        close(sp[0]);
+    if (sp[1] >= 0)
+        close(sp[1]);
+}
+
+static void pair_close(int i)
+{
+    close(sp[i]);
+    sp[i] = -1;
+}
+
+static void write_all(int fd, const void *p, size_t n)
+{
+    ck_assert_int_eq(write(fd, p, n), (ssize_t)n);
+}
+
+START_TEST(frame_send_recv)
+{
+    struct svc_frame_header h;
+    struct svc_wbuf w;
+    uint8_t *p;
+    char *s;
+
+    svc_wbuf_init(&w);
+    svc_put_str(&w, "Echo");
+    svc_put_u32(&w, SERVICE_CONTROL_STOP);
+    ck_assert_int_eq(svc_frame_send(sp[0], SVC_MSG_CONTROL_SERVICE, 77, &w), 0);
+    ck_assert_int_eq(svc_frame_send(sp[0], SVC_MSG_HOST_EXIT, 0, NULL), 0);
+
+    ck_assert_int_eq(svc_frame_recv(sp[1], &h, &p), 0);
+    ck_assert_uint_eq(h.type, SVC_MSG_CONTROL_SERVICE);
+    ck_assert_uint_eq(h.id, 77);
+    ck_assert_uint_eq(h.length, w.len);
+    ck_assert_mem_eq(p, w.data, w.len);
+    {
+        struct svc_rbuf r;
+
+        svc_rbuf_init(&r, p, h.length);
+        s = svc_get_str(&r);
+        ck_assert_str_eq(s, "Echo");
+        ck_assert_uint_eq(svc_get_u32(&r), SERVICE_CONTROL_STOP);
+        ck_assert_int_eq(svc_rbuf_end(&r), 0);
+        free(s);
+    }
+    free(p);
+
+    ck_assert_int_eq(svc_frame_recv(sp[1], &h, &p), 0);
+    ck_assert_uint_eq(h.type, SVC_MSG_HOST_EXIT);
+    ck_assert_uint_eq(h.length, 0);
+    ck_assert_ptr_null(p);
+
+    /* The peer closes between frames. */
+    pair_close(0);
+    ck_assert_int_eq(svc_frame_recv(sp[1], &h, &p), -ECONNRESET);
+    ck_assert_ptr_null(p);
+    svc_wbuf_free(&w);
+}
+END_TEST
+
+START_TEST(frame_send_failed_wbuf)
+{
+    struct svc_wbuf w;
+    char buf[1];
+
+    svc_wbuf_init(&w);
+    w.err = -EMSGSIZE;
+    ck_assert_int_eq(svc_frame_send(sp[0], SVC_MSG_REPLY, 1, &w), -EMSGSIZE);
+    /* Nothing was written. */
+    pair_close(0);
+    ck_assert_int_eq(read(sp[1], buf, 1), 0);
+}
+END_TEST
+
+START_TEST(frame_send_peer_gone)
+{
+    struct svc_wbuf w;
+
+    /* No SIGPIPE: the test process would die of it. */
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, 0);
+    pair_close(1);
+    ck_assert_int_eq(svc_frame_send(sp[0], SVC_MSG_REPLY, 1, &w), -EPIPE);
+    svc_wbuf_free(&w);
+}
+END_TEST
+
+START_TEST(frame_recv_eof_mid_frame)
+{
+    struct svc_frame_header h;
+    uint8_t hdr[SVC_PROTO_HEADER_SIZE];
+    uint8_t *p = (uint8_t *)1;
+
+    /* Mid-header. */
+    valid_header(hdr, SVC_MSG_REPLY, 1, 8);
+    write_all(sp[0], hdr, 5);
+    pair_close(0);
+    ck_assert_int_eq(svc_frame_recv(sp[1], &h, &p), -EPROTO);
+    ck_assert_ptr_null(p);
+    pair_teardown();
+
+    /* Mid-payload. */
+    pair_setup();
+    write_all(sp[0], hdr, sizeof hdr);
+    write_all(sp[0], "abc", 3);
+    pair_close(0);
+    ck_assert_int_eq(svc_frame_recv(sp[1], &h, &p), -EPROTO);
+    ck_assert_ptr_null(p);
+}
+END_TEST
+
+START_TEST(frame_recv_bad_header)
+{
+    struct svc_frame_header h;
+    uint8_t hdr[SVC_PROTO_HEADER_SIZE];
+    uint8_t *p;
+
+    valid_header(hdr, SVC_MSG_REPLY, 1, 0);
+    hdr[3] = 1;
+    write_all(sp[0], hdr, sizeof hdr);
+    ck_assert_int_eq(svc_frame_recv(sp[1], &h, &p), -EPROTO);
+    ck_assert_ptr_null(p);
+
+    valid_header(hdr, SVC_MSG_REPLY, 1, SVC_PROTO_MAX_PAYLOAD + 1);
+    write_all(sp[0], hdr, sizeof hdr);
+    ck_assert_int_eq(svc_frame_recv(sp[1], &h, &p), -EMSGSIZE);
+    ck_assert_ptr_null(p);
+}
+END_TEST
+
+/* A frame far larger than the socket buffer needs a concurrent reader;
+ * with a non-blocking sender it also exercises the wait for POLLOUT. */
+struct big_reader {
+    int fd;
+    int rc;
+    struct svc_frame_header h;
+    uint8_t *payload;
+};
+
+static void *big_read(void *arg)
+{
+    struct big_reader *br = arg;
+
+    br->rc = svc_frame_recv(br->fd, &br->h, &br->payload);
+    return NULL;
+}
+
+static void big_frame(int nonblocking)
+{
+    struct big_reader br = {.fd = sp[1]};
+    struct svc_wbuf w;
+    pthread_t t;
+
+    if (nonblocking) {
+        ck_assert_int_eq(fcntl(sp[0], F_SETFL, O_NONBLOCK), 0);
+        ck_assert_int_eq(fcntl(sp[1], F_SETFL, O_NONBLOCK), 0);
+    }
+    svc_wbuf_init(&w);
+    for (uint32_t i = 0; i < SVC_PROTO_MAX_PAYLOAD / 4; i++)
+        svc_put_u32(&w, i * 2654435761u);
+    ck_assert_int_eq(w.err, 0);
+    ck_assert_int_eq(pthread_create(&t, NULL, big_read, &br), 0);
+    ck_assert_int_eq(svc_frame_send(sp[0], SVC_MSG_REPLY, 9, &w), 0);
+    ck_assert_int_eq(pthread_join(t, NULL), 0);
+    ck_assert_int_eq(br.rc, 0);
+    ck_assert_uint_eq(br.h.id, 9);
+    ck_assert_uint_eq(br.h.length, SVC_PROTO_MAX_PAYLOAD);
+    ck_assert_mem_eq(br.payload, w.data, w.len);
+    free(br.payload);
+    svc_wbuf_free(&w);
+}
+
+START_TEST(frame_big_blocking)
+{
+    big_frame(0);
+}
+END_TEST
+
+START_TEST(frame_big_nonblocking)
+{
+    big_frame(1);
+}
+END_TEST
+
+/* ---- Incremental receive ------------------------------------------------------ */
+
+struct seen {
+    int n;
+    uint16_t type[8];
+    uint32_t id[8];
+    uint32_t len[8];
+    uint8_t data[8][64];
+    int null_payload[8];
+    int stop_after;       /* return 42 after this many frames; 0: never */
+};
+
+static int record(void *ctx, const struct svc_frame_header *h, const uint8_t *payload)
+{
+    struct seen *s = ctx;
+
+    ck_assert_int_lt(s->n, 8);
+    ck_assert_uint_le(h->length, sizeof s->data[0]);
+    s->type[s->n] = h->type;
+    s->id[s->n] = h->id;
+    s->len[s->n] = h->length;
+    s->null_payload[s->n] = payload == NULL;
+    if (h->length != 0) {
+        ck_assert_ptr_nonnull(payload);
+        memcpy(s->data[s->n], payload, h->length);
+    }
+    s->n++;
+    return s->stop_after != 0 && s->n == s->stop_after ? 42 : 0;
+}
+
+/* Three frames back to back: a 5-byte payload, an empty one, a 12-byte one. */
+static size_t three_frames(uint8_t *out)
+{
+    size_t n = 0;
+
+    valid_header(out + n, SVC_MSG_QUERY_STATUS, 1, 5);
+    n += SVC_PROTO_HEADER_SIZE;
+    memcpy(out + n, "hello", 5);
+    n += 5;
+    valid_header(out + n, SVC_MSG_ENUM_HOSTS, 2, 0);
+    n += SVC_PROTO_HEADER_SIZE;
+    valid_header(out + n, SVC_MSG_REPLY, 3, 12);
+    n += SVC_PROTO_HEADER_SIZE;
+    memcpy(out + n, "0123456789ab", 12);
+    n += 12;
+    return n;
+}
+
+static void check_three(const struct seen *s)
+{
+    ck_assert_int_eq(s->n, 3);
+    ck_assert_uint_eq(s->type[0], SVC_MSG_QUERY_STATUS);
+    ck_assert_uint_eq(s->id[0], 1);
+    ck_assert_uint_eq(s->len[0], 5);
+    ck_assert_mem_eq(s->data[0], "hello", 5);
+    ck_assert_uint_eq(s->type[1], SVC_MSG_ENUM_HOSTS);
+    ck_assert_uint_eq(s->len[1], 0);
+    ck_assert_int_eq(s->null_payload[1], 1);
+    ck_assert_uint_eq(s->type[2], SVC_MSG_REPLY);
+    ck_assert_uint_eq(s->id[2], 3);
+    ck_assert_mem_eq(s->data[2], "0123456789ab", 12);
+}
+
+START_TEST(acc_multi_frame_buffer)
+{
+    struct svc_frame_acc a;
+    struct seen s = {0};
+    uint8_t buf[128];
+    size_t n = three_frames(buf);
+
+    svc_frame_acc_init(&a);
+    ck_assert_int_eq(svc_frame_acc_feed(&a, buf, n, record, &s), 0);
+    check_three(&s);
+    /* Nothing left over. */
+    ck_assert_uint_eq(a.hdr_have, 0);
+    ck_assert_ptr_null(a.payload);
+    ck_assert_int_eq(svc_frame_acc_feed(&a, NULL, 0, record, &s), 0);
+    ck_assert_int_eq(s.n, 3);
+    svc_frame_acc_free(&a);
+}
+END_TEST
+
+START_TEST(acc_byte_by_byte)
+{
+    struct svc_frame_acc a;
+    struct seen s = {0};
+    uint8_t buf[128];
+    size_t n = three_frames(buf);
+
+    svc_frame_acc_init(&a);
+    for (size_t i = 0; i < n; i++) {
+        /* A heap copy of one byte, so any read beyond it is caught. */
+        uint8_t *one = malloc(1);
+
+        *one = buf[i];
+        ck_assert_int_eq(svc_frame_acc_feed(&a, one, 1, record, &s), 0);
+        free(one);
+    }
+    check_three(&s);
+    svc_frame_acc_free(&a);
+}
+END_TEST
+
+START_TEST(acc_split_everywhere)
+{
+    uint8_t buf[128];
+    size_t n = three_frames(buf);
+
+    for (size_t cut = 0; cut <= n; cut++) {
+        struct svc_frame_acc a;
+        struct seen s = {0};
+
+        svc_frame_acc_init(&a);
+        ck_assert_int_eq(svc_frame_acc_feed(&a, buf, cut, record, &s), 0);
+        ck_assert_int_eq(svc_frame_acc_feed(&a, buf + cut, n - cut, record, &s), 0);
+        check_three(&s);
+        svc_frame_acc_free(&a);
+    }
+}
+END_TEST
+
+START_TEST(acc_bad_header)
+{
+    struct svc_frame_acc a;
+    struct seen s = {0};
+    uint8_t buf[128];
+    size_t n = three_frames(buf);
+
+    /* The second frame's magic is wrong: the first is still delivered. */
+    buf[SVC_PROTO_HEADER_SIZE + 5] = 'X';
+    svc_frame_acc_init(&a);
+    ck_assert_int_eq(svc_frame_acc_feed(&a, buf, n, record, &s), -EPROTO);
+    ck_assert_int_eq(s.n, 1);
+    /* And the stream stays refused. */
+    ck_assert_int_eq(svc_frame_acc_feed(&a, buf, n, record, &s), -EPROTO);
+    ck_assert_int_eq(s.n, 1);
+    svc_frame_acc_free(&a);
+
+    /* An oversized length, fed one byte at a time. */
+    valid_header(buf, SVC_MSG_REPLY, 1, SVC_PROTO_MAX_PAYLOAD + 1);
+    svc_frame_acc_init(&a);
+    for (size_t i = 0; i + 1 < SVC_PROTO_HEADER_SIZE; i++)
+        ck_assert_int_eq(svc_frame_acc_feed(&a, buf + i, 1, record, &s), 0);
+    ck_assert_int_eq(svc_frame_acc_feed(&a, buf + SVC_PROTO_HEADER_SIZE - 1, 1, record, &s),
+                     -EMSGSIZE);
+    svc_frame_acc_free(&a);
+}
+END_TEST
+
+START_TEST(acc_cb_stops)
+{
+    struct svc_frame_acc a;
+    struct seen s = {.stop_after = 1};
+    uint8_t buf[128];
+    size_t n = three_frames(buf);
+
+    svc_frame_acc_init(&a);
+    ck_assert_int_eq(svc_frame_acc_feed(&a, buf, n, record, &s), 42);
+    ck_assert_int_eq(s.n, 1);
+    svc_frame_acc_free(&a);
+}
+END_TEST
+
+START_TEST(acc_free_mid_payload)
+{
+    struct svc_frame_acc a;
+    struct seen s = {0};
+    uint8_t buf[128];
+
+    /* Freed with half a payload buffered: nothing leaks. */
+    three_frames(buf);
+    svc_frame_acc_init(&a);
+    ck_assert_int_eq(svc_frame_acc_feed(&a, buf, SVC_PROTO_HEADER_SIZE + 2, record, &s), 0);
+    ck_assert_ptr_nonnull(a.payload);
+    svc_frame_acc_free(&a);
+    ck_assert_ptr_null(a.payload);
+    ck_assert_int_eq(s.n, 0);
+}
+END_TEST
+
+/* ---- Suite -------------------------------------------------------------- */
+
+static Suite *proto_suite(void)
+{
+    Suite *s = suite_create("proto");
+    TCase *tc;
+
+    tc = tcase_create("header");
+    tcase_add_test(tc, header_round_trip);
+    tcase_add_test(tc, header_rejects);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("fields");
+    tcase_add_test(tc, u32_round_trip);
+    tcase_add_test(tc, str_round_trip);
+    tcase_add_test(tc, str_absent_encoding);
+    tcase_add_test(tc, str_too_long);
+    tcase_add_test(tc, str_truncated);
+    tcase_add_test(tc, str_embedded_nul);
+    tcase_add_test(tc, strv_round_trip);
+    tcase_add_test(tc, strv_absent_element);
+    tcase_add_test(tc, strv_count_over_limit);
+    tcase_add_test(tc, strv_at_limit);
+    tcase_add_test(tc, payload_limit);
+    tcase_add_test(tc, status_round_trip);
+    tcase_add_test(tc, trailing_bytes);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("records");
+    tcase_add_test(tc, config_round_trip);
+    tcase_add_test(tc, config_truncated_everywhere);
+    tcase_add_test(tc, config_partial_mask);
+    tcase_add_test(tc, config_rejects);
+    tcase_add_test(tc, host_round_trip);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("frames");
+    tcase_add_checked_fixture(tc, pair_setup, pair_teardown);
+    tcase_add_test(tc, frame_send_recv);
+    tcase_add_test(tc, frame_send_failed_wbuf);
+    tcase_add_test(tc, frame_send_peer_gone);
+    tcase_add_test(tc, frame_recv_eof_mid_frame);
+    tcase_add_test(tc, frame_recv_bad_header);
+    tcase_add_test(tc, frame_big_blocking);
+    tcase_add_test(tc, frame_big_nonblocking);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("accumulator");
+    tcase_add_test(tc, acc_multi_frame_buffer);
+    tcase_add_test(tc, acc_byte_by_byte);
+    tcase_add_test(tc, acc_split_everywhere);
+    tcase_add_test(tc, acc_bad_header);
+    tcase_add_test(tc, acc_cb_stops);
+    tcase_add_test(tc, acc_free_mid_payload);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(proto_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,207 @@
+/*
+ * sc_print.c - sc.exe's output layouts: the "[SC] Call FAILED n:" report,
+ * the status block of query/queryex/start/stop/..., and the qc block.
+ *
+ * Field lines are "        LABEL<padded to 19>: value" (eight spaces, as
+ * sc.exe prints them).  An empty value leaves the line ending in ": ",
+ * as sc.exe's do (LOAD_ORDER_GROUP, DEPENDENCIES, FLAGS).
+ */
+#include "sc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "win32.h"
+
+/* SERVICE_USERSERVICE_INSTANCE: a per-user copy of a user service. */
+#define SC_USER_SERVICE_INSTANCE 0x00000080
+
+/* Errors libsvc returns without having a text for them: 1722 is
+ * OpenSCManagerA's answer when scmd cannot be reached. */
+static const struct {
+    DWORD code;
+    const char *text;
+} extra_messages[] = {
+    { RPC_S_SERVER_UNAVAILABLE, "The RPC server is unavailable." },
+};
+
+const char *sc_message(DWORD err)
+{
+    if (svc_win32_name(err) == NULL) {
+        for (size_t i = 0; i < sizeof extra_messages / sizeof extra_messages[0]; i++)
+            if (extra_messages[i].code == err)
+                return extra_messages[i].text;
+    }
+    return svc_win32_message(err);
+}
+
+DWORD sc_fail(const char *call, DWORD err)
+{
+    printf("[SC] %s FAILED %lu:\n\n%s\n\n", call, (unsigned long)err, sc_message(err));
+    return err;
+}
+
+int sc_exit_status(DWORD err)
+{
+    if (err == NO_ERROR)
+        return 0;
+    /* A status is 8 bits: 1060 is seen as 36.  Codes that are multiples
+     * of 256 would read as success, so they exit 1. */
+    return (err & 0xFF) != 0 ? (int)(err & 0xFF) : 1;
+}
+
+void sc_print_field(const char *label, const char *fmt, ...)
+{
+    va_list ap;
+
+    printf("        %-19s: ", label);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+}
+
+static const char *str(const char *s)
+{
+    return s != NULL ? s : "";
+}
+
+static const char *type_name(DWORD type)
+{
+    switch (type & ~(DWORD)(SERVICE_INTERACTIVE_PROCESS | SC_USER_SERVICE_INSTANCE)) {
+    case SERVICE_KERNEL_DRIVER: return "KERNEL_DRIVER";
+    case SERVICE_FILE_SYSTEM_DRIVER: return "FILE_SYSTEM_DRIVER";
+    case SERVICE_ADAPTER: return "ADAPTER";
+    case SERVICE_RECOGNIZER_DRIVER: return "RECOGNIZER_DRIVER";
+    case SERVICE_WIN32_OWN_PROCESS: return "WIN32_OWN_PROCESS";
+    case SERVICE_WIN32_SHARE_PROCESS: return "WIN32_SHARE_PROCESS";
+    case SERVICE_WIN32: return "WIN32";
+    case SERVICE_USER_OWN_PROCESS: return "USER_OWN_PROCESS";
+    case SERVICE_USER_SHARE_PROCESS: return "USER_SHARE_PROCESS";
+    default: return NULL;
+    }
+}
+
+/* "20  WIN32_SHARE_PROCESS", "110  WIN32_OWN_PROCESS  (interactive)". */
+static void print_type(DWORD type)
+{
+    const char *name = type_name(type);
+
+    if (name == NULL) {
+        sc_print_field("TYPE", "%lx", (unsigned long)type);
+        return;
+    }
+    sc_print_field("TYPE", "%lx  %s%s%s", (unsigned long)type, name,
+                   (type & SC_USER_SERVICE_INSTANCE) ? " INSTANCE" : "",
+                   (type & SERVICE_INTERACTIVE_PROCESS) ? "  (interactive)" : "");
+}
+
+static void print_status_lines(const SERVICE_STATUS *st)
+{
+    const char *state = svc_state_name(st->dwCurrentState);
+    DWORD acc = st->dwControlsAccepted;
+
+    print_type(st->dwServiceType);
+    sc_print_field("STATE", "%lu  %s", (unsigned long)st->dwCurrentState, str(state));
+    printf("%32s(%s, %s, %s)\n", "",
+           (acc & SERVICE_ACCEPT_STOP) ? "STOPPABLE" : "NOT_STOPPABLE",
+           (acc & SERVICE_ACCEPT_PAUSE_CONTINUE) ? "PAUSABLE" : "NOT_PAUSABLE",
+           (acc & SERVICE_ACCEPT_SHUTDOWN) ? "ACCEPTS_SHUTDOWN" : "IGNORES_SHUTDOWN");
+    sc_print_field("WIN32_EXIT_CODE", "%lu  (0x%lx)", (unsigned long)st->dwWin32ExitCode,
+                   (unsigned long)st->dwWin32ExitCode);
+    sc_print_field("SERVICE_EXIT_CODE", "%lu  (0x%lx)",
+                   (unsigned long)st->dwServiceSpecificExitCode,
+                   (unsigned long)st->dwServiceSpecificExitCode);
+    sc_print_field("CHECKPOINT", "0x%lx", (unsigned long)st->dwCheckPoint);
+    sc_print_field("WAIT_HINT", "0x%lx", (unsigned long)st->dwWaitHint);
+}
+
+static void print_header(const char *name, const char *display)
+{
+    printf("\nSERVICE_NAME: %s\n", str(name));
+    if (display != NULL)
+        printf("DISPLAY_NAME: %s\n", display);
+}
+
+void sc_print_service_status(const char *name, const char *display, const SERVICE_STATUS *st)
+{
+    print_header(name, display);
+    print_status_lines(st);
+}
+
+void sc_print_status(const char *name, const char *display,
+                     const SERVICE_STATUS_PROCESS *st, int ex)
+{
+    /* SERVICE_STATUS_PROCESS starts with SERVICE_STATUS's fields. */
+    SERVICE_STATUS s = {
+        st->dwServiceType, st->dwCurrentState, st->dwControlsAccepted,
+        st->dwWin32ExitCode, st->dwServiceSpecificExitCode,
+        st->dwCheckPoint, st->dwWaitHint,
+    };
+
+    print_header(name, display);
+    print_status_lines(&s);
+    if (!ex)
+        return;
+    sc_print_field("PID", "%lu", (unsigned long)st->dwProcessId);
+    if (st->dwServiceFlags == 0)
+        sc_print_field("FLAGS", "%s", "");
+    else if (st->dwServiceFlags == SERVICE_RUNS_IN_SYSTEM_PROCESS)
+        sc_print_field("FLAGS", "%s", "RUNS_IN_SYSTEM_PROCESS");
+    else
+        sc_print_field("FLAGS", "0x%lx", (unsigned long)st->dwServiceFlags);
+}
+
+static const char *const start_names[] = {
+    [SERVICE_BOOT_START] = "BOOT_START",
+    [SERVICE_SYSTEM_START] = "SYSTEM_START",
+    [SERVICE_AUTO_START] = "AUTO_START",
+    [SERVICE_DEMAND_START] = "DEMAND_START",
+    [SERVICE_DISABLED] = "DISABLED",
+};
+_Static_assert(sizeof start_names / sizeof start_names[0] == SERVICE_DISABLED + 1,
+               "start_names must cover every start type");
+
+static const char *const error_names[] = {
+    [SERVICE_ERROR_IGNORE] = "IGNORE",
+    [SERVICE_ERROR_NORMAL] = "NORMAL",
+    [SERVICE_ERROR_SEVERE] = "SEVERE",
+    [SERVICE_ERROR_CRITICAL] = "CRITICAL",
+};
+_Static_assert(sizeof error_names / sizeof error_names[0] == SERVICE_ERROR_CRITICAL + 1,
+               "error_names must cover every error control");
+
+/* "3   DEMAND_START": the number, three spaces, the name. */
+static void print_enum_field(const char *label, DWORD v, const char *const *names, size_t n)
+{
+    if (v < n)
+        sc_print_field(label, "%lu   %s", (unsigned long)v, names[v]);
+    else
+        sc_print_field(label, "%lu", (unsigned long)v);
+}
+
+void sc_print_config(const char *name, const QUERY_SERVICE_CONFIGA *c)
+{
+    const char *dep = c->lpDependencies;
+
+    printf("\nSERVICE_NAME: %s\n", str(name));
+    print_type(c->dwServiceType);
+    print_enum_field("START_TYPE", c->dwStartType, start_names,
+                     sizeof start_names / sizeof start_names[0]);
+    print_enum_field("ERROR_CONTROL", c->dwErrorControl, error_names,
+                     sizeof error_names / sizeof error_names[0]);
+    sc_print_field("BINARY_PATH_NAME", "%s", str(c->lpBinaryPathName));
+    sc_print_field("LOAD_ORDER_GROUP", "%s", str(c->lpLoadOrderGroup));
+    sc_print_field("TAG", "%lu", (unsigned long)c->dwTagId);
+    sc_print_field("DISPLAY_NAME", "%s", str(c->lpDisplayName));
+    /* One dependency a line, the later ones under an empty label; groups
+     * keep their '+' (SC_GROUP_IDENTIFIER). */
+    if (dep == NULL || *dep == '\0') {
+        sc_print_field("DEPENDENCIES", "%s", "");
+    } else {
+        for (int first = 1; *dep != '\0'; dep += strlen(dep) + 1, first = 0)
+            sc_print_field(first ? "DEPENDENCIES" : "", "%s", dep);
+    }
+    sc_print_field("SERVICE_START_NAME", "%s", str(c->lpServiceStartName));
+}
