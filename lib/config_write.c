@@ -394,7 +394,7 @@ static void text_host_key(struct text *t, const char *key, const char *entry,
 static void text_parameters(struct text *t, const struct svc_service_config *c)
 {
     const char *dll_entry = NULL, *main_entry = NULL;
-    int has_dll = 0, has_main = 0, others = 0;
+    int others = 0;
 
     if (c->service_dll != NULL && *c->service_dll == '\0')
         text_fail(t, -EINVAL);      /* reads back as no ServiceDll */
@@ -413,19 +413,16 @@ static void text_parameters(struct text *t, const struct svc_service_config *c)
         for (size_t j = 0; j < i; j++)
             if (strcasecmp(kv->key, c->params[j].key) == 0)
                 text_fail(t, -EINVAL);
-        if (strcasecmp(kv->key, "ServiceDll") == 0) {
-            has_dll = 1;
+        if (strcasecmp(kv->key, "ServiceDll") == 0)
             dll_entry = kv->value;
-        } else if (strcasecmp(kv->key, "ServiceMain") == 0) {
-            has_main = 1;
+        else if (strcasecmp(kv->key, "ServiceMain") == 0)
             main_entry = kv->value;
-        } else if (!param_key_ok(kv->key)) {
+        else if (!param_key_ok(kv->key))
             text_fail(t, -EINVAL);
-        } else {
+        else
             others = 1;
-        }
     }
-    if (!has_dll && c->service_dll == NULL && !has_main && !others &&
+    if (dll_entry == NULL && c->service_dll == NULL && main_entry == NULL && !others &&
         (c->service_main == NULL || strcmp(c->service_main, "ServiceMain") == 0))
         return;                     /* reads back the same without the section */
 
@@ -434,9 +431,9 @@ static void text_parameters(struct text *t, const struct svc_service_config *c)
      * c->params does not place them (the SCM builds params without). */
     text_line(t, "%s", "");
     text_line(t, "[Parameters]");
-    if (!has_dll)
+    if (dll_entry == NULL)
         text_host_key(t, "ServiceDll", NULL, c->service_dll, NULL);
-    if (!has_main)
+    if (main_entry == NULL)
         text_host_key(t, "ServiceMain", NULL, c->service_main, "ServiceMain");
     for (size_t i = 0; i < c->n_params && t->err == 0; i++) {
         const struct svc_kv *kv = &c->params[i];

@@ -25,6 +25,7 @@
 static struct {
     int fd;
     struct svc_dispatcher *d;
+    char **scm_names;       /* per entry: the name the SCM started it as */
     pthread_mutex_t send_lock;
 } chan = { .fd = -1, .send_lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -57,7 +58,10 @@ static void send_reply(uint32_t id, DWORD err)
 
 static void on_status(void *arg, size_t i, const SERVICE_STATUS *st)
 {
-    send_status(svc_dispatch_name(chan.d, i), st);
+    pthread_mutex_lock(&chan.send_lock);
+    const char *name = chan.scm_names[i] ? chan.scm_names[i] : svc_dispatch_name(chan.d, i);
+    pthread_mutex_unlock(&chan.send_lock);
+    send_status(name, st);
 }
 
 static void on_control_done(void *arg, size_t i, DWORD control, DWORD result, uint64_t tag)
@@ -77,8 +81,13 @@ static void do_start(uint32_t id, struct svc_rbuf *r)
     long i = -1;
     int argc = 0;
 
-    if (svc_rbuf_end(r) == 0 && name != NULL)
+    if (svc_rbuf_end(r) == 0 && name != NULL) {
         i = svc_dispatch_find(chan.d, name);
+        /* An own-process program's single entry runs whatever service it
+         * was started for: Windows ignores the name for those. */
+        if (i < 0 && svc_dispatch_count(chan.d) == 1)
+            i = 0;
+    }
     if (i < 0) {
         send_reply(id, ERROR_SERVICE_NOT_IN_EXE);
     } else {
@@ -89,6 +98,12 @@ static void do_start(uint32_t id, struct svc_rbuf *r)
         } else {
             while (args && args[argc])
                 argc++;
+            pthread_mutex_lock(&chan.send_lock);
+            /* A process serves the services of one SCM: the first name an
+             * entry is started as is the one it keeps. */
+            if (chan.scm_names[i] == NULL)
+                chan.scm_names[i] = strdup(name);
+            pthread_mutex_unlock(&chan.send_lock);
             /* The answer goes first: the SCM sees the start accepted
              * before any status the new ServiceMain reports. */
             send_reply(id, NO_ERROR);
@@ -112,8 +127,11 @@ static void do_control(uint32_t id, struct svc_rbuf *r)
     DWORD control = svc_get_u32(r);
     long i = -1;
 
-    if (svc_rbuf_end(r) == 0 && name != NULL)
+    if (svc_rbuf_end(r) == 0 && name != NULL) {
         i = svc_dispatch_find(chan.d, name);
+        if (i < 0 && svc_dispatch_count(chan.d) == 1)
+            i = 0;
+    }
     free(name);
     if (i < 0) {
         send_reply(id, ERROR_SERVICE_NOT_IN_EXE);
@@ -143,7 +161,12 @@ DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
              : rc == -ENOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_DATA;
 
     n = svc_dispatch_count(chan.d);
+    chan.scm_names = calloc(n, sizeof *chan.scm_names);
     names = calloc(n + 1, sizeof *names);
+    if (chan.scm_names == NULL) {
+        free(names);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
     if (names == NULL)
         return ERROR_NOT_ENOUGH_MEMORY;
     for (size_t i = 0; i < n; i++)

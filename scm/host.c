@@ -46,6 +46,10 @@ static int send_frame(struct scm_host *h, uint16_t type, uint32_t id, const stru
 
 static int table_has(const struct scm_host *h, const char *name)
 {
+    /* An own-process program's one entry serves its service whatever the
+     * entry is called, as on Windows. */
+    if (h->group == NULL && h->table && h->table[0] && !h->table[1])
+        return 1;
     for (size_t i = 0; h->table && h->table[i]; i++)
         if (strcasecmp(h->table[i], name) == 0)
             return 1;
@@ -270,8 +274,10 @@ static void handle_closed(uv_handle_t *handle)
         h->chan_open = 0;
     else
         h->proc_open = 0;
-    if (!h->chan_open && !h->proc_open)
+    if (!h->chan_open && !h->proc_open) {
         free_host(h);
+        scm_shutdown_check();
+    }
 }
 
 /* Closes the channel; the process is killed if it still runs (a host

@@ -92,6 +92,12 @@ static int all_quiet(void)
     return g_scm.hosts == NULL;
 }
 
+void scm_shutdown_check(void)
+{
+    if (g_scm.shutting_down && all_quiet())
+        uv_stop(g_scm.loop);
+}
+
 static void on_after_io(uv_check_t *c)
 {
     (void)c;
@@ -99,8 +105,7 @@ static void on_after_io(uv_check_t *c)
     if (!g_scm.shutting_down)
         return;
     scm_shutdown_step();
-    if (all_quiet())
-        uv_stop(g_scm.loop);
+    scm_shutdown_check();
 }
 
 static void on_shutdown_timeout(uv_timer_t *t)

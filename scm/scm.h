@@ -38,6 +38,7 @@ struct scm_service {
     int marked_for_delete;          /* DeleteService while running */
     int started_in_host;            /* host acknowledged START */
     int closing;                    /* handle closes outstanding before free */
+    unsigned crashes;               /* unexpected ends since scmd started */
     uint64_t start_seq;             /* when it was last asked to start (job order) */
 
     /* Start and control timing. */
@@ -186,6 +187,9 @@ int scm_has_active_dependents(const struct scm_service *s);
 int scm_dependency_cycle(const char *name, char *const *dep_services, char *const *dep_groups);
 void scm_autostart(void);
 void scm_shutdown_step(void);
+/* Ends the loop once shutting down and nothing runs any more (called
+ * after each iteration and when a host's last handle has closed). */
+void scm_shutdown_check(void);
 
 /* ---- host.c: host processes and their channel ----------------------------- */
 /* Hands s to a host: the running host of its group, or a new one.

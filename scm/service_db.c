@@ -159,6 +159,12 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
+/* An empty optional string means "not set" in the database. */
+static char *dup_set(const char *s)
+{
+    return s && s[0] ? strdup(s) : NULL;
+}
+
 void scm_config_to_msg(const struct scm_service *s, struct svc_msg_config *m)
 {
     const struct svc_service_config *c = s->cfg;
@@ -199,18 +205,18 @@ static struct svc_service_config *config_from_msg(const struct svc_msg_config *m
     if (c == NULL)
         return NULL;
     c->name = dup_or_null(m->name);
-    c->display_name = dup_or_null(m->display_name ? m->display_name : m->name);
-    c->description = dup_or_null(m->description);
+    c->display_name = dup_or_null(m->display_name && m->display_name[0] ? m->display_name : m->name);
+    c->description = dup_set(m->description);
     c->type = m->type;
     c->start = m->start;
     c->error_control = m->error_control;
     c->image_path = dup_or_null(m->image_path);
-    c->object_name = dup_or_null(m->object_name ? m->object_name : "LocalSystem");
-    c->load_order_group = dup_or_null(m->load_order_group);
+    c->object_name = dup_or_null(m->object_name && m->object_name[0] ? m->object_name : "LocalSystem");
+    c->load_order_group = dup_set(m->load_order_group);
     c->depend_on_service = strv_dup(m->depend_on_service);
     c->depend_on_group = strv_dup(m->depend_on_group);
-    c->service_dll = dup_or_null(m->service_dll);
-    c->service_main = dup_or_null(m->service_main ? m->service_main : "ServiceMain");
+    c->service_dll = dup_set(m->service_dll);
+    c->service_main = dup_or_null(m->service_main && m->service_main[0] ? m->service_main : "ServiceMain");
     while (m->params && m->params[n])
         n++;
     c->params = calloc(n + 1, sizeof *c->params);

@@ -176,8 +176,9 @@ static void do_status(struct scm_service *s, const SERVICE_STATUS *st)
 static void do_crashed(struct scm_service *s)
 {
     stop_with(s, ERROR_PROCESS_ABORTED);
-    scm_event(7034, s->name, "The %s service terminated unexpectedly. It has done this 1 time(s).",
-              display(s));
+    s->crashes++;
+    scm_event(7034, s->name, "The %s service terminated unexpectedly. It has done this %u time(s).",
+              display(s), s->crashes);
     after_stop(s);
 }
 

@@ -107,3 +107,74 @@ wait_exit() {
 thread_names() {
     cat /proc/"$1"/task/*/comm 2>/dev/null
 }
+
+# ---- the SCM ---------------------------------------------------------------
+
+# scmd [OPTIONS...]: starts scmd on $ROOT (short timeouts unless given) and
+# waits until its socket accepts.  Output in $ROOT/scmd.err.
+scmd() {
+    "$BIN/scmd" --root "$ROOT" "$@" >"$ROOT/scmd.out" 2>>"$ROOT/scmd.err" &
+    SCMD=$!
+    PIDS+=("$SCMD")
+    export SVCHOST_ROOT=$ROOT
+    wait_for "$ROOT/scmd.err" 'ready on'
+}
+
+# stop_scmd: SIGTERM and wait; sets RC.
+stop_scmd() {
+    kill -TERM "$SCMD"
+    wait_exit "$SCMD"
+}
+
+# sc ARGS...: runs sc; output in $OUT, exit status in $SC_RC.
+sc() {
+    SC_RC=0
+    OUT=$("$BIN/sc" "$@" 2>&1) || SC_RC=$?
+}
+
+# sc_ok ARGS...: sc must succeed.
+sc_ok() {
+    sc "$@"
+    [ "$SC_RC" -eq 0 ] || fail "sc $* exited $SC_RC: $OUT"
+}
+
+# sc_fails ERR ARGS...: sc must fail with Win32 error ERR, printed as
+# sc.exe does ("FAILED ERR:").
+sc_fails() {
+    local err=$1
+    shift
+    sc "$@"
+    [ "$SC_RC" -ne 0 ] || fail "sc $* succeeded; expected error $err"
+    echo "$OUT" | grep -q "FAILED $err:" || fail "sc $* did not fail with $err: $OUT"
+}
+
+# state NAME: the service's state name (RUNNING, STOPPED, ...).
+state() {
+    "$BIN/sc" query "$1" 2>/dev/null | awk '/STATE/ { print $4; exit }'
+}
+
+# field NAME LABEL: a queryex field's first value (PID, WIN32_EXIT_CODE, ...).
+field() {
+    "$BIN/sc" queryex "$1" 2>/dev/null | awk -v l="$2" '$1 == l { print $3; exit }'
+}
+
+# wait_state NAME STATE [SECONDS]
+wait_state() {
+    local t=${3:-$TIMEOUT}
+    local deadline=$((SECONDS + t))
+    while [ "$(state "$1")" != "$2" ]; do
+        [ $SECONDS -le $deadline ] || fail "$1 did not reach $2 (is $(state "$1"))"
+        sleep 0.05
+    done
+}
+
+# install NAME GROUP DLL [KEY=VALUE...]: sc create a share service.
+install() {
+    local name=$1 grp=$2 dll=$3
+    shift 3
+    local params=()
+    for kv in "$@"; do
+        params+=(param= "$kv")
+    done
+    sc_ok create "$name" binPath= "svchost -k $grp" type= share start= demand ServiceDll= "$dll" "${params[@]}"
+}

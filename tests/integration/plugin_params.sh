@@ -3,7 +3,10 @@
 # in argv, and stop callbacks run after SERVICE_STOPPED.
 . "$(dirname "$0")/lib.sh"
 
-group p Params
+# Keep holds the host open while Params stops and starts again (the
+# console exits once every service has stopped).
+group p Params Keep
+service Keep p "$TEST_PLUGINS/simple.so"
 service Params p "$TEST_PLUGINS/params.so" "Keys=Alpha,Long,Absent" Alpha=one \
     "Long=a value longer than the first small buffer the plugin tries" "Out=$ROOT/params.txt"
 
