@@ -15,6 +15,7 @@
 #include <strings.h>
 
 const char *host_root;
+const char *host_group;
 
 struct stop_cb {
     struct stop_cb *next;
@@ -27,7 +28,7 @@ struct member {
     struct stop_cb *callbacks;   /* newest first: run in reverse order */
 };
 
-static struct member *members;
+static struct member **members;
 static size_t n_members;
 static pthread_mutex_t members_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -35,10 +36,13 @@ static struct member *find_member(const char *name)
 {
     if (name == NULL)
         return NULL;
-    for (size_t i = 0; i < n_members; i++)
-        if (strcasecmp(members[i].name, name) == 0)
-            return &members[i];
-    return NULL;
+    struct member *m = NULL;
+    pthread_mutex_lock(&members_lock);
+    for (size_t i = 0; i < n_members && m == NULL; i++)
+        if (strcasecmp(members[i]->name, name) == 0)
+            m = members[i];
+    pthread_mutex_unlock(&members_lock);
+    return m;
 }
 
 /* Runs and forgets the service's stop callbacks (dispatcher stop hook). */
@@ -61,18 +65,38 @@ static void run_stop_callbacks(const char *name)
     }
 }
 
+int host_add_member(const char *name)
+{
+    struct member *m, **grown;
+
+    if (find_member(name) != NULL)
+        return 0;
+    m = calloc(1, sizeof *m);
+    if (m == NULL || (m->name = strdup(name)) == NULL) {
+        free(m);
+        return -ENOMEM;
+    }
+    pthread_mutex_lock(&members_lock);
+    grown = realloc(members, (n_members + 1) * sizeof *grown);
+    if (grown == NULL) {
+        pthread_mutex_unlock(&members_lock);
+        free(m->name);
+        free(m);
+        return -ENOMEM;
+    }
+    members = grown;
+    members[n_members++] = m;
+    pthread_mutex_unlock(&members_lock);
+    return 0;
+}
+
 int host_init(const char *root, const char *group, char *const *names, size_t n)
 {
     host_root = root;
-    members = calloc(n, sizeof *members);
-    if (members == NULL)
-        return -ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        members[i].name = strdup(names[i]);
-        if (members[i].name == NULL)
+    host_group = group;
+    for (size_t i = 0; i < n; i++)
+        if (host_add_member(names[i]) < 0)
             return -ENOMEM;
-    }
-    n_members = n;
     svc_dispatcher_set_stop_hook(run_stop_callbacks);
     return 0;
 }

@@ -18,6 +18,12 @@ int host_init(const char *root, const char *group, char *const *members, size_t 
  * point with ERROR_PROC_NOT_FOUND. */
 VOID WINAPI host_service_main(DWORD argc, LPSTR *argv);
 
+/* Makes a service installed in the group after the host started a
+ * member (globals work for it).  0 or -ENOMEM. */
+int host_add_member(const char *name);
+/* Lets the dispatcher take services added to the group later. */
+void host_plugin_init(void);
+
 /* The SVCHOST_GLOBALS table given to plugins. */
 const SVCHOST_GLOBALS *host_globals(void);
 

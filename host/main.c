@@ -90,6 +90,7 @@ int main(int argc, char **argv)
     if (host_init(root, group, names, m->n) < 0)
         fatalx("out of memory");
 
+    host_plugin_init();
     if (console)
         svc_dispatcher_use_console(1);
     /* The dispatcher and host_init keep copies of the names. */

@@ -9,11 +9,13 @@
  */
 #include "host.h"
 #include "config.h"
+#include "dispatcher.h"
 #include "log.h"
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <strings.h>
 
 extern const char *host_root;
 
@@ -33,6 +35,33 @@ static void fail_service(const char *name, DWORD err)
     };
     if (h != NULL)
         SetServiceStatus(h, &st);
+}
+
+extern const char *host_group;
+
+/* Services installed in this host's group after it started: accepted if
+ * their file says they run in this group. */
+static LPSERVICE_MAIN_FUNCTIONA resolve_new_member(const char *name)
+{
+    struct svc_service_config *cfg = NULL;
+    struct svc_diag diag = { 0 };
+    char *group = NULL;
+    int ok = 0;
+
+    if (svc_config_load_service(host_root, name, &cfg, &diag) == 0 &&
+        svc_imagepath_group(cfg->image_path, &group) == 1 && strcasecmp(group, host_group) == 0)
+        ok = 1;
+    free(group);
+    svc_diag_free(&diag);
+    svc_service_config_free(cfg);
+    if (ok)
+        host_add_member(name);
+    return ok ? host_service_main : NULL;
+}
+
+void host_plugin_init(void)
+{
+    svc_dispatcher_set_resolver(resolve_new_member);
 }
 
 VOID WINAPI host_service_main(DWORD argc, LPSTR *argv)

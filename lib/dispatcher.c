@@ -51,8 +51,11 @@ struct svc_service {
 };
 
 struct svc_dispatcher {
-    struct svc_service *services;
-    size_t n;
+    /* Slots are allocated one by one and never move: a service's address
+     * is its SERVICE_STATUS_HANDLE.  The array of pointers may grow
+     * (svc_dispatch_add) under `lock`. */
+    struct svc_service **slots;
+    size_t n, cap;
     const struct svc_dispatch_ops *ops;
     void *arg;
 
@@ -69,11 +72,77 @@ struct main_start {
 
 static struct svc_dispatcher *the_dispatcher;
 static svc_stop_hook stop_hook;
+static svc_resolver resolver;
 static int console_mode;
 
 void svc_dispatcher_set_stop_hook(svc_stop_hook hook)
 {
     stop_hook = hook;
+}
+
+void svc_dispatcher_set_resolver(svc_resolver fn)
+{
+    resolver = fn;
+}
+
+LPSERVICE_MAIN_FUNCTIONA svc_dispatcher_resolve(const char *name)
+{
+    return resolver ? resolver(name) : NULL;
+}
+
+static struct svc_service *slot(struct svc_dispatcher *d, size_t i)
+{
+    pthread_mutex_lock(&d->lock);
+    struct svc_service *s = i < d->n ? d->slots[i] : NULL;
+    pthread_mutex_unlock(&d->lock);
+    return s;
+}
+
+static struct svc_service *service_new(struct svc_dispatcher *d, size_t index, const char *name,
+                                       LPSERVICE_MAIN_FUNCTIONA main)
+{
+    struct svc_service *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    s->name = strdup(name);
+    if (s->name == NULL) {
+        free(s);
+        return NULL;
+    }
+    s->d = d;
+    s->index = index;
+    s->main = main;
+    s->status.dwCurrentState = SERVICE_STOPPED;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->work, NULL);
+    return s;
+}
+
+long svc_dispatch_add(struct svc_dispatcher *d, const char *name, LPSERVICE_MAIN_FUNCTIONA main)
+{
+    long i = svc_dispatch_find(d, name);
+    if (i >= 0)
+        return i;
+    pthread_mutex_lock(&d->lock);
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        struct svc_service **grown = realloc(d->slots, cap * sizeof *grown);
+        if (grown == NULL) {
+            pthread_mutex_unlock(&d->lock);
+            return -ENOMEM;
+        }
+        d->slots = grown;
+        d->cap = cap;
+    }
+    struct svc_service *s = service_new(d, d->n, name, main);
+    if (s == NULL) {
+        pthread_mutex_unlock(&d->lock);
+        return -ENOMEM;
+    }
+    d->slots[d->n] = s;
+    i = (long)d->n++;
+    pthread_mutex_unlock(&d->lock);
+    return i;
 }
 
 void svc_dispatcher_use_console(int enable)
@@ -133,57 +202,48 @@ int svc_dispatcher_create(const SERVICE_TABLE_ENTRYA *table, const struct svc_di
     d = calloc(1, sizeof *d);
     if (d == NULL)
         return -ENOMEM;
-    d->services = calloc(n, sizeof *d->services);
-    if (d->services == NULL) {
-        free(d);
-        return -ENOMEM;
-    }
-    d->n = n;
     d->ops = ops;
     d->arg = arg;
     pthread_mutex_init(&d->lock, NULL);
     pthread_cond_init(&d->mains_done, NULL);
     for (size_t i = 0; i < n; i++) {
-        struct svc_service *s = &d->services[i];
-        s->d = d;
-        s->index = i;
-        s->name = strdup(table[i].lpServiceName);
-        s->main = table[i].lpServiceProc;
-        s->status.dwCurrentState = SERVICE_STOPPED;
-        pthread_mutex_init(&s->lock, NULL);
-        pthread_cond_init(&s->work, NULL);
-        if (s->name == NULL) {
-            /* The dispatcher lives as long as the process; a failure here
-             * ends the process's only attempt, so the leak is bounded. */
+        /* The dispatcher lives as long as the process; a failure here
+         * ends the process's only attempt, so what was built stays. */
+        if (svc_dispatch_add(d, table[i].lpServiceName, table[i].lpServiceProc) < 0)
             return -ENOMEM;
-        }
     }
     the_dispatcher = d;
     *out = d;
     return 0;
 }
 
-size_t svc_dispatch_count(const struct svc_dispatcher *d)
+size_t svc_dispatch_count(struct svc_dispatcher *d)
 {
-    return d->n;
+    pthread_mutex_lock(&d->lock);
+    size_t n = d->n;
+    pthread_mutex_unlock(&d->lock);
+    return n;
 }
 
-const char *svc_dispatch_name(const struct svc_dispatcher *d, size_t index)
+const char *svc_dispatch_name(struct svc_dispatcher *d, size_t index)
 {
-    return d->services[index].name;
+    return slot(d, index)->name;
 }
 
-long svc_dispatch_find(const struct svc_dispatcher *d, const char *name)
+long svc_dispatch_find(struct svc_dispatcher *d, const char *name)
 {
-    for (size_t i = 0; i < d->n; i++)
-        if (strcasecmp(d->services[i].name, name) == 0)
-            return (long)i;
-    return -1;
+    long found = -1;
+    pthread_mutex_lock(&d->lock);
+    for (size_t i = 0; i < d->n && found < 0; i++)
+        if (strcasecmp(d->slots[i]->name, name) == 0)
+            found = (long)i;
+    pthread_mutex_unlock(&d->lock);
+    return found;
 }
 
 void svc_dispatch_status(struct svc_dispatcher *d, size_t index, SERVICE_STATUS *st)
 {
-    struct svc_service *s = &d->services[index];
+    struct svc_service *s = slot(d, index);
     pthread_mutex_lock(&s->lock);
     *st = s->status;
     pthread_mutex_unlock(&s->lock);
@@ -259,7 +319,7 @@ static void *main_thread(void *p)
 
 int svc_dispatch_start(struct svc_dispatcher *d, size_t index, int argc, const char *const *args)
 {
-    struct svc_service *s = &d->services[index];
+    struct svc_service *s = slot(d, index);
     struct main_start *ms;
     int rc;
 
@@ -374,7 +434,7 @@ static void *worker_thread(void *p)
 
 int svc_dispatch_control(struct svc_dispatcher *d, size_t index, DWORD control, uint64_t tag)
 {
-    struct svc_service *s = &d->services[index];
+    struct svc_service *s = slot(d, index);
     struct ctl_item *it = calloc(1, sizeof *it);
     int rc = 0;
 
@@ -489,7 +549,7 @@ static struct svc_service *find_registered_target(const char *name)
     if (d == NULL || name == NULL)
         return NULL;
     i = svc_dispatch_find(d, name);
-    return i < 0 ? NULL : &d->services[i];
+    return i < 0 ? NULL : slot(d, (size_t)i);
 }
 
 static SERVICE_STATUS_HANDLE register_handler(LPCSTR name, LPHANDLER_FUNCTION_EX hex,
@@ -536,20 +596,21 @@ SERVICE_STATUS_HANDLE WINAPI RegisterServiceCtrlHandlerA(LPCSTR lpServiceName,
     return register_handler(lpServiceName, NULL, lpHandlerProc, NULL);
 }
 
-/* A handle is the address of its service's slot in the table; anything
- * else is refused without being dereferenced. */
+/* A handle is the address of its service's slot; anything else is
+ * refused without being dereferenced. */
 static struct svc_service *service_from_handle(SERVICE_STATUS_HANDLE h)
 {
     struct svc_dispatcher *d = the_dispatcher;
-    uintptr_t p = (uintptr_t)h, base;
+    struct svc_service *found = NULL;
 
     if (d == NULL || h == NULL)
         return NULL;
-    base = (uintptr_t)d->services;
-    if (p < base || p >= base + d->n * sizeof *d->services ||
-        (p - base) % sizeof *d->services != 0)
-        return NULL;
-    return (struct svc_service *)h;
+    pthread_mutex_lock(&d->lock);
+    for (size_t i = 0; i < d->n && found == NULL; i++)
+        if ((SERVICE_STATUS_HANDLE)d->slots[i] == h)
+            found = d->slots[i];
+    pthread_mutex_unlock(&d->lock);
+    return found;
 }
 
 BOOL WINAPI SetServiceStatus(SERVICE_STATUS_HANDLE hServiceStatus, LPSERVICE_STATUS lpServiceStatus)

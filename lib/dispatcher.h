@@ -41,11 +41,21 @@ struct svc_dispatch_ops {
 int svc_dispatcher_create(const SERVICE_TABLE_ENTRYA *table, const struct svc_dispatch_ops *ops,
                           void *arg, struct svc_dispatcher **out);
 
-size_t svc_dispatch_count(const struct svc_dispatcher *d);
-const char *svc_dispatch_name(const struct svc_dispatcher *d, size_t index);
+size_t svc_dispatch_count(struct svc_dispatcher *d);
+const char *svc_dispatch_name(struct svc_dispatcher *d, size_t index);
 /* The index of the service called name (case-insensitive, as Win32
  * service names are), or -1. */
-long svc_dispatch_find(const struct svc_dispatcher *d, const char *name);
+long svc_dispatch_find(struct svc_dispatcher *d, const char *name);
+/* Adds a service to the table (or finds it): its index, or -ENOMEM.
+ * Indexes and handles of the others stay valid. */
+long svc_dispatch_add(struct svc_dispatcher *d, const char *name, LPSERVICE_MAIN_FUNCTIONA main);
+
+/* A function the host offers for services the SCM asks for that are not
+ * in the table yet (installed in the group after the host started): the
+ * ServiceMain to run them with, or NULL if this process must refuse. */
+typedef LPSERVICE_MAIN_FUNCTIONA (*svc_resolver)(const char *name);
+void svc_dispatcher_set_resolver(svc_resolver fn);
+LPSERVICE_MAIN_FUNCTIONA svc_dispatcher_resolve(const char *name);
 /* A copy of the service's last reported status. */
 void svc_dispatch_status(struct svc_dispatcher *d, size_t index, SERVICE_STATUS *st);
 

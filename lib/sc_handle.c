@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "paths.h"
-#include "win32.h"
 
 #define SC_HANDLE_MAGIC 0x53434831u /* "SCH1" */
 #define REGISTRY_BUCKETS 64

@@ -26,6 +26,7 @@ static struct {
     int fd;
     struct svc_dispatcher *d;
     char **scm_names;       /* per entry: the name the SCM started it as */
+    size_t n_names;
     pthread_mutex_t send_lock;
 } chan = { .fd = -1, .send_lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -59,7 +60,8 @@ static void send_reply(uint32_t id, DWORD err)
 static void on_status(void *arg, size_t i, const SERVICE_STATUS *st)
 {
     pthread_mutex_lock(&chan.send_lock);
-    const char *name = chan.scm_names[i] ? chan.scm_names[i] : svc_dispatch_name(chan.d, i);
+    const char *name = i < chan.n_names && chan.scm_names[i] ? chan.scm_names[i]
+                                                              : svc_dispatch_name(chan.d, i);
     pthread_mutex_unlock(&chan.send_lock);
     send_status(name, st);
 }
@@ -74,6 +76,39 @@ static const struct svc_dispatch_ops channel_ops = {
     .control_done = on_control_done,
 };
 
+/* The table index for a START: the entry of that name; else a new entry
+ * if the host accepts the service (one installed in its group since it
+ * started); else, for a program with a single entry, that entry, since
+ * Windows ignores the name for own-process services. */
+static long find_or_add(const char *name)
+{
+    long i = svc_dispatch_find(chan.d, name);
+    LPSERVICE_MAIN_FUNCTIONA main;
+
+    if (i >= 0)
+        return i;
+    if ((main = svc_dispatcher_resolve(name)) != NULL) {
+        i = svc_dispatch_add(chan.d, name, main);
+        if (i < 0)
+            return -1;
+        pthread_mutex_lock(&chan.send_lock);
+        if ((size_t)i >= chan.n_names) {
+            char **grown = realloc(chan.scm_names, ((size_t)i + 1) * sizeof *grown);
+            if (grown == NULL) {
+                pthread_mutex_unlock(&chan.send_lock);
+                return -1;
+            }
+            for (size_t k = chan.n_names; k <= (size_t)i; k++)
+                grown[k] = NULL;
+            chan.scm_names = grown;
+            chan.n_names = (size_t)i + 1;
+        }
+        pthread_mutex_unlock(&chan.send_lock);
+        return i;
+    }
+    return svc_dispatch_count(chan.d) == 1 ? 0 : -1;
+}
+
 static void do_start(uint32_t id, struct svc_rbuf *r)
 {
     char *name = svc_get_str(r);
@@ -81,13 +116,8 @@ static void do_start(uint32_t id, struct svc_rbuf *r)
     long i = -1;
     int argc = 0;
 
-    if (svc_rbuf_end(r) == 0 && name != NULL) {
-        i = svc_dispatch_find(chan.d, name);
-        /* An own-process program's single entry runs whatever service it
-         * was started for: Windows ignores the name for those. */
-        if (i < 0 && svc_dispatch_count(chan.d) == 1)
-            i = 0;
-    }
+    if (svc_rbuf_end(r) == 0 && name != NULL)
+        i = find_or_add(name);
     if (i < 0) {
         send_reply(id, ERROR_SERVICE_NOT_IN_EXE);
     } else {
@@ -162,6 +192,7 @@ DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
 
     n = svc_dispatch_count(chan.d);
     chan.scm_names = calloc(n, sizeof *chan.scm_names);
+    chan.n_names = n;
     names = calloc(n + 1, sizeof *names);
     if (chan.scm_names == NULL) {
         free(names);

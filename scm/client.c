@@ -25,8 +25,8 @@
     (SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE | SC_MANAGER_QUERY_LOCK_STATUS | \
      GENERIC_READ | READ_CONTROL)
 #define UNPRIVILEGED_SERVICE_ACCESS \
-    (SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS | SERVICE_ENUMERATE_DEPENDENTS | GENERIC_READ | \
-     READ_CONTROL)
+    (SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS | SERVICE_ENUMERATE_DEPENDENTS | \
+     SERVICE_INTERROGATE | GENERIC_READ | READ_CONTROL)
 
 static void client_close(struct scm_client *c);
 
@@ -122,6 +122,10 @@ static void on_control_timeout(uv_timer_t *t)
     s->control_host_id = 0;
     scm_reply_error(&s->control, ERROR_SERVICE_REQUEST_TIMEOUT);
     scm_waiter_release(&s->control);
+    /* A service that cannot take STOP is written off: its host is killed
+     * if nothing else lives there. */
+    if (s->control_code == SERVICE_CONTROL_STOP)
+        scm_state_event(s, EV_STOP_HUNG, NULL);
 }
 
 void scm_control_done(struct scm_service *s, DWORD result)
@@ -248,6 +252,11 @@ static int req_control(struct req *q)
     free(name);
     if (s == NULL)
         return 0;
+    /* Any user may interrogate, as Windows grants it with read access. */
+    if (!q->c->privileged && control != SERVICE_CONTROL_INTERROGATE) {
+        reply_err(q->c, q->id, ERROR_ACCESS_DENIED);
+        return 0;
+    }
     err = svc_control_check((const SERVICE_STATUS *)&s->status, control);
     if (err == NO_ERROR && control == SERVICE_CONTROL_STOP && scm_has_active_dependents(s))
         err = ERROR_DEPENDENT_SERVICES_RUNNING;
@@ -361,10 +370,21 @@ static int req_enum_services(struct req *q)
         free(group);
         return -EPROTO;
     }
-    if (state == 0 || (state & ~(uint32_t)SERVICE_STATE_ALL) || (type & SERVICE_WIN32) == 0) {
+    if (state == 0 || (state & ~(uint32_t)SERVICE_STATE_ALL)) {
         free(group);
         reply_err(q->c, q->id, ERROR_INVALID_PARAMETER);
         return 0;
+    }
+    if (group != NULL && group[0] != '\0') {
+        /* As Windows: naming a group nothing belongs to is an error. */
+        int known = 0;
+        for (struct scm_service *s = g_scm.services; s && !known; s = s->next)
+            known = s->cfg->load_order_group && strcasecmp(s->cfg->load_order_group, group) == 0;
+        if (!known) {
+            free(group);
+            reply_err(q->c, q->id, ERROR_SERVICE_DOES_NOT_EXIST);
+            return 0;
+        }
     }
     /* Count first: the reply carries n before the entries. */
     for (int pass = 0; pass < 2; pass++) {
@@ -521,7 +541,7 @@ static const struct {
     { SVC_MSG_CREATE_SERVICE, req_create, 1 },
     { SVC_MSG_OPEN_SERVICE, req_open_service, 0 },
     { SVC_MSG_START_SERVICE, req_start, 1 },
-    { SVC_MSG_CONTROL_SERVICE, req_control, 1 },
+    { SVC_MSG_CONTROL_SERVICE, req_control, 0 },   /* checked per control */
     { SVC_MSG_QUERY_STATUS, req_query_status, 0 },
     { SVC_MSG_QUERY_CONFIG, req_query_config, 0 },
     { SVC_MSG_CHANGE_CONFIG, req_change_config, 1 },

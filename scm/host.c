@@ -50,6 +50,10 @@ static int table_has(const struct scm_host *h, const char *name)
      * entry is called, as on Windows. */
     if (h->group == NULL && h->table && h->table[0] && !h->table[1])
         return 1;
+    /* A svchost takes members installed in its group after it started;
+     * it answers ERROR_SERVICE_NOT_IN_EXE itself if it cannot. */
+    if (h->group != NULL)
+        return 1;
     for (size_t i = 0; h->table && h->table[i]; i++)
         if (strcasecmp(h->table[i], name) == 0)
             return 1;

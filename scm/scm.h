@@ -159,6 +159,7 @@ enum scm_event {
     EV_HOST_EXIT,      /* the host process ended */
     EV_TIMEOUT,        /* start or stop progress deadline passed */
     EV_START_FAILED,   /* the host refused START or could not be spawned */
+    EV_STOP_HUNG,      /* the handler did not return from STOP in time */
     EV_COUNT
 };
 struct scm_event_data {

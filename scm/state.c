@@ -23,16 +23,16 @@ enum action {
 };
 
 static const unsigned char actions[SERVICE_PAUSED + 1][EV_COUNT] = {
-    /*                           EV_START  EV_STATUS EV_HOST_EXIT EV_TIMEOUT       EV_START_FAILED */
-    [SERVICE_STOPPED]          = { A_START, A_STATUS, A_NONE,     A_NONE,          A_NONE },
-    [SERVICE_START_PENDING]    = { A_NONE,  A_STATUS, A_CRASHED,  A_START_TIMEOUT, A_START_FAILED },
-    [SERVICE_STOP_PENDING]     = { A_NONE,  A_STATUS, A_CRASHED,  A_STOP_TIMEOUT,  A_NONE },
-    [SERVICE_RUNNING]          = { A_NONE,  A_STATUS, A_CRASHED,  A_NONE,          A_NONE },
-    [SERVICE_CONTINUE_PENDING] = { A_NONE,  A_STATUS, A_CRASHED,  A_NONE,          A_NONE },
-    [SERVICE_PAUSE_PENDING]    = { A_NONE,  A_STATUS, A_CRASHED,  A_NONE,          A_NONE },
-    [SERVICE_PAUSED]           = { A_NONE,  A_STATUS, A_CRASHED,  A_NONE,          A_NONE },
+    /*                           EV_START EV_STATUS EV_HOST_EXIT EV_TIMEOUT      EV_START_FAILED EV_STOP_HUNG */
+    [SERVICE_STOPPED]          = { A_START, A_STATUS, A_NONE,    A_NONE,          A_NONE,         A_NONE },
+    [SERVICE_START_PENDING]    = { A_NONE,  A_STATUS, A_CRASHED, A_START_TIMEOUT, A_START_FAILED, A_NONE },
+    [SERVICE_STOP_PENDING]     = { A_NONE,  A_STATUS, A_CRASHED, A_STOP_TIMEOUT,  A_NONE,         A_STOP_TIMEOUT },
+    [SERVICE_RUNNING]          = { A_NONE,  A_STATUS, A_CRASHED, A_NONE,          A_NONE,         A_STOP_TIMEOUT },
+    [SERVICE_CONTINUE_PENDING] = { A_NONE,  A_STATUS, A_CRASHED, A_NONE,          A_NONE,         A_STOP_TIMEOUT },
+    [SERVICE_PAUSE_PENDING]    = { A_NONE,  A_STATUS, A_CRASHED, A_NONE,          A_NONE,         A_STOP_TIMEOUT },
+    [SERVICE_PAUSED]           = { A_NONE,  A_STATUS, A_CRASHED, A_NONE,          A_NONE,         A_STOP_TIMEOUT },
 };
-_Static_assert(EV_COUNT == 5, "the action table has one column per event");
+_Static_assert(EV_COUNT == 6, "the action table has one column per event");
 
 static const char *const state_words[] = {
     [SERVICE_STOPPED] = "stopped",

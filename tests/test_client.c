@@ -243,6 +243,7 @@ static char *sock_path(void)
 /* A state directory of our own as SVCHOST_ROOT, without a server. */
 static void root_setup(void)
 {
+    const char *tmp;
     char *run;
 
     memset(&F, 0, sizeof F);
@@ -250,7 +251,11 @@ static void root_setup(void)
     F.lfd = -1;
     F.wake[0] = F.wake[1] = -1;
     pthread_mutex_init(&F.lock, NULL);
-    strcpy(F.root, "/tmp/svc-client.XXXXXX");
+    /* A socket path must fit in sun_path: a long TMPDIR is not used. */
+    tmp = getenv("TMPDIR");
+    if (tmp == NULL || tmp[0] == '\0' || strlen(tmp) > 40)
+        tmp = "/tmp";
+    snprintf(F.root, sizeof F.root, "%s/svc-client.XXXXXX", tmp);
     ck_assert_ptr_nonnull(mkdtemp(F.root));
     ck_assert_int_ge(asprintf(&run, "%s/run", F.root), 0);
     ck_assert_int_eq(mkdir(run, 0700), 0);
@@ -1028,7 +1033,7 @@ static enum fake_action config_reply(const struct fake_req *req, struct svc_rbuf
 {
     static char *deps[] = {"RpcSs", "Tcpip", NULL};
     static char *groups[] = {"NetGroup", NULL};
-    static char *params[] = {"ServiceDll=/lib/echo.so", "Greeting=hello world", NULL};
+    static char *params[] = {"Greeting=hello world", "Port=8080", NULL};
     static char *none[] = {NULL};
 
     if (req->type == SVC_MSG_QUERY_CONFIG) {
@@ -1144,7 +1149,7 @@ START_TEST(query_config2)
     SERVICE_DESCRIPTIONA d;
     SVCHOST_SERVICE_DLL_INFO dll;
     SVCHOST_PARAMETERS_INFO pi;
-    const char params[] = "ServiceDll=/lib/echo.so\0Greeting=hello world\0";
+    const char params[] = "Greeting=hello world\0Port=8080\0";
     BYTE buf[512];
     DWORD needed;
     SC_HANDLE m, s;

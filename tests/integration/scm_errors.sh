@@ -3,7 +3,7 @@
 # error's low byte and the output names the failing call and the error.
 . "$(dirname "$0")/lib.sh"
 
-scmd --start-timeout 1500 --control-timeout 1500
+scmd --start-timeout 1500 --control-timeout 1500 --stop-timeout 2000
 SIMPLE=$TEST_PLUGINS/simple.so
 
 sc_fails 1060 query Nope
@@ -84,6 +84,7 @@ pass "127 and 126 from bad plugins; the group runs on"
 # Access: any other user may query, not change.
 if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
     as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+    chmod 755 "$ROOT"     # mktemp made it private; the socket is in run/
     out=$(as_nobody env SVCHOST_ROOT="$ROOT" "$BIN/sc" query A 2>&1) || fail "nobody cannot query: $out"
     echo "$out" | grep -q RUNNING || fail "nobody's query: $out"
     rc=0
