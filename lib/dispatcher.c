@@ -48,6 +48,7 @@ struct svc_service {
     void *context;
     struct ctl_item *head, *tail;
     int worker;                   /* a worker thread exists */
+    unsigned run;                 /* counts starts: tells runs apart */
 };
 
 struct svc_dispatcher {
@@ -66,6 +67,7 @@ struct svc_dispatcher {
 
 struct main_start {
     struct svc_service *svc;
+    unsigned run;
     int argc;
     char **argv;
 };
@@ -290,7 +292,9 @@ static void *main_thread(void *p)
      * times out; we stop it at once with ERROR_PROCESS_ABORTED instead.
      */
     pthread_mutex_lock(&s->lock);
-    if (s->status.dwCurrentState == SERVICE_START_PENDING) {
+    /* Only this run's state counts: after a quick stop and start, the
+     * previous ServiceMain may return while the next run starts. */
+    if (s->run == ms->run && s->status.dwCurrentState == SERVICE_START_PENDING) {
         SERVICE_STATUS st = s->status;
         log_msg(SVC_LOG_WARNING, s->name, "ServiceMain returned while START_PENDING");
         st.dwCurrentState = SERVICE_STOPPED;
@@ -354,6 +358,7 @@ int svc_dispatch_start(struct svc_dispatcher *d, size_t index, int argc, const c
     memset(&s->status, 0, sizeof s->status);
     s->status.dwServiceType = SERVICE_WIN32_SHARE_PROCESS;
     s->status.dwCurrentState = SERVICE_START_PENDING;
+    ms->run = ++s->run;
     pthread_mutex_unlock(&s->lock);
 
     pthread_mutex_lock(&d->lock);

@@ -119,6 +119,8 @@ static void on_control_timeout(uv_timer_t *t)
     scm_event(7011, s->name,
               "A timeout (%u milliseconds) was reached while waiting for a transaction response from the %s service.",
               g_scm.control_timeout_ms, s->name);
+    if (s->host)
+        scm_host_forget(s->host, s->control_host_id);
     s->control_host_id = 0;
     scm_reply_error(&s->control, ERROR_SERVICE_REQUEST_TIMEOUT);
     scm_waiter_release(&s->control);

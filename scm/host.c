@@ -198,6 +198,7 @@ static int on_reply(struct scm_host *h, uint32_t id, struct svc_rbuf *r)
         scm_control_done(p->svc, err);
     }
     free(p);
+    scm_host_release_if_idle(h);
     return 0;
 }
 
@@ -535,6 +536,11 @@ DWORD scm_host_control(struct scm_service *s, DWORD control)
     return NO_ERROR;
 }
 
+void scm_host_forget(struct scm_host *h, uint32_t id)
+{
+    free(take_pending(h, id));
+}
+
 void scm_host_kill(struct scm_host *h)
 {
     if (!h->exited)
@@ -543,12 +549,9 @@ void scm_host_kill(struct scm_host *h)
 
 void scm_host_release_if_idle(struct scm_host *h)
 {
-    if (h->exiting || h->exited || scm_host_active_services(h) > 0)
-        return;
-    for (struct scm_pending *p = h->pending; p; p = p->next)
-        if (p->type == SVC_MSG_HOST_START)
-            return;
-    if (h->queued)
+    /* Not while anything is in flight: a STOP's answer comes after the
+     * STOPPED its handler reported. */
+    if (h->exiting || h->exited || scm_host_active_services(h) > 0 || h->pending || h->queued)
         return;
     h->exiting = 1;
     if (h->connected)

@@ -199,6 +199,8 @@ DWORD scm_host_start_service(struct scm_service *s, char *const *args);
 /* Sends a control; the reply comes through scm_control_done. */
 DWORD scm_host_control(struct scm_service *s, DWORD control);
 void scm_host_kill(struct scm_host *h);
+/* Stops waiting for the answer to request id (it timed out). */
+void scm_host_forget(struct scm_host *h, uint32_t id);
 /* Tells a host with nothing running to exit. */
 void scm_host_release_if_idle(struct scm_host *h);
 size_t scm_host_active_services(const struct scm_host *h);

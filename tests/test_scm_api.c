@@ -1,0 +1,364 @@
+/*
+ * test_scm_api.c - the Win32 client API against the real scmd and svchost
+ * in a temporary state directory: each SCM error through the C API, one
+ * PID per group, and ten clients hammering query, start and stop at once.
+ */
+#include <svchost/svcctl.h>
+#include <svchost/winsvc.h>
+
+#include <check.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char root[256];
+static pid_t scmd_pid;
+static SC_HANDLE scm;
+
+static void run(const char *cmd)
+{
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static void start_scmd(void)
+{
+    char sock[300];
+
+    snprintf(root, sizeof root, "%s/scmapi.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(root));
+    setenv("SVCHOST_ROOT", root, 1);
+    scmd_pid = fork();
+    ck_assert_int_ge(scmd_pid, 0);
+    if (scmd_pid == 0) {
+        char log[300];
+        snprintf(log, sizeof log, "%s.log", root);
+        freopen(log, "w", stderr);
+        execl(TEST_BINARY_DIR "/bin/scmd", "scmd", "--root", root, "--control-timeout", "1500",
+              "--stop-timeout", "2000", (char *)NULL);
+        _exit(127);
+    }
+    snprintf(sock, sizeof sock, "%s/run/scm.sock", root);
+    for (int i = 0; i < 400; i++) {
+        scm = OpenSCManagerA(NULL, NULL, SC_MANAGER_ALL_ACCESS);
+        if (scm != NULL)
+            return;
+        usleep(10000);
+    }
+    ck_abort_msg("scmd did not come up");
+}
+
+static void stop_scmd(void)
+{
+    int status;
+    char cmd[300];
+
+    if (scm)
+        CloseServiceHandle(scm);
+    scm = NULL;
+    kill(scmd_pid, SIGTERM);
+    ck_assert_int_eq(waitpid(scmd_pid, &status, 0), scmd_pid);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    run(cmd);
+}
+
+/* Creates a share service of GROUP running the test plugin PLUGIN. */
+static SC_HANDLE create(const char *name, const char *group, const char *plugin, const char *deps)
+{
+    char image[128], dll[512];
+    SVCHOST_SERVICE_DLL_INFO info = { dll, NULL };
+    SC_HANDLE h;
+
+    snprintf(image, sizeof image, "svchost -k %s", group);
+    snprintf(dll, sizeof dll, TEST_BINARY_DIR "/tests/plugins/%s.so", plugin);
+    h = CreateServiceA(scm, name, NULL, SERVICE_ALL_ACCESS, SERVICE_WIN32_SHARE_PROCESS,
+                       SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, image, NULL, NULL, deps, NULL, NULL);
+    ck_assert_msg(h != NULL, "CreateService %s: %u", name, GetLastError());
+    ck_assert(ChangeServiceConfig2A(h, SVCHOST_CONFIG_SERVICE_DLL, &info));
+    return h;
+}
+
+static DWORD state_of(SC_HANDLE h, SERVICE_STATUS_PROCESS *out)
+{
+    SERVICE_STATUS_PROCESS st;
+    DWORD need;
+    ck_assert(QueryServiceStatusEx(h, SC_STATUS_PROCESS_INFO, (LPBYTE)&st, sizeof st, &need));
+    if (out)
+        *out = st;
+    return st.dwCurrentState;
+}
+
+static void wait_state(SC_HANDLE h, DWORD want)
+{
+    for (int i = 0; i < 400; i++) {
+        if (state_of(h, NULL) == want)
+            return;
+        usleep(10000);
+    }
+    ck_abort_msg("state %u never reached (is %u)", want, state_of(h, NULL));
+}
+
+#define EXPECT_FAIL(call, err)                                                        \
+    do {                                                                              \
+        SetLastError(0);                                                              \
+        ck_assert_msg(!(call), #call " succeeded");                                   \
+        ck_assert_msg(GetLastError() == (DWORD)(err), #call ": %u, expected %u",      \
+                      GetLastError(), (DWORD)(err));                                  \
+    } while (0)
+
+START_TEST(one_pid_per_group)
+{
+    SERVICE_STATUS_PROCESS a, b;
+    SC_HANDLE s1 = create("One", "shared", "simple", NULL);
+    SC_HANDLE s2 = create("Two", "shared", "simple", NULL);
+
+    ck_assert(StartServiceA(s1, 0, NULL));
+    ck_assert(StartServiceA(s2, 0, NULL));
+    wait_state(s1, SERVICE_RUNNING);
+    wait_state(s2, SERVICE_RUNNING);
+    state_of(s1, &a);
+    state_of(s2, &b);
+    ck_assert_uint_gt(a.dwProcessId, 0);
+    ck_assert_uint_eq(a.dwProcessId, b.dwProcessId);
+
+    BYTE buf[4096];
+    DWORD need, n;
+    ck_assert(SvchostEnumHosts(scm, buf, sizeof buf, &need, &n));
+    ck_assert_uint_eq(n, 1);
+    SVCHOST_HOST_INFO *hi = (SVCHOST_HOST_INFO *)buf;
+    ck_assert_uint_eq(hi->dwProcessId, a.dwProcessId);
+    ck_assert_str_eq(hi->lpGroup, "shared");
+
+    SERVICE_STATUS st;
+    ck_assert(ControlService(s1, SERVICE_CONTROL_STOP, &st));
+    ck_assert(ControlService(s2, SERVICE_CONTROL_STOP, &st));
+    wait_state(s1, SERVICE_STOPPED);
+    wait_state(s2, SERVICE_STOPPED);
+    CloseServiceHandle(s1);
+    CloseServiceHandle(s2);
+}
+END_TEST
+
+START_TEST(errors)
+{
+    SERVICE_STATUS st;
+    SC_HANDLE a = create("A", "g", "simple", NULL);
+    SC_HANDLE hang = create("Hang", "g", "hang", NULL);
+
+    EXPECT_FAIL(OpenServiceA(scm, "Nope", SERVICE_ALL_ACCESS), ERROR_SERVICE_DOES_NOT_EXIST);
+    EXPECT_FAIL(CreateServiceA(scm, "A", NULL, SERVICE_ALL_ACCESS, SERVICE_WIN32_SHARE_PROCESS,
+                               SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, "svchost -k g", NULL, NULL,
+                               NULL, NULL, NULL),
+                ERROR_SERVICE_EXISTS);
+    EXPECT_FAIL(ControlService(a, SERVICE_CONTROL_STOP, &st), ERROR_SERVICE_NOT_ACTIVE);
+    ck_assert(StartServiceA(a, 0, NULL));
+    EXPECT_FAIL(StartServiceA(a, 0, NULL), ERROR_SERVICE_ALREADY_RUNNING);
+    wait_state(a, SERVICE_RUNNING);
+
+    ck_assert(StartServiceA(hang, 0, NULL));
+    wait_state(hang, SERVICE_RUNNING);
+    EXPECT_FAIL(ControlService(hang, SERVICE_CONTROL_PAUSE, &st), ERROR_INVALID_SERVICE_CONTROL);
+    EXPECT_FAIL(ControlService(hang, 200, &st), ERROR_SERVICE_REQUEST_TIMEOUT);
+    ck_assert(ControlService(a, SERVICE_CONTROL_INTERROGATE, &st));
+
+    ck_assert(ChangeServiceConfigA(a, SERVICE_NO_CHANGE, SERVICE_DISABLED, SERVICE_NO_CHANGE, NULL,
+                                   NULL, NULL, NULL, NULL, NULL, NULL));
+    ck_assert(ControlService(a, SERVICE_CONTROL_STOP, &st));
+    wait_state(a, SERVICE_STOPPED);
+    EXPECT_FAIL(StartServiceA(a, 0, NULL), ERROR_SERVICE_DISABLED);
+
+    SC_HANDLE ghost = create("NeedsGhost", "g", "simple", "Ghost\0");
+    EXPECT_FAIL(StartServiceA(ghost, 0, NULL), ERROR_SERVICE_DEPENDENCY_DELETED);
+    SC_HANDLE broken = create("Broken", "g2", "noentry", NULL);
+    SC_HANDLE nb = create("NeedsBroken", "g2", "simple", "Broken\0");
+    EXPECT_FAIL(StartServiceA(nb, 0, NULL), ERROR_SERVICE_DEPENDENCY_FAIL);
+
+    SC_HANDLE base = create("Base", "g3", "simple", NULL);
+    SC_HANDLE top = create("Top", "g3", "simple", "Base\0");
+    ck_assert(StartServiceA(top, 0, NULL));
+    wait_state(top, SERVICE_RUNNING);
+    ck_assert_uint_eq(state_of(base, NULL), SERVICE_RUNNING);
+    EXPECT_FAIL(ControlService(base, SERVICE_CONTROL_STOP, &st), ERROR_DEPENDENT_SERVICES_RUNNING);
+
+    BYTE buf[4096];
+    DWORD need, n;
+    ck_assert(EnumDependentServicesA(base, SERVICE_STATE_ALL, (LPENUM_SERVICE_STATUSA)buf, sizeof buf,
+                                     &need, &n));
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(((LPENUM_SERVICE_STATUSA)buf)->lpServiceName, "Top");
+
+    ck_assert(DeleteService(top));
+    EXPECT_FAIL(StartServiceA(top, 0, NULL), ERROR_SERVICE_MARKED_FOR_DELETE);
+    EXPECT_FAIL(DeleteService(top), ERROR_SERVICE_MARKED_FOR_DELETE);
+    ck_assert(ControlService(top, SERVICE_CONTROL_STOP, &st));
+
+    char display[64];
+    DWORD cch = sizeof display;
+    ck_assert(GetServiceDisplayNameA(scm, "Base", display, &cch));
+    ck_assert_str_eq(display, "Base");
+    cch = sizeof display;
+    EXPECT_FAIL(GetServiceKeyNameA(scm, "No such display", display, &cch), ERROR_SERVICE_DOES_NOT_EXIST);
+
+    CloseServiceHandle(a);
+    CloseServiceHandle(hang);
+    CloseServiceHandle(ghost);
+    CloseServiceHandle(broken);
+    CloseServiceHandle(nb);
+    CloseServiceHandle(base);
+    CloseServiceHandle(top);
+}
+END_TEST
+
+START_TEST(config_round_trip)
+{
+    SC_HANDLE h = create("Cfg", "g", "simple", "Other\0+SomeGroup\0");
+    SERVICE_DESCRIPTIONA d = { (LPSTR) "A service for the test" };
+    BYTE buf[4096];
+    DWORD need;
+
+    ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_DESCRIPTION, &d));
+    ck_assert(QueryServiceConfigA(h, (LPQUERY_SERVICE_CONFIGA)buf, sizeof buf, &need));
+    LPQUERY_SERVICE_CONFIGA c = (LPQUERY_SERVICE_CONFIGA)buf;
+    ck_assert_uint_eq(c->dwServiceType, SERVICE_WIN32_SHARE_PROCESS);
+    ck_assert_uint_eq(c->dwStartType, SERVICE_DEMAND_START);
+    ck_assert_str_eq(c->lpBinaryPathName, "svchost -k g");
+    ck_assert_str_eq(c->lpDependencies, "Other");
+    ck_assert_str_eq(c->lpDependencies + 6, "+SomeGroup");
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_DESCRIPTION, buf, sizeof buf, &need));
+    ck_assert_str_eq(((LPSERVICE_DESCRIPTIONA)buf)->lpDescription, "A service for the test");
+    CloseServiceHandle(h);
+
+    /* The database survives a restart of scmd. */
+    int status;
+    CloseServiceHandle(scm);
+    kill(scmd_pid, SIGTERM);
+    waitpid(scmd_pid, &status, 0);
+    scmd_pid = fork();
+    if (scmd_pid == 0) {
+        freopen("/dev/null", "w", stderr);
+        execl(TEST_BINARY_DIR "/bin/scmd", "scmd", "--root", root, (char *)NULL);
+        _exit(127);
+    }
+    scm = NULL;
+    for (int i = 0; i < 400 && scm == NULL; i++) {
+        scm = OpenSCManagerA(NULL, NULL, SC_MANAGER_ALL_ACCESS);
+        if (scm == NULL)
+            usleep(10000);
+    }
+    ck_assert_ptr_nonnull(scm);
+    h = OpenServiceA(scm, "Cfg", SERVICE_QUERY_CONFIG);
+    ck_assert_ptr_nonnull(h);
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_DESCRIPTION, buf, sizeof buf, &need));
+    ck_assert_str_eq(((LPSERVICE_DESCRIPTIONA)buf)->lpDescription, "A service for the test");
+    CloseServiceHandle(h);
+}
+END_TEST
+
+/* ---- ten concurrent clients ---------------------------------------------- */
+
+struct hammer {
+    int seed;
+    unsigned ops;
+    DWORD bad;     /* first error that is not a legitimate state error */
+};
+
+static int legitimate(DWORD err)
+{
+    return err == ERROR_SERVICE_ALREADY_RUNNING || err == ERROR_SERVICE_NOT_ACTIVE ||
+           err == ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
+}
+
+static void *hammer_thread(void *p)
+{
+    struct hammer *hm = p;
+    static const char *names[] = { "H1", "H2", "H3" };
+    unsigned seed = (unsigned)hm->seed;
+    SC_HANDLE m = OpenSCManagerA(NULL, NULL, SC_MANAGER_ALL_ACCESS);
+    SC_HANDLE s[3];
+    struct timespec t0, t;
+
+    if (m == NULL) {
+        hm->bad = GetLastError();
+        return NULL;
+    }
+    for (int i = 0; i < 3; i++)
+        s[i] = OpenServiceA(m, names[i], SERVICE_ALL_ACCESS);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+        SC_HANDLE h = s[rand_r(&seed) % 3];
+        SERVICE_STATUS st;
+        SERVICE_STATUS_PROCESS sp;
+        DWORD need;
+        BOOL ok;
+        switch (rand_r(&seed) % 4) {
+        case 0: ok = StartServiceA(h, 0, NULL); break;
+        case 1: ok = ControlService(h, SERVICE_CONTROL_STOP, &st); break;
+        case 2: ok = QueryServiceStatus(h, &st); break;
+        default: ok = QueryServiceStatusEx(h, SC_STATUS_PROCESS_INFO, (LPBYTE)&sp, sizeof sp, &need); break;
+        }
+        if (!ok && !legitimate(GetLastError()) && hm->bad == 0)
+            hm->bad = GetLastError();
+        hm->ops++;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while (t.tv_sec - t0.tv_sec < 3);
+    for (int i = 0; i < 3; i++)
+        CloseServiceHandle(s[i]);
+    CloseServiceHandle(m);
+    return NULL;
+}
+
+START_TEST(ten_clients)
+{
+    pthread_t th[10];
+    struct hammer hm[10];
+    unsigned total = 0;
+
+    for (int i = 0; i < 3; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "H%d", i + 1);
+        CloseServiceHandle(create(name, "hammer", "simple", NULL));
+    }
+    for (int i = 0; i < 10; i++) {
+        hm[i] = (struct hammer){ .seed = i + 1 };
+        pthread_create(&th[i], NULL, hammer_thread, &hm[i]);
+    }
+    for (int i = 0; i < 10; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_msg(hm[i].bad == 0, "client %d got error %u", i, hm[i].bad);
+        total += hm[i].ops;
+    }
+    ck_assert_uint_gt(total, 100);
+    printf("ten clients: %u requests in 3 s\n", total);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("scm_api");
+    TCase *tc = tcase_create("scm");
+    tcase_add_checked_fixture(tc, start_scmd, stop_scmd);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, one_pid_per_group);
+    tcase_add_test(tc, errors);
+    tcase_add_test(tc, config_round_trip);
+    tcase_add_test(tc, ten_clients);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
