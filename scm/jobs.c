@@ -237,10 +237,9 @@ static void jobs_sweep(void)
     }
 }
 
-DWORD scm_job_start(struct scm_service *s, struct scm_waiter w, char **args)
+/* Checks that s can start at all: NO_ERROR or the error to answer. */
+static DWORD startable(const struct scm_service *s)
 {
-    struct scm_job *j;
-
     if (s->marked_for_delete)
         return ERROR_SERVICE_MARKED_FOR_DELETE;
     if (s->cfg->start == SERVICE_DISABLED)
@@ -251,9 +250,20 @@ DWORD scm_job_start(struct scm_service *s, struct scm_waiter w, char **args)
         return ERROR_SHUTDOWN_IN_PROGRESS;
     if (scm_dependency_cycle(s->name, s->cfg->depend_on_service, s->cfg->depend_on_group))
         return ERROR_CIRCULAR_DEPENDENCY;
-    j = calloc(1, sizeof *j);
-    if (j == NULL)
-        return ERROR_NOT_ENOUGH_MEMORY;
+    return NO_ERROR;
+}
+
+DWORD scm_job_start(struct scm_service *s, struct scm_waiter w, char **args)
+{
+    struct scm_job *j;
+    DWORD err = startable(s);
+
+    if (err == NO_ERROR && (j = calloc(1, sizeof *j)) == NULL)
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    if (err != NO_ERROR) {
+        svc_strv_free(args);
+        return err;
+    }
     j->target = s;
     j->waiter = w;
     if (w.client)

@@ -174,9 +174,9 @@ void scm_set_status(struct scm_service *s, const SERVICE_STATUS *st);
 int scm_is_active(const struct scm_service *s);
 
 /* ---- jobs.c: starts with dependencies ------------------------------------ */
-/* Starts s after its dependencies; the answer goes to w.  Returns NO_ERROR
- * if the job was queued (the answer comes later), else the error to
- * answer now. */
+/* Starts s after its dependencies; the answer goes to w.  Takes args
+ * (freed in every case).  Returns NO_ERROR if the job was queued (the
+ * answer comes later), else the error to answer now. */
 DWORD scm_job_start(struct scm_service *s, struct scm_waiter w, char **args);
 /* Re-evaluates jobs after a service changed state. */
 void scm_jobs_update(void);
