@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +35,7 @@ static void start_scmd(void)
 
     snprintf(root, sizeof root, "%s/scmapi.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     ck_assert_ptr_nonnull(mkdtemp(root));
+    chmod(root, 0755);   /* other users reach run/scm.sock through it */
     setenv("SVCHOST_ROOT", root, 1);
     scmd_pid = fork();
     ck_assert_int_ge(scmd_pid, 0);
@@ -41,7 +44,7 @@ static void start_scmd(void)
         snprintf(log, sizeof log, "%s.log", root);
         freopen(log, "w", stderr);
         execl(TEST_BINARY_DIR "/bin/scmd", "scmd", "--root", root, "--control-timeout", "1500",
-              "--stop-timeout", "2000", (char *)NULL);
+              "--stop-timeout", "2000", "--start-timeout", "2000", (char *)NULL);
         _exit(127);
     }
     snprintf(sock, sizeof sock, "%s/run/scm.sock", root);
@@ -262,6 +265,96 @@ START_TEST(config_round_trip)
 }
 END_TEST
 
+START_TEST(more_errors)
+{
+    SERVICE_STATUS st;
+    SC_HANDLE slow = create("Slow", "s", "slowstart", NULL);
+    SVCHOST_PARAMETER_INFO p1 = { (LPSTR) "StepMs", (LPSTR) "300" };
+
+    ck_assert(ChangeServiceConfig2A(slow, SVCHOST_CONFIG_PARAMETER, &p1));
+    ck_assert(StartServiceA(slow, 0, NULL));
+    EXPECT_FAIL(ControlService(slow, SERVICE_CONTROL_STOP, &st), ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
+    wait_state(slow, SERVICE_RUNNING);
+
+    /* A -> B -> A would be a cycle. */
+    SC_HANDLE a = create("CycA", "s", "simple", NULL);
+    SC_HANDLE b = create("CycB", "s", "simple", "CycA\0");
+    EXPECT_FAIL(ChangeServiceConfigA(a, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, NULL,
+                                     NULL, NULL, "CycB\0", NULL, NULL, NULL),
+                ERROR_CIRCULAR_DEPENDENCY);
+
+    /* A program that never connects: StartService times out (7009). */
+    SC_HANDLE sleeper = CreateServiceA(scm, "Sleeper", NULL, SERVICE_ALL_ACCESS,
+                                       SERVICE_WIN32_OWN_PROCESS, SERVICE_DEMAND_START,
+                                       SERVICE_ERROR_NORMAL, "/bin/sleep 30", NULL, NULL, NULL,
+                                       NULL, NULL);
+    ck_assert_ptr_nonnull(sleeper);
+    EXPECT_FAIL(StartServiceA(sleeper, 0, NULL), ERROR_SERVICE_REQUEST_TIMEOUT);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "grep -q ' 7009 Sleeper ' '%s/log/events.log'", root);
+    run(cmd);
+
+    /* Any other user may query but not control. */
+    pid_t child = fork();
+    if (child == 0) {
+        int ok = setgid(65534) == 0 && setuid(65534) == 0;
+        SC_HANDLE m = ok ? OpenSCManagerA(NULL, NULL, SC_MANAGER_CONNECT) : NULL;
+        SC_HANDLE h = m ? OpenServiceA(m, "Slow", SERVICE_QUERY_STATUS) : NULL;
+        SERVICE_STATUS s2;
+        if (h == NULL || !QueryServiceStatus(h, &s2) || s2.dwCurrentState != SERVICE_RUNNING)
+            _exit(2);
+        if (OpenServiceA(m, "Slow", SERVICE_STOP) != NULL || GetLastError() != ERROR_ACCESS_DENIED)
+            _exit(3);
+        if (OpenSCManagerA(NULL, NULL, SC_MANAGER_CREATE_SERVICE) != NULL ||
+            GetLastError() != ERROR_ACCESS_DENIED)
+            _exit(4);
+        _exit(0);
+    }
+    int status;
+    waitpid(child, &status, 0);
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+
+    CloseServiceHandle(slow);
+    CloseServiceHandle(a);
+    CloseServiceHandle(b);
+    CloseServiceHandle(sleeper);
+}
+END_TEST
+
+/* Garbage or an oversized frame closes that one connection; scmd and
+ * its other clients carry on. */
+START_TEST(garbage_closes_one_connection)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    static const unsigned char junk[][16] = {
+        "this is no frame",
+        /* a valid header announcing 512 MiB */
+        { 0x53, 0x56, 1, 0, 16, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x20 },
+        /* a known type with a payload that does not decode */
+        { 0x53, 0x56, 1, 0, 21, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0 },
+    };
+
+    ck_assert_uint_lt(strlen(root) + 13, sizeof sa.sun_path);
+    memcpy(sa.sun_path, root, strlen(root));
+    memcpy(sa.sun_path + strlen(root), "/run/scm.sock", 14);
+    for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        char buf[64];
+        ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+        ck_assert_int_eq(write(fd, junk[i], 16), 16);
+        if (i == 2)
+            ck_assert_int_eq(write(fd, "\xff\xff", 2), 2);
+        /* The connection is closed without a reply. */
+        ck_assert_int_eq(read(fd, buf, sizeof buf), 0);
+        close(fd);
+    }
+    SC_HANDLE h = create("StillThere", "x", "simple", NULL);
+    SERVICE_STATUS st;
+    ck_assert(QueryServiceStatus(h, &st));
+    CloseServiceHandle(h);
+}
+END_TEST
+
 /* ---- ten concurrent clients ---------------------------------------------- */
 
 struct hammer {
@@ -349,6 +442,8 @@ static Suite *suite(void)
     tcase_add_test(tc, one_pid_per_group);
     tcase_add_test(tc, errors);
     tcase_add_test(tc, config_round_trip);
+    tcase_add_test(tc, more_errors);
+    tcase_add_test(tc, garbage_closes_one_connection);
     tcase_add_test(tc, ten_clients);
     suite_add_tcase(s, tc);
     return s;
