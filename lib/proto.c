@@ -486,19 +486,28 @@ void svc_msg_host_free(struct svc_msg_host *h)
 /* Waits until fd is ready for events; used when a non-blocking fd says
  * EAGAIN, because giving up halfway through a frame would leave the
  * stream out of step with the peer. */
-static int wait_fd(int fd, short events)
+static int wait_fd(int fd, short events, int timeout_ms)
 {
     struct pollfd pfd = {.fd = fd, .events = events};
 
     for (;;) {
-        if (poll(&pfd, 1, -1) >= 0)
+        int n = poll(&pfd, 1, timeout_ms);
+        if (n > 0)
             return 0;
+        if (n == 0)
+            return -ETIMEDOUT;
         if (errno != EINTR)
             return -errno;
     }
 }
 
 int svc_frame_send(int fd, uint16_t type, uint32_t id, const struct svc_wbuf *payload)
+{
+    return svc_frame_send_timeout(fd, type, id, payload, -1);
+}
+
+int svc_frame_send_timeout(int fd, uint16_t type, uint32_t id, const struct svc_wbuf *payload,
+                           int timeout_ms)
 {
     struct svc_frame_header h = {.type = type, .id = id, .length = 0};
     uint8_t hdr[SVC_PROTO_HEADER_SIZE];
@@ -546,7 +555,9 @@ int svc_frame_send(int fd, uint16_t type, uint32_t id, const struct svc_wbuf *pa
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK)
                 return -errno;
-            rc = wait_fd(fd, POLLOUT);
+            /* Each wait is bounded on its own: a peer that reads, however
+             * slowly, keeps the frame going. */
+            rc = wait_fd(fd, POLLOUT, timeout_ms);
             if (rc < 0)
                 return rc;
             continue;
@@ -570,7 +581,7 @@ static int read_full(int fd, uint8_t *p, size_t n, int eof_ok)
         } else if (k == 0) {
             return done == 0 && eof_ok ? -ECONNRESET : -EPROTO;
         } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            int rc = wait_fd(fd, POLLIN);
+            int rc = wait_fd(fd, POLLIN, -1);
 
             if (rc < 0)
                 return rc;

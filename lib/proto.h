@@ -221,6 +221,13 @@ void svc_msg_host_free(struct svc_msg_host *h);
  * -ECONNRESET peer gone; -errno. */
 int svc_frame_send(int fd, uint16_t type, uint32_t id, const struct svc_wbuf *payload);
 
+/* As svc_frame_send, but a peer that takes no bytes for timeout_ms (per
+ * wait; -1 waits forever) gets -ETIMEDOUT, with the frame cut short: the
+ * caller must close the connection.  scmd uses it so that a client that
+ * stops reading cannot stall the event loop. */
+int svc_frame_send_timeout(int fd, uint16_t type, uint32_t id, const struct svc_wbuf *payload,
+                           int timeout_ms);
+
 /* Blocking receive of one whole frame; *payload is malloc'd (NULL when
  * empty, and on any failure).  0; -ECONNRESET if the peer closed between
  * frames; -EPROTO if it closed mid-frame or the header is bad; -EMSGSIZE

@@ -28,6 +28,9 @@
     (SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS | SERVICE_ENUMERATE_DEPENDENTS | \
      SERVICE_INTERROGATE | GENERIC_READ | READ_CONTROL)
 
+/* A client that takes no reply bytes for this long is dropped. */
+#define CLIENT_SEND_TIMEOUT_MS 1000
+
 static void client_close(struct scm_client *c);
 
 /* ---- replies --------------------------------------------------------------- */
@@ -39,7 +42,7 @@ static void send_reply(struct scm_client *c, uint32_t id, struct svc_wbuf *w)
     if (c->closing)
         return;
     if (w->err || uv_fileno((uv_handle_t *)&c->pipe, &fd) != 0 ||
-        svc_frame_send(fd, SVC_MSG_REPLY, id, w) < 0)
+        svc_frame_send_timeout(fd, SVC_MSG_REPLY, id, w, CLIENT_SEND_TIMEOUT_MS) < 0)
         client_close(c);
 }
 
