@@ -14,8 +14,10 @@
  *   PAUSE        PAUSE_PENDING then PAUSED: no ticks until CONTINUE;
  *   CONTINUE     CONTINUE_PENDING then RUNNING: the next tick comes one
  *                interval later;
- *   PARAMCHANGE  re-reads IntervalMs; the next tick is due one new
- *                interval after the last one (at once if that is past);
+ *   PARAMCHANGE  re-reads IntervalMs (back to 1000 if it was removed);
+ *                the next tick is due one new interval after the last one
+ *                (at once if that is past).  An invalid value is logged,
+ *                the old interval kept, and ERROR_INVALID_DATA returned;
  *   128          resets the counter: writes 0 at once, then 1, 2, ... one
  *                interval apart (also while paused);
  *   INTERROGATE  NO_ERROR; anything else ERROR_CALL_NOT_IMPLEMENTED.
