@@ -1,8 +1,10 @@
 /*
- * svchost -k GROUP [--root DIR] [--console] [--verbose]
+ * svchost -k GROUP [-s SERVICE] [--root DIR] [--console] [--verbose]
  *
  * The shared service host.  Builds ONE dispatch table holding every
- * service of GROUP and hands it to StartServiceCtrlDispatcher.
+ * service of GROUP and hands it to StartServiceCtrlDispatcher.  With
+ * -s SERVICE it is a split instance, as on Windows 10: the table holds
+ * that one member of GROUP.
  *
  * Exit codes: 0 every service stopped cleanly; 1 a runtime failure (bad
  * configuration, no service controller to connect to) or, with --console,
@@ -21,12 +23,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: svchost -k GROUP [--root DIR] [--console] [--verbose]\n"
+            "usage: svchost -k GROUP [-s SERVICE] [--root DIR] [--console] [--verbose]\n"
             "  -k GROUP      run the services of GROUP (config/svchost.ini)\n"
+            "  -s SERVICE    run only SERVICE of GROUP (a split instance)\n"
             "  --root DIR    state directory (default $SVCHOST_ROOT, else %s)\n"
             "  --console     no SCM: start every service of the group in this process,\n"
             "                print state changes, stop on SIGINT/SIGTERM, take commands on stdin\n"
@@ -43,16 +47,17 @@ int main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *group = NULL, *root = svc_default_root();
+    const char *group = NULL, *only = NULL, *root = svc_default_root();
     int console = 0, verbose = 0, c;
     struct svc_group_members *m = NULL;
     struct svc_diag diag = { 0 };
     SERVICE_TABLE_ENTRYA *table;
     char **names;
 
-    while ((c = getopt_long(argc, argv, "k:r:cvh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "k:s:r:cvh", opts, NULL)) != -1) {
         switch (c) {
         case 'k': group = optarg; break;
+        case 's': only = optarg; break;
         case 'r': root = optarg; break;
         case 'c': console = 1; break;
         case 'v': verbose = 1; break;
@@ -82,15 +87,29 @@ int main(int argc, char **argv)
     names = calloc(m->n + 1, sizeof *names);
     if (table == NULL || names == NULL)
         fatalx("out of memory");
+    size_t n = 0;
     for (size_t i = 0; i < m->n; i++) {
-        names[i] = m->services[i]->name;
-        table[i].lpServiceName = names[i];
-        table[i].lpServiceProc = host_service_main;
+        if (only != NULL && strcasecmp(m->services[i]->name, only) != 0)
+            continue;
+        names[n] = m->services[i]->name;
+        table[n].lpServiceName = names[n];
+        table[n].lpServiceProc = host_service_main;
+        n++;
     }
-    if (host_init(root, group, names, m->n) < 0)
+    if (n == 0) {
+        fprintf(stderr, "svchost: group '%s' has no service '%s'\n", group, only);
+        svc_group_members_free(m);
+        free(table);
+        free(names);
+        return 1;
+    }
+    if (host_init(root, group, names, n) < 0)
         fatalx("out of memory");
 
-    host_plugin_init();
+    /* A split instance runs its one service only; a shared host takes
+     * members installed in its group after it started. */
+    if (only == NULL)
+        host_plugin_init();
     if (console)
         svc_dispatcher_use_console(1);
     /* The dispatcher and host_init keep copies of the names. */
