@@ -50,6 +50,7 @@ static void transcode_request(uint16_t type, struct svc_rbuf *r, struct svc_wbuf
         tc_u32(r, w);
         break;
     case SVC_MSG_ENUM_HOSTS:        /* (nothing) */
+    case SVC_MSG_ENUM_USAGE:
         break;
     default:
         abort();

@@ -32,6 +32,7 @@ static void transcode_host(uint16_t type, struct svc_rbuf *r, struct svc_wbuf *w
         tc_service_status(r, w);
         break;
     case SVC_MSG_HOST_EXIT:     /* (nothing) */
+    case SVC_MSG_HOST_QUERY:    /* (nothing) */
         break;
     default:
         abort();
@@ -68,6 +69,10 @@ static void transcode_reply_body(uint16_t req, struct svc_rbuf *r, struct svc_wb
         break;
     case SVC_MSG_ENUM_HOSTS:        /* u32 n, n x host */
         tc_enum_hosts(r, w);
+        break;
+    case SVC_MSG_ENUM_USAGE:        /* u32 n, n x usage */
+    case SVC_MSG_HOST_QUERY:
+        tc_enum_usage(r, w);
         break;
     default:
         abort();

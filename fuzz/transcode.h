@@ -128,6 +128,20 @@ static inline void tc_enum_hosts(struct svc_rbuf *r, struct svc_wbuf *w)
         tc_host(r, w);
 }
 
+/* n x usage */
+static inline void tc_enum_usage(struct svc_rbuf *r, struct svc_wbuf *w)
+{
+    uint32_t n = tc_count(r, w, 36);
+
+    for (uint32_t i = 0; i < n && r->err == 0; i++) {
+        struct svc_msg_usage u;
+        if (svc_get_usage(r, &u) == 0) {
+            svc_put_usage(w, &u);
+            free(u.service);
+        }
+    }
+}
+
 /* Finishes one transcoding: frees w and aborts if an accepted payload did
  * not come back byte for byte. */
 static inline void check_transcoded(const struct svc_rbuf *r, struct svc_wbuf *w)

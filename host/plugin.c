@@ -11,6 +11,7 @@
 #include "config.h"
 #include "dispatcher.h"
 #include "log.h"
+#include "threads.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -102,6 +103,7 @@ VOID WINAPI host_service_main(DWORD argc, LPSTR *argv)
         fail_service(name, ERROR_MOD_NOT_FOUND);
         goto out;
     }
+    svc_thread_owner_set_image(svc_thread_owner_current(), path);
     entry = (LPSERVICE_MAIN_FUNCTIONA)dlsym(dl, cfg->service_main);
     if (entry == NULL) {
         log_msg(SVC_LOG_ERROR, name, "%s does not export %s", path, cfg->service_main);

@@ -1373,6 +1373,109 @@ BOOL WINAPI SvchostEnumHosts(SC_HANDLE hSCManager, LPBYTE lpBuffer, DWORD cbBufS
     return rc == 0 ? TRUE : fail(rc);
 }
 
+/* ---- SvchostEnumUsage --------------------------------------------------------- */
+
+static int read_usage(struct svc_conn *c, struct svc_reply *rep, struct svc_msg_usage **out,
+                      size_t *count)
+{
+    const size_t min_row = 36; /* every field, the string absent */
+    struct svc_msg_usage *rows = NULL;
+    uint32_t n = svc_get_u32(&rep->r), got = 0;
+    int rc;
+
+    if (rep->r.err == 0 && n > reply_left(rep) / min_row)
+        reply_malformed(rep);
+    if (rep->r.err == 0 && (rows = calloc((size_t)n + 1, sizeof *rows)) == NULL)
+        rep->r.err = -ENOMEM;
+    for (; rep->r.err == 0 && got < n; got++)
+        if (svc_get_usage(&rep->r, &rows[got]) != 0)
+            break;
+    rc = svc_reply_finish(c, rep);
+    if (rc != 0) {
+        for (uint32_t i = 0; rows && i < got; i++)
+            free(rows[i].service);
+        free(rows);
+        return rc;
+    }
+    *out = rows;
+    *count = n;
+    return 0;
+}
+
+static int enum_usage(SC_HANDLE m, LPBYTE buf, DWORD cb, LPDWORD needed, LPDWORD returned)
+{
+    const size_t ssz = sizeof(SVCHOST_USAGE_INFO);
+    struct svc_msg_usage *rows;
+    struct svc_reply rep;
+    struct svc_wbuf w;
+    struct packer p;
+    size_t n, k = 0, used = 0, total = 0;
+    int rc;
+
+    if (needed == NULL || returned == NULL)
+        return ERROR_INVALID_PARAMETER;
+    *needed = 0;
+    *returned = 0;
+    if (buf == NULL && cb != 0)
+        return ERROR_INVALID_PARAMETER;
+    rc = need_access(m, SC_MANAGER_ENUMERATE_SERVICE);
+    if (rc != 0)
+        return rc;
+
+    svc_wbuf_init(&w);
+    rc = request(m->conn, SVC_MSG_ENUM_USAGE, &w, &rep);
+    if (rc == 0)
+        rc = read_usage(m->conn, &rep, &rows, &n);
+    if (rc != 0)
+        return rc;
+
+    for (size_t i = 0; i < n; i++) {
+        size_t sz = ssz + (rows[i].service ? strlen(rows[i].service) + 1 : 0);
+
+        total += sz;
+        if (k == i && buf != NULL && sz <= cb - used) {
+            used += sz;
+            k++;
+        }
+    }
+    p.base = (char *)buf;
+    p.off = k * ssz;
+    for (size_t i = 0; i < k; i++) {
+        SVCHOST_USAGE_INFO x;
+
+        x.dwProcessId = rows[i].pid;
+        x.lpServiceName = rows[i].service ? pack_str(&p, rows[i].service) : NULL;
+        x.dwThreads = rows[i].threads;
+        x.ullCpuMicroseconds = rows[i].cpu_us;
+        x.dwStackKiB = rows[i].stack_kib;
+        x.dwImageKiB = rows[i].image_kib;
+        x.dwRssKiB = rows[i].rss_kib;
+        x.dwPssKiB = rows[i].pss_kib;
+        memcpy(buf + i * ssz, &x, ssz);
+    }
+    *returned = (DWORD)k;
+    if (k < n) {
+        *needed = (DWORD)total;
+        rc = ERROR_MORE_DATA;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(rows[i].service);
+    free(rows);
+    return rc;
+}
+
+BOOL WINAPI SvchostEnumUsage(SC_HANDLE hSCManager, LPBYTE lpBuffer, DWORD cbBufSize,
+                             LPDWORD pcbBytesNeeded, LPDWORD lpEntriesReturned)
+{
+    int rc = svc_handle_get(hSCManager, SVC_HANDLE_MANAGER);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = enum_usage(hSCManager, lpBuffer, cbBufSize, pcbBytesNeeded, lpEntriesReturned);
+    svc_handle_put(hSCManager);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
 /* ---- CloseServiceHandle ------------------------------------------------- */
 
 BOOL WINAPI CloseServiceHandle(SC_HANDLE hSCObject)

@@ -13,6 +13,7 @@
 #include "console.h"
 #include "log.h"
 #include "scm_channel.h"
+#include "threads.h"
 #include "win32.h"
 
 #include <errno.h>
@@ -49,6 +50,7 @@ struct svc_service {
     struct ctl_item *head, *tail;
     int worker;                   /* a worker thread exists */
     unsigned run;                 /* counts starts: tells runs apart */
+    struct svc_thread_owner *owner;  /* its threads and their CPU time */
 };
 
 struct svc_dispatcher {
@@ -108,6 +110,12 @@ static struct svc_service *service_new(struct svc_dispatcher *d, size_t index, c
         return NULL;
     s->name = strdup(name);
     if (s->name == NULL) {
+        free(s);
+        return NULL;
+    }
+    s->owner = svc_thread_owner_new(name);
+    if (s->owner == NULL) {
+        free(s->name);
         free(s);
         return NULL;
     }
@@ -283,6 +291,7 @@ static void *main_thread(void *p)
     struct svc_dispatcher *d = s->d;
     int stopped = 0;
 
+    svc_thread_attach(s->owner);
     s->main((DWORD)ms->argc, ms->argv);
 
     /*
@@ -391,6 +400,7 @@ static void *worker_thread(void *p)
     struct svc_service *s = p;
     struct svc_dispatcher *d = s->d;
 
+    svc_thread_attach(s->owner);
     pthread_mutex_lock(&s->lock);
     for (;;) {
         while (s->head == NULL) {
@@ -480,6 +490,12 @@ int svc_dispatch_control(struct svc_dispatcher *d, size_t index, DWORD control, 
     }
     pthread_mutex_unlock(&s->lock);
     return rc;
+}
+
+void svc_dispatch_usage(struct svc_dispatcher *d, size_t index, const char *smaps,
+                        struct svc_thread_usage *out)
+{
+    svc_thread_usage(slot(d, index)->owner, smaps, out);
 }
 
 size_t svc_dispatch_mains_running(struct svc_dispatcher *d)

@@ -70,6 +70,12 @@ int svc_dispatch_start(struct svc_dispatcher *d, size_t index, int argc, const c
  * -ENOMEM. */
 int svc_dispatch_control(struct svc_dispatcher *d, size_t index, DWORD control, uint64_t tag);
 
+/* The threads, CPU time and attributable memory of one service (see
+ * threads.h); smaps is the text of /proc/self/smaps or NULL. */
+struct svc_thread_usage;
+void svc_dispatch_usage(struct svc_dispatcher *d, size_t index, const char *smaps,
+                        struct svc_thread_usage *out);
+
 /* How many ServiceMain threads have not returned yet. */
 size_t svc_dispatch_mains_running(struct svc_dispatcher *d);
 /* Waits up to timeout_ms for every ServiceMain to return; 0 or -ETIMEDOUT. */

@@ -132,6 +132,12 @@ void svc_put_u32(struct svc_wbuf *w, uint32_t v)
     wbuf_append(w, b, sizeof b);
 }
 
+void svc_put_u64(struct svc_wbuf *w, uint64_t v)
+{
+    svc_put_u32(w, (uint32_t)v);
+    svc_put_u32(w, (uint32_t)(v >> 32));
+}
+
 void svc_put_str(struct svc_wbuf *w, const char *s)
 {
     size_t n;
@@ -223,6 +229,13 @@ uint32_t svc_get_u32(struct svc_rbuf *r)
     v = le32_get(r->p + r->off);
     r->off += 4;
     return v;
+}
+
+uint64_t svc_get_u64(struct svc_rbuf *r)
+{
+    uint64_t lo = svc_get_u32(r);
+    uint64_t hi = svc_get_u32(r);
+    return lo | hi << 32;
 }
 
 /* Reads one str; *absent tells an absent string from an error (both
@@ -469,6 +482,37 @@ int svc_get_host(struct svc_rbuf *r, struct svc_msg_host *h)
     h->services = svc_get_strv(r);
     if (r->err != 0) {
         svc_msg_host_free(h);
+        return r->err;
+    }
+    return 0;
+}
+
+void svc_put_usage(struct svc_wbuf *w, const struct svc_msg_usage *u)
+{
+    svc_put_u32(w, u->pid);
+    svc_put_str(w, u->service);
+    svc_put_u32(w, u->threads);
+    svc_put_u64(w, u->cpu_us);
+    svc_put_u32(w, u->stack_kib);
+    svc_put_u32(w, u->image_kib);
+    svc_put_u32(w, u->rss_kib);
+    svc_put_u32(w, u->pss_kib);
+}
+
+int svc_get_usage(struct svc_rbuf *r, struct svc_msg_usage *u)
+{
+    memset(u, 0, sizeof *u);
+    u->pid = svc_get_u32(r);
+    u->service = svc_get_str(r);
+    u->threads = svc_get_u32(r);
+    u->cpu_us = svc_get_u64(r);
+    u->stack_kib = svc_get_u32(r);
+    u->image_kib = svc_get_u32(r);
+    u->rss_kib = svc_get_u32(r);
+    u->pss_kib = svc_get_u32(r);
+    if (r->err != 0) {
+        free(u->service);
+        u->service = NULL;
         return r->err;
     }
     return 0;

@@ -74,7 +74,10 @@ enum svc_msg_type {
     SVC_MSG_GET_DISPLAY_NAME,       /* str key name -> str display name */
     SVC_MSG_GET_KEY_NAME,           /* str display name -> str key name */
     SVC_MSG_ENUM_HOSTS,             /* (nothing) -> u32 n, n x host */
-    SVC_MSG_CLIENT_LAST = SVC_MSG_ENUM_HOSTS,
+    SVC_MSG_ENUM_USAGE,             /* (nothing) -> u32 n, n x usage: per host
+                                       process one row without a service (the
+                                       whole process) and one per service */
+    SVC_MSG_CLIENT_LAST = SVC_MSG_ENUM_USAGE,
 
     /* ---- host channel ---- */
     SVC_MSG_HOST_HELLO = 64,        /* host -> scmd, id 0: u32 pid, strv table names */
@@ -85,7 +88,10 @@ enum svc_msg_type {
                                        once the handler has returned */
     SVC_MSG_HOST_STATUS,            /* host -> scmd, id 0: str name, 7 x u32 SERVICE_STATUS */
     SVC_MSG_HOST_EXIT,              /* scmd -> host, id 0: (nothing); the host exits */
-    SVC_MSG_HOST_LAST = SVC_MSG_HOST_EXIT,
+    SVC_MSG_HOST_QUERY,             /* scmd -> host: (nothing); host answers
+                                       SVC_MSG_REPLY: u32 error, u32 n, n x usage
+                                       (one per service of its table) */
+    SVC_MSG_HOST_LAST = SVC_MSG_HOST_QUERY,
 };
 
 /* ---- Header ------------------------------------------------------------ */
@@ -117,6 +123,7 @@ struct svc_wbuf {
 void svc_wbuf_init(struct svc_wbuf *w);
 void svc_wbuf_free(struct svc_wbuf *w);
 void svc_put_u32(struct svc_wbuf *w, uint32_t v);
+void svc_put_u64(struct svc_wbuf *w, uint64_t v);             /* two u32: low, high */
 void svc_put_str(struct svc_wbuf *w, const char *s);         /* NULL: absent */
 void svc_put_strv(struct svc_wbuf *w, char *const *v);        /* NULL-terminated; NULL: empty */
 void svc_put_status(struct svc_wbuf *w, const SERVICE_STATUS_PROCESS *st);
@@ -134,6 +141,7 @@ struct svc_rbuf {
 
 void svc_rbuf_init(struct svc_rbuf *r, const void *p, size_t len);
 uint32_t svc_get_u32(struct svc_rbuf *r);
+uint64_t svc_get_u64(struct svc_rbuf *r);
 char *svc_get_str(struct svc_rbuf *r);     /* NULL if absent or on error */
 char **svc_get_strv(struct svc_rbuf *r);   /* NULL-terminated; NULL on error */
 void svc_get_status(struct svc_rbuf *r, SERVICE_STATUS_PROCESS *st);
@@ -211,6 +219,26 @@ struct svc_msg_host {
 void svc_put_host(struct svc_wbuf *w, const struct svc_msg_host *h);
 int svc_get_host(struct svc_rbuf *r, struct svc_msg_host *h);
 void svc_msg_host_free(struct svc_msg_host *h);
+
+/*
+ * Resource usage of a service, or of a whole host process when service is
+ * absent: u32 pid, str service, u32 threads, u64 cpu_us, u32 stack_kib,
+ * u32 image_kib, u32 rss_kib, u32 pss_kib.  Services fill threads (their
+ * live threads, those they created included), cpu_us (every thread they
+ * ever ran), stack_kib (resident stacks of their live threads) and
+ * image_kib (proportional resident size of their plugin's mappings);
+ * a process row fills threads, cpu_us, rss_kib and pss_kib.
+ */
+struct svc_msg_usage {
+    uint32_t pid;
+    char *service;
+    uint32_t threads;
+    uint64_t cpu_us;
+    uint32_t stack_kib, image_kib, rss_kib, pss_kib;
+};
+void svc_put_usage(struct svc_wbuf *w, const struct svc_msg_usage *u);
+/* 0 or the error; on error nothing is left allocated. */
+int svc_get_usage(struct svc_rbuf *r, struct svc_msg_usage *u);
 
 /* ---- Whole frames --------------------------------------------------------- */
 

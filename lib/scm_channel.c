@@ -11,6 +11,7 @@
 #include "log.h"
 #include "proto.h"
 #include "scm_channel.h"
+#include "threads.h"
 #include "win32.h"
 
 #include <errno.h>
@@ -174,6 +175,38 @@ static void do_control(uint32_t id, struct svc_rbuf *r)
         send_reply(id, svc_errno_to_win32(rc));
 }
 
+/* Per-service threads, CPU and attributable memory, for `sc hosts /v`. */
+static void do_query(uint32_t id)
+{
+    char *smaps = svc_smaps_read();
+    size_t n = svc_dispatch_count(chan.d);
+    struct svc_wbuf w;
+
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, NO_ERROR);
+    svc_put_u32(&w, (uint32_t)n);
+    for (size_t i = 0; i < n; i++) {
+        struct svc_thread_usage u;
+        svc_dispatch_usage(chan.d, i, smaps, &u);
+        pthread_mutex_lock(&chan.send_lock);
+        const char *name = i < chan.n_names && chan.scm_names[i] ? chan.scm_names[i]
+                                                                  : svc_dispatch_name(chan.d, i);
+        pthread_mutex_unlock(&chan.send_lock);
+        struct svc_msg_usage m = {
+            .pid = (uint32_t)getpid(),
+            .service = (char *)name,
+            .threads = u.threads,
+            .cpu_us = u.cpu_ns / 1000,
+            .stack_kib = (uint32_t)u.stack_rss_kib,
+            .image_kib = (uint32_t)u.image_pss_kib,
+        };
+        svc_put_usage(&w, &m);
+    }
+    free(smaps);
+    send_locked(SVC_MSG_REPLY, id, &w);
+    svc_wbuf_free(&w);
+}
+
 DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
 {
     struct svc_wbuf w;
@@ -225,6 +258,8 @@ DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
             do_start(h.id, &r);
         } else if (h.type == SVC_MSG_HOST_CONTROL) {
             do_control(h.id, &r);
+        } else if (h.type == SVC_MSG_HOST_QUERY) {
+            do_query(h.id);
         } else if (h.type == SVC_MSG_HOST_EXIT) {
             free(payload);
             break;

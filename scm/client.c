@@ -61,6 +61,12 @@ void scm_reply_error(struct scm_waiter *w, DWORD err)
         reply_err(w->client, w->id, err);
 }
 
+void scm_reply_buffer(struct scm_waiter *w, struct svc_wbuf *b)
+{
+    if (w->client)
+        send_reply(w->client, w->id, b);
+}
+
 void scm_reply_status(struct scm_waiter *w, DWORD err, const SERVICE_STATUS_PROCESS *st)
 {
     struct svc_wbuf b;
@@ -537,6 +543,14 @@ static int req_enum_hosts(struct req *q)
     return 0;
 }
 
+static int req_enum_usage(struct req *q)
+{
+    if (svc_rbuf_end(q->r) < 0)
+        return -EPROTO;
+    scm_usage_start((struct scm_waiter){ q->c, q->id });
+    return 0;
+}
+
 static const struct {
     uint16_t type;
     int (*handler)(struct req *q);
@@ -556,6 +570,7 @@ static const struct {
     { SVC_MSG_GET_DISPLAY_NAME, req_display_name, 0 },
     { SVC_MSG_GET_KEY_NAME, req_key_name, 0 },
     { SVC_MSG_ENUM_HOSTS, req_enum_hosts, 0 },
+    { SVC_MSG_ENUM_USAGE, req_enum_usage, 0 },
 };
 
 static int on_frame(void *ctx, const struct svc_frame_header *h, const uint8_t *payload)

@@ -60,16 +60,18 @@ static int table_has(const struct scm_host *h, const char *name)
     return 0;
 }
 
-static void add_pending(struct scm_host *h, uint32_t id, struct scm_service *s, uint16_t type)
+static struct scm_pending *add_pending(struct scm_host *h, uint32_t id, struct scm_service *s,
+                                       uint16_t type)
 {
     struct scm_pending *p = calloc(1, sizeof *p);
     if (p == NULL)
-        return;
+        return NULL;
     p->id = id;
     p->svc = s;
     p->type = type;
     p->next = h->pending;
     h->pending = p;
+    return p;
 }
 
 static struct scm_pending *take_pending(struct scm_host *h, uint32_t id)
@@ -176,14 +178,45 @@ static int on_status(struct scm_host *h, uint32_t id, struct svc_rbuf *r)
     return 0;
 }
 
-static int on_reply(struct scm_host *h, uint32_t id, struct svc_rbuf *r)
+/* The answer to HOST_QUERY: u32 error, u32 n, n x usage. */
+static int on_query_reply(struct scm_host *h, struct scm_pending *p, struct svc_rbuf *r)
 {
     DWORD err = svc_get_u32(r);
-    struct scm_pending *p;
+    uint32_t n = err == NO_ERROR ? svc_get_u32(r) : 0;
+    struct svc_msg_usage *rows = NULL;
+    uint32_t got = 0;
 
-    if (svc_rbuf_end(r) < 0)
+    /* Every row takes at least 36 bytes: bound n before allocating. */
+    if (r->err == 0 && n <= SVC_PROTO_MAX_LIST && n <= (r->len - r->off) / 36)
+        rows = calloc(n ? n : 1, sizeof *rows);
+    for (; rows && got < n; got++)
+        if (svc_get_usage(r, &rows[got]) < 0)
+            break;
+    int bad = rows == NULL || got < n || svc_rbuf_end(r) < 0;
+    for (uint32_t i = 0; i < got; i++)
+        rows[i].pid = (uint32_t)h->pid;   /* the kernel's word, not the host's */
+    scm_usage_host_done(p->usage, bad ? NULL : rows, bad ? 0 : got);
+    for (uint32_t i = 0; i < got; i++)
+        free(rows[i].service);
+    free(rows);
+    free(p);
+    if (!bad)
+        scm_host_release_if_idle(h);
+    return bad ? -EPROTO : 0;
+}
+
+static int on_reply(struct scm_host *h, uint32_t id, struct svc_rbuf *r)
+{
+    struct scm_pending *p = take_pending(h, id);
+    DWORD err;
+
+    if (p != NULL && p->type == SVC_MSG_HOST_QUERY)
+        return on_query_reply(h, p, r);
+    err = svc_get_u32(r);
+    if (svc_rbuf_end(r) < 0) {
+        free(p);
         return -EPROTO;
-    p = take_pending(h, id);
+    }
     if (p == NULL)
         return 0;            /* answered after a timeout: nobody waits */
     if (p->type == SVC_MSG_HOST_START) {
@@ -257,6 +290,8 @@ static void free_host(struct scm_host *h)
     while (h->pending) {
         struct scm_pending *p = h->pending;
         h->pending = p->next;
+        if (p->type == SVC_MSG_HOST_QUERY)
+            scm_usage_host_done(p->usage, NULL, 0);
         free(p);
     }
     while (h->queued) {
@@ -316,6 +351,8 @@ static void on_host_exit(uv_process_t *proc, int64_t status, int sig)
         h->pending = p->next;
         if (p->type == SVC_MSG_HOST_CONTROL && p->svc->control_host_id == p->id)
             scm_control_done(p->svc, ERROR_PROCESS_ABORTED);
+        else if (p->type == SVC_MSG_HOST_QUERY)
+            scm_usage_host_done(p->usage, NULL, 0);
         free(p);
     }
     for (struct scm_service *s = g_scm.services; s; s = s->next) {
@@ -533,6 +570,23 @@ DWORD scm_host_control(struct scm_service *s, DWORD control)
     add_pending(h, id, s, SVC_MSG_HOST_CONTROL);
     s->control_host_id = id;
     s->control_code = control;
+    return NO_ERROR;
+}
+
+DWORD scm_host_query(struct scm_host *h, struct scm_usage_job *job)
+{
+    uint32_t id;
+    struct scm_pending *p;
+
+    if (!h->connected || h->exited || !h->chan_open)
+        return ERROR_SERVICE_NOT_ACTIVE;
+    id = ++h->next_id;
+    if (send_frame(h, SVC_MSG_HOST_QUERY, id, NULL) < 0)
+        return ERROR_BROKEN_PIPE;
+    p = add_pending(h, id, NULL, SVC_MSG_HOST_QUERY);
+    if (p == NULL)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    p->usage = job;
     return NO_ERROR;
 }
 

@@ -57,10 +57,13 @@ struct scm_service {
     struct scm_waiter start;
 };
 
+struct scm_usage_job;
+
 struct scm_pending {
     struct scm_pending *next;
-    uint32_t id;                    /* HOST_START / HOST_CONTROL id */
-    struct scm_service *svc;
+    uint32_t id;                    /* HOST_START / HOST_CONTROL / HOST_QUERY id */
+    struct scm_service *svc;        /* START, CONTROL */
+    struct scm_usage_job *usage;    /* QUERY */
     uint16_t type;
 };
 
@@ -205,10 +208,21 @@ void scm_host_forget(struct scm_host *h, uint32_t id);
 void scm_host_release_if_idle(struct scm_host *h);
 size_t scm_host_active_services(const struct scm_host *h);
 
+/* ---- usage.c: per-service resources (sc hosts /v) ------------------------- */
+/* Answers w with every host's and service's usage, once each host has
+ * answered a HOST_QUERY (or failed to within a second). */
+void scm_usage_start(struct scm_waiter w);
+/* A host's answer (rows NULL when it ended first). */
+void scm_usage_host_done(struct scm_usage_job *job, struct svc_msg_usage *rows, uint32_t n);
+/* Sends HOST_QUERY; NO_ERROR or an error (then no answer will come). */
+DWORD scm_host_query(struct scm_host *h, struct scm_usage_job *job);
+
 /* ---- client.c: the client socket ------------------------------------------ */
 int scm_client_listen(void);
 void scm_reply_error(struct scm_waiter *w, DWORD err);
 void scm_reply_status(struct scm_waiter *w, DWORD err, const SERVICE_STATUS_PROCESS *st);
+/* Sends a whole reply payload (its u32 error included). */
+void scm_reply_buffer(struct scm_waiter *w, struct svc_wbuf *b);
 void scm_waiter_release(struct scm_waiter *w);
 void scm_control_done(struct scm_service *s, DWORD result);
 

@@ -171,10 +171,14 @@ static const struct sc_command commands[] = {
       "(extension) Lists host processes and their services (tasklist /svc).",
       "DESCRIPTION:\n"
       "        Extension: lists each service host process with its PID, its\n"
-      "        svchost group (\"-\" for an own-process executable) and the\n"
-      "        services running in it; the equivalent of tasklist /svc.\n"
+      "        svchost group (\"-\" for an own-process executable), the kind of\n"
+      "        instance (shared, split or own) and the services running in it;\n"
+      "        the equivalent of tasklist /svc.  With /v: per host its threads,\n"
+      "        CPU time, RSS and PSS, and per service its threads (those it\n"
+      "        created included), CPU time, resident stacks and its plugin's\n"
+      "        share of memory.\n"
       "USAGE:\n"
-      "        sc <server> hosts\n" },
+      "        sc <server> hosts [/v]\n" },
 };
 
 const struct sc_command *sc_find_command(const char *name)

@@ -244,13 +244,108 @@ static BOOL fill_hosts(void *arg, LPBYTE buf, DWORD size, LPDWORD needed)
 
 /* Like `tasklist /svc`: one line per host process, its group ("-" for an
  * own-process executable) and the services running in it. */
+/* "own" for an own-process program, "split" for `svchost -k G -s S`,
+ * else "shared": read from the process's command line. */
+static const char *instance_kind(const SVCHOST_HOST_INFO *h)
+{
+    char path[64], cmd[4096];
+    size_t n;
+    FILE *f;
+
+    if (h->lpGroup == NULL || *h->lpGroup == '\0')
+        return "own";
+    snprintf(path, sizeof path, "/proc/%lu/cmdline", (unsigned long)h->dwProcessId);
+    f = fopen(path, "re");
+    if (f == NULL)
+        return "shared";
+    n = fread(cmd, 1, sizeof cmd - 1, f);
+    fclose(f);
+    for (size_t i = 0; i < n; i += strlen(cmd + i) + 1) {
+        cmd[n] = '\0';
+        if (strcmp(cmd + i, "-s") == 0)
+            return "split";
+    }
+    return "shared";
+}
+
+struct usage_args {
+    SC_HANDLE scm;
+    DWORD count;
+};
+
+static BOOL fill_usage(void *arg, LPBYTE buf, DWORD size, LPDWORD needed)
+{
+    struct usage_args *a = arg;
+    return SvchostEnumUsage(a->scm, buf, size, needed, &a->count);
+}
+
+static void print_kib(DWORD v, int show)
+{
+    if (show)
+        printf(" %10lu", (unsigned long)v);
+    else
+        printf(" %10s", "-");
+}
+
+/* sc hosts /v: per host its totals, then each service's share. */
+static DWORD hosts_verbose(struct sc_ctx *ctx, const SVCHOST_HOST_INFO *h, DWORD nh)
+{
+    struct usage_args a = { ctx->scm, 0 };
+    DWORD needed, err;
+    BYTE *buf;
+
+    err = sc_fetch(fill_usage, &a, 0, 0, &buf, &needed);
+    if (err != NO_ERROR)
+        return sc_fail("SvchostEnumUsage", err);
+    const SVCHOST_USAGE_INFO *u = (const SVCHOST_USAGE_INFO *)buf;
+
+    printf("%-8s %-22s %7s %9s %10s %10s %10s %10s\n", "PID", "GROUP / SERVICE", "THREADS", "CPU_MS",
+           "STACK_KIB", "IMAGE_KIB", "RSS_KIB", "PSS_KIB");
+    for (DWORD i = 0; i < a.count; i++) {
+        if (u[i].lpServiceName == NULL) {
+            const char *group = "-";
+            for (DWORD k = 0; k < nh; k++)
+                if (h[k].dwProcessId == u[i].dwProcessId && h[k].lpGroup && *h[k].lpGroup)
+                    group = h[k].lpGroup;
+            DWORD threads = u[i].dwThreads;
+            ULONGLONG cpu = u[i].ullCpuMicroseconds;
+            /* What no service accounts for: the dispatcher's own threads. */
+            for (DWORD k = i + 1; k < a.count && u[k].lpServiceName != NULL; k++) {
+                threads -= threads >= u[k].dwThreads ? u[k].dwThreads : threads;
+                cpu -= cpu >= u[k].ullCpuMicroseconds ? u[k].ullCpuMicroseconds : cpu;
+            }
+            printf("%-8lu %-22s %7lu %9llu", (unsigned long)u[i].dwProcessId, group,
+                   (unsigned long)u[i].dwThreads, (unsigned long long)(u[i].ullCpuMicroseconds / 1000));
+            print_kib(0, 0);
+            print_kib(0, 0);
+            print_kib(u[i].dwRssKiB, 1);
+            print_kib(u[i].dwPssKiB, 1);
+            printf("\n%-8s   %-20s %7lu %9llu\n", "", "(host)", (unsigned long)threads,
+                   (unsigned long long)(cpu / 1000));
+        } else {
+            printf("%-8s   %-20s %7lu %9llu", "", u[i].lpServiceName, (unsigned long)u[i].dwThreads,
+                   (unsigned long long)(u[i].ullCpuMicroseconds / 1000));
+            print_kib(u[i].dwStackKiB, 1);
+            print_kib(u[i].dwImageKiB, 1);
+            print_kib(0, 0);
+            print_kib(0, 0);
+            putchar('\n');
+        }
+    }
+    free(buf);
+    return NO_ERROR;
+}
+
 DWORD sc_cmd_hosts(struct sc_ctx *ctx, int argc, char **argv)
 {
     struct hosts_args a = { 0 };
     DWORD needed, err;
     BYTE *buf;
+    int verbose = 0;
 
-    if (argc != 0)
+    if (argc == 1 && (strcmp(argv[0], "/v") == 0 || strcmp(argv[0], "-v") == 0))
+        verbose = 1;
+    else if (argc != 0)
         return SC_USAGE;
     err = sc_connect(ctx, NULL);
     if (err != NO_ERROR)
@@ -262,12 +357,17 @@ DWORD sc_cmd_hosts(struct sc_ctx *ctx, int argc, char **argv)
 
     const SVCHOST_HOST_INFO *h = (const SVCHOST_HOST_INFO *)buf;
 
-    printf("%-8s %-12s %s\n", "PID", "GROUP", "SERVICES");
+    if (verbose) {
+        err = hosts_verbose(ctx, h, a.count);
+        free(buf);
+        return err;
+    }
+    printf("%-8s %-12s %-8s %s\n", "PID", "GROUP", "INSTANCE", "SERVICES");
     for (DWORD i = 0; i < a.count; i++) {
         const char *s = h[i].lpServices;
 
-        printf("%-8lu %-12s ", (unsigned long)h[i].dwProcessId,
-               h[i].lpGroup != NULL && *h[i].lpGroup != '\0' ? h[i].lpGroup : "-");
+        printf("%-8lu %-12s %-8s ", (unsigned long)h[i].dwProcessId,
+               h[i].lpGroup != NULL && *h[i].lpGroup != '\0' ? h[i].lpGroup : "-", instance_kind(&h[i]));
         if (s == NULL || *s == '\0')
             fputs("-", stdout);
         for (int first = 1; s != NULL && *s != '\0'; s += strlen(s) + 1, first = 0)

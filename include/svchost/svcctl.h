@@ -51,6 +51,36 @@ typedef struct _SVCHOST_HOST_INFO {
 SVCAPI BOOL WINAPI SvchostEnumHosts(SC_HANDLE hSCManager, LPBYTE lpBuffer, DWORD cbBufSize,
                                     LPDWORD pcbBytesNeeded, LPDWORD lpHostsReturned);
 
+/*
+ * What each host process, and each service inside it, uses.  For every
+ * host one entry with lpServiceName NULL (the whole process: dwThreads,
+ * ullCpuMicroseconds, dwRssKiB, dwPssKiB), followed by one entry per
+ * service of its dispatch table:
+ *   dwThreads           its live threads: ServiceMain, its control
+ *                       worker, and every thread those created;
+ *   ullCpuMicroseconds  CPU time of all of them, ended threads included;
+ *   dwStackKiB          resident stack pages of its live threads;
+ *   dwImageKiB          proportional resident size of its plugin's
+ *                       mappings (code and static data).
+ * Heap memory cannot be told apart between the services of one process
+ * and is not attributed (see docs/sc.md).
+ */
+typedef struct _SVCHOST_USAGE_INFO {
+    DWORD dwProcessId;
+    LPSTR lpServiceName;
+    DWORD dwThreads;
+    ULONGLONG ullCpuMicroseconds;
+    DWORD dwStackKiB;
+    DWORD dwImageKiB;
+    DWORD dwRssKiB;
+    DWORD dwPssKiB;
+} SVCHOST_USAGE_INFO;
+
+/* Fills lpBuffer with SVCHOST_USAGE_INFO entries and their strings, like
+ * SvchostEnumHosts, with the same errors. */
+SVCAPI BOOL WINAPI SvchostEnumUsage(SC_HANDLE hSCManager, LPBYTE lpBuffer, DWORD cbBufSize,
+                                    LPDWORD pcbBytesNeeded, LPDWORD lpEntriesReturned);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,6 +36,7 @@ typedef uint32_t DWORD;
 typedef DWORD *LPDWORD;
 typedef int BOOL;
 typedef BOOL *LPBOOL;
+typedef uint64_t ULONGLONG;
 typedef uint8_t BYTE;
 typedef BYTE *LPBYTE;
 typedef char CHAR;

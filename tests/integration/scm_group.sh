@@ -26,7 +26,7 @@ tr '\0' ' ' </proc/"$pid1"/cmdline | grep -q -- "-k demo" || fail "host is not s
 pass "two services of one group in one PID ($pid1)"
 
 sc_ok hosts
-echo "$OUT" | grep -qE "^$pid1 +demo +Echo, Heartbeat$" || fail "sc hosts: $OUT"
+echo "$OUT" | grep -qE "^$pid1 +demo +shared +Echo, Heartbeat$" || fail "sc hosts: $OUT"
 pass "sc hosts"
 
 exec 3<>"/dev/tcp/127.0.0.1/$port"

@@ -1,0 +1,223 @@
+/*
+ * threads.c - per-service thread accounting (see threads.h).
+ *
+ * Each owner keeps a list of its live threads.  A thread leaves the list
+ * from a thread-specific-data destructor, which runs on every way out
+ * (return, pthread_exit, cancellation) while the thread still exists; so
+ * while the list lock is held, every pthread_t in a list is a live
+ * thread and may be asked for its CPU clock and stack.
+ */
+#include "threads.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct member {
+    struct member *next;
+    pthread_t thread;
+};
+
+struct svc_thread_owner {
+    char name[64];
+    char *image;               /* the plugin file, for its mappings */
+    struct member *live;
+    uint32_t n_live;
+    uint64_t ended_cpu_ns;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t key;
+static _Thread_local struct svc_thread_owner *current;
+
+static uint64_t thread_cpu_ns(clockid_t clk)
+{
+    struct timespec ts;
+    if (clock_gettime(clk, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void detach(struct svc_thread_owner *o)
+{
+    pthread_t self = pthread_self();
+
+    pthread_mutex_lock(&lock);
+    for (struct member **pp = &o->live; *pp; pp = &(*pp)->next) {
+        if (pthread_equal((*pp)->thread, self)) {
+            struct member *m = *pp;
+            *pp = m->next;
+            free(m);
+            o->n_live--;
+            break;
+        }
+    }
+    o->ended_cpu_ns += thread_cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+    pthread_mutex_unlock(&lock);
+}
+
+static void on_thread_exit(void *p)
+{
+    detach(p);
+}
+
+static void make_key(void)
+{
+    pthread_key_create(&key, on_thread_exit);
+}
+
+struct svc_thread_owner *svc_thread_owner_current(void)
+{
+    return current;
+}
+
+struct svc_thread_owner *svc_thread_owner_new(const char *name)
+{
+    struct svc_thread_owner *o = calloc(1, sizeof *o);
+    if (o != NULL)
+        snprintf(o->name, sizeof o->name, "%s", name);
+    return o;
+}
+
+void svc_thread_owner_set_image(struct svc_thread_owner *o, const char *path)
+{
+    char *copy;
+
+    if (o == NULL || path == NULL || (copy = strdup(path)) == NULL)
+        return;
+    pthread_mutex_lock(&lock);
+    free(o->image);
+    o->image = copy;
+    pthread_mutex_unlock(&lock);
+}
+
+void svc_thread_attach(struct svc_thread_owner *owner)
+{
+    struct member *m;
+
+    pthread_once(&key_once, make_key);
+    if (current == owner)
+        return;
+    if (current != NULL) {
+        detach(current);
+        pthread_setspecific(key, NULL);
+    }
+    current = owner;
+    if (owner == NULL)
+        return;
+    m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return;
+    m->thread = pthread_self();
+    pthread_mutex_lock(&lock);
+    m->next = owner->live;
+    owner->live = m;
+    owner->n_live++;
+    /* CPU the thread used before it joined counts elsewhere. */
+    owner->ended_cpu_ns -= thread_cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+    pthread_mutex_unlock(&lock);
+    pthread_setspecific(key, owner);
+}
+
+/* Resident KiB of the smaps mappings that overlap [lo, hi). */
+static uint64_t smaps_range_rss_kib(const char *smaps, uintptr_t lo, uintptr_t hi)
+{
+    uint64_t kib = 0;
+    int in = 0;
+
+    for (const char *line = smaps; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        unsigned long a, b, v;
+        if (sscanf(line, "%lx-%lx ", &a, &b) == 2)
+            in = a < hi && b > lo;
+        else if (in && sscanf(line, "Rss: %lu kB", &v) == 1)
+            kib += v;
+        line = nl ? nl + 1 : NULL;
+    }
+    return kib;
+}
+
+void svc_thread_usage(struct svc_thread_owner *o, const char *smaps, struct svc_thread_usage *out)
+{
+    memset(out, 0, sizeof *out);
+    pthread_mutex_lock(&lock);
+    out->threads = o->n_live;
+    out->cpu_ns = o->ended_cpu_ns;
+    for (struct member *m = o->live; m; m = m->next) {
+        clockid_t clk;
+        pthread_attr_t attr;
+        if (pthread_getcpuclockid(m->thread, &clk) == 0)
+            out->cpu_ns += thread_cpu_ns(clk);
+        if (smaps != NULL && pthread_getattr_np(m->thread, &attr) == 0) {
+            void *addr;
+            size_t size;
+            if (pthread_attr_getstack(&attr, &addr, &size) == 0)
+                out->stack_rss_kib +=
+                    smaps_range_rss_kib(smaps, (uintptr_t)addr, (uintptr_t)addr + size);
+            pthread_attr_destroy(&attr);
+        }
+    }
+    if (smaps != NULL && o->image != NULL)
+        out->image_pss_kib = svc_smaps_file_pss_kib(smaps, o->image);
+    pthread_mutex_unlock(&lock);
+}
+
+uint64_t svc_smaps_file_pss_kib(const char *smaps, const char *path)
+{
+    uint64_t kib = 0;
+    size_t plen = strlen(path);
+    int in = 0;
+
+    for (const char *line = smaps; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        unsigned long a, b, v;
+        if (sscanf(line, "%lx-%lx ", &a, &b) == 2) {
+            /* The path is the last field of a mapping's header line. */
+            in = len >= plen && memcmp(line + len - plen, path, plen) == 0 &&
+                 (len == plen || line[len - plen - 1] == ' ');
+        } else if (in && sscanf(line, "Pss: %lu kB", &v) == 1) {
+            kib += v;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    return kib;
+}
+
+char *svc_smaps_read(void)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return NULL;
+    for (;;) {
+        if (len + 65536 + 1 > cap) {
+            size_t ncap = cap ? cap * 2 : 262144;
+            char *grown = realloc(buf, ncap);
+            if (grown == NULL) {
+                free(buf);
+                close(fd);
+                return NULL;
+            }
+            buf = grown;
+            cap = ncap;
+        }
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    return buf;
+}

@@ -1,0 +1,46 @@
+/*
+ * threads.h - which service each thread of a service process works for.
+ *
+ * Every thread the dispatcher starts for a service (its ServiceMain and
+ * its control worker) is attached to that service, and so is every thread
+ * such a thread creates: svchost exports its own pthread_create, which
+ * plugins bind to, and which hands the creator's service to the new
+ * thread.  The CPU time of threads that have ended is kept per service,
+ * so a service's total covers every thread it ever ran.
+ */
+#ifndef SVC_THREADS_H
+#define SVC_THREADS_H
+
+#include <stdint.h>
+
+struct svc_thread_owner;
+
+/* The owner of the calling thread, or NULL (a thread of no service). */
+struct svc_thread_owner *svc_thread_owner_current(void);
+/* Attaches the calling thread to owner (NULL: to none) until it exits. */
+void svc_thread_attach(struct svc_thread_owner *owner);
+
+/* An owner per service; lives as long as the process. */
+struct svc_thread_owner *svc_thread_owner_new(const char *name);
+/* Names the file the service's code was loaded from (its plugin), so its
+ * mappings count as the service's memory. */
+void svc_thread_owner_set_image(struct svc_thread_owner *o, const char *path);
+
+struct svc_thread_usage {
+    uint32_t threads;        /* live threads */
+    uint64_t cpu_ns;         /* CPU time of live and ended threads */
+    uint64_t stack_rss_kib;  /* resident stack pages of live threads */
+    uint64_t image_pss_kib;  /* proportional resident size of its plugin's mappings */
+};
+
+/* Usage of one owner.  Stack residency is read from /proc/self/smaps
+ * when smaps is non-NULL (the text of that file, read once by the caller). */
+void svc_thread_usage(struct svc_thread_owner *owner, const char *smaps, struct svc_thread_usage *out);
+
+/* Proportional resident size (KiB) of the mappings of the file at path,
+ * from the text of /proc/self/smaps. */
+uint64_t svc_smaps_file_pss_kib(const char *smaps, const char *path);
+/* Reads /proc/self/smaps into a new string (NULL on failure). */
+char *svc_smaps_read(void);
+
+#endif
