@@ -1265,215 +1265,213 @@ BOOL WINAPI GetServiceKeyNameA(SC_HANDLE hSCManager, LPCSTR lpDisplayName, LPSTR
     return rc == 0 ? TRUE : fail(rc);
 }
 
-/* ---- SvchostEnumHosts ------------------------------------------------------ */
+/* ---- SvchostEnumHosts, SvchostEnumUsage ------------------------------------- */
 
-static size_t host_size(const struct svc_msg_host *h)
+/*
+ * The two extension enumerations share one shape: a request without
+ * fields, a reply "u32 n, n x element", and a caller's buffer filled the
+ * way EnumDependentServicesA fills it (the entries that fit, then their
+ * strings; ERROR_MORE_DATA and the whole size when not all fit).  An
+ * ext_enum describes one element type.
+ */
+struct ext_enum {
+    uint16_t type;
+    size_t elem_size;                                /* decoded element */
+    size_t min_wire;                                 /* its smallest encoding */
+    size_t info_size;                                /* the public struct */
+    int (*get)(struct svc_rbuf *r, void *elem);
+    void (*release)(void *elem);
+    size_t (*size)(const void *elem);                /* public struct + strings */
+    void (*pack)(const void *elem, void *info, struct packer *p);
+};
+
+static void ext_free(const struct ext_enum *e, char *elems, size_t n)
 {
+    for (size_t i = 0; elems && i < n; i++)
+        e->release(elems + i * e->elem_size);
+    free(elems);
+}
+
+static int ext_read(struct svc_conn *c, const struct ext_enum *e, struct svc_reply *rep,
+                    char **out, size_t *count)
+{
+    char *elems = NULL;
+    uint32_t n = svc_get_u32(&rep->r);
+    int rc;
+
+    if (rep->r.err == 0 && n > reply_left(rep) / e->min_wire)
+        reply_malformed(rep);
+    if (rep->r.err == 0 && (elems = calloc((size_t)n + 1, e->elem_size)) == NULL)
+        rep->r.err = -ENOMEM;
+    for (size_t i = 0; rep->r.err == 0 && i < n; i++)
+        e->get(&rep->r, elems + i * e->elem_size); /* an error stays in rep->r */
+    rc = svc_reply_finish(c, rep);
+    if (rc != 0) {
+        ext_free(e, elems, n);
+        return rc;
+    }
+    *out = elems;
+    *count = n;
+    return 0;
+}
+
+static int ext_enum_call(SC_HANDLE m, const struct ext_enum *e, LPBYTE buf, DWORD cb,
+                         LPDWORD needed, LPDWORD returned)
+{
+    char *elems;
+    struct svc_reply rep;
+    struct svc_wbuf w;
+    struct packer p;
+    size_t n, k = 0, used = 0, total = 0;
+    int rc;
+
+    if (needed == NULL || returned == NULL)
+        return ERROR_INVALID_PARAMETER;
+    *needed = 0;
+    *returned = 0;
+    if (buf == NULL && cb != 0)
+        return ERROR_INVALID_PARAMETER;
+    rc = need_access(m, SC_MANAGER_ENUMERATE_SERVICE);
+    if (rc != 0)
+        return rc;
+
+    svc_wbuf_init(&w);
+    rc = request(m->conn, e->type, &w, &rep);
+    if (rc == 0)
+        rc = ext_read(m->conn, e, &rep, &elems, &n);
+    if (rc != 0)
+        return rc;
+
+    for (size_t i = 0; i < n; i++) {
+        size_t sz = e->size(elems + i * e->elem_size);
+
+        total += sz;
+        if (k == i && buf != NULL && sz <= cb - used) {
+            used += sz;
+            k++;
+        }
+    }
+    p.base = (char *)buf;
+    p.off = k * e->info_size;
+    for (size_t i = 0; i < k; i++)
+        e->pack(elems + i * e->elem_size, buf + i * e->info_size, &p);
+    *returned = (DWORD)k;
+    if (k < n) {
+        *needed = (DWORD)total;
+        rc = ERROR_MORE_DATA;
+    }
+    ext_free(e, elems, n);
+    return rc;
+}
+
+static BOOL ext_enum_public(SC_HANDLE m, const struct ext_enum *e, LPBYTE buf, DWORD cb,
+                            LPDWORD needed, LPDWORD returned)
+{
+    int rc = svc_handle_get(m, SVC_HANDLE_MANAGER);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = ext_enum_call(m, e, buf, cb, needed, returned);
+    svc_handle_put(m);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
+static int host_get(struct svc_rbuf *r, void *elem)
+{
+    return svc_get_host(r, elem);
+}
+
+static void host_release(void *elem)
+{
+    svc_msg_host_free(elem);
+}
+
+static size_t host_size(const void *elem)
+{
+    const struct svc_msg_host *h = elem;
     return sizeof(SVCHOST_HOST_INFO) + (h->group != NULL ? strlen(h->group) + 1 : 0) +
            multisz_size(h->services, NULL);
 }
 
-static void hosts_free(struct svc_msg_host *hosts, size_t n)
+static void host_pack(const void *elem, void *info, struct packer *p)
 {
-    for (size_t i = 0; i < n; i++)
-        svc_msg_host_free(&hosts[i]);
-    free(hosts);
+    const struct svc_msg_host *h = elem;
+    SVCHOST_HOST_INFO x;
+
+    x.dwProcessId = h->pid;
+    x.lpGroup = h->group != NULL ? pack_str(p, h->group) : NULL;
+    x.lpServices = pack_multisz(p, h->services, NULL);
+    memcpy(info, &x, sizeof x);
 }
 
-static int read_hosts(struct svc_conn *c, struct svc_reply *rep, struct svc_msg_host **out,
-                      size_t *count)
-{
-    /* pid, group length, services count */
-    const size_t min_host = 4 + 4 + 4;
-    struct svc_msg_host *hosts = NULL;
-    uint32_t n = svc_get_u32(&rep->r);
-    int rc;
-
-    if (rep->r.err == 0 && n > reply_left(rep) / min_host)
-        reply_malformed(rep);
-    if (rep->r.err == 0 && (hosts = calloc((size_t)n + 1, sizeof *hosts)) == NULL)
-        rep->r.err = -ENOMEM;
-    for (size_t i = 0; rep->r.err == 0 && i < n; i++)
-        svc_get_host(&rep->r, &hosts[i]); /* an error stays in rep->r */
-    rc = svc_reply_finish(c, rep);
-    if (rc != 0) {
-        if (hosts != NULL)
-            hosts_free(hosts, n);
-        return rc;
-    }
-    *out = hosts;
-    *count = n;
-    return 0;
-}
-
-static int enum_hosts(SC_HANDLE m, LPBYTE buf, DWORD cb, LPDWORD needed, LPDWORD returned)
-{
-    const size_t ssz = sizeof(SVCHOST_HOST_INFO);
-    struct svc_msg_host *hosts;
-    struct svc_reply rep;
-    struct svc_wbuf w;
-    struct packer p;
-    size_t n, k = 0, used = 0, total = 0;
-    int rc;
-
-    if (needed == NULL || returned == NULL)
-        return ERROR_INVALID_PARAMETER;
-    *needed = 0;
-    *returned = 0;
-    if (buf == NULL && cb != 0)
-        return ERROR_INVALID_PARAMETER;
-    rc = need_access(m, SC_MANAGER_ENUMERATE_SERVICE);
-    if (rc != 0)
-        return rc;
-
-    svc_wbuf_init(&w);
-    rc = request(m->conn, SVC_MSG_ENUM_HOSTS, &w, &rep);
-    if (rc == 0)
-        rc = read_hosts(m->conn, &rep, &hosts, &n);
-    if (rc != 0)
-        return rc;
-
-    for (size_t i = 0; i < n; i++) {
-        size_t sz = host_size(&hosts[i]);
-
-        total += sz;
-        if (k == i && buf != NULL && sz <= cb - used) {
-            used += sz;
-            k++;
-        }
-    }
-    p.base = (char *)buf;
-    p.off = k * ssz;
-    for (size_t i = 0; i < k; i++) {
-        SVCHOST_HOST_INFO x;
-
-        x.dwProcessId = hosts[i].pid;
-        x.lpGroup = hosts[i].group != NULL ? pack_str(&p, hosts[i].group) : NULL;
-        x.lpServices = pack_multisz(&p, hosts[i].services, NULL);
-        memcpy(buf + i * ssz, &x, ssz);
-    }
-    *returned = (DWORD)k;
-    if (k < n) {
-        *needed = (DWORD)total;
-        rc = ERROR_MORE_DATA;
-    }
-    hosts_free(hosts, n);
-    return rc;
-}
+static const struct ext_enum hosts_enum = {
+    .type = SVC_MSG_ENUM_HOSTS,
+    .elem_size = sizeof(struct svc_msg_host),
+    .min_wire = 4 + 4 + 4,            /* pid, group length, services count */
+    .info_size = sizeof(SVCHOST_HOST_INFO),
+    .get = host_get,
+    .release = host_release,
+    .size = host_size,
+    .pack = host_pack,
+};
 
 BOOL WINAPI SvchostEnumHosts(SC_HANDLE hSCManager, LPBYTE lpBuffer, DWORD cbBufSize,
                              LPDWORD pcbBytesNeeded, LPDWORD lpHostsReturned)
 {
-    int rc = svc_handle_get(hSCManager, SVC_HANDLE_MANAGER);
-
-    if (rc != 0)
-        return fail(rc);
-    rc = enum_hosts(hSCManager, lpBuffer, cbBufSize, pcbBytesNeeded, lpHostsReturned);
-    svc_handle_put(hSCManager);
-    return rc == 0 ? TRUE : fail(rc);
+    return ext_enum_public(hSCManager, &hosts_enum, lpBuffer, cbBufSize, pcbBytesNeeded,
+                           lpHostsReturned);
 }
 
-/* ---- SvchostEnumUsage --------------------------------------------------------- */
-
-static int read_usage(struct svc_conn *c, struct svc_reply *rep, struct svc_msg_usage **out,
-                      size_t *count)
+static int usage_get(struct svc_rbuf *r, void *elem)
 {
-    const size_t min_row = 36; /* every field, the string absent */
-    struct svc_msg_usage *rows = NULL;
-    uint32_t n = svc_get_u32(&rep->r), got = 0;
-    int rc;
-
-    if (rep->r.err == 0 && n > reply_left(rep) / min_row)
-        reply_malformed(rep);
-    if (rep->r.err == 0 && (rows = calloc((size_t)n + 1, sizeof *rows)) == NULL)
-        rep->r.err = -ENOMEM;
-    for (; rep->r.err == 0 && got < n; got++)
-        if (svc_get_usage(&rep->r, &rows[got]) != 0)
-            break;
-    rc = svc_reply_finish(c, rep);
-    if (rc != 0) {
-        for (uint32_t i = 0; rows && i < got; i++)
-            free(rows[i].service);
-        free(rows);
-        return rc;
-    }
-    *out = rows;
-    *count = n;
-    return 0;
+    return svc_get_usage(r, elem);
 }
 
-static int enum_usage(SC_HANDLE m, LPBYTE buf, DWORD cb, LPDWORD needed, LPDWORD returned)
+static void usage_release(void *elem)
 {
-    const size_t ssz = sizeof(SVCHOST_USAGE_INFO);
-    struct svc_msg_usage *rows;
-    struct svc_reply rep;
-    struct svc_wbuf w;
-    struct packer p;
-    size_t n, k = 0, used = 0, total = 0;
-    int rc;
-
-    if (needed == NULL || returned == NULL)
-        return ERROR_INVALID_PARAMETER;
-    *needed = 0;
-    *returned = 0;
-    if (buf == NULL && cb != 0)
-        return ERROR_INVALID_PARAMETER;
-    rc = need_access(m, SC_MANAGER_ENUMERATE_SERVICE);
-    if (rc != 0)
-        return rc;
-
-    svc_wbuf_init(&w);
-    rc = request(m->conn, SVC_MSG_ENUM_USAGE, &w, &rep);
-    if (rc == 0)
-        rc = read_usage(m->conn, &rep, &rows, &n);
-    if (rc != 0)
-        return rc;
-
-    for (size_t i = 0; i < n; i++) {
-        size_t sz = ssz + (rows[i].service ? strlen(rows[i].service) + 1 : 0);
-
-        total += sz;
-        if (k == i && buf != NULL && sz <= cb - used) {
-            used += sz;
-            k++;
-        }
-    }
-    p.base = (char *)buf;
-    p.off = k * ssz;
-    for (size_t i = 0; i < k; i++) {
-        SVCHOST_USAGE_INFO x;
-
-        x.dwProcessId = rows[i].pid;
-        x.lpServiceName = rows[i].service ? pack_str(&p, rows[i].service) : NULL;
-        x.dwThreads = rows[i].threads;
-        x.ullCpuMicroseconds = rows[i].cpu_us;
-        x.dwStackKiB = rows[i].stack_kib;
-        x.dwImageKiB = rows[i].image_kib;
-        x.dwRssKiB = rows[i].rss_kib;
-        x.dwPssKiB = rows[i].pss_kib;
-        memcpy(buf + i * ssz, &x, ssz);
-    }
-    *returned = (DWORD)k;
-    if (k < n) {
-        *needed = (DWORD)total;
-        rc = ERROR_MORE_DATA;
-    }
-    for (size_t i = 0; i < n; i++)
-        free(rows[i].service);
-    free(rows);
-    return rc;
+    struct svc_msg_usage *u = elem;
+    free(u->service);
+    u->service = NULL;
 }
+
+static size_t usage_size(const void *elem)
+{
+    const struct svc_msg_usage *u = elem;
+    return sizeof(SVCHOST_USAGE_INFO) + (u->service ? strlen(u->service) + 1 : 0);
+}
+
+static void usage_pack(const void *elem, void *info, struct packer *p)
+{
+    const struct svc_msg_usage *u = elem;
+    SVCHOST_USAGE_INFO x;
+
+    x.dwProcessId = u->pid;
+    x.lpServiceName = u->service ? pack_str(p, u->service) : NULL;
+    x.dwThreads = u->threads;
+    x.ullCpuMicroseconds = u->cpu_us;
+    x.dwStackKiB = u->stack_kib;
+    x.dwImageKiB = u->image_kib;
+    x.dwRssKiB = u->rss_kib;
+    x.dwPssKiB = u->pss_kib;
+    memcpy(info, &x, sizeof x);
+}
+
+static const struct ext_enum usage_enum = {
+    .type = SVC_MSG_ENUM_USAGE,
+    .elem_size = sizeof(struct svc_msg_usage),
+    .min_wire = 36,                   /* every field, the string absent */
+    .info_size = sizeof(SVCHOST_USAGE_INFO),
+    .get = usage_get,
+    .release = usage_release,
+    .size = usage_size,
+    .pack = usage_pack,
+};
 
 BOOL WINAPI SvchostEnumUsage(SC_HANDLE hSCManager, LPBYTE lpBuffer, DWORD cbBufSize,
                              LPDWORD pcbBytesNeeded, LPDWORD lpEntriesReturned)
 {
-    int rc = svc_handle_get(hSCManager, SVC_HANDLE_MANAGER);
-
-    if (rc != 0)
-        return fail(rc);
-    rc = enum_usage(hSCManager, lpBuffer, cbBufSize, pcbBytesNeeded, lpEntriesReturned);
-    svc_handle_put(hSCManager);
-    return rc == 0 ? TRUE : fail(rc);
+    return ext_enum_public(hSCManager, &usage_enum, lpBuffer, cbBufSize, pcbBytesNeeded,
+                           lpEntriesReturned);
 }
 
 /* ---- CloseServiceHandle ------------------------------------------------- */

@@ -594,15 +594,6 @@ static int on_frame(void *ctx, const struct svc_frame_header *h, const uint8_t *
     return -EPROTO;
 }
 
-static void alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
-{
-    static char slab[65536];
-    (void)handle;
-    (void)suggested;
-    buf->base = slab;
-    buf->len = sizeof slab;
-}
-
 static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
 {
     struct scm_client *c = stream->data;
@@ -647,7 +638,7 @@ static void on_connection(uv_stream_t *server, int status)
     c->privileged = cred.uid == 0 || cred.uid == g_scm.self_uid;
     c->next = g_scm.clients;
     g_scm.clients = c;
-    uv_read_start((uv_stream_t *)&c->pipe, alloc_cb, on_read);
+    uv_read_start((uv_stream_t *)&c->pipe, scm_alloc_cb, on_read);
 }
 
 int scm_client_listen(void)

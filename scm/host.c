@@ -251,15 +251,6 @@ static int on_frame(void *ctx, const struct svc_frame_header *hd, const uint8_t 
     return -EPROTO;          /* not a message a host may send */
 }
 
-static void alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
-{
-    static char slab[65536];
-    (void)handle;
-    (void)suggested;
-    buf->base = slab;
-    buf->len = sizeof slab;
-}
-
 static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
 {
     struct scm_host *h = stream->data;
@@ -478,7 +469,7 @@ static struct scm_host *spawn_host(struct scm_service *s, const char *group, DWO
     h->chan.data = h;
     uv_pipe_open(&h->chan, sv[0]);
     h->chan_open = 1;
-    uv_read_start((uv_stream_t *)&h->chan, alloc_cb, on_read);
+    uv_read_start((uv_stream_t *)&h->chan, scm_alloc_cb, on_read);
     h->next = g_scm.hosts;
     g_scm.hosts = h;
     svc_words_free(argv);

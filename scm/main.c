@@ -39,6 +39,17 @@ uint64_t scm_now_ms(void)
     return uv_now(g_scm.loop);
 }
 
+/* One buffer serves every read: the loop is single-threaded and each
+ * read callback consumes its bytes before returning. */
+void scm_alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+{
+    static char slab[65536];
+    (void)handle;
+    (void)suggested;
+    buf->base = slab;
+    buf->len = sizeof slab;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,

@@ -233,5 +233,6 @@ void scm_event(unsigned id, const char *service, const char *fmt, ...)
 
 /* ---- util ------------------------------------------------------------------ */
 uint64_t scm_now_ms(void);
+void scm_alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf);
 
 #endif
