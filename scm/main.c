@@ -34,11 +34,6 @@ struct scm g_scm;
 static uv_check_t after_io;
 static uv_timer_t shutdown_timer;
 
-uint64_t scm_now_ms(void)
-{
-    return uv_now(g_scm.loop);
-}
-
 /* One buffer serves every read: the loop is single-threaded and each
  * read callback consumes its bytes before returning. */
 void scm_alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)

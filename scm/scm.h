@@ -52,9 +52,6 @@ struct scm_service {
     uint32_t control_host_id;       /* id of the HOST_CONTROL in flight, 0 if none */
     DWORD control_code;
     uv_timer_t control_timer;
-
-    /* A client waiting for StartService's answer. */
-    struct scm_waiter start;
 };
 
 struct scm_usage_job;
@@ -108,7 +105,7 @@ struct scm {
     char *root;
     char *sock_path;
     uv_pipe_t server;
-    uv_signal_t sigterm, sigint, sighup;
+    uv_signal_t sigterm, sigint;
     uid_t self_uid;
 
     struct scm_service *services;
@@ -232,7 +229,6 @@ void scm_event(unsigned id, const char *service, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* ---- util ------------------------------------------------------------------ */
-uint64_t scm_now_ms(void);
 void scm_alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf);
 
 #endif
