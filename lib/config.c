@@ -1,7 +1,7 @@
 /*
- * config.c - reading the service database: svchost.ini (the groups) and
- * services/NAME.ini (one service each), with diagnostics that name the
- * file and line of every problem.
+ * config.c - reading the service database: svchost.ini (the groups),
+ * services/NAME.ini (one service each) and scm.ini (the SCM's settings),
+ * with diagnostics that name the file and line of every problem.
  *
  * A file is read in two passes.  The first turns it into sections of
  * key/value entries, each remembering its lines; inih splits the lines,
@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -697,7 +698,7 @@ const char *svc_service_config_param(const struct svc_service_config *c, const c
 enum service_key {
     K_DISPLAY_NAME, K_DESCRIPTION, K_TYPE, K_START, K_ERROR_CONTROL,
     K_IMAGE_PATH, K_OBJECT_NAME, K_GROUP, K_DEPEND_ON_SERVICE,
-    K_DEPEND_ON_GROUP, K_START_TIMEOUT_MS, K_COUNT
+    K_DEPEND_ON_GROUP, K_START_TIMEOUT_MS, K_SVCHOST_SPLIT_DISABLE, K_COUNT
 };
 
 static const char *const service_keys[] = {
@@ -712,6 +713,7 @@ static const char *const service_keys[] = {
     [K_DEPEND_ON_SERVICE] = "DependOnService",
     [K_DEPEND_ON_GROUP] = "DependOnGroup",
     [K_START_TIMEOUT_MS] = "StartTimeoutMs",
+    [K_SVCHOST_SPLIT_DISABLE] = "SvcHostSplitDisable",
 };
 _Static_assert(sizeof(service_keys) / sizeof(service_keys[0]) == K_COUNT,
                "service_keys out of step with enum service_key");
@@ -835,6 +837,15 @@ static int set_service_key(struct service_load *l, enum service_key k,
                      "decimal or 0x hex%s", v, rc == -ERANGE ? " (too large)" : "");
         else
             c->wait_hint_ms = num;
+        return 0;
+    case K_SVCHOST_SPLIT_DISABLE:
+        /* A DWORD on Windows too, but only 0 and 1 mean anything. */
+        if (svc_parse_dword(v, &num) < 0 || num > 1)
+            error_at(&l->w, e->lines[0], "bad SvcHostSplitDisable '%s'; accepted: "
+                     "0 (may run in its own host) or 1 (always in the group's "
+                     "shared host)", v);
+        else
+            c->split_disable = num;
         return 0;
     default:
         return 0;
@@ -1169,11 +1180,19 @@ static int read_group_section(struct groups_load *gl, const struct ini_section *
 
         if (dup[i])
             continue;
-        if (strcasecmp(e->key, "Services") != 0) {
+        if (strcasecmp(e->key, "Services") == 0) {
+            if (e->value != NULL)
+                rc = add_group_services(gl, g->n - 1, e);
+        } else if (strcasecmp(e->key, "Split") == 0) {
+            /* Empty means not set, as in [Service]: auto. */
+            if (e->value == NULL || !single_line(&gl->w, e) || *e->value == '\0')
+                continue;
+            if (svc_parse_split(e->value, &grp->split) < 0)
+                error_at(&gl->w, e->lines[0], "bad Split '%s' in group [%s]; "
+                         "accepted: auto, always, never", e->value, s->name);
+        } else {
             warning_at(&gl->w, e->lines[0], "unknown key '%s' in group [%s]; "
-                       "ignored (known: Services)", e->key, s->name);
-        } else if (e->value != NULL) {
-            rc = add_group_services(gl, g->n - 1, e);
+                       "ignored (known: Services, Split)", e->key, s->name);
         }
     }
     free(dup);
@@ -1371,4 +1390,119 @@ out:
     }
     *out = m;
     return 0;
+}
+
+/* ---- The SCM's settings --------------------------------------------------- */
+
+/* The keys of [SCM], each a DWORD of struct svc_scm_config.  A timeout of
+ * 0 would make every start or control fail at once (1053), so the least
+ * a timeout may be is 1. */
+static const struct {
+    const char *key;
+    size_t offset;
+    uint32_t min;
+    const char *meaning;    /* for the message about a bad value */
+} scm_keys[] = {
+    { "SplitThresholdKB", offsetof(struct svc_scm_config, split_threshold_kb), 0,
+      "KiB of RAM from 0 (never split)" },
+    { "StartTimeoutMs", offsetof(struct svc_scm_config, start_timeout_ms), 1,
+      "milliseconds from 1" },
+    { "ControlTimeoutMs", offsetof(struct svc_scm_config, control_timeout_ms), 1,
+      "milliseconds from 1" },
+    { "StopTimeoutMs", offsetof(struct svc_scm_config, stop_timeout_ms), 1,
+      "milliseconds from 1" },
+};
+
+static int read_scm_section(struct where *w, const struct ini_section *s,
+                            struct svc_scm_config *c)
+{
+    char *dup = malloc(s->n ? s->n : 1);
+
+    if (dup == NULL)
+        return -ENOMEM;
+    check_duplicates(w, s, dup);
+    for (size_t i = 0; i < s->n; i++) {
+        const struct ini_entry *e = &s->entries[i];
+        size_t k, n_keys = sizeof scm_keys / sizeof scm_keys[0];
+        uint32_t num;
+        int rc;
+
+        if (dup[i])
+            continue;
+        for (k = 0; k < n_keys; k++)
+            if (strcasecmp(e->key, scm_keys[k].key) == 0)
+                break;
+        if (k == n_keys) {
+            warning_at(w, e->lines[0], "unknown key '%s' in [SCM]; ignored "
+                       "(known: SplitThresholdKB, StartTimeoutMs, ControlTimeoutMs, "
+                       "StopTimeoutMs)", e->key);
+            continue;
+        }
+        /* NULL: its too-long line is already an error; empty: the default. */
+        if (e->value == NULL || !single_line(w, e) || *e->value == '\0')
+            continue;
+        rc = svc_parse_dword(e->value, &num);
+        if (rc < 0 || num < scm_keys[k].min)
+            error_at(w, e->lines[0], "bad %s '%s'; accepted: %s to 4294967295, "
+                     "decimal or 0x hex%s", scm_keys[k].key, e->value,
+                     scm_keys[k].meaning, rc == -ERANGE ? " (too large)" : "");
+        else
+            *(uint32_t *)((char *)c + scm_keys[k].offset) = num;
+    }
+    free(dup);
+    return 0;
+}
+
+int svc_config_load_scm(const char *root, struct svc_scm_config *out, struct svc_diag *diag)
+{
+    static const struct svc_scm_config defaults = {
+        .split_threshold_kb = 0,
+        .start_timeout_ms = SVC_SCM_TIMEOUT_DEFAULT_MS,
+        .control_timeout_ms = SVC_SCM_TIMEOUT_DEFAULT_MS,
+        .stop_timeout_ms = SVC_SCM_TIMEOUT_DEFAULT_MS,
+    };
+    struct svc_scm_config c = defaults;
+    struct ini_doc doc = { 0 };
+    struct where w;
+    char *path;
+    int rc;
+
+    *out = defaults;
+    path = config_path(root, "scm.ini", NULL);
+    if (path == NULL)
+        return -ENOMEM;
+    where_begin(&w, diag, path);
+    /* Every key has a default, so no file is the same as an empty one. */
+    rc = ini_read(&w, &doc, 1);
+    if (rc == -ENOENT) {
+        rc = 0;
+        goto out;
+    }
+    if (rc < 0)
+        goto out;
+    for (size_t i = 0; i < doc.n; i++) {
+        const struct ini_section *s = &doc.sections[i];
+
+        if (strcasecmp(s->name, "SCM") == 0) {
+            rc = read_scm_section(&w, s, &c);
+            if (rc < 0)
+                goto out;
+        } else if (s->name[0] == '\0') {
+            for (size_t j = 0; j < s->n; j++)
+                warning_at(&w, s->entries[j].lines[0], "key '%s' is outside [SCM]; "
+                           "ignored", s->entries[j].key);
+        } else {
+            warning_at(&w, s->line, "unknown section [%s]; ignored (known: [SCM])",
+                       s->name);
+        }
+    }
+    if (w.errors > 0)
+        rc = -EINVAL;
+    else
+        *out = c;
+out:
+    ini_doc_free(&doc);
+    where_end(&w);
+    free(path);
+    return rc;
 }

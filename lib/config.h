@@ -5,6 +5,7 @@
  *                                   [demo]
  *                                   Services = Echo, Heartbeat
  * ROOT/config/services/NAME.ini one service: [Service] and [Parameters]
+ * ROOT/config/scm.ini           the SCM's own settings: [SCM]
  *
  * Parsed with inih.  Every problem is reported as one diagnostic line
  * "FILE:LINE: message" (LINE omitted when the problem is not on a line),
@@ -59,6 +60,8 @@ struct svc_service_config {
     char **depend_on_service; /* DependOnService, NULL-terminated list */
     char **depend_on_group;   /* DependOnGroup, NULL-terminated list */
     uint32_t wait_hint_ms; /* StartTimeoutMs (0 = the SCM default) */
+    uint32_t split_disable;/* SvcHostSplitDisable: 1 = never split out of the
+                              group's shared host; 0 (default) */
     /* [Parameters] */
     char *service_dll;     /* ServiceDll as written (may be NULL for own process) */
     char *service_main;    /* ServiceMain (defaults to "ServiceMain") */
@@ -81,10 +84,19 @@ const char *svc_service_config_param(const struct svc_service_config *c, const c
 
 /* ---- Groups ------------------------------------------------------------- */
 
+/* A group's Split: whether its services share one host or each get their
+ * own instance ("svchost -k GROUP -s SERVICE"). */
+enum svc_split {
+    SVC_SPLIT_AUTO = 0,    /* split above the SCM's SplitThresholdKB */
+    SVC_SPLIT_ALWAYS,      /* one host per service */
+    SVC_SPLIT_NEVER,       /* one host for the group */
+};
+
 struct svc_group_config {
     char *name;
     char **services;       /* NULL-terminated, in file order */
     size_t n_services;
+    int split;             /* Split: enum svc_split (default SVC_SPLIT_AUTO) */
 };
 
 struct svc_groups {
@@ -94,7 +106,7 @@ struct svc_groups {
 };
 
 /* Reads ROOT/config/svchost.ini.  A service named twice (in one group or
- * in two groups) is an error. */
+ * in two groups) or a bad Split is an error; other keys warn. */
 int svc_config_load_groups(const char *root, struct svc_groups **out, struct svc_diag *diag);
 void svc_groups_free(struct svc_groups *g);
 const struct svc_group_config *svc_groups_find(const struct svc_groups *g, const char *name);
@@ -117,6 +129,28 @@ int svc_config_load_group(const char *root, const char *group,
                           struct svc_group_members **out, struct svc_diag *diag);
 void svc_group_members_free(struct svc_group_members *m);
 
+/* ---- The SCM's settings ------------------------------------------------ */
+
+#define SVC_SCM_TIMEOUT_DEFAULT_MS 30000
+
+struct svc_scm_config {
+    uint32_t split_threshold_kb;  /* SplitThresholdKB: split share services on
+                                     machines with more RAM; 0 = never (default) */
+    uint32_t start_timeout_ms;    /* StartTimeoutMs, default 30000 */
+    uint32_t control_timeout_ms;  /* ControlTimeoutMs, default 30000 */
+    uint32_t stop_timeout_ms;     /* StopTimeoutMs, default 30000 */
+};
+
+/*
+ * Reads ROOT/config/scm.ini, section [SCM].  A missing file is not an
+ * error: *out gets the defaults and 0 is returned, with no diagnostic.
+ * Unknown keys and sections warn; a duplicate key, a bad value (a
+ * timeout of 0 included), an indented continuation line or a line
+ * longer than inih's limit is an error (-EINVAL).  An empty value means
+ * the default.  *out is always filled: on any failure, with the defaults.
+ */
+int svc_config_load_scm(const char *root, struct svc_scm_config *out, struct svc_diag *diag);
+
 /* ---- Values -------------------------------------------------------------- */
 
 /* Parse the symbolic or numeric forms (as sc.exe and the registry take
@@ -127,6 +161,26 @@ int svc_parse_start(const char *s, uint32_t *out);
 int svc_parse_error_control(const char *s, uint32_t *out);
 /* A DWORD, decimal or 0x-hex, the whole string: 0 or -EINVAL/-ERANGE. */
 int svc_parse_dword(const char *s, uint32_t *out);
+/* Split auto|always|never (case-insensitive) into an enum svc_split:
+ * 0 or -EINVAL.  svc_split_name is the name, or NULL for another value. */
+int svc_parse_split(const char *s, int *out);
+const char *svc_split_name(int split);
+
+/*
+ * Whether a share service runs in its own host instance (split hosting,
+ * as Windows 10 does it), rather than in its group's shared host.  In
+ * order: service_split_disable (SvcHostSplitDisable) non-zero -> 0; the
+ * group's Split never -> 0, always -> 1; auto (or any other value) -> 1
+ * when threshold_kb is not 0 and mem_total_kb > threshold_kb, else 0.
+ */
+int svc_split_decide(uint32_t threshold_kb, uint64_t mem_total_kb, int group_split,
+                     uint32_t service_split_disable);
+/* This machine's RAM in KiB: MemTotal of /proc/meminfo, or 0 if it
+ * cannot be read. */
+uint64_t svc_mem_total_kb(void);
+/* The same from a file in /proc/meminfo's format ("MemTotal: N kB"):
+ * N, or 0 if the file cannot be read or has no such line. */
+uint64_t svc_meminfo_total_kb(const char *path);
 
 /* Names as written to files and shown by sc ("share", "own", "auto", ...);
  * for numbers without a name, NULL. */
@@ -181,8 +235,9 @@ int svc_config_write_service(const char *root, const struct svc_service_config *
 /* Removes ROOT/config/services/NAME.ini (0 if it did not exist). */
 int svc_config_remove_service(const char *root, const char *name);
 /* Makes `name` a member of `group` only (NULL: of no group), keeping the
- * other groups and their order, and rewrites svchost.ini if that changes
- * anything.  A group left empty is removed. */
+ * other groups, their order and their Split, and rewrites svchost.ini if
+ * that changes anything.  A group left empty is removed, unless its Split
+ * is not auto (the setting would be lost with it). */
 int svc_config_set_group_membership(const char *root, const char *name, const char *group);
 /* 1 if value can be written and read back unchanged, else 0. */
 int svc_config_value_ok(const char *value);

@@ -1,7 +1,8 @@
 /*
  * config_values.c - the values in service files: symbolic and numeric
- * Type/Start/ErrorControl, names, svchost command lines, and where a
- * ServiceDll is looked up.
+ * Type/Start/ErrorControl, names, svchost command lines, where a
+ * ServiceDll is looked up, and whether a service is split out of its
+ * group's host.
  */
 #include "config.h"
 
@@ -54,7 +55,16 @@ static const struct value_name error_control_names[] = {
     { "critical", SERVICE_ERROR_CRITICAL },
 };
 
+static const char *const split_names[] = {
+    [SVC_SPLIT_AUTO] = "auto",
+    [SVC_SPLIT_ALWAYS] = "always",
+    [SVC_SPLIT_NEVER] = "never",
+};
+
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+_Static_assert(N_ELEMS(split_names) == SVC_SPLIT_NEVER + 1,
+               "split_names out of step with enum svc_split");
 
 int svc_parse_dword(const char *s, uint32_t *out)
 {
@@ -155,6 +165,85 @@ const char *svc_start_name(uint32_t start)
 const char *svc_error_control_name(uint32_t ec)
 {
     return name_of(error_control_names, N_ELEMS(error_control_names), ec);
+}
+
+int svc_parse_split(const char *s, int *out)
+{
+    if (s == NULL)
+        return -EINVAL;
+    for (size_t i = 0; i < N_ELEMS(split_names); i++) {
+        if (strcasecmp(s, split_names[i]) == 0) {
+            *out = (int)i;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+const char *svc_split_name(int split)
+{
+    if (split < 0 || (size_t)split >= N_ELEMS(split_names))
+        return NULL;
+    return split_names[split];
+}
+
+/*
+ * Windows 10 (1703 and later) runs each share service in its own svchost
+ * when the machine has more RAM than SvcHostSplitThresholdInKB, unless
+ * the service sets SvcHostSplitDisable.  A group's Split comes between
+ * the two here, so that a group can opt in or out as a whole.
+ */
+int svc_split_decide(uint32_t threshold_kb, uint64_t mem_total_kb, int group_split,
+                     uint32_t service_split_disable)
+{
+    if (service_split_disable != 0)
+        return 0;
+    if (group_split == SVC_SPLIT_NEVER)
+        return 0;
+    if (group_split == SVC_SPLIT_ALWAYS)
+        return 1;
+    return threshold_kb != 0 && mem_total_kb > threshold_kb;
+}
+
+uint64_t svc_meminfo_total_kb(const char *path)
+{
+    static const char key[] = "MemTotal:";
+    char line[256];
+    uint64_t kb = 0;
+    FILE *f = fopen(path, "re");
+
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        const char *p = line + sizeof key - 1;
+        int digits = 0;
+
+        if (strncmp(line, key, sizeof key - 1) != 0)
+            continue;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        for (; *p >= '0' && *p <= '9'; p++, digits++) {
+            if (kb > (UINT64_MAX - 9) / 10) {
+                kb = 0;
+                break;
+            }
+            kb = kb * 10 + (uint64_t)(*p - '0');
+        }
+        /* The kernel has written "kB" since 2.6; another unit, or none,
+         * is not a format this was written for. */
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (digits == 0 || strncmp(p, "kB", 2) != 0)
+            kb = 0;
+        break;
+    }
+    fclose(f);
+    return kb;
+}
+
+uint64_t svc_mem_total_kb(void)
+{
+    return svc_meminfo_total_kb("/proc/meminfo");
 }
 
 int svc_name_valid(const char *name)

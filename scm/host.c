@@ -50,9 +50,9 @@ static int table_has(const struct scm_host *h, const char *name)
      * entry is called, as on Windows. */
     if (h->group == NULL && h->table && h->table[0] && !h->table[1])
         return 1;
-    /* A svchost takes members installed in its group after it started;
-     * it answers ERROR_SERVICE_NOT_IN_EXE itself if it cannot. */
-    if (h->group != NULL)
+    /* A shared svchost takes members installed in its group after it
+     * started; it answers ERROR_SERVICE_NOT_IN_EXE itself if it cannot. */
+    if (h->group != NULL && h->split_service == NULL)
         return 1;
     for (size_t i = 0; h->table && h->table[i]; i++)
         if (strcasecmp(h->table[i], name) == 0)
@@ -295,6 +295,7 @@ static void free_host(struct scm_host *h)
     svc_strv_free(h->table);
     free(h->group);
     free(h->own_service);
+    free(h->split_service);
     free(h);
 }
 
@@ -359,8 +360,9 @@ static void on_host_exit(uv_process_t *proc, int64_t status, int sig)
 }
 
 /* argv for a host: "svchost -k GROUP" runs the svchost beside scmd with
- * --root; any other ImagePath runs as written. */
-static char **host_argv(const char *image_path, int svchost)
+ * --root (and -s SERVICE for a split instance); any other ImagePath runs
+ * as written. */
+static char **host_argv(const char *image_path, int svchost, const char *split)
 {
     char **words = NULL, **argv;
     int n = svc_split_command_line(image_path, &words);
@@ -369,7 +371,7 @@ static char **host_argv(const char *image_path, int svchost)
         svc_words_free(words);
         return NULL;
     }
-    argv = calloc((size_t)n + 3, sizeof *argv);
+    argv = calloc((size_t)n + 5, sizeof *argv);
     if (argv == NULL) {
         svc_words_free(words);
         return NULL;
@@ -384,6 +386,10 @@ static char **host_argv(const char *image_path, int svchost)
         }
         argv[n] = strdup("--root");
         argv[n + 1] = strdup(g_scm.root);
+        if (split != NULL) {
+            argv[n + 2] = strdup("-s");
+            argv[n + 3] = strdup(split);
+        }
     }
     return argv;
 }
@@ -410,7 +416,7 @@ static char **host_env(void)
     return env;
 }
 
-static struct scm_host *spawn_host(struct scm_service *s, const char *group, DWORD *err)
+static struct scm_host *spawn_host(struct scm_service *s, const char *group, int split, DWORD *err)
 {
     struct scm_host *h = calloc(1, sizeof *h);
     uv_process_options_t opt;
@@ -424,7 +430,8 @@ static struct scm_host *spawn_host(struct scm_service *s, const char *group, DWO
     svc_frame_acc_init(&h->acc);
     h->group = group ? strdup(group) : NULL;
     h->own_service = group ? NULL : strdup(s->name);
-    argv = host_argv(s->cfg->image_path, group != NULL);
+    h->split_service = group && split ? strdup(s->name) : NULL;
+    argv = host_argv(s->cfg->image_path, group != NULL, h->split_service);
     env = host_env();
     if (argv == NULL || env == NULL)
         goto fail;
@@ -487,6 +494,7 @@ fail:
     svc_words_free(env);
     free(h->group);
     free(h->own_service);
+    free(h->split_service);
     svc_frame_acc_free(&h->acc);
     free(h);
     return NULL;
@@ -504,23 +512,48 @@ static char **strv_copy(char *const *v)
     return out;
 }
 
+/* Whether s runs in a split instance of its group (Windows 10's split
+ * hosting): the SCM's threshold, the group's Split and the service's
+ * SvcHostSplitDisable decide, read fresh at each start. */
+static int wants_split(const struct scm_service *s, const char *group)
+{
+    struct svc_groups *g = NULL;
+    struct svc_diag diag = { 0 };
+    int gsplit = SVC_SPLIT_AUTO;
+
+    if (svc_config_load_groups(g_scm.root, &g, &diag) == 0) {
+        const struct svc_group_config *gc = svc_groups_find(g, group);
+        if (gc != NULL)
+            gsplit = gc->split;
+    }
+    svc_groups_free(g);
+    svc_diag_free(&diag);
+    return svc_split_decide(g_scm.split_threshold_kb, g_scm.mem_total_kb, gsplit,
+                            s->cfg->split_disable);
+}
+
 DWORD scm_host_start_service(struct scm_service *s, char *const *args)
 {
     char *group = scm_service_group(s);
     struct scm_host *h = NULL;
     DWORD err = NO_ERROR;
+    int split = 0;
 
     if (group != NULL && (s->cfg->type & SERVICE_WIN32_SHARE_PROCESS)) {
-        /* One process per group: reuse the group's live host. */
+        split = wants_split(s, group);
+        /* One process per group, or per service when split: reuse the
+         * live host that fits. */
         for (struct scm_host *o = g_scm.hosts; o; o = o->next)
-            if (o->group && !o->exiting && strcasecmp(o->group, group) == 0)
+            if (o->group && !o->exiting && strcasecmp(o->group, group) == 0 &&
+                (split ? o->split_service && strcasecmp(o->split_service, s->name) == 0
+                       : o->split_service == NULL))
                 h = o;
     } else {
         free(group);
         group = NULL;
     }
     if (h == NULL)
-        h = spawn_host(s, group, &err);
+        h = spawn_host(s, group, split, &err);
     free(group);
     if (h == NULL)
         return err;

@@ -49,11 +49,14 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: scmd [--root DIR] [--start-timeout MS] [--control-timeout MS]\n"
-            "            [--stop-timeout MS] [--verbose]\n"
+            "            [--stop-timeout MS] [--split-threshold-kb KB] [--verbose]\n"
             "  --root DIR            state directory (default $SVCHOST_ROOT, else %s)\n"
             "  --start-timeout MS    a start must connect and make progress within MS (30000)\n"
             "  --control-timeout MS  a handler must return within MS (30000)\n"
             "  --stop-timeout MS     a stopping service must make progress within MS (30000)\n"
+            "  --split-threshold-kb KB  above this much RAM, run share services one per host\n"
+            "                        (0: never; default from config/scm.ini, else 0)\n"
+            "  Defaults for these come from ROOT/config/scm.ini [SCM].\n"
             "  --verbose             debug logging\n",
             SVCHOST_SYSTEM_ROOT);
 }
@@ -135,6 +138,32 @@ static void on_signal(uv_signal_t *sig, int signum)
     uv_close((uv_handle_t *)&g_scm.server, NULL);
 }
 
+/* ROOT/config/scm.ini, then the command line over it. */
+static int load_settings(unsigned start_ms, unsigned control_ms, unsigned stop_ms, int split_given,
+                         unsigned split_kb)
+{
+    struct svc_scm_config cfg;
+    struct svc_diag diag = { 0 };
+    int rc = svc_config_load_scm(g_scm.root, &cfg, &diag);
+
+    for (size_t i = 0; i < diag.n; i++)
+        log_warnx("%s", diag.lines[i]);
+    svc_diag_free(&diag);
+    if (rc < 0) {
+        log_warnx("cannot use %s/config/scm.ini", g_scm.root);
+        return rc;
+    }
+    g_scm.start_timeout_ms = start_ms ? start_ms : cfg.start_timeout_ms;
+    g_scm.control_timeout_ms = control_ms ? control_ms : cfg.control_timeout_ms;
+    g_scm.stop_timeout_ms = stop_ms ? stop_ms : cfg.stop_timeout_ms;
+    g_scm.split_threshold_kb = split_given ? split_kb : cfg.split_threshold_kb;
+    g_scm.mem_total_kb = svc_mem_total_kb();
+    if (g_scm.split_threshold_kb != 0)
+        log_info("split hosting above %u KiB of RAM (this machine: %llu KiB)", g_scm.split_threshold_kb,
+                 (unsigned long long)g_scm.mem_total_kb);
+    return 0;
+}
+
 static int make_dirs(void)
 {
     static const char *const sub[] = { "", "/config", "/config/services", "/run", "/log" };
@@ -191,6 +220,7 @@ int main(int argc, char **argv)
         { "start-timeout", required_argument, NULL, 's' },
         { "control-timeout", required_argument, NULL, 'c' },
         { "stop-timeout", required_argument, NULL, 't' },
+        { "split-threshold-kb", required_argument, NULL, 'k' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -198,16 +228,27 @@ int main(int argc, char **argv)
     const char *root = svc_default_root();
     int verbose = 0, c, lock;
     char real[PATH_MAX];
+    /* Command-line values win over config/scm.ini; 0 means "not given". */
+    unsigned start_ms = 0, control_ms = 0, stop_ms = 0, split_kb = 0;
+    int split_given = 0;
 
-    g_scm.start_timeout_ms = 30000;
-    g_scm.control_timeout_ms = 30000;
-    g_scm.stop_timeout_ms = 30000;
     while ((c = getopt_long(argc, argv, "r:v", opts, NULL)) != -1) {
         switch (c) {
         case 'r': root = optarg; break;
-        case 's': if (parse_ms(optarg, &g_scm.start_timeout_ms) < 0) { usage(stderr); return 2; } break;
-        case 'c': if (parse_ms(optarg, &g_scm.control_timeout_ms) < 0) { usage(stderr); return 2; } break;
-        case 't': if (parse_ms(optarg, &g_scm.stop_timeout_ms) < 0) { usage(stderr); return 2; } break;
+        case 's': if (parse_ms(optarg, &start_ms) < 0) { usage(stderr); return 2; } break;
+        case 'c': if (parse_ms(optarg, &control_ms) < 0) { usage(stderr); return 2; } break;
+        case 't': if (parse_ms(optarg, &stop_ms) < 0) { usage(stderr); return 2; } break;
+        case 'k': {
+            char *end;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || v > 0xFFFFFFFFul) {
+                usage(stderr);
+                return 2;
+            }
+            split_kb = (unsigned)v;
+            split_given = 1;
+            break;
+        }
         case 'v': verbose = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -231,6 +272,8 @@ int main(int argc, char **argv)
     if (g_scm.root == NULL || g_scm.svchost_path == NULL)
         fatalx("out of memory");
     if (make_dirs() < 0)
+        return 1;
+    if (load_settings(start_ms, control_ms, stop_ms, split_given, split_kb) < 0)
         return 1;
     lock = lock_root();
     if (lock == -EBUSY)

@@ -74,6 +74,7 @@ struct scm_host {
     struct scm_host *next;
     char *group;                    /* svchost group, or NULL for own process */
     char *own_service;              /* own-process: the service it runs */
+    char *split_service;            /* split instance (svchost -k G -s S): S */
     pid_t pid;
     uv_process_t proc;
     uv_pipe_t chan;
@@ -115,6 +116,8 @@ struct scm {
     unsigned start_timeout_ms;      /* connect + start progress (default 30000) */
     unsigned control_timeout_ms;    /* handler return (default 30000) */
     unsigned stop_timeout_ms;       /* STOP_PENDING progress (default 30000) */
+    uint32_t split_threshold_kb;    /* split share services above this RAM (0: never) */
+    uint64_t mem_total_kb;          /* this machine's RAM */
     char *svchost_path;             /* the svchost beside scmd */
 
     uint64_t seq;                   /* orders start requests and jobs */
