@@ -840,6 +840,8 @@ static int set_service_key(struct service_load *l, enum service_key k,
         return 0;
     case K_SVCHOST_SPLIT_DISABLE:
         /* A DWORD on Windows too, but only 0 and 1 mean anything. */
+        if (*v == '\0')
+            return 0;
         if (svc_parse_dword(v, &num) < 0 || num > 1)
             error_at(&l->w, e->lines[0], "bad SvcHostSplitDisable '%s'; accepted: "
                      "0 (may run in its own host) or 1 (always in the group's "

@@ -179,7 +179,8 @@ int svc_split_decide(uint32_t threshold_kb, uint64_t mem_total_kb, int group_spl
  * cannot be read. */
 uint64_t svc_mem_total_kb(void);
 /* The same from a file in /proc/meminfo's format ("MemTotal: N kB"):
- * N, or 0 if the file cannot be read or has no such line. */
+ * N, or 0 if the file cannot be read, has no such line, or N is not a
+ * number of kB that fits in 64 bits. */
 uint64_t svc_meminfo_total_kb(const char *path);
 
 /* Names as written to files and shown by sc ("share", "own", "auto", ...);

@@ -223,11 +223,13 @@ uint64_t svc_meminfo_total_kb(const char *path)
         while (*p == ' ' || *p == '\t')
             p++;
         for (; *p >= '0' && *p <= '9'; p++, digits++) {
-            if (kb > (UINT64_MAX - 9) / 10) {
+            uint64_t d = (uint64_t)(*p - '0');
+
+            if (kb > (UINT64_MAX - d) / 10) {
                 kb = 0;
                 break;
             }
-            kb = kb * 10 + (uint64_t)(*p - '0');
+            kb = kb * 10 + d;
         }
         /* The kernel has written "kB" since 2.6; another unit, or none,
          * is not a format this was written for. */

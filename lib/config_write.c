@@ -473,6 +473,11 @@ int svc_config_write_service(const char *root, const struct svc_service_config *
     text_list(&t, "DependOnGroup", c->depend_on_group, NULL);
     if (c->wait_hint_ms != 0)
         text_line(&t, "StartTimeoutMs = %" PRIu32, c->wait_hint_ms);
+    /* The reader takes only 0 and 1; 0 is the default and is left out. */
+    if (c->split_disable > 1)
+        text_fail(&t, -EINVAL);
+    else if (c->split_disable != 0)
+        text_line(&t, "SvcHostSplitDisable = 1");
     text_parameters(&t, c);
 
     if (t.err == 0 && (rc = make_config_dirs(root, 1)) < 0)
@@ -515,16 +520,18 @@ static int group_name_ok(const char *s)
 
 /*
  * svchost.ini is rewritten from what svc_config_load_groups understood of
- * it, which is each group's name and its Services list.  What the reader
- * ignores (with a warning) is not kept: comments, keys other than
- * Services, keys before the first group.  When groups gain other keys,
+ * it, which is each group's name, its Services list and its Split.  What
+ * the reader ignores (with a warning) is not kept: comments, unknown
+ * keys, keys before the first group.  When groups gain other keys,
  * struct svc_group_config must carry them and this function write them.
  * The file is read, changed and written without a lock: callers
  * serialise (scmd makes every change from its one event loop).
  *
  * A name already listed keeps its spelling and its place; a new member
  * goes at the end of its group, and a new group at the end of the file.
- * Only the group that this change leaves empty is removed.
+ * Only the group that this change leaves empty is removed, and not even
+ * that one when it has a Split other than auto: someone chose it, and
+ * the next service added to the group should find it.
  */
 int svc_config_set_group_membership(const char *root, const char *name, const char *group)
 {
@@ -575,13 +582,15 @@ int svc_config_set_group_membership(const char *root, const char *name, const ch
                 members[n++] = gc->services[k];
         if (i == to)
             members[n++] = (char *)name;
-        if (n > 0 || i != from) {
-            if (!group_name_ok(gc->name))
+        if (n > 0 || i != from || gc->split != SVC_SPLIT_AUTO) {
+            if (!group_name_ok(gc->name) || svc_split_name(gc->split) == NULL)
                 text_fail(&t, -EINVAL);
             if (t.len > 0)
                 text_line(&t, "%s", "");
             text_line(&t, "[%s]", gc->name);
             text_list(&t, "Services", members, NULL);
+            if (gc->split != SVC_SPLIT_AUTO && t.err == 0)
+                text_line(&t, "Split = %s", svc_split_name(gc->split));
         }
         free(members);
     }

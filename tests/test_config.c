@@ -182,6 +182,7 @@ START_TEST(test_service_defaults)
     ck_assert_ptr_null(c->depend_on_service[0]);
     ck_assert_ptr_null(c->depend_on_group[0]);
     ck_assert_uint_eq(c->wait_hint_ms, 0);
+    ck_assert_uint_eq(c->split_disable, 0);
     ck_assert_ptr_null(c->service_dll);
     ck_assert_str_eq(c->service_main, "ServiceMain");
     ck_assert_uint_eq(c->n_params, 0);
@@ -243,6 +244,10 @@ static const struct {
     { "DependOnService = Echo, ..", "DependOnService: '..' is not a valid service name" },
     { "DependOnGroup = a\\b", "DependOnGroup: 'a\\b' is not a valid group name" },
     { "ImagePath =", "ImagePath is empty" },
+    { "SvcHostSplitDisable = 2", "bad SvcHostSplitDisable '2'; accepted: 0 (may run "
+      "in its own host) or 1 (always in the group's shared host)" },
+    { "SvcHostSplitDisable = yes", "bad SvcHostSplitDisable 'yes'" },
+    { "SvcHostSplitDisable = 0x100000000", "bad SvcHostSplitDisable '0x100000000'" },
 };
 
 START_TEST(test_service_each_bad_value)
@@ -483,6 +488,46 @@ START_TEST(test_service_path)
 }
 END_TEST
 
+START_TEST(test_service_split_disable)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+    char *f = service_file(tmp_root, "Sd");
+
+    write_file("services/Sd.ini", "[Service]\nImagePath = svchost -k demo\n"
+               "svchostsplitdisable = 1\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "Sd", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_uint_eq(c->split_disable, 1);
+    svc_service_config_free(c);
+
+    write_file("services/Sd.ini", "[Service]\nImagePath = svchost -k demo\n"
+               "SvcHostSplitDisable = 0x0\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "Sd", &c, &d), 0);
+    ck_assert_uint_eq(c->split_disable, 0);
+    svc_service_config_free(c);
+
+    /* Empty is not set: the default. */
+    write_file("services/Sd.ini", "[Service]\nImagePath = svchost -k demo\n"
+               "SvcHostSplitDisable =\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "Sd", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_uint_eq(c->split_disable, 0);
+    svc_service_config_free(c);
+
+    write_file("services/Sd.ini", "[Service]\nImagePath = svchost -k demo\n"
+               "SvcHostSplitDisable = 1\n  0\nSvcHostSplitDisable = 1\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "Sd", &c, &d), -EINVAL);
+    expect_diag(&d, 2,
+        fmt("%s:4: error: 'SvcHostSplitDisable' cannot continue on this line (an "
+            "indented line continues the value above it); remove the indentation", f),
+        fmt("%s:5: error: duplicate key 'SvcHostSplitDisable' in [Service]; it is "
+            "already set on line 3", f));
+    svc_diag_free(&d);
+    free(f);
+}
+END_TEST
+
 /* ---- Groups ----------------------------------------------------------- */
 
 START_TEST(test_groups_demo)
@@ -519,7 +564,7 @@ START_TEST(test_groups_listed_twice)
         fmt("%s:6: error: service 'Echo' is listed twice: here in group 'other' and "
             "on line 2 in group 'demo'; a service belongs to one group", f),
         fmt("%s:7: warning: unknown key 'Colour' in group [other]; ignored "
-            "(known: Services)", f),
+            "(known: Services, Split)", f),
         fmt("%s:10: error: service 'Dns' is listed twice in group 'netsvcs' "
             "(first on line 10)", f));
     svc_diag_free(&d);
@@ -549,6 +594,43 @@ START_TEST(test_groups_lists)
     ck_assert_str_eq(grp->services[2], "C");
     ck_assert_str_eq(grp->services[4], "E");
     svc_groups_free(g);
+    free(f);
+}
+END_TEST
+
+START_TEST(test_groups_split)
+{
+    struct svc_groups *g = NULL;
+    struct svc_diag d = { 0 };
+    char *f = fmt("%s/config/svchost.ini", tmp_root);
+
+    write_file("svchost.ini", "[plain]\nServices = A\n[on]\nSplit = Always\n"
+               "Services = B\n[off]\nServices = C\nsplit = never\n[explicit]\n"
+               "Services = D\nSplit = auto\n[empty]\nServices = E\nSplit =\n");
+    ck_assert_int_eq(svc_config_load_groups(tmp_root, &g, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_int_eq(svc_groups_find(g, "plain")->split, SVC_SPLIT_AUTO);
+    ck_assert_int_eq(svc_groups_find(g, "on")->split, SVC_SPLIT_ALWAYS);
+    ck_assert_int_eq(svc_groups_find(g, "off")->split, SVC_SPLIT_NEVER);
+    ck_assert_int_eq(svc_groups_find(g, "explicit")->split, SVC_SPLIT_AUTO);
+    ck_assert_int_eq(svc_groups_find(g, "empty")->split, SVC_SPLIT_AUTO);
+    svc_groups_free(g);
+
+    /* Bad values, a duplicate and a continued value, each on its line. */
+    write_file("svchost.ini", "[a]\nServices = A\nSplit = sometimes\n[b]\n"
+               "Services = B\nSplit = 1\n[c]\nServices = C\nSplit = never\n"
+               "  always\n[d]\nServices = D\nSplit = never\nSPLIT = always\n");
+    ck_assert_int_eq(svc_config_load_groups(tmp_root, &g, &d), -EINVAL);
+    ck_assert_ptr_null(g);
+    expect_diag(&d, 4,
+        fmt("%s:3: error: bad Split 'sometimes' in group [a]; accepted: auto, "
+            "always, never", f),
+        fmt("%s:6: error: bad Split '1' in group [b]; accepted: auto, always, never", f),
+        fmt("%s:10: error: 'Split' cannot continue on this line (an indented line "
+            "continues the value above it); remove the indentation", f),
+        fmt("%s:14: error: duplicate key 'SPLIT' in [d]; it is already set on "
+            "line 13", f));
+    svc_diag_free(&d);
     free(f);
 }
 END_TEST
@@ -603,7 +685,7 @@ START_TEST(test_group_problems)
         fmt("%s:6: error: service 'Echo' is listed twice: here in group 'other' and "
             "on line 2 in group 'demo'; a service belongs to one group", ini),
         fmt("%s:7: warning: unknown key 'Colour' in group [other]; ignored "
-            "(known: Services)", ini),
+            "(known: Services, Split)", ini),
         fmt("%s:10: error: service 'Dns' is listed twice in group 'netsvcs' "
             "(first on line 10)", ini),
         fmt("%s:2: error: service 'Missing' of group 'demo' has no file %s", ini, missing),
@@ -651,6 +733,166 @@ START_TEST(test_group_member_checks)
     free(bad);
     free(nodll);
     free(missing);
+}
+END_TEST
+
+/* ---- The SCM's settings ------------------------------------------------ */
+
+static char *scm_file(void)
+{
+    return fmt("%s/config/scm.ini", tmp_root);
+}
+
+static void expect_scm_defaults(const struct svc_scm_config *c)
+{
+    ck_assert_uint_eq(c->split_threshold_kb, 0);
+    ck_assert_uint_eq(c->start_timeout_ms, 30000);
+    ck_assert_uint_eq(c->control_timeout_ms, 30000);
+    ck_assert_uint_eq(c->stop_timeout_ms, 30000);
+}
+
+START_TEST(test_scm_missing_file)
+{
+    struct svc_scm_config c;
+    struct svc_diag d = { 0 };
+    char *nowhere = fmt("%s/nonexistent", tmp_root);
+
+    memset(&c, 0xff, sizeof c);
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    expect_diag(&d, 0);
+    expect_scm_defaults(&c);
+    /* Not even a config/ directory. */
+    memset(&c, 0xff, sizeof c);
+    ck_assert_int_eq(svc_config_load_scm(nowhere, &c, &d), 0);
+    expect_diag(&d, 0);
+    expect_scm_defaults(&c);
+    free(nowhere);
+}
+END_TEST
+
+START_TEST(test_scm_all_keys)
+{
+    struct svc_scm_config c;
+    struct svc_diag d = { 0 };
+
+    write_file("scm.ini", "; the SCM\n[SCM]\nSplitThresholdKB = 3670016\n"
+               "StartTimeoutMs = 1\ncontroltimeoutms = 0x10\n"
+               "STOPTIMEOUTMS = 4294967295 ; as long as it takes\n");
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_uint_eq(c.split_threshold_kb, 3670016);
+    ck_assert_uint_eq(c.start_timeout_ms, 1);
+    ck_assert_uint_eq(c.control_timeout_ms, 16);
+    ck_assert_uint_eq(c.stop_timeout_ms, UINT32_MAX);
+
+    /* Keys left out, or empty, keep their defaults. */
+    write_file("scm.ini", "[scm]\nSplitThresholdKB = 1\nStopTimeoutMs =\n");
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_uint_eq(c.split_threshold_kb, 1);
+    ck_assert_uint_eq(c.start_timeout_ms, 30000);
+    ck_assert_uint_eq(c.stop_timeout_ms, 30000);
+
+    /* An empty file, or one without [SCM], is all defaults. */
+    write_file("scm.ini", "");
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    expect_diag(&d, 0);
+    expect_scm_defaults(&c);
+    write_file("scm.ini", "[SCM]\nSplitThresholdKB = 0\n");
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    expect_scm_defaults(&c);
+}
+END_TEST
+
+START_TEST(test_scm_bad_values)
+{
+    struct svc_scm_config c;
+    struct svc_diag d = { 0 };
+    char *f = scm_file(), *long_line = repeat('9', 200), *text;
+
+    /* Every problem at once, in line order; *out is the defaults. */
+    text = fmt("[SCM]\nSplitThresholdKB = 3.5G\nStartTimeoutMs = 0\n"
+               "ControlTimeoutMs = 4294967296\nStopTimeoutMs = -1\n"
+               "StartTimeoutMs = 5\nSplitThresholdKB = 1\n[scm]\nstoptimeoutms = 1\n"
+               "ControlTimeoutMs\nStopTimeoutMs = %s\n", long_line);
+    write_file("scm.ini", text);
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), -EINVAL);
+    expect_scm_defaults(&c);
+    expect_diag(&d, 11,
+        fmt("%s:2: error: bad SplitThresholdKB '3.5G'; accepted: KiB of RAM from 0 "
+            "(never split) to 4294967295, decimal or 0x hex", f),
+        fmt("%s:3: error: bad StartTimeoutMs '0'; accepted: milliseconds from 1 to "
+            "4294967295, decimal or 0x hex", f),
+        fmt("%s:4: error: bad ControlTimeoutMs '4294967296'; accepted: milliseconds "
+            "from 1 to 4294967295, decimal or 0x hex (too large)", f),
+        fmt("%s:5: error: bad StopTimeoutMs '-1'; accepted: milliseconds from 1 to "
+            "4294967295, decimal or 0x hex", f),
+        fmt("%s:6: error: duplicate key 'StartTimeoutMs' in [SCM]; it is already set "
+            "on line 3", f),
+        fmt("%s:7: error: duplicate key 'SplitThresholdKB' in [SCM]; it is already "
+            "set on line 2", f),
+        fmt("%s:8: warning: section [scm] repeats the one on line 1; their keys "
+            "are merged", f),
+        fmt("%s:9: error: duplicate key 'stoptimeoutms' in [SCM]; it is already set "
+            "on line 5", f),
+        fmt("%s:10: error: expected '[section]', 'key = value' or a ';' comment", f),
+        fmt("%s:11: error: line is 216 characters long; the limit is 198", f),
+        fmt("%s:11: error: duplicate key 'StopTimeoutMs' in [SCM]; it is already set "
+            "on line 5", f));
+    ck_assert_uint_eq(d.errors, 10);
+    svc_diag_free(&d);
+
+    /* An indented line is a mistake, not more of the value above it. */
+    write_file("scm.ini", "[SCM]\nSplitThresholdKB = 1\n  StartTimeoutMs = 2\n");
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), -EINVAL);
+    expect_scm_defaults(&c);
+    expect_diag(&d, 1,
+        fmt("%s:3: error: 'SplitThresholdKB' cannot continue on this line (an "
+            "indented line continues the value above it); remove the indentation", f));
+    svc_diag_free(&d);
+    free(text);
+    free(long_line);
+    free(f);
+}
+END_TEST
+
+START_TEST(test_scm_unknown_warns)
+{
+    struct svc_scm_config c;
+    struct svc_diag d = { 0 };
+    char *f = scm_file();
+
+    write_file("scm.ini", "Stray = 1\n[SCM]\nSplitThresholdKb = 0x10\n"
+               "SplitThreshold = 5\n[Other]\nStartTimeoutMs = 1\n");
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    ck_assert_uint_eq(d.errors, 0);
+    expect_diag(&d, 3,
+        fmt("%s:1: warning: key 'Stray' is outside [SCM]; ignored", f),
+        fmt("%s:4: warning: unknown key 'SplitThreshold' in [SCM]; ignored (known: "
+            "SplitThresholdKB, StartTimeoutMs, ControlTimeoutMs, StopTimeoutMs)", f),
+        fmt("%s:5: warning: unknown section [Other]; ignored (known: [SCM])", f));
+    /* The known keys still count; [Other]'s do not. */
+    ck_assert_uint_eq(c.split_threshold_kb, 16);
+    ck_assert_uint_eq(c.start_timeout_ms, 30000);
+    svc_diag_free(&d);
+    free(f);
+}
+END_TEST
+
+START_TEST(test_scm_unreadable)
+{
+    struct svc_scm_config c;
+    struct svc_diag d = { 0 };
+    char *f = scm_file();
+
+    /* Missing is fine; there but unreadable is not. */
+    ck_assert_int_eq(mkdir(f, 0700), 0);
+    memset(&c, 0xff, sizeof c);
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), -EISDIR);
+    expect_diag(&d, 1, fmt("%s: error: cannot read: Is a directory", f));
+    expect_scm_defaults(&c);
+    svc_diag_free(&d);
+    free(f);
 }
 END_TEST
 
@@ -864,6 +1106,116 @@ START_TEST(test_resolve_service_dll)
 }
 END_TEST
 
+START_TEST(test_split_names)
+{
+    int v = -1;
+
+    ck_assert_int_eq(svc_parse_split("auto", &v), 0);
+    ck_assert_int_eq(v, SVC_SPLIT_AUTO);
+    ck_assert_int_eq(svc_parse_split("ALWAYS", &v), 0);
+    ck_assert_int_eq(v, SVC_SPLIT_ALWAYS);
+    ck_assert_int_eq(svc_parse_split("Never", &v), 0);
+    ck_assert_int_eq(v, SVC_SPLIT_NEVER);
+    v = -1;
+    ck_assert_int_eq(svc_parse_split("", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_split("1", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_split("yes", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_split(" auto", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_split(NULL, &v), -EINVAL);
+    ck_assert_int_eq(v, -1);                    /* untouched on failure */
+    ck_assert_str_eq(svc_split_name(SVC_SPLIT_AUTO), "auto");
+    ck_assert_str_eq(svc_split_name(SVC_SPLIT_ALWAYS), "always");
+    ck_assert_str_eq(svc_split_name(SVC_SPLIT_NEVER), "never");
+    ck_assert_ptr_null(svc_split_name(-1));
+    ck_assert_ptr_null(svc_split_name(SVC_SPLIT_NEVER + 1));
+}
+END_TEST
+
+#define WIN_THRESHOLD 3670016u          /* Windows' 3.5 GiB, in KiB */
+
+/* threshold, RAM, group's Split, SvcHostSplitDisable -> own host? */
+static const struct {
+    uint32_t threshold_kb;
+    uint64_t mem_kb;
+    int group;
+    uint32_t disable;
+    int split;
+} decide[] = {
+    /* auto follows the threshold: strictly more RAM than it splits. */
+    { 0, 0, SVC_SPLIT_AUTO, 0, 0 },
+    { 0, UINT64_MAX, SVC_SPLIT_AUTO, 0, 0 },            /* 0: never */
+    { WIN_THRESHOLD, WIN_THRESHOLD - 1, SVC_SPLIT_AUTO, 0, 0 },
+    { WIN_THRESHOLD, WIN_THRESHOLD, SVC_SPLIT_AUTO, 0, 0 },
+    { WIN_THRESHOLD, WIN_THRESHOLD + 1, SVC_SPLIT_AUTO, 0, 1 },
+    { 1, 16318480, SVC_SPLIT_AUTO, 0, 1 },
+    { UINT32_MAX, (uint64_t)UINT32_MAX + 1, SVC_SPLIT_AUTO, 0, 1 },
+    { 1, 0, SVC_SPLIT_AUTO, 0, 0 },                     /* RAM unknown */
+    /* always and never ignore the threshold. */
+    { 0, 0, SVC_SPLIT_ALWAYS, 0, 1 },
+    { WIN_THRESHOLD, 1024, SVC_SPLIT_ALWAYS, 0, 1 },
+    { 1, 16318480, SVC_SPLIT_NEVER, 0, 0 },
+    { 0, 0, SVC_SPLIT_NEVER, 0, 0 },
+    /* SvcHostSplitDisable wins over everything. */
+    { 1, 16318480, SVC_SPLIT_AUTO, 1, 0 },
+    { 0, 0, SVC_SPLIT_ALWAYS, 1, 0 },
+    { 1, 16318480, SVC_SPLIT_NEVER, 1, 0 },
+    { 1, 16318480, SVC_SPLIT_ALWAYS, 2, 0 },
+    /* A Split value with no name is taken as auto. */
+    { 1, 16318480, 7, 0, 1 },
+    { 0, 16318480, -1, 0, 0 },
+};
+
+START_TEST(test_split_decide)
+{
+    int got = svc_split_decide(decide[_i].threshold_kb, decide[_i].mem_kb,
+                               decide[_i].group, decide[_i].disable);
+
+    ck_assert_msg(got == decide[_i].split,
+                  "threshold %u, RAM %llu, Split %d, SvcHostSplitDisable %u: got %d",
+                  (unsigned)decide[_i].threshold_kb,
+                  (unsigned long long)decide[_i].mem_kb, decide[_i].group,
+                  (unsigned)decide[_i].disable, got);
+}
+END_TEST
+
+static uint64_t meminfo(const char *text)
+{
+    char *path = fmt("%s/config/meminfo", tmp_root);
+    uint64_t kb;
+
+    write_file("meminfo", text);
+    kb = svc_meminfo_total_kb(path);
+    free(path);
+    return kb;
+}
+
+START_TEST(test_mem_total)
+{
+    uint64_t kb;
+    char *path = fmt("%s/config/none", tmp_root);
+
+    ck_assert_uint_eq(meminfo("MemTotal:       16318480 kB\nMemFree:  1 kB\n"), 16318480);
+    ck_assert_uint_eq(meminfo("MemFree:         1000 kB\nMemTotal:\t2048 kB\n"), 2048);
+    ck_assert_uint_eq(meminfo("MemTotal: 18446744073709551615 kB\n"), UINT64_MAX);
+    ck_assert_uint_eq(meminfo("MemTotal: 18446744073709551616 kB\n"), 0);
+    ck_assert_uint_eq(meminfo("MemTotal: 1024 MB\n"), 0);
+    ck_assert_uint_eq(meminfo("MemTotal: 1024\n"), 0);
+    ck_assert_uint_eq(meminfo("MemTotal: kB\n"), 0);
+    ck_assert_uint_eq(meminfo("MemFree: 1000 kB\n"), 0);
+    ck_assert_uint_eq(meminfo("XMemTotal: 1000 kB\n"), 0);
+    ck_assert_uint_eq(meminfo(""), 0);
+    ck_assert_uint_eq(svc_meminfo_total_kb(path), 0);
+    free(path);
+
+    /* This machine's, where there is a /proc to read it from. */
+    if (access("/proc/meminfo", R_OK) == 0) {
+        kb = svc_mem_total_kb();
+        ck_assert_uint_gt(kb, 0);
+        ck_assert_uint_eq(kb, svc_meminfo_total_kb("/proc/meminfo"));
+    }
+}
+END_TEST
+
 START_TEST(test_diag)
 {
     struct svc_diag d = { 0 };
@@ -911,6 +1263,14 @@ static Suite *config_suite(void)
     tcase_add_test(tmp, test_service_file_quirks);
     tcase_add_test(tmp, test_groups_lists);
     tcase_add_test(tmp, test_group_member_checks);
+    tcase_add_test(tmp, test_service_split_disable);
+    tcase_add_test(tmp, test_groups_split);
+    tcase_add_test(tmp, test_scm_missing_file);
+    tcase_add_test(tmp, test_scm_all_keys);
+    tcase_add_test(tmp, test_scm_bad_values);
+    tcase_add_test(tmp, test_scm_unknown_warns);
+    tcase_add_test(tmp, test_scm_unreadable);
+    tcase_add_test(tmp, test_mem_total);
     suite_add_tcase(s, tmp);
 
     tcase_add_test(groups, test_groups_demo);
@@ -926,6 +1286,9 @@ static Suite *config_suite(void)
     tcase_add_loop_test(values, test_imagepath_group, 0,
                         (int)(sizeof(image_paths) / sizeof(image_paths[0])));
     tcase_add_test(values, test_resolve_service_dll);
+    tcase_add_test(values, test_split_names);
+    tcase_add_loop_test(values, test_split_decide, 0,
+                        (int)(sizeof(decide) / sizeof(decide[0])));
     tcase_add_test(values, test_diag);
     suite_add_tcase(s, values);
     return s;

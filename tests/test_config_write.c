@@ -212,6 +212,7 @@ static struct svc_service_config *full(const char *name)
     c->depend_on_service = strv("Echo", "Tcpip", NULL);
     c->depend_on_group = strv("Network", NULL);
     c->wait_hint_ms = 10000;
+    c->split_disable = 1;
     c->service_dll = xstrdup("/opt/full dir/full.so");
     c->service_main = xstrdup("FullMain");
     add_param(c, "Port", "7007");
@@ -270,6 +271,7 @@ static void assert_config_same(const struct svc_service_config *a,
     assert_strv_same(a->depend_on_service, b->depend_on_service);
     assert_strv_same(a->depend_on_group, b->depend_on_group);
     ck_assert_uint_eq(a->wait_hint_ms, b->wait_hint_ms);
+    ck_assert_uint_eq(a->split_disable, b->split_disable);
     assert_str_same(a->service_dll, b->service_dll);
     assert_str_same(a->service_main, b->service_main);
     ck_assert_uint_eq(a->n_params, b->n_params);
@@ -322,6 +324,7 @@ START_TEST(test_write_all_fields)
     assert_strv_same(back->depend_on_service, c->depend_on_service);
     assert_strv_same(back->depend_on_group, c->depend_on_group);
     ck_assert_uint_eq(back->wait_hint_ms, 10000);
+    ck_assert_uint_eq(back->split_disable, 1);
     assert_str_same(back->service_dll, c->service_dll);
     assert_str_same(back->service_main, c->service_main);
     /* The reader lists ServiceDll and ServiceMain among the parameters;
@@ -358,6 +361,7 @@ START_TEST(test_write_defaults)
     ck_assert_ptr_null(back->depend_on_service[0]);
     ck_assert_ptr_null(back->depend_on_group[0]);
     ck_assert_uint_eq(back->wait_hint_ms, 0);
+    ck_assert_uint_eq(back->split_disable, 0);
     ck_assert_ptr_null(back->service_dll);
     ck_assert_str_eq(back->service_main, "ServiceMain");
     ck_assert_uint_eq(back->n_params, 0);
@@ -377,6 +381,36 @@ START_TEST(test_write_defaults)
     ck_assert_str_eq(back->params[0].key, "ServiceDll");
     free(text);
     svc_service_config_free(back);
+    svc_service_config_free(c);
+}
+END_TEST
+
+/* SvcHostSplitDisable: written when set, as Windows' DWORD 1. */
+START_TEST(test_write_split_disable)
+{
+    struct svc_service_config *c = minimal("Sd"), *back;
+    char *text;
+
+    c->wait_hint_ms = 5000;
+    c->split_disable = 1;
+    back = round_trip(c);
+    ck_assert_uint_eq(back->split_disable, 1);
+    svc_service_config_free(back);
+    text = read_file("services/Sd.ini");
+    ck_assert_str_eq(text, "[Service]\nDisplayName = Sd\nType = share\nStart = demand\n"
+                     "ErrorControl = normal\nImagePath = svchost -k demo\n"
+                     "ObjectName = LocalSystem\nStartTimeoutMs = 5000\n"
+                     "SvcHostSplitDisable = 1\n");
+    free(text);
+
+    /* Cleared, the key goes: 0 is the default. */
+    c->split_disable = 0;
+    back = round_trip(c);
+    ck_assert_uint_eq(back->split_disable, 0);
+    svc_service_config_free(back);
+    text = read_file("services/Sd.ini");
+    ck_assert_ptr_null(strstr(text, "SvcHostSplitDisable"));
+    free(text);
     svc_service_config_free(c);
 }
 END_TEST
@@ -539,7 +573,7 @@ END_TEST
 enum field {
     F_DISPLAY, F_DESCRIPTION, F_IMAGE, F_OBJECT, F_GROUP, F_TYPE, F_START,
     F_ERROR_CONTROL, F_DEP_SERVICE, F_DEP_GROUP, F_DLL, F_MAIN, F_PARAM_KEY,
-    F_PARAM_VALUE, F_NAME,
+    F_PARAM_VALUE, F_NAME, F_SPLIT_DISABLE,
 };
 
 static const struct {
@@ -592,6 +626,8 @@ static const struct {
     { F_PARAM_VALUE, NULL },
     { F_NAME, "../evil" },
     { F_NAME, "" },
+    { F_SPLIT_DISABLE, "2" },                  /* the reader takes 0 and 1 */
+    { F_SPLIT_DISABLE, "4294967295" },
 };
 
 START_TEST(test_write_refuses)
@@ -646,6 +682,9 @@ START_TEST(test_write_refuses)
         break;
     case F_NAME:
         set_str(&c->name, bad[_i].value);
+        break;
+    case F_SPLIT_DISABLE:
+        c->split_disable = (uint32_t)strtoul(bad[_i].value, NULL, 10);
         break;
     }
     ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
@@ -980,6 +1019,45 @@ START_TEST(test_groups_rewrite_keeps_groups)
 }
 END_TEST
 
+/* A group's Split survives every rewrite of svchost.ini. */
+START_TEST(test_groups_keep_split)
+{
+    struct svc_groups *g;
+    char *text;
+
+    write_file("svchost.ini", "[shared]\nSplit = never\nServices = A, B\n\n"
+               "[apart]\nServices = C\nSPLIT = Always\n\n[plain]\nServices = D\n"
+               "Split = auto\n");
+    ck_assert_int_eq(set("E", "shared"), 0);
+    ck_assert_int_eq(set("F", "new"), 0);           /* a new group: auto */
+    text = read_file("svchost.ini");
+    ck_assert_str_eq(text, "[shared]\nServices = A, B, E\nSplit = never\n\n"
+                     "[apart]\nServices = C\nSplit = always\n\n"
+                     "[plain]\nServices = D\n\n[new]\nServices = F\n");
+    free(text);
+    g = groups();
+    ck_assert_int_eq(svc_groups_find(g, "shared")->split, SVC_SPLIT_NEVER);
+    ck_assert_int_eq(svc_groups_find(g, "apart")->split, SVC_SPLIT_ALWAYS);
+    ck_assert_int_eq(svc_groups_find(g, "plain")->split, SVC_SPLIT_AUTO);
+    ck_assert_int_eq(svc_groups_find(g, "new")->split, SVC_SPLIT_AUTO);
+    svc_groups_free(g);
+
+    /* Emptied, a group with a Split stays (with the setting), one
+     * without goes; a service added back finds the setting. */
+    ck_assert_int_eq(set("C", "plain"), 0);
+    ck_assert_int_eq(set("F", "plain"), 0);
+    expect_groups(3, "shared:A,B,E", "apart:", "plain:D,C,F");
+    g = groups();
+    ck_assert_int_eq(svc_groups_find(g, "apart")->split, SVC_SPLIT_ALWAYS);
+    svc_groups_free(g);
+    ck_assert_int_eq(set("C", "apart"), 0);
+    expect_groups(3, "shared:A,B,E", "apart:C", "plain:D,F");
+    text = read_file("svchost.ini");
+    ck_assert_ptr_nonnull(strstr(text, "[apart]\nServices = C\nSplit = always\n"));
+    free(text);
+}
+END_TEST
+
 START_TEST(test_groups_long)
 {
     struct svc_groups *g;
@@ -1043,6 +1121,7 @@ static Suite *config_write_suite(void)
     tcase_add_test(svc, test_write_all_fields);
     tcase_add_test(svc, test_write_defaults);
     tcase_add_test(svc, test_write_numbers);
+    tcase_add_test(svc, test_write_split_disable);
     tcase_add_test(svc, test_write_keeps_file_order);
     tcase_add_test(svc, test_write_long_lists);
     tcase_add_test(svc, test_write_line_limit);
@@ -1066,6 +1145,7 @@ static Suite *config_write_suite(void)
     tcase_add_test(grp, test_groups_case);
     tcase_add_test(grp, test_groups_unchanged);
     tcase_add_test(grp, test_groups_rewrite_keeps_groups);
+    tcase_add_test(grp, test_groups_keep_split);
     tcase_add_test(grp, test_groups_long);
     tcase_add_test(grp, test_groups_refuses);
     suite_add_tcase(s, grp);

@@ -113,11 +113,19 @@ thread_names() {
 # scmd [OPTIONS...]: starts scmd on $ROOT (short timeouts unless given) and
 # waits until its socket accepts.  Output in $ROOT/scmd.err.
 scmd() {
+    # scmd.err collects every run: wait for this run's "ready" line.
+    local before
+    before=$(grep -c 'ready on' "$ROOT/scmd.err" 2>/dev/null || true)
     "$BIN/scmd" --root "$ROOT" "$@" >"$ROOT/scmd.out" 2>>"$ROOT/scmd.err" &
     SCMD=$!
     PIDS+=("$SCMD")
     export SVCHOST_ROOT=$ROOT
-    wait_for "$ROOT/scmd.err" 'ready on'
+    local deadline=$((SECONDS + TIMEOUT))
+    while [ "$(grep -c 'ready on' "$ROOT/scmd.err" 2>/dev/null || true)" -le "${before:-0}" ]; do
+        [ $SECONDS -le $deadline ] || fail "scmd did not become ready"
+        kill -0 "$SCMD" 2>/dev/null || fail "scmd exited"
+        sleep 0.05
+    done
 }
 
 # stop_scmd: SIGTERM and wait; sets RC.

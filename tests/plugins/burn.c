@@ -4,46 +4,45 @@
  * host's tracking of who created a thread can attribute the CPU time.
  * RUNNING once the thread runs; accepts STOP, which ends the thread.
  */
-#include <pthread.h>
 #include <stdatomic.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include <svchost/svchost.h>
+#include "testplugin.h"
 
 struct burn {
-    SERVICE_STATUS_HANDLE handle;
-    SERVICE_STATUS status;
-    atomic_int stop;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    int stopping;
+    struct tp_service s;
+    atomic_int stop;               /* tells the burner thread to end */
 };
+
+/* Where the spinning sums go, so no compiler drops the loop. */
+static volatile unsigned long burned;
 
 static void *burner(void *p)
 {
     struct burn *b = p;
-    volatile unsigned long x = 0;
+    unsigned long x = 0;
 
     pthread_setname_np(pthread_self(), "worker");
     while (!atomic_load(&b->stop))
         for (int i = 0; i < 100000; i++)
             x += (unsigned long)i;
+    burned = x;
     return NULL;
 }
 
+/* STOP only wakes ServiceMain: no STOP_PENDING, and no state checks. */
 static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
 {
     struct burn *b = ctx;
 
+    (void)type;
+    (void)data;
     if (control == SERVICE_CONTROL_STOP) {
-        pthread_mutex_lock(&b->lock);
-        b->stopping = 1;
-        pthread_cond_signal(&b->cond);
-        pthread_mutex_unlock(&b->lock);
+        pthread_mutex_lock(&b->s.lock);
+        tp_signal_stop_locked(&b->s);
+        pthread_mutex_unlock(&b->s.lock);
         return NO_ERROR;
     }
-    return control == SERVICE_CONTROL_INTERROGATE ? NO_ERROR : ERROR_CALL_NOT_IMPLEMENTED;
+    return tp_interrogate_handler(control, type, data, ctx);
 }
 
 SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
@@ -51,34 +50,28 @@ SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
     struct burn *b = calloc(1, sizeof *b);
     pthread_t t;
 
+    (void)argc;
     if (b == NULL)
         return;
-    pthread_mutex_init(&b->lock, NULL);
-    pthread_cond_init(&b->cond, NULL);
-    b->handle = RegisterServiceCtrlHandlerExA(argv[0], handler, b);
-    b->status.dwServiceType = SERVICE_WIN32_SHARE_PROCESS;
-    if (b->handle == NULL || pthread_create(&t, NULL, burner, b) != 0) {
-        b->status.dwCurrentState = SERVICE_STOPPED;
-        b->status.dwWin32ExitCode = ERROR_SERVICE_NO_THREAD;
-        if (b->handle)
-            SetServiceStatus(b->handle, &b->status);
+    tp_service_init(&b->s, argv[0], SERVICE_ACCEPT_STOP);
+    b->s.handle = RegisterServiceCtrlHandlerExA(b->s.name, handler, b);
+    if (b->s.handle == NULL || pthread_create(&t, NULL, burner, b) != 0) {
+        b->s.status.dwCurrentState = SERVICE_STOPPED;
+        b->s.status.dwWin32ExitCode = ERROR_SERVICE_NO_THREAD;
+        if (b->s.handle)
+            SetServiceStatus(b->s.handle, &b->s.status);
+        tp_service_destroy(&b->s);
         free(b);
         return;
     }
-    b->status.dwCurrentState = SERVICE_RUNNING;
-    b->status.dwControlsAccepted = SERVICE_ACCEPT_STOP;
-    SetServiceStatus(b->handle, &b->status);
-
-    pthread_mutex_lock(&b->lock);
-    while (!b->stopping)
-        pthread_cond_wait(&b->cond, &b->lock);
-    pthread_mutex_unlock(&b->lock);
+    pthread_mutex_lock(&b->s.lock);
+    tp_report_locked(&b->s, SERVICE_RUNNING);
+    tp_wait_stop_locked(&b->s);      /* marks STOPPED, reported below */
+    pthread_mutex_unlock(&b->s.lock);
     atomic_store(&b->stop, 1);
     pthread_join(t, NULL);
-    b->status.dwCurrentState = SERVICE_STOPPED;
-    b->status.dwControlsAccepted = 0;
-    SetServiceStatus(b->handle, &b->status);
-    pthread_mutex_destroy(&b->lock);
-    pthread_cond_destroy(&b->cond);
+    /* The handler never touches the status, so no lock is needed. */
+    SetServiceStatus(b->s.handle, &b->s.status);
+    tp_service_destroy(&b->s);
     free(b);
 }

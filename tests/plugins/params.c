@@ -30,34 +30,18 @@
  * NO_ERROR (or the Win32 error of a failed write); INTERROGATE NO_ERROR;
  * other ERROR_CALL_NOT_IMPLEMENTED.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <svchost/svchost.h>
+#include "testplugin.h"
 
 #define PARAMS_CONTROL_REWRITE 129
 #define PARAMS_SMALL_BUFFER    4
 #define PARAMS_BREACH          0xFFFFFFFFu   /* not a Win32 error */
 
-static const SVCHOST_GLOBALS *_Atomic globals;
-
 struct params {
-    const char *name;              /* argv[0]: valid while ServiceMain runs */
+    struct tp_service s;           /* its lock also serialises the report */
     DWORD argc;
     LPSTR *argv;
-    SERVICE_STATUS_HANDLE handle;
-    char *out;
-    pthread_mutex_t lock;          /* serialises the report and the status */
-    pthread_cond_t cond;
-    SERVICE_STATUS status;
-    bool stop_requested;
-    bool stopped;
 };
 
 /* The stop callback's own state: it runs after the service is gone. */
@@ -66,32 +50,7 @@ struct params_stop {
     char *out;
 };
 
-SVCHOST_EXPORT VOID WINAPI SvchostPushServiceGlobals(const SVCHOST_GLOBALS *g)
-{
-    globals = g;
-}
-
-/* A copy of [Parameters] key, or NULL if missing (or out of memory). */
-static char *get_string(const char *service, const char *key)
-{
-    const SVCHOST_GLOBALS *g = globals;
-    DWORD cb = 0;
-    char *buf = NULL;
-
-    if (!SVCHOST_GLOBALS_HAS(g, GetParameter))
-        return NULL;
-    for (;;) {   /* the value may grow between the size query and the read */
-        DWORD r = g->GetParameter(service, key, buf, &cb);
-        if (r == ERROR_SUCCESS && buf != NULL)
-            return buf;
-        free(buf);
-        if (r != ERROR_MORE_DATA && r != ERROR_SUCCESS)
-            return NULL;
-        buf = malloc(cb ? cb : 1);
-        if (buf == NULL)
-            return NULL;
-    }
-}
+TP_EXPORT_PUSH_GLOBALS
 
 /*
  * Reads key checking GetParameter's contract at each step.  Returns
@@ -101,7 +60,7 @@ static char *get_string(const char *service, const char *key)
 static DWORD read_checked(const char *service, const char *key, char **value,
                           const char **why)
 {
-    const SVCHOST_GLOBALS *g = globals;
+    const SVCHOST_GLOBALS *g = tp_globals;
     char small[PARAMS_SMALL_BUFFER];
     DWORD cb = 0, need, r;
     char *buf;
@@ -152,6 +111,18 @@ static DWORD read_checked(const char *service, const char *key, char **value,
     return ERROR_SUCCESS;
 }
 
+/* k without its leading and trailing blanks (cut off in place). */
+static char *trim(char *k)
+{
+    char *end;
+
+    k += strspn(k, " \t");
+    end = k + strlen(k);
+    while (end > k && (end[-1] == ' ' || end[-1] == '\t'))
+        *--end = '\0';
+    return k;
+}
+
 static void report_strings(FILE *f, const char *service, const char *list)
 {
     char *keys = list != NULL ? strdup(list) : NULL;
@@ -161,13 +132,10 @@ static void report_strings(FILE *f, const char *service, const char *list)
         return;
     for (char *k = strtok_r(keys, ",", &save); k != NULL; k = strtok_r(NULL, ",", &save)) {
         const char *why = NULL;
-        char *value, *end;
+        char *value;
         DWORD r;
 
-        k += strspn(k, " \t");
-        end = k + strlen(k);
-        while (end > k && (end[-1] == ' ' || end[-1] == '\t'))
-            *--end = '\0';
+        k = trim(k);
         if (*k == '\0')
             continue;
         r = read_checked(service, k, &value, &why);
@@ -186,7 +154,7 @@ static void report_strings(FILE *f, const char *service, const char *list)
 
 static void report_dwords(FILE *f, const char *service, const char *list)
 {
-    const SVCHOST_GLOBALS *g = globals;
+    const SVCHOST_GLOBALS *g = tp_globals;
     char *keys = list != NULL ? strdup(list) : NULL;
     char *save = NULL;
 
@@ -195,12 +163,8 @@ static void report_dwords(FILE *f, const char *service, const char *list)
     for (char *k = strtok_r(keys, ",", &save); k != NULL; k = strtok_r(NULL, ",", &save)) {
         /* A value that is not 0xA5A5A5A5 after a failure was written to. */
         DWORD v = 0xA5A5A5A5u, r = ERROR_CALL_NOT_IMPLEMENTED;
-        char *end;
 
-        k += strspn(k, " \t");
-        end = k + strlen(k);
-        while (end > k && (end[-1] == ' ' || end[-1] == '\t'))
-            *--end = '\0';
+        k = trim(k);
         if (*k == '\0')
             continue;
         if (SVCHOST_GLOBALS_HAS(g, GetParameterDword))
@@ -219,26 +183,26 @@ static void report_dwords(FILE *f, const char *service, const char *list)
     free(keys);
 }
 
-/* Rewrites Out; the caller holds p->lock.  Returns a Win32 error. */
+/* Rewrites Out; the caller holds p->s.lock.  Returns a Win32 error. */
 static DWORD write_report_locked(struct params *p)
 {
     char *keys, *dword_keys, *tmp = NULL;
     DWORD rc = NO_ERROR;
     FILE *f;
 
-    if (p->out == NULL)
+    if (p->s.out == NULL)
         return NO_ERROR;
-    if (asprintf(&tmp, "%s.tmp", p->out) < 0)
+    if (asprintf(&tmp, "%s.tmp", p->s.out) < 0)
         return ERROR_NOT_ENOUGH_MEMORY;
     f = fopen(tmp, "we");
     if (f == NULL) {
         free(tmp);
         return ERROR_ACCESS_DENIED;
     }
-    keys = get_string(p->name, "Keys");
-    dword_keys = get_string(p->name, "DwordKeys");
-    report_strings(f, p->name, keys);
-    report_dwords(f, p->name, dword_keys);
+    keys = tp_get_string(p->s.name, "Keys");
+    dword_keys = tp_get_string(p->s.name, "DwordKeys");
+    report_strings(f, p->s.name, keys);
+    report_dwords(f, p->s.name, dword_keys);
     fprintf(f, "argc=%lu\n", (unsigned long)p->argc);
     for (DWORD i = 0; i < p->argc; i++)
         fprintf(f, "argv[%lu]=%s\n", (unsigned long)i, p->argv[i]);
@@ -247,7 +211,7 @@ static DWORD write_report_locked(struct params *p)
     bool failed = ferror(f) != 0;
 
     failed |= fclose(f) != 0;
-    if (failed || rename(tmp, p->out) != 0) {
+    if (failed || rename(tmp, p->s.out) != 0) {
         unlink(tmp);
         rc = ERROR_ACCESS_DENIED;
     }
@@ -258,115 +222,72 @@ static DWORD write_report_locked(struct params *p)
 static VOID WINAPI on_stopped(LPCSTR service, PVOID context)
 {
     struct params_stop *ps = context;
-    char line[300];
-    int len, fd;
 
     if (service != NULL && strcmp(service, ps->name) == 0)
-        len = snprintf(line, sizeof line, "stopped\n");
+        tp_append_line(ps->out, "stopped");
     else
-        len = snprintf(line, sizeof line, "stopped %s\n", service ? service : "(null)");
-    if (len >= (int)sizeof line)
-        len = (int)sizeof line - 1;
-    fd = open(ps->out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd >= 0) {
-        (void)!write(fd, line, (size_t)len);
-        close(fd);
-    }
+        tp_append_line(ps->out, "stopped %s", service ? service : "(null)");
     free(ps->out);
     free(ps);
 }
 
 static void register_stop_callback(struct params *p)
 {
-    const SVCHOST_GLOBALS *g = globals;
+    const SVCHOST_GLOBALS *g = tp_globals;
     struct params_stop *ps;
 
-    if (p->out == NULL || !SVCHOST_GLOBALS_HAS(g, RegisterStopCallback))
+    if (p->s.out == NULL || !SVCHOST_GLOBALS_HAS(g, RegisterStopCallback))
         return;
     ps = calloc(1, sizeof *ps);
-    if (ps == NULL || (ps->out = strdup(p->out)) == NULL) {
+    if (ps == NULL || (ps->out = strdup(p->s.out)) == NULL) {
         free(ps);
         return;
     }
-    snprintf(ps->name, sizeof ps->name, "%s", p->name);
-    if (g->RegisterStopCallback(p->name, on_stopped, ps) != ERROR_SUCCESS) {
+    snprintf(ps->name, sizeof ps->name, "%s", p->s.name);
+    if (g->RegisterStopCallback(p->s.name, on_stopped, ps) != ERROR_SUCCESS) {
         free(ps->out);
         free(ps);
     }
 }
 
-static void report_locked(struct params *p, DWORD state)
+/* Control 129, with the lock held (STOP and INTERROGATE are tp_control's). */
+static DWORD params_other(void *ctx, DWORD control)
 {
-    p->status.dwCurrentState = state;
-    p->status.dwControlsAccepted = state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP : 0;
-    p->status.dwCheckPoint = state == SERVICE_START_PENDING || state == SERVICE_STOP_PENDING;
-    p->status.dwWaitHint = p->status.dwCheckPoint ? 2000 : 0;
-    SetServiceStatus(p->handle, &p->status);
+    (void)control;
+    return write_report_locked(ctx);
 }
 
 static DWORD WINAPI params_handler(DWORD control, DWORD event_type, LPVOID event_data,
                                    LPVOID context)
 {
     struct params *p = context;
-    DWORD rc = NO_ERROR;
 
     (void)event_type;
     (void)event_data;
-    if (control == SERVICE_CONTROL_INTERROGATE)
-        return NO_ERROR;
-    if (control != SERVICE_CONTROL_STOP && control != PARAMS_CONTROL_REWRITE)
+    /* Refused before any state check, as ERROR_CALL_NOT_IMPLEMENTED. */
+    if (control != SERVICE_CONTROL_INTERROGATE && control != SERVICE_CONTROL_STOP &&
+        control != PARAMS_CONTROL_REWRITE)
         return ERROR_CALL_NOT_IMPLEMENTED;
-    pthread_mutex_lock(&p->lock);
-    if (p->stopped) {
-        rc = ERROR_SERVICE_NOT_ACTIVE;
-    } else if (p->status.dwCurrentState != SERVICE_RUNNING) {
-        rc = ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
-    } else if (control == SERVICE_CONTROL_STOP) {
-        p->stop_requested = true;
-        report_locked(p, SERVICE_STOP_PENDING);
-        pthread_cond_signal(&p->cond);
-    } else {
-        rc = write_report_locked(p);
-    }
-    pthread_mutex_unlock(&p->lock);
-    return rc;
+    return tp_control(&p->s, control, params_other, p);
 }
 
 SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
 {
-    struct params p = { .name = argv[0], .argc = argc, .argv = argv };
-    SERVICE_STATUS final;
+    struct params p = { .argc = argc, .argv = argv };
 
-    pthread_mutex_init(&p.lock, NULL);
-    pthread_cond_init(&p.cond, NULL);
-    p.status.dwServiceType = SERVICE_WIN32_SHARE_PROCESS;
-    p.handle = RegisterServiceCtrlHandlerExA(p.name, params_handler, &p);
-    if (p.handle == NULL)
+    tp_service_init(&p.s, argv[0], SERVICE_ACCEPT_STOP);
+    p.s.handle = RegisterServiceCtrlHandlerExA(p.s.name, params_handler, &p);
+    if (p.s.handle == NULL)
         goto out;
 
-    pthread_mutex_lock(&p.lock);
-    report_locked(&p, SERVICE_START_PENDING);
-    p.out = get_string(p.name, "Out");
+    pthread_mutex_lock(&p.s.lock);
+    tp_report_locked(&p.s, SERVICE_START_PENDING);
+    p.s.out = tp_get_string(p.s.name, "Out");
     write_report_locked(&p);
     register_stop_callback(&p);
-    report_locked(&p, SERVICE_RUNNING);
-    while (!p.stop_requested)
-        pthread_cond_wait(&p.cond, &p.lock);
-    p.stopped = true;
-    p.status.dwCurrentState = SERVICE_STOPPED;
-    p.status.dwControlsAccepted = 0;
-    p.status.dwCheckPoint = p.status.dwWaitHint = 0;
-    final = p.status;
-    pthread_mutex_unlock(&p.lock);
-
-    /* Reported without the lock: the host runs the stop callbacks inside
-     * this call, and nothing it does may wait on a handler holding it. */
-    SetServiceStatus(p.handle, &final);
-    /* A handler still in its critical section is done with p after this. */
-    pthread_mutex_lock(&p.lock);
-    pthread_mutex_unlock(&p.lock);
+    tp_report_locked(&p.s, SERVICE_RUNNING);
+    /* The host runs the stop callbacks inside the STOPPED report. */
+    tp_run_locked(&p.s);
 out:
-    free(p.out);
-    pthread_cond_destroy(&p.cond);
-    pthread_mutex_destroy(&p.lock);
+    tp_service_destroy(&p.s);
 }

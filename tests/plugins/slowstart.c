@@ -11,38 +11,10 @@
  * With StepMs longer than WaitHintMs the start looks hung to the SCM.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <stdbool.h>
-#include <time.h>
 
-#include <svchost/svchost.h>
+#include "testplugin.h"
 
-static const SVCHOST_GLOBALS *_Atomic globals;
-
-struct slowstart {
-    SERVICE_STATUS_HANDLE handle;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    SERVICE_STATUS status;
-    bool stop_requested;
-    bool stopped;
-};
-
-SVCHOST_EXPORT VOID WINAPI SvchostPushServiceGlobals(const SVCHOST_GLOBALS *g)
-{
-    globals = g;
-}
-
-static DWORD get_dword(const char *service, const char *key, DWORD def)
-{
-    const SVCHOST_GLOBALS *g = globals;
-    DWORD v = def;
-
-    if (SVCHOST_GLOBALS_HAS(g, GetParameterDword) &&
-        g->GetParameterDword(service, key, &v) != ERROR_SUCCESS)
-        v = def;
-    return v;
-}
+TP_EXPORT_PUSH_GLOBALS
 
 static void sleep_ms(DWORD ms)
 {
@@ -52,56 +24,19 @@ static void sleep_ms(DWORD ms)
         ;
 }
 
-static BOOL report_locked(struct slowstart *s, DWORD state, DWORD checkpoint, DWORD hint)
-{
-    s->status.dwCurrentState = state;
-    s->status.dwControlsAccepted = state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP : 0;
-    s->status.dwCheckPoint = checkpoint;
-    s->status.dwWaitHint = hint;
-    return SetServiceStatus(s->handle, &s->status);
-}
-
-static DWORD WINAPI slowstart_handler(DWORD control, DWORD event_type, LPVOID event_data,
-                                      LPVOID context)
-{
-    struct slowstart *s = context;
-    DWORD rc = NO_ERROR;
-
-    (void)event_type;
-    (void)event_data;
-    if (control == SERVICE_CONTROL_INTERROGATE)
-        return NO_ERROR;
-    if (control != SERVICE_CONTROL_STOP)
-        return ERROR_CALL_NOT_IMPLEMENTED;
-    pthread_mutex_lock(&s->lock);
-    if (s->stopped) {
-        rc = ERROR_SERVICE_NOT_ACTIVE;
-    } else if (s->status.dwCurrentState != SERVICE_RUNNING) {
-        rc = ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
-    } else {
-        s->stop_requested = true;
-        report_locked(s, SERVICE_STOP_PENDING, 1, 2000);
-        pthread_cond_signal(&s->cond);
-    }
-    pthread_mutex_unlock(&s->lock);
-    return rc;
-}
-
 SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
 {
-    struct slowstart s = { .status.dwServiceType = SERVICE_WIN32_SHARE_PROCESS };
-    SERVICE_STATUS final;
+    struct tp_service s;
     DWORD hint, step, steps;
 
     (void)argc;
-    pthread_mutex_init(&s.lock, NULL);
-    pthread_cond_init(&s.cond, NULL);
-    s.handle = RegisterServiceCtrlHandlerExA(argv[0], slowstart_handler, &s);
+    tp_service_init(&s, argv[0], SERVICE_ACCEPT_STOP);
+    s.handle = RegisterServiceCtrlHandlerExA(s.name, tp_stop_handler, &s);
     if (s.handle == NULL)
         goto out;
-    hint = get_dword(argv[0], "WaitHintMs", 500);
-    step = get_dword(argv[0], "StepMs", 200);
-    steps = get_dword(argv[0], "Steps", 5);
+    hint = tp_get_dword(s.name, "WaitHintMs", 500);
+    step = tp_get_dword(s.name, "StepMs", 200);
+    steps = tp_get_dword(s.name, "Steps", 5);
 
     /* A failed report means the SCM gave up on this start (its handle is
      * dead): there is nothing left to wait for. */
@@ -109,7 +44,7 @@ SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
         BOOL ok;
 
         pthread_mutex_lock(&s.lock);
-        ok = report_locked(&s, SERVICE_START_PENDING, cp, hint);
+        ok = tp_report_hint_locked(&s, SERVICE_START_PENDING, cp, hint);
         pthread_mutex_unlock(&s.lock);
         if (!ok)
             goto out;
@@ -117,26 +52,11 @@ SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
     }
 
     pthread_mutex_lock(&s.lock);
-    if (!report_locked(&s, SERVICE_RUNNING, 0, 0)) {
+    if (!tp_report_locked(&s, SERVICE_RUNNING)) {
         pthread_mutex_unlock(&s.lock);
         goto out;
     }
-    while (!s.stop_requested)
-        pthread_cond_wait(&s.cond, &s.lock);
-    s.stopped = true;
-    s.status.dwCurrentState = SERVICE_STOPPED;
-    s.status.dwControlsAccepted = 0;
-    s.status.dwCheckPoint = s.status.dwWaitHint = 0;
-    final = s.status;
-    pthread_mutex_unlock(&s.lock);
-
-    /* Reported without the lock, so nothing the host does on STOPPED (it
-     * runs stop callbacks, say) can wait on a handler that holds it. */
-    SetServiceStatus(s.handle, &final);
-    /* A handler still in its critical section is done with s after this. */
-    pthread_mutex_lock(&s.lock);
-    pthread_mutex_unlock(&s.lock);
+    tp_run_locked(&s);
 out:
-    pthread_cond_destroy(&s.cond);
-    pthread_mutex_destroy(&s.lock);
+    tp_service_destroy(&s);
 }
