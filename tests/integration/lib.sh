@@ -110,18 +110,25 @@ thread_names() {
 
 # ---- the SCM ---------------------------------------------------------------
 
+# How many times scmd said it was ready in $ROOT/scmd.err.
+ready_count() {
+    local n=0
+    [ -f "$ROOT/scmd.err" ] && n=$(grep -c 'ready on' "$ROOT/scmd.err" || true)
+    echo "${n:-0}"
+}
+
 # scmd [OPTIONS...]: starts scmd on $ROOT (short timeouts unless given) and
 # waits until its socket accepts.  Output in $ROOT/scmd.err.
 scmd() {
     # scmd.err collects every run: wait for this run's "ready" line.
     local before
-    before=$(grep -c 'ready on' "$ROOT/scmd.err" 2>/dev/null || true)
+    before=$(ready_count)
     "$BIN/scmd" --root "$ROOT" "$@" >"$ROOT/scmd.out" 2>>"$ROOT/scmd.err" &
     SCMD=$!
     PIDS+=("$SCMD")
     export SVCHOST_ROOT=$ROOT
     local deadline=$((SECONDS + TIMEOUT))
-    while [ "$(grep -c 'ready on' "$ROOT/scmd.err" 2>/dev/null || true)" -le "${before:-0}" ]; do
+    while [ "$(ready_count)" -le "$before" ]; do
         [ $SECONDS -le $deadline ] || fail "scmd did not become ready"
         kill -0 "$SCMD" 2>/dev/null || fail "scmd exited"
         sleep 0.05
