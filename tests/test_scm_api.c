@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -355,6 +356,47 @@ START_TEST(garbage_closes_one_connection)
 }
 END_TEST
 
+/* scmd tells a service manager it is ready (sd_notify's READY=1) once
+ * its socket accepts. */
+START_TEST(notifies_ready)
+{
+    char dir[] = "/tmp/scmnotify.XXXXXX", sock[128], buf[64];
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd, status;
+    pid_t pid;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(sock, sizeof sock, "%s/notify", dir);
+    memcpy(sa.sun_path, sock, strlen(sock) + 1);
+    fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    pid = fork();
+    if (pid == 0) {
+        freopen("/dev/null", "w", stderr);
+        setenv("NOTIFY_SOCKET", sock, 1);
+        execl(TEST_BINARY_DIR "/bin/scmd", "scmd", "--root", dir, (char *)NULL);
+        _exit(127);
+    }
+    struct timeval tv = { 10, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ssize_t n = recv(fd, buf, sizeof buf - 1, 0);
+    ck_assert_int_gt(n, 0);
+    buf[n] = '\0';
+    ck_assert_str_eq(buf, "READY=1");
+    /* By then the client socket accepts. */
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s/run/scm.sock", dir);
+    int c = socket(AF_UNIX, SOCK_STREAM, 0);
+    ck_assert_int_eq(connect(c, (struct sockaddr *)&sa, sizeof sa), 0);
+    close(c);
+    close(fd);
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    snprintf(buf, sizeof buf, "rm -rf %s", dir);
+    run(buf);
+}
+END_TEST
+
 /* ---- ten concurrent clients ---------------------------------------------- */
 
 struct hammer {
@@ -446,6 +488,10 @@ static Suite *suite(void)
     tcase_add_test(tc, garbage_closes_one_connection);
     tcase_add_test(tc, ten_clients);
     suite_add_tcase(s, tc);
+    TCase *plain = tcase_create("notify");
+    tcase_set_timeout(plain, 30);
+    tcase_add_test(plain, notifies_ready);
+    suite_add_tcase(s, plain);
     return s;
 }
 

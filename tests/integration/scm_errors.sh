@@ -43,6 +43,24 @@ grep -q ' 7011 NoPause ' "$ROOT/log/events.log" || fail "no 7011 event"
 sc_ok interrogate A
 pass "1053 control timeout with 7011; the rest of the host answers"
 
+# A STOP stuck behind the hung handler: alone in its host, the host is
+# killed and the service written off with 1053.
+install Lonely g5 "$TEST_PLUGINS/hang.so"
+sc_ok start Lonely
+wait_state Lonely RUNNING
+lonely=$(field Lonely PID)
+sc_fails 1053 control Lonely 200
+sc_fails 1053 stop Lonely
+wait_state Lonely STOPPED
+[ "$(field Lonely WIN32_EXIT_CODE)" = 1053 ] || fail "Lonely exit code $(field Lonely WIN32_EXIT_CODE)"
+for _ in $(seq 100); do kill -0 "$lonely" 2>/dev/null || break; sleep 0.05; done
+kill -0 "$lonely" 2>/dev/null && fail "the hung service's host was not killed"
+# With a neighbour, only the hung service is written off.
+sc_fails 1053 stop NoPause
+wait_state NoPause STOPPED
+[ "$(state A)" = RUNNING ] || fail "A went down with its hung neighbour"
+pass "stop timeout: host killed when alone, else the service alone is marked failed"
+
 install Slow g2 "$TEST_PLUGINS/slowstart.so" WaitHintMs=800 StepMs=200 Steps=4
 sc_ok start Slow
 sc_fails 1061 stop Slow
