@@ -395,6 +395,21 @@ fail:
     return rc;
 }
 
+/* Now plus ms on the clock, for pthread_cond_timedwait. */
+static struct timespec deadline(clockid_t clock, unsigned ms)
+{
+    struct timespec t;
+
+    clock_gettime(clock, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
 static void *worker_thread(void *p)
 {
     struct svc_service *s = p;
@@ -404,14 +419,7 @@ static void *worker_thread(void *p)
     pthread_mutex_lock(&s->lock);
     for (;;) {
         while (s->head == NULL) {
-            struct timespec until;
-            clock_gettime(CLOCK_MONOTONIC, &until);
-            until.tv_sec += WORKER_LINGER_MS / 1000;
-            until.tv_nsec += (long)(WORKER_LINGER_MS % 1000) * 1000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
+            struct timespec until = deadline(CLOCK_MONOTONIC, WORKER_LINGER_MS);
             if (pthread_cond_timedwait(&s->work, &s->lock, &until) == ETIMEDOUT &&
                 s->head == NULL) {
                 s->worker = 0;
@@ -508,16 +516,9 @@ size_t svc_dispatch_mains_running(struct svc_dispatcher *d)
 
 int svc_dispatch_wait_mains(struct svc_dispatcher *d, unsigned timeout_ms)
 {
-    struct timespec until;
+    struct timespec until = deadline(CLOCK_REALTIME, timeout_ms);
     int rc = 0;
 
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
     pthread_mutex_lock(&d->lock);
     while (d->mains_running > 0 && rc == 0)
         rc = pthread_cond_timedwait(&d->mains_done, &d->lock, &until);

@@ -168,6 +168,23 @@ static struct scm_service *lookup(struct req *q, const char *name)
     return s;
 }
 
+/* For requests that are one service name: decodes it and finds the
+ * service.  Returns -EPROTO for a bad payload, else 0 with *out NULL when
+ * the service does not exist (1060 has been answered). */
+static int name_request(struct req *q, struct scm_service **out)
+{
+    char *name = svc_get_str(q->r);
+
+    *out = NULL;
+    if (svc_rbuf_end(q->r) < 0 || name == NULL) {
+        free(name);
+        return -EPROTO;
+    }
+    *out = lookup(q, name);
+    free(name);
+    return 0;
+}
+
 static int req_open_manager(struct req *q)
 {
     uint32_t access = svc_get_u32(q->r);
@@ -288,31 +305,24 @@ static int req_control(struct req *q)
 
 static int req_query_status(struct req *q)
 {
-    char *name = svc_get_str(q->r);
     struct scm_service *s;
 
-    if (svc_rbuf_end(q->r) < 0 || name == NULL) {
-        free(name);
+    if (name_request(q, &s) < 0)
         return -EPROTO;
-    }
-    if ((s = lookup(q, name)) != NULL) {
+    if (s != NULL) {
         struct scm_waiter w = { q->c, q->id };
         scm_reply_status(&w, NO_ERROR, &s->status);
     }
-    free(name);
     return 0;
 }
 
 static int req_query_config(struct req *q)
 {
-    char *name = svc_get_str(q->r);
     struct scm_service *s;
 
-    if (svc_rbuf_end(q->r) < 0 || name == NULL) {
-        free(name);
+    if (name_request(q, &s) < 0)
         return -EPROTO;
-    }
-    if ((s = lookup(q, name)) != NULL) {
+    if (s != NULL) {
         struct svc_msg_config m;
         struct svc_wbuf w;
         scm_config_to_msg(s, &m);
@@ -323,7 +333,6 @@ static int req_query_config(struct req *q)
         svc_wbuf_free(&w);
         svc_msg_config_free(&m);
     }
-    free(name);
     return 0;
 }
 
@@ -346,16 +355,12 @@ static int req_change_config(struct req *q)
 
 static int req_delete(struct req *q)
 {
-    char *name = svc_get_str(q->r);
     struct scm_service *s;
 
-    if (svc_rbuf_end(q->r) < 0 || name == NULL) {
-        free(name);
+    if (name_request(q, &s) < 0)
         return -EPROTO;
-    }
-    if ((s = lookup(q, name)) != NULL)
+    if (s != NULL)
         reply_err(q->c, q->id, scm_db_delete(s));
-    free(name);
     return 0;
 }
 
