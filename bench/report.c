@@ -1,0 +1,289 @@
+/*
+ * report.c - what svchost-bench prints and writes: the measurements, the
+ * split/shared ratios, the marginal cost of a service in a shared host,
+ * the targets beside what was measured, the CSV and the gnuplot chart.
+ *
+ * Targets are printed, never asserted: a timing depends on the machine
+ * and is a measurement, not a test result.
+ */
+#include "bench.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define TARGET_MARGINAL_KIB 64.0
+#define TARGET_SPLIT_RATIO 5.0
+#define TARGET_START_N 100
+#define TARGET_START_MS 50.0
+#define TARGET_QUERY_US 25.0
+#define TARGET_INTERROGATE_US 80.0
+
+#define CSV_HEADER "mode,n,pss_kib,rss_kib,threads,fds,start_ms,stop_ms," \
+                   "query_p50_us,query_p99_us,interrogate_p50_us,interrogate_p99_us"
+
+static const struct bench_row *find(const struct bench_row *rows, size_t nrows,
+                                    enum bench_mode mode, unsigned n)
+{
+    for (size_t i = 0; i < nrows; i++)
+        if (rows[i].mode == mode && rows[i].n == n)
+            return &rows[i];
+    return NULL;
+}
+
+void report_table(FILE *f, const struct bench_row *rows, size_t nrows)
+{
+    fprintf(f, "%-6s %5s %9s %9s %7s %6s %9s %9s %12s %12s %18s %18s\n", "mode", "n",
+            "pss_kib", "rss_kib", "threads", "fds", "start_ms", "stop_ms", "query_p50_us",
+            "query_p99_us", "interrogate_p50_us", "interrogate_p99_us");
+    for (size_t i = 0; i < nrows; i++) {
+        const struct bench_row *r = &rows[i];
+        fprintf(f, "%-6s %5u %9llu %9llu %7lu %6lu %9.1f %9.1f %12.1f %12.1f %18.1f %18.1f\n",
+                bench_mode_name(r->mode), r->n, r->pss_kib, r->rss_kib, r->threads, r->fds,
+                r->start_ms, r->stop_ms, r->query_p50_us, r->query_p99_us,
+                r->interrogate_p50_us, r->interrogate_p99_us);
+    }
+}
+
+static void ratio(FILE *f, double split, double shared)
+{
+    if (shared > 0)
+        fprintf(f, " %7.2fx", split / shared);
+    else
+        fprintf(f, " %8s", "-");
+}
+
+void report_ratios(FILE *f, const struct bench_row *rows, size_t nrows)
+{
+    bool any = false;
+
+    for (size_t i = 0; i < nrows; i++) {
+        const struct bench_row *sh = &rows[i], *sp;
+        if (sh->mode != BENCH_SHARED || (sp = find(rows, nrows, BENCH_SPLIT, sh->n)) == NULL)
+            continue;
+        if (!any)
+            fprintf(f, "\nsplit/shared %8s %8s %8s %8s %8s %8s\n", "pss", "rss", "threads",
+                    "fds", "start", "stop");
+        any = true;
+        fprintf(f, "  n=%-9u", sh->n);
+        ratio(f, (double)sp->pss_kib, (double)sh->pss_kib);
+        ratio(f, (double)sp->rss_kib, (double)sh->rss_kib);
+        ratio(f, (double)sp->threads, (double)sh->threads);
+        ratio(f, (double)sp->fds, (double)sh->fds);
+        ratio(f, sp->start_ms, sh->start_ms);
+        ratio(f, sp->stop_ms, sh->stop_ms);
+        fputc('\n', f);
+    }
+}
+
+/* The shared rows in ascending n (the caller's order). */
+static size_t shared_rows(const struct bench_row *rows, size_t nrows,
+                          const struct bench_row **out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < nrows && k < BENCH_MAX_ROWS; i++)
+        if (rows[i].mode == BENCH_SHARED)
+            out[k++] = &rows[i];
+    return k;
+}
+
+static double marginal(const struct bench_row *a, const struct bench_row *b)
+{
+    return ((double)b->pss_kib - (double)a->pss_kib) / (double)(b->n - a->n);
+}
+
+void report_marginal(FILE *f, const struct bench_row *rows, size_t nrows)
+{
+    const struct bench_row *sh[BENCH_MAX_ROWS];
+    size_t k = shared_rows(rows, nrows, sh);
+
+    if (k < 2)
+        return;
+    fprintf(f, "\nmarginal PSS per additional service, shared host\n");
+    fprintf(f, "  %6s %6s %12s\n", "from n", "to n", "KiB/service");
+    for (size_t i = 1; i < k; i++)
+        fprintf(f, "  %6u %6u %12.1f\n", sh[i - 1]->n, sh[i]->n, marginal(sh[i - 1], sh[i]));
+}
+
+static const char *verdict(bool met)
+{
+    return met ? "met" : "MISSED";
+}
+
+void report_targets(FILE *f, const struct bench_row *rows, size_t nrows, const char *plugin)
+{
+    const struct bench_row *sh[BENCH_MAX_ROWS];
+    const struct bench_row *s100 = find(rows, nrows, BENCH_SHARED, TARGET_START_N);
+    const struct bench_row *p100 = find(rows, nrows, BENCH_SPLIT, TARGET_START_N);
+    const struct bench_row *wq = NULL, *wi = NULL;
+    size_t k = shared_rows(rows, nrows, sh);
+    char buf[96];
+
+    snprintf(buf, sizeof buf, "targets (%s plugin)", plugin);
+    fprintf(f, "\n%-51s%-11s%s\n", buf, "target", "measured");
+    if (strcmp(plugin, "idle") != 0)
+        fprintf(f, "  (the targets are set for the idle plugin)\n");
+
+    /* The worst consecutive pair: the one a reader should plan with. */
+    if (k >= 2) {
+        size_t worst = 1;
+        for (size_t i = 2; i < k; i++)
+            if (marginal(sh[i - 1], sh[i]) > marginal(sh[worst - 1], sh[worst]))
+                worst = i;
+        double m = marginal(sh[worst - 1], sh[worst]);
+        snprintf(buf, sizeof buf, "%.1f KiB (worst: n %u->%u)", m, sh[worst - 1]->n,
+                 sh[worst]->n);
+        fprintf(f, "  %-48s <= %-7s %-30s %s\n", "marginal PSS per service, shared host", "64 KiB",
+                buf, verdict(m <= TARGET_MARGINAL_KIB));
+    } else {
+        fprintf(f, "  %-48s <= %-7s %s\n", "marginal PSS per service, shared host", "64 KiB",
+                "needs two values of n");
+    }
+
+    if (s100 != NULL && p100 != NULL && s100->pss_kib > 0) {
+        double x = (double)p100->pss_kib / (double)s100->pss_kib;
+        snprintf(buf, sizeof buf, "%.1fx", x);
+        fprintf(f, "  %-48s >= %-7s %-30s %s\n", "split/shared PSS at n=100", "5x", buf,
+                verdict(x >= TARGET_SPLIT_RATIO));
+    } else {
+        fprintf(f, "  %-48s >= %-7s %s\n", "split/shared PSS at n=100", "5x",
+                "not measured (add 100 to --n)");
+    }
+
+    if (s100 != NULL) {
+        snprintf(buf, sizeof buf, "%.1f ms", s100->start_ms);
+        fprintf(f, "  %-48s <= %-7s %-30s %s\n", "100 shared services RUNNING", "50 ms", buf,
+                verdict(s100->start_ms <= TARGET_START_MS));
+    } else {
+        fprintf(f, "  %-48s <= %-7s %s\n", "100 shared services RUNNING", "50 ms",
+                "not measured (add 100 to --n)");
+    }
+
+    for (size_t i = 0; i < nrows; i++) {
+        if (wq == NULL || rows[i].query_p50_us > wq->query_p50_us)
+            wq = &rows[i];
+        if (wi == NULL || rows[i].interrogate_p50_us > wi->interrogate_p50_us)
+            wi = &rows[i];
+    }
+    if (wq != NULL) {
+        snprintf(buf, sizeof buf, "%.1f us (worst: %s n=%u)", wq->query_p50_us,
+                 bench_mode_name(wq->mode), wq->n);
+        fprintf(f, "  %-48s <= %-7s %-30s %s\n", "QueryServiceStatusEx median", "25 us", buf,
+                verdict(wq->query_p50_us <= TARGET_QUERY_US));
+        snprintf(buf, sizeof buf, "%.1f us (worst: %s n=%u)", wi->interrogate_p50_us,
+                 bench_mode_name(wi->mode), wi->n);
+        fprintf(f, "  %-48s <= %-7s %-30s %s\n", "ControlService(INTERROGATE) median", "80 us",
+                buf, verdict(wi->interrogate_p50_us <= TARGET_INTERROGATE_US));
+    }
+}
+
+int report_csv(const char *path, const struct bench_row *rows, size_t nrows)
+{
+    FILE *f = fopen(path, "we");
+    int ok;
+
+    if (f == NULL) {
+        fprintf(stderr, "svchost-bench: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    fprintf(f, "%s\n", CSV_HEADER);
+    for (size_t i = 0; i < nrows; i++) {
+        const struct bench_row *r = &rows[i];
+        fprintf(f, "%s,%u,%llu,%llu,%lu,%lu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n",
+                bench_mode_name(r->mode), r->n, r->pss_kib, r->rss_kib, r->threads, r->fds,
+                r->start_ms, r->stop_ms, r->query_p50_us, r->query_p99_us,
+                r->interrogate_p50_us, r->interrogate_p99_us);
+    }
+    ok = !ferror(f);
+    if (fclose(f) != 0 || !ok) {
+        fprintf(stderr, "svchost-bench: %s: write error\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Feeds one chart to gnuplot with the given terminal; its exit status. */
+static int plot_with(const char *terminal, const char *path, const struct bench_row *rows,
+                     size_t nrows, const char *plugin)
+{
+    unsigned nmin = 0, nmax = 0;
+    unsigned long long pmin = 0, pmax = 0;
+    FILE *g;
+
+    for (size_t i = 0; i < nrows; i++) {
+        if (nmin == 0 || rows[i].n < nmin)
+            nmin = rows[i].n;
+        if (rows[i].n > nmax)
+            nmax = rows[i].n;
+        if (pmin == 0 || rows[i].pss_kib < pmin)
+            pmin = rows[i].pss_kib;
+        if (rows[i].pss_kib > pmax)
+            pmax = rows[i].pss_kib;
+    }
+    /* Errors from gnuplot go to our stderr; its own chatter nowhere. */
+    if ((g = popen("exec gnuplot >/dev/null", "w")) == NULL)
+        return -1;
+    fprintf(g, "set terminal %s size 900,560\n", terminal);
+    fprintf(g, "set output '%s'\n", path);
+    fprintf(g, "set title 'svchost host memory: shared vs split (%s services)'\n", plugin);
+    /* Ranges of 10x or more: log scales keep the small values (shared, low
+     * N) readable beside split at high N. */
+    bool logx = nmin > 0 && nmax >= 10 * nmin, logy = pmin > 0 && pmax >= 10 * pmin;
+    fprintf(g, "set xlabel 'services (N%s)'\n", logx ? ", log scale" : "");
+    fprintf(g, "set ylabel 'PSS of all host processes (MiB%s)'\n", logy ? ", log scale" : "");
+    fprintf(g, "set key left top\nset grid\n");
+    if (logx)
+        fprintf(g, "set logscale x\n");
+    if (logy)
+        fprintf(g, "set logscale y\n");
+    /* Only the modes that were run (--mode may leave one out). */
+    static const char *const style[] = {
+        [BENCH_SHARED] = "lw 2 pt 7 title 'shared (one host)'",
+        [BENCH_SPLIT] = "lw 2 pt 5 title 'split (one host per service)'",
+    };
+    bool have[2] = { false, false };
+    for (size_t i = 0; i < nrows; i++)
+        have[rows[i].mode] = true;
+    fprintf(g, "plot ");
+    for (int m = BENCH_SHARED; m <= BENCH_SPLIT; m++)
+        if (have[m])
+            fprintf(g, "%s'-' using 1:2 with linespoints %s",
+                    m == BENCH_SPLIT && have[BENCH_SHARED] ? ", " : "", style[m]);
+    fprintf(g, "\n");
+    for (int m = BENCH_SHARED; m <= BENCH_SPLIT; m++) {
+        if (!have[m])
+            continue;
+        for (size_t i = 0; i < nrows; i++)
+            if (rows[i].mode == (enum bench_mode)m)
+                fprintf(g, "%u %.4f\n", rows[i].n, (double)rows[i].pss_kib / 1024.0);
+        fprintf(g, "e\n");
+    }
+    return pclose(g);
+}
+
+int report_plot(const char *path, const struct bench_row *rows, size_t nrows,
+                const char *plugin)
+{
+    int st;
+
+    if (strpbrk(path, "'\n") != NULL) {
+        fprintf(stderr, "svchost-bench: --plot: the file name must not contain ' or a newline\n");
+        return -1;
+    }
+    /* pngcairo draws better; plain png (libgd) where cairo is missing. */
+    st = plot_with("pngcairo", path, rows, nrows, plugin);
+    if (st != 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 127)) {
+        remove(path);
+        st = plot_with("png", path, rows, nrows, plugin);
+    }
+    if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 127)
+            fprintf(stderr, "svchost-bench: --plot needs gnuplot (Debian: gnuplot-nox)\n");
+        else
+            fprintf(stderr, "svchost-bench: gnuplot could not draw %s\n", path);
+        remove(path);
+        return -1;
+    }
+    return 0;
+}
