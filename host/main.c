@@ -74,7 +74,8 @@ int main(int argc, char **argv)
      * whole host. */
     signal(SIGPIPE, SIG_IGN);
 
-    int rc = svc_config_load_group(root, group, &m, &diag);
+    int rc = only ? svc_config_load_group_member(root, group, only, &m, &diag)
+                  : svc_config_load_group(root, group, &m, &diag);
     for (size_t i = 0; i < diag.n; i++)
         fprintf(stderr, "%s\n", diag.lines[i]);
     svc_diag_free(&diag);

@@ -1077,11 +1077,67 @@ const struct svc_group_config *svc_groups_find(const struct svc_groups *g, const
 
 /* svc_groups plus, for each service, the line of svchost.ini naming it:
  * lines[i][j] is where groups[i].services[j] was listed. */
+/* The services listed so far, by name (case-insensitive): a hash set,
+ * so that checking every member for duplicates stays linear in a large
+ * svchost.ini. */
+struct seen_name {
+    const char *name;      /* owned by the group it is listed in */
+    size_t group;
+    unsigned line;
+};
+
+struct seen_set {
+    struct seen_name *slots;
+    size_t cap, n;         /* cap is a power of two, at most half full */
+};
+
+static size_t name_hash(const char *s)
+{
+    size_t h = 14695981039346656037u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 1099511628211u;
+    return h;
+}
+
+static const struct seen_name *seen_find(const struct seen_set *set, const char *name)
+{
+    if (set->cap == 0)
+        return NULL;
+    for (size_t i = name_hash(name) & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
+        if (set->slots[i].name == NULL)
+            return NULL;
+        if (strcasecmp(set->slots[i].name, name) == 0)
+            return &set->slots[i];
+    }
+}
+
+static int seen_add(struct seen_set *set, const char *name, size_t group, unsigned line)
+{
+    if (2 * (set->n + 1) > set->cap) {
+        struct seen_set bigger = { .cap = set->cap ? set->cap * 2 : 64 };
+        bigger.slots = calloc(bigger.cap, sizeof *bigger.slots);
+        if (bigger.slots == NULL)
+            return -ENOMEM;
+        for (size_t i = 0; i < set->cap; i++)
+            if (set->slots[i].name != NULL)
+                seen_add(&bigger, set->slots[i].name, set->slots[i].group, set->slots[i].line);
+        free(set->slots);
+        *set = bigger;
+    }
+    size_t i = name_hash(name) & (set->cap - 1);
+    while (set->slots[i].name != NULL)
+        i = (i + 1) & (set->cap - 1);
+    set->slots[i] = (struct seen_name){ name, group, line };
+    set->n++;
+    return 0;
+}
+
 struct groups_load {
     struct where w;
     struct svc_groups *g;
     unsigned **lines;
     size_t n_lines;
+    struct seen_set seen;
 };
 
 static void groups_load_free(struct groups_load *gl)
@@ -1090,6 +1146,8 @@ static void groups_load_free(struct groups_load *gl)
         free(gl->lines[i]);
     free(gl->lines);
     gl->n_lines = 0;
+    free(gl->seen.slots);
+    gl->seen = (struct seen_set){ 0 };
     svc_groups_free(gl->g);
     gl->g = NULL;
     gl->lines = NULL;
@@ -1121,16 +1179,10 @@ static int add_group_services(struct groups_load *gl, size_t gi, const struct in
                      "service name", items[i].name, grp->name);
             continue;
         }
-        for (size_t g = 0; g <= gi && dup_group == NULL; g++) {
-            const struct svc_group_config *other = &gl->g->groups[g];
-
-            for (size_t j = 0; j < other->n_services; j++) {
-                if (strcasecmp(other->services[j], items[i].name) == 0) {
-                    dup_group = other->name;
-                    dup_line = gl->lines[g][j];
-                    break;
-                }
-            }
+        const struct seen_name *dup = seen_find(&gl->seen, items[i].name);
+        if (dup != NULL) {
+            dup_group = gl->g->groups[dup->group].name;
+            dup_line = dup->line;
         }
         if (dup_group == grp->name) {
             error_at(&gl->w, items[i].line, "service '%s' is listed twice in "
@@ -1144,6 +1196,10 @@ static int add_group_services(struct groups_load *gl, size_t gi, const struct in
                      "belongs to one group", items[i].name, grp->name, dup_line,
                      dup_group);
             continue;
+        }
+        if (seen_add(&gl->seen, items[i].name, gi, items[i].line) < 0) {
+            rc = -ENOMEM;
+            goto out;
         }
         gl->lines[gi][grp->n_services] = items[i].line;
         grp->services[grp->n_services++] = items[i].name;
@@ -1321,10 +1377,13 @@ static int check_member_image(struct where *gw, struct svc_diag *diag, size_t *e
     return 0;
 }
 
-int svc_config_load_group(const char *root, const char *group,
-                          struct svc_group_members **out, struct svc_diag *diag)
+/* Loads GROUP's members, or only the member `only` when it is not NULL
+ * (a split instance needs its one service, not the whole group). */
+static int load_group(const char *root, const char *group, const char *only,
+                      struct svc_group_members **out, struct svc_diag *diag)
 {
     struct groups_load gl;
+    int listed = 0;
     struct svc_group_members *m = NULL;
     const struct svc_group_config *grp;
     size_t gi, errors = 0;
@@ -1355,6 +1414,9 @@ int svc_config_load_group(const char *root, const char *group,
         struct svc_service_config *c;
         unsigned image_line = 0;
 
+        if (only != NULL && strcasecmp(grp->services[i], only) != 0)
+            continue;
+        listed = 1;
         rc = load_service(root, grp->services[i], 1, &c, &image_line, diag, &errors);
         if (rc == -ENOENT) {
             char *path = svc_config_service_path(root, grp->services[i]);
@@ -1382,6 +1444,10 @@ int svc_config_load_group(const char *root, const char *group,
             goto out;
     }
     rc = failed;
+    if (only != NULL && !listed) {
+        error_at(&gl.w, 0, "group '%s' has no service '%s'", grp->name, only);
+        rc = -ENOENT;
+    }
     if (rc == 0 && (errors > 0 || gl.w.errors > 0))
         rc = -EINVAL;
 out:
@@ -1392,6 +1458,18 @@ out:
     }
     *out = m;
     return 0;
+}
+
+int svc_config_load_group(const char *root, const char *group,
+                          struct svc_group_members **out, struct svc_diag *diag)
+{
+    return load_group(root, group, NULL, out, diag);
+}
+
+int svc_config_load_group_member(const char *root, const char *group, const char *name,
+                                 struct svc_group_members **out, struct svc_diag *diag)
+{
+    return load_group(root, group, name, out, diag);
 }
 
 /* ---- The SCM's settings --------------------------------------------------- */

@@ -128,6 +128,11 @@ struct svc_group_members {
 int svc_config_load_group(const char *root, const char *group,
                           struct svc_group_members **out, struct svc_diag *diag);
 void svc_group_members_free(struct svc_group_members *m);
+/* As svc_config_load_group for the one member NAME (a split instance):
+ * *out holds just that service.  A group that does not list NAME is
+ * -ENOENT with a diagnostic. */
+int svc_config_load_group_member(const char *root, const char *group, const char *name,
+                                 struct svc_group_members **out, struct svc_diag *diag);
 
 /* ---- The SCM's settings ------------------------------------------------ */
 

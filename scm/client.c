@@ -133,6 +133,7 @@ static void on_control_timeout(uv_timer_t *t)
     s->control_host_id = 0;
     scm_reply_error(&s->control, ERROR_SERVICE_REQUEST_TIMEOUT);
     scm_waiter_release(&s->control);
+    scm_db_touch(s);
     /* A service that cannot take STOP is written off: its host is killed
      * if nothing else lives there. */
     if (s->control_code == SERVICE_CONTROL_STOP)
@@ -150,6 +151,7 @@ void scm_control_done(struct scm_service *s, DWORD result)
         result = ERROR_INVALID_SERVICE_CONTROL;
     scm_reply_status(&s->control, result, &s->status);
     scm_waiter_release(&s->control);
+    scm_db_touch(s);
 }
 
 /* ---- the request table ------------------------------------------------------ */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -515,21 +516,40 @@ static char **strv_copy(char *const *v)
 /* Whether s runs in a split instance of its group (Windows 10's split
  * hosting): the SCM's threshold, the group's Split and the service's
  * SvcHostSplitDisable decide, read fresh at each start. */
+/* svchost.ini as last read; read again only when the file changed (the
+ * SCM's own writes replace it, so the inode changes too). */
+static const struct svc_groups *groups_now(void)
+{
+    static struct svc_groups *cached;
+    static struct stat seen;
+    struct svc_diag diag = { 0 };
+    struct stat st;
+    char *path;
+
+    if (asprintf(&path, "%s/config/svchost.ini", g_scm.root) < 0)
+        return cached;
+    if (stat(path, &st) != 0)
+        memset(&st, 0, sizeof st);
+    free(path);
+    if (cached != NULL && st.st_ino == seen.st_ino && st.st_size == seen.st_size &&
+        st.st_mtim.tv_sec == seen.st_mtim.tv_sec && st.st_mtim.tv_nsec == seen.st_mtim.tv_nsec)
+        return cached;
+    svc_groups_free(cached);
+    cached = NULL;
+    if (svc_config_load_groups(g_scm.root, &cached, &diag) < 0)
+        cached = NULL;
+    svc_diag_free(&diag);
+    seen = st;
+    return cached;
+}
+
 static int wants_split(const struct scm_service *s, const char *group)
 {
-    struct svc_groups *g = NULL;
-    struct svc_diag diag = { 0 };
-    int gsplit = SVC_SPLIT_AUTO;
+    const struct svc_groups *g = groups_now();
+    const struct svc_group_config *gc = g ? svc_groups_find(g, group) : NULL;
 
-    if (svc_config_load_groups(g_scm.root, &g, &diag) == 0) {
-        const struct svc_group_config *gc = svc_groups_find(g, group);
-        if (gc != NULL)
-            gsplit = gc->split;
-    }
-    svc_groups_free(g);
-    svc_diag_free(&diag);
-    return svc_split_decide(g_scm.split_threshold_kb, g_scm.mem_total_kb, gsplit,
-                            s->cfg->split_disable);
+    return svc_split_decide(g_scm.split_threshold_kb, g_scm.mem_total_kb,
+                            gc ? gc->split : SVC_SPLIT_AUTO, s->cfg->split_disable);
 }
 
 DWORD scm_host_start_service(struct scm_service *s, char *const *args)

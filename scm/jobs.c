@@ -110,6 +110,7 @@ static void job_finish(struct scm_job *j, DWORD err)
         return;
     j->done = 1;
     j->target->job_pending = 0;
+    scm_db_touch(j->target);
     if (j->waiter.client)
         scm_reply_error(&j->waiter, err);
     scm_waiter_release(&j->waiter);

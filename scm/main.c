@@ -110,7 +110,12 @@ void scm_shutdown_check(void)
 static void on_after_io(uv_check_t *c)
 {
     (void)c;
-    scm_db_sweep();
+    /* Only when something could have become removable: walking every
+     * service after every event would cost each request O(services). */
+    if (g_scm.sweep_pending) {
+        g_scm.sweep_pending = 0;
+        scm_db_sweep();
+    }
     if (!g_scm.shutting_down)
         return;
     scm_shutdown_step();

@@ -121,6 +121,7 @@ struct scm {
     char *svchost_path;             /* the svchost beside scmd */
 
     uint64_t seq;                   /* orders start requests and jobs */
+    int sweep_pending;              /* a service marked for deletion changed */
     int shutting_down;
     int exit_code;
     struct scm_job *jobs;
@@ -148,9 +149,11 @@ struct scm_service *scm_db_find_display(const char *display);
 DWORD scm_db_create(const struct svc_msg_config *c, const char *installer);
 DWORD scm_db_change(struct scm_service *s, const struct svc_msg_config *c);
 DWORD scm_db_delete(struct scm_service *s);
-/* Removes the services marked for deletion that have stopped (run once
- * per loop iteration, when no caller holds a service pointer). */
+/* Removes the services marked for deletion that have stopped (run after
+ * a loop iteration, when no caller holds a service pointer). */
 void scm_db_sweep(void);
+/* Notes that s may now be ready for scm_db_sweep. */
+void scm_db_touch(const struct scm_service *s);
 /* The group an ImagePath names (share services), or NULL. */
 char *scm_service_group(const struct scm_service *s);
 void scm_config_to_msg(const struct scm_service *s, struct svc_msg_config *m);

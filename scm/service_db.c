@@ -492,11 +492,18 @@ DWORD scm_db_delete(struct scm_service *s)
     if (scm_is_active(s)) {
         /* As Windows: a running service is deleted once it stops. */
         s->marked_for_delete = 1;
+        scm_db_touch(s);
         return NO_ERROR;
     }
     remove_from_disk(s);
     service_unlink_free(s);
     return NO_ERROR;
+}
+
+void scm_db_touch(const struct scm_service *s)
+{
+    if (s->marked_for_delete)
+        g_scm.sweep_pending = 1;
 }
 
 void scm_db_sweep(void)

@@ -113,6 +113,7 @@ static void after_stop(struct scm_service *s)
     s->status.dwProcessId = 0;
     if (h != NULL)
         scm_host_release_if_idle(h);
+    scm_db_touch(s);
     scm_jobs_update();
     /* A service marked for deletion goes in scm_db_sweep, after this
      * event has been handled: callers still hold s. */
