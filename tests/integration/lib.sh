@@ -104,8 +104,12 @@ wait_exit() {
 }
 
 # thread_names PID: the comm of every thread of PID, one per line.
+# (Collected first: with pipefail, `cat ... | grep -q` can fail when grep
+# exits before cat has written everything.)
 thread_names() {
-    cat /proc/"$1"/task/*/comm 2>/dev/null
+    local names
+    names=$(cat /proc/"$1"/task/*/comm 2>/dev/null || true)
+    printf '%s\n' "$names"
 }
 
 # ---- the SCM ---------------------------------------------------------------

@@ -14,8 +14,8 @@ wait_state Idle RUNNING
 pid=$(field Burn PID)
 [ "$pid" = "$(field Idle PID)" ] || fail "not one host"
 # The worker names itself once it runs, which may be after RUNNING.
-for _ in $(seq 100); do thread_names "$pid" | grep -qx worker && break; sleep 0.05; done
-thread_names "$pid" | grep -qx worker || fail "no thread named worker in $pid"
+for _ in $(seq 100); do thread_names "$pid" | grep -x worker >/dev/null && break; sleep 0.05; done
+thread_names "$pid" | grep -x worker >/dev/null || fail "no thread named worker in $pid"
 sleep 1.5
 
 sc_ok hosts /v
