@@ -52,6 +52,14 @@ static SC_HANDLE fail_handle(int r)
     return NULL;
 }
 
+/* The end of an entry point that holds a reference on h: drops it and
+ * turns the call's result into TRUE, or FALSE with the last error. */
+static BOOL put_result(SC_HANDLE h, int rc)
+{
+    svc_handle_put(h);
+    return rc == 0 ? TRUE : fail(rc);
+}
+
 /* The struct fields of svc_msg_config are char * for the decoder's sake;
  * the encoder only reads them. */
 static char *unconst(const char *s)
@@ -64,6 +72,25 @@ static char *unconst(const char *s)
 static int need_access(SC_HANDLE h, DWORD need)
 {
     return (h->access & need) == need ? 0 : ERROR_ACCESS_DENIED;
+}
+
+/* The last checks of a call that fills the caller's buffer: a NULL
+ * buffer must say it is empty, then the handle needs its right. */
+static int check_buffer(SC_HANDLE h, const void *buf, DWORD cb, DWORD need)
+{
+    if (buf == NULL && cb != 0)
+        return ERROR_INVALID_PARAMETER;
+    return need_access(h, need);
+}
+
+/* An enumeration's two counts are required, and read 0 unless set. */
+static int start_counts(LPDWORD needed, LPDWORD returned)
+{
+    if (needed == NULL || returned == NULL)
+        return ERROR_INVALID_PARAMETER;
+    *needed = 0;
+    *returned = 0;
+    return 0;
 }
 
 /* ---- Requests ---------------------------------------------------------- */
@@ -583,8 +610,7 @@ BOOL WINAPI StartServiceA(SC_HANDLE hService, DWORD dwNumServiceArgs,
     if (rc != 0)
         return fail(rc);
     rc = start_service(hService, dwNumServiceArgs, lpServiceArgVectors);
-    svc_handle_put(hService);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(hService, rc);
 }
 
 /* ---- ControlService ------------------------------------------------------- */
@@ -664,8 +690,7 @@ BOOL WINAPI ControlService(SC_HANDLE hService, DWORD dwControl, LPSERVICE_STATUS
     if (rc != 0)
         return fail(rc);
     rc = control_service(hService, dwControl, lpServiceStatus);
-    svc_handle_put(hService);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(hService, rc);
 }
 
 /* ---- QueryServiceStatus(Ex) ---------------------------------------------- */
@@ -685,8 +710,7 @@ BOOL WINAPI QueryServiceStatus(SC_HANDLE hService, LPSERVICE_STATUS lpServiceSta
         rc = query_status(hService, &st);
     if (rc == 0)
         copy_status(lpServiceStatus, &st);
-    svc_handle_put(hService);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(hService, rc);
 }
 
 BOOL WINAPI QueryServiceStatusEx(SC_HANDLE hService, SC_STATUS_TYPE InfoLevel, LPBYTE lpBuffer,
@@ -714,8 +738,7 @@ BOOL WINAPI QueryServiceStatusEx(SC_HANDLE hService, SC_STATUS_TYPE InfoLevel, L
         rc = query_status(hService, &st);
     if (rc == 0)
         memcpy(lpBuffer, &st, sizeof st);
-    svc_handle_put(hService);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(hService, rc);
 }
 
 /* ---- QueryServiceConfigA ------------------------------------------------- */
@@ -732,9 +755,7 @@ static int query_service_config(SC_HANDLE h, LPQUERY_SERVICE_CONFIGA buf, DWORD 
 
     if (needed == NULL)
         return ERROR_INVALID_PARAMETER;
-    if (buf == NULL && cb != 0)
-        return ERROR_INVALID_PARAMETER;
-    rc = need_access(h, SERVICE_QUERY_CONFIG);
+    rc = check_buffer(h, buf, cb, SERVICE_QUERY_CONFIG);
     if (rc == 0)
         rc = query_config(h, &c);
     if (rc != 0)
@@ -776,8 +797,7 @@ BOOL WINAPI QueryServiceConfigA(SC_HANDLE hService, LPQUERY_SERVICE_CONFIGA lpSe
     if (rc != 0)
         return fail(rc);
     rc = query_service_config(hService, lpServiceConfig, cbBufSize, pcbBytesNeeded);
-    svc_handle_put(hService);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(hService, rc);
 }
 
 /* ---- QueryServiceConfig2A ------------------------------------------------ */
@@ -811,9 +831,7 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
         return ERROR_INVALID_LEVEL;
     if (needed == NULL)
         return ERROR_INVALID_PARAMETER;
-    if (buf == NULL && cb != 0)
-        return ERROR_INVALID_PARAMETER;
-    rc = need_access(h, SERVICE_QUERY_CONFIG);
+    rc = check_buffer(h, buf, cb, SERVICE_QUERY_CONFIG);
     if (rc == 0)
         rc = query_config(h, &c);
     if (rc != 0)
@@ -876,8 +894,7 @@ BOOL WINAPI QueryServiceConfig2A(SC_HANDLE hService, DWORD dwInfoLevel, LPBYTE l
     if (rc != 0)
         return fail(rc);
     rc = query_service_config2(hService, dwInfoLevel, lpBuffer, cbBufSize, pcbBytesNeeded);
-    svc_handle_put(hService);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(hService, rc);
 }
 
 /* ---- ChangeServiceConfigA ------------------------------------------------ */
@@ -964,8 +981,7 @@ BOOL WINAPI ChangeServiceConfigA(SC_HANDLE hService, DWORD dwServiceType, DWORD 
     rc = change_service_config(hService, dwServiceType, dwStartType, dwErrorControl,
                                lpBinaryPathName, lpLoadOrderGroup, lpdwTagId, lpDependencies,
                                lpServiceStartName, lpPassword, lpDisplayName);
-    svc_handle_put(hService);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(hService, rc);
 }
 
 /* ---- ChangeServiceConfig2A ----------------------------------------------- */
@@ -1036,8 +1052,7 @@ BOOL WINAPI ChangeServiceConfig2A(SC_HANDLE hService, DWORD dwInfoLevel, LPVOID 
     if (rc != 0)
         return fail(rc);
     rc = change_service_config2(hService, dwInfoLevel, lpInfo);
-    svc_handle_put(hService);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(hService, rc);
 }
 
 /* ---- DeleteService ---------------------------------------------------------- */
@@ -1055,8 +1070,7 @@ BOOL WINAPI DeleteService(SC_HANDLE hService)
         svc_put_str(&w, hService->name);
         rc = request_plain(hService->conn, SVC_MSG_DELETE_SERVICE, &w);
     }
-    svc_handle_put(hService);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(hService, rc);
 }
 
 /* ---- EnumServicesStatusExA ---------------------------------------------- */
@@ -1071,15 +1085,12 @@ static int enum_services(SC_HANDLE m, DWORD type, DWORD state, LPBYTE buf, DWORD
     size_t n, first, k;
     int rc;
 
-    if (needed == NULL || returned == NULL)
-        return ERROR_INVALID_PARAMETER;
-    *needed = 0;
-    *returned = 0;
+    rc = start_counts(needed, returned);
+    if (rc != 0)
+        return rc;
     if (type == 0 || (type & ~(DWORD)SERVICE_TYPE_ALL) != 0 || !valid_state_filter(state))
         return ERROR_INVALID_PARAMETER;
-    if (buf == NULL && cb != 0)
-        return ERROR_INVALID_PARAMETER;
-    rc = need_access(m, SC_MANAGER_ENUMERATE_SERVICE);
+    rc = check_buffer(m, buf, cb, SC_MANAGER_ENUMERATE_SERVICE);
     if (rc != 0)
         return rc;
 
@@ -1130,8 +1141,7 @@ BOOL WINAPI EnumServicesStatusExA(SC_HANDLE hSCManager, SC_ENUM_TYPE InfoLevel,
         return fail(rc);
     rc = enum_services(hSCManager, dwServiceType, dwServiceState, lpServices, cbBufSize,
                        pcbBytesNeeded, lpServicesReturned, lpResumeHandle, pszGroupName);
-    svc_handle_put(hSCManager);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(hSCManager, rc);
 }
 
 /* ---- EnumDependentServicesA ---------------------------------------------- */
@@ -1146,13 +1156,12 @@ static int enum_dependents(SC_HANDLE h, DWORD state, LPENUM_SERVICE_STATUSA buf,
     size_t n, k;
     int rc;
 
-    if (needed == NULL || returned == NULL)
+    rc = start_counts(needed, returned);
+    if (rc != 0)
+        return rc;
+    if (!valid_state_filter(state))
         return ERROR_INVALID_PARAMETER;
-    *needed = 0;
-    *returned = 0;
-    if (!valid_state_filter(state) || (buf == NULL && cb != 0))
-        return ERROR_INVALID_PARAMETER;
-    rc = need_access(h, SERVICE_ENUMERATE_DEPENDENTS);
+    rc = check_buffer(h, buf, cb, SERVICE_ENUMERATE_DEPENDENTS);
     if (rc != 0)
         return rc;
 
@@ -1188,8 +1197,7 @@ BOOL WINAPI EnumDependentServicesA(SC_HANDLE hService, DWORD dwServiceState,
         return fail(rc);
     rc = enum_dependents(hService, dwServiceState, lpServices, cbBufSize, pcbBytesNeeded,
                          lpServicesReturned);
-    svc_handle_put(hService);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(hService, rc);
 }
 
 /* ---- GetServiceDisplayNameA / GetServiceKeyNameA ------------------------- */
@@ -1248,8 +1256,7 @@ BOOL WINAPI GetServiceDisplayNameA(SC_HANDLE hSCManager, LPCSTR lpServiceName,
         return fail(rc);
     rc = lookup_name(hSCManager, SVC_MSG_GET_DISPLAY_NAME, lpServiceName, lpDisplayName,
                      lpcchBuffer);
-    svc_handle_put(hSCManager);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(hSCManager, rc);
 }
 
 BOOL WINAPI GetServiceKeyNameA(SC_HANDLE hSCManager, LPCSTR lpDisplayName, LPSTR lpServiceName,
@@ -1261,8 +1268,7 @@ BOOL WINAPI GetServiceKeyNameA(SC_HANDLE hSCManager, LPCSTR lpDisplayName, LPSTR
         return fail(rc);
     rc = lookup_name(hSCManager, SVC_MSG_GET_KEY_NAME, lpDisplayName, lpServiceName,
                      lpcchBuffer);
-    svc_handle_put(hSCManager);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(hSCManager, rc);
 }
 
 /* ---- SvchostEnumHosts, SvchostEnumUsage ------------------------------------- */
@@ -1325,13 +1331,9 @@ static int ext_enum_call(SC_HANDLE m, const struct ext_enum *e, LPBYTE buf, DWOR
     size_t n, k = 0, used = 0, total = 0;
     int rc;
 
-    if (needed == NULL || returned == NULL)
-        return ERROR_INVALID_PARAMETER;
-    *needed = 0;
-    *returned = 0;
-    if (buf == NULL && cb != 0)
-        return ERROR_INVALID_PARAMETER;
-    rc = need_access(m, SC_MANAGER_ENUMERATE_SERVICE);
+    rc = start_counts(needed, returned);
+    if (rc == 0)
+        rc = check_buffer(m, buf, cb, SC_MANAGER_ENUMERATE_SERVICE);
     if (rc != 0)
         return rc;
 
@@ -1372,8 +1374,7 @@ static BOOL ext_enum_public(SC_HANDLE m, const struct ext_enum *e, LPBYTE buf, D
     if (rc != 0)
         return fail(rc);
     rc = ext_enum_call(m, e, buf, cb, needed, returned);
-    svc_handle_put(m);
-    return rc == 0 ? TRUE : fail(rc);
+    return put_result(m, rc);
 }
 
 static int host_get(struct svc_rbuf *r, void *elem)

@@ -171,26 +171,22 @@ void svc_put_strv(struct svc_wbuf *w, char *const *v)
         svc_put_str(w, v[i]);
 }
 
+/* The fields SERVICE_STATUS shares with SERVICE_STATUS_PROCESS, in wire
+ * order; the latter sends its own two after them. */
+#define STATUS_FIELDS(X)                                                        \
+    X(dwServiceType) X(dwCurrentState) X(dwControlsAccepted) X(dwWin32ExitCode) \
+    X(dwServiceSpecificExitCode) X(dwCheckPoint) X(dwWaitHint)
+#define PUT_STATUS_FIELD(f) svc_put_u32(w, st->f);
+#define GET_STATUS_FIELD(f) st->f = svc_get_u32(r);
+
 void svc_put_service_status(struct svc_wbuf *w, const SERVICE_STATUS *st)
 {
-    svc_put_u32(w, st->dwServiceType);
-    svc_put_u32(w, st->dwCurrentState);
-    svc_put_u32(w, st->dwControlsAccepted);
-    svc_put_u32(w, st->dwWin32ExitCode);
-    svc_put_u32(w, st->dwServiceSpecificExitCode);
-    svc_put_u32(w, st->dwCheckPoint);
-    svc_put_u32(w, st->dwWaitHint);
+    STATUS_FIELDS(PUT_STATUS_FIELD)
 }
 
 void svc_put_status(struct svc_wbuf *w, const SERVICE_STATUS_PROCESS *st)
 {
-    svc_put_u32(w, st->dwServiceType);
-    svc_put_u32(w, st->dwCurrentState);
-    svc_put_u32(w, st->dwControlsAccepted);
-    svc_put_u32(w, st->dwWin32ExitCode);
-    svc_put_u32(w, st->dwServiceSpecificExitCode);
-    svc_put_u32(w, st->dwCheckPoint);
-    svc_put_u32(w, st->dwWaitHint);
+    STATUS_FIELDS(PUT_STATUS_FIELD)
     svc_put_u32(w, st->dwProcessId);
     svc_put_u32(w, st->dwServiceFlags);
 }
@@ -313,24 +309,12 @@ char **svc_get_strv(struct svc_rbuf *r)
 
 void svc_get_service_status(struct svc_rbuf *r, SERVICE_STATUS *st)
 {
-    st->dwServiceType = svc_get_u32(r);
-    st->dwCurrentState = svc_get_u32(r);
-    st->dwControlsAccepted = svc_get_u32(r);
-    st->dwWin32ExitCode = svc_get_u32(r);
-    st->dwServiceSpecificExitCode = svc_get_u32(r);
-    st->dwCheckPoint = svc_get_u32(r);
-    st->dwWaitHint = svc_get_u32(r);
+    STATUS_FIELDS(GET_STATUS_FIELD)
 }
 
 void svc_get_status(struct svc_rbuf *r, SERVICE_STATUS_PROCESS *st)
 {
-    st->dwServiceType = svc_get_u32(r);
-    st->dwCurrentState = svc_get_u32(r);
-    st->dwControlsAccepted = svc_get_u32(r);
-    st->dwWin32ExitCode = svc_get_u32(r);
-    st->dwServiceSpecificExitCode = svc_get_u32(r);
-    st->dwCheckPoint = svc_get_u32(r);
-    st->dwWaitHint = svc_get_u32(r);
+    STATUS_FIELDS(GET_STATUS_FIELD)
     st->dwProcessId = svc_get_u32(r);
     st->dwServiceFlags = svc_get_u32(r);
 }

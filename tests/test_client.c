@@ -30,6 +30,7 @@
 #include <svchost/winsvc.h>
 
 #include "proto.h"
+#include "testutil.h"
 
 /* ---- The fake scmd ------------------------------------------------------ */
 
@@ -1883,67 +1884,49 @@ END_TEST
 
 static Suite *client_suite(void)
 {
+    /* Each tcase: its fixture, then its tests in order, NULL-terminated. */
+    const struct {
+        const char *name;
+        void (*setup)(void);
+        void (*teardown)(void);
+        const TTest *tests[9];
+    } cases[] = {
+        {"no_server", root_setup, root_teardown, {
+            no_server, NULL,
+        }},
+        {"handles", server_setup, server_teardown, {
+            manager_names, manager_access, null_handles, stale_and_foreign_handles,
+            connection_shared_and_refcounted, service_access_checked_locally, access_mapping,
+            NULL,
+        }},
+        {"requests", server_setup, server_teardown, {
+            open_service_key_name, create_service_request, create_service_errors,
+            start_service_args, control_service, delete_service, change_config, change_config2,
+            NULL,
+        }},
+        {"buffers", server_setup, server_teardown, {
+            query_status_ex, query_config, query_config2, enum_services, enum_dependents,
+            enum_hosts, display_and_key_names, NULL,
+        }},
+        {"failures", server_setup, server_teardown, {
+            server_closes, reply_trailing_bytes, reply_wrong_id, reply_wrong_type,
+            malformed_replies, threads_share_connection, NULL,
+        }},
+    };
     Suite *s = suite_create("client");
-    TCase *tc;
 
-    tc = tcase_create("no_server");
-    tcase_add_checked_fixture(tc, root_setup, root_teardown);
-    tcase_add_test(tc, no_server);
-    suite_add_tcase(s, tc);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        TCase *tc = tcase_create(cases[i].name);
 
-    tc = tcase_create("handles");
-    tcase_add_checked_fixture(tc, server_setup, server_teardown);
-    tcase_add_test(tc, manager_names);
-    tcase_add_test(tc, manager_access);
-    tcase_add_test(tc, null_handles);
-    tcase_add_test(tc, stale_and_foreign_handles);
-    tcase_add_test(tc, connection_shared_and_refcounted);
-    tcase_add_test(tc, service_access_checked_locally);
-    tcase_add_test(tc, access_mapping);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("requests");
-    tcase_add_checked_fixture(tc, server_setup, server_teardown);
-    tcase_add_test(tc, open_service_key_name);
-    tcase_add_test(tc, create_service_request);
-    tcase_add_test(tc, create_service_errors);
-    tcase_add_test(tc, start_service_args);
-    tcase_add_test(tc, control_service);
-    tcase_add_test(tc, delete_service);
-    tcase_add_test(tc, change_config);
-    tcase_add_test(tc, change_config2);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("buffers");
-    tcase_add_checked_fixture(tc, server_setup, server_teardown);
-    tcase_add_test(tc, query_status_ex);
-    tcase_add_test(tc, query_config);
-    tcase_add_test(tc, query_config2);
-    tcase_add_test(tc, enum_services);
-    tcase_add_test(tc, enum_dependents);
-    tcase_add_test(tc, enum_hosts);
-    tcase_add_test(tc, display_and_key_names);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("failures");
-    tcase_add_checked_fixture(tc, server_setup, server_teardown);
-    tcase_add_test(tc, server_closes);
-    tcase_add_test(tc, reply_trailing_bytes);
-    tcase_add_test(tc, reply_wrong_id);
-    tcase_add_test(tc, reply_wrong_type);
-    tcase_add_test(tc, malformed_replies);
-    tcase_add_test(tc, threads_share_connection);
-    suite_add_tcase(s, tc);
+        tcase_add_checked_fixture(tc, cases[i].setup, cases[i].teardown);
+        for (const TTest *const *t = cases[i].tests; *t != NULL; t++)
+            tcase_add_test(tc, *t);
+        suite_add_tcase(s, tc);
+    }
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(client_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(client_suite());
 }

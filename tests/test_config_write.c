@@ -8,7 +8,6 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -21,19 +20,9 @@
 
 #include <svchost/winsvc.h>
 
+#include "testutil.h"
+
 /* ---- Helpers ------------------------------------------------------------ */
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, f);
-    ck_assert_int_ge(vasprintf(&s, f, ap), 0);
-    va_end(ap);
-    return s;
-}
 
 static char *xstrdup(const char *s)
 {
@@ -46,46 +35,17 @@ static char *xstrdup(const char *s)
     return d;
 }
 
-static char *repeat(char c, size_t n)
-{
-    char *s = malloc(n + 1);
-
-    ck_assert_ptr_nonnull(s);
-    memset(s, c, n);
-    s[n] = '\0';
-    return s;
-}
-
 /* A temporary state directory with config/services/ in it. */
 static char tmp_root[PATH_MAX];
 
 static void tmp_setup(void)
 {
-    const char *tmpdir = getenv("TMPDIR");
-    char *dir;
-
-    snprintf(tmp_root, sizeof tmp_root, "%s/test_config_write.XXXXXX",
-             tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
-    ck_assert_ptr_nonnull(mkdtemp(tmp_root));
-    dir = fmt("%s/config", tmp_root);
-    ck_assert_int_eq(mkdir(dir, 0755), 0);
-    free(dir);
-    dir = fmt("%s/config/services", tmp_root);
-    ck_assert_int_eq(mkdir(dir, 0755), 0);
-    free(dir);
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
+    test_state_dir(tmp_root, sizeof tmp_root, "test_config_write", 0755);
 }
 
 static void tmp_teardown(void)
 {
-    nftw(tmp_root, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+    test_remove_tree(tmp_root);
 }
 
 /* ROOT/config/REL */
@@ -97,11 +57,8 @@ static char *config_path(const char *rel)
 static void write_file(const char *rel, const char *text)
 {
     char *path = config_path(rel);
-    FILE *f = fopen(path, "w");
 
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    ck_assert_int_eq(fclose(f), 0);
+    test_write_text(path, text);
     free(path);
 }
 
@@ -1154,11 +1111,5 @@ static Suite *config_write_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(config_write_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(config_write_suite());
 }

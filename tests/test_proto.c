@@ -16,6 +16,8 @@
 
 #include <svchost/winsvc.h>
 
+#include "testutil.h"
+
 /* ---- Helpers ---------------------------------------------------------- */
 
 static void put_le32(uint8_t *p, uint32_t v)
@@ -1148,11 +1150,5 @@ static Suite *proto_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(proto_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(proto_suite());
 }

@@ -47,6 +47,18 @@ static int is_absent(DWORD err)
            err == ERROR_CALL_NOT_IMPLEMENTED || err == ERROR_FILE_NOT_FOUND;
 }
 
+/* One extension level of svc in *buf, or NULL where the SCM keeps none. */
+static DWORD fetch_extension(SC_HANDLE svc, DWORD level, BYTE **buf)
+{
+    struct config2_args a = { svc, level };
+    DWORD needed, err = sc_fetch(fill_config2, &a, 0, 0, buf, &needed);
+
+    if (err == NO_ERROR)
+        return NO_ERROR;
+    *buf = NULL;
+    return is_absent(err) ? NO_ERROR : sc_fail("QueryServiceConfig2", err);
+}
+
 /*
  * The extension lines of qc: ServiceDll, ServiceMain and the plugin's own
  * [Parameters] values, for services that have them.  ServiceDll and
@@ -55,12 +67,12 @@ static int is_absent(DWORD err)
  */
 static DWORD print_config_extensions(SC_HANDLE svc)
 {
-    struct config2_args a = { svc, SVCHOST_CONFIG_SERVICE_DLL };
-    DWORD needed, err;
+    DWORD err;
     BYTE *buf;
 
-    err = sc_fetch(fill_config2, &a, 0, 0, &buf, &needed);
-    if (err == NO_ERROR) {
+    if ((err = fetch_extension(svc, SVCHOST_CONFIG_SERVICE_DLL, &buf)) != NO_ERROR)
+        return err;
+    if (buf != NULL) {
         const SVCHOST_SERVICE_DLL_INFO *d = (const SVCHOST_SERVICE_DLL_INFO *)buf;
 
         if (d->lpServiceDll != NULL && *d->lpServiceDll != '\0') {
@@ -69,13 +81,11 @@ static DWORD print_config_extensions(SC_HANDLE svc)
                 sc_print_field("SERVICE_MAIN", "%s", d->lpServiceMain);
         }
         free(buf);
-    } else if (!is_absent(err)) {
-        return sc_fail("QueryServiceConfig2", err);
     }
 
-    a.level = SVCHOST_CONFIG_PARAMETERS;
-    err = sc_fetch(fill_config2, &a, 0, 0, &buf, &needed);
-    if (err == NO_ERROR) {
+    if ((err = fetch_extension(svc, SVCHOST_CONFIG_PARAMETERS, &buf)) != NO_ERROR)
+        return err;
+    if (buf != NULL) {
         const SVCHOST_PARAMETERS_INFO *p = (const SVCHOST_PARAMETERS_INFO *)buf;
 
         for (const char *kv = p->lpParameters; kv != NULL && *kv != '\0'; kv += strlen(kv) + 1) {
@@ -83,30 +93,45 @@ static DWORD print_config_extensions(SC_HANDLE svc)
                 sc_print_field("PARAMETER", "%s", kv);
         }
         free(buf);
-    } else if (!is_absent(err)) {
-        return sc_fail("QueryServiceConfig2", err);
     }
     return NO_ERROR;
 }
 
-DWORD sc_cmd_qc(struct sc_ctx *ctx, int argc, char **argv)
+/*
+ * What qc and qdescription share: the optional buffer size, the service,
+ * and one fetch into *buf; a failure is reported under call's name, with
+ * the size needed (as getter's) when the given buffer was too small.
+ */
+static DWORD fetch_config(struct sc_ctx *ctx, int argc, char **argv, sc_fill_fn fill,
+                          struct config2_args *a, const char *call, const char *getter,
+                          BYTE **buf)
 {
-    struct config2_args a = { 0 };
     DWORD bufsize, needed, err;
-    BYTE *buf;
 
     if ((err = parse_bufsize(argc, argv, &bufsize)) != NO_ERROR)
         return err;
     if ((err = sc_connect(ctx, argv[0])) != NO_ERROR)
         return err;
-    a.svc = ctx->svc;
-    err = sc_fetch(fill_config, &a, bufsize, bufsize != 0, &buf, &needed);
+    a->svc = ctx->svc;
+    err = sc_fetch(fill, a, bufsize, bufsize != 0, buf, &needed);
     if (err != NO_ERROR) {
-        sc_fail("QueryServiceConfig", err);
+        sc_fail(call, err);
         if (err == ERROR_INSUFFICIENT_BUFFER)
-            printf("[SC] GetServiceConfig needs %lu bytes\n", (unsigned long)needed);
-        return err;
+            printf("[SC] %s needs %lu bytes\n", getter, (unsigned long)needed);
     }
+    return err;
+}
+
+DWORD sc_cmd_qc(struct sc_ctx *ctx, int argc, char **argv)
+{
+    struct config2_args a = { 0 };
+    DWORD err;
+    BYTE *buf;
+
+    err = fetch_config(ctx, argc, argv, fill_config, &a, "QueryServiceConfig", "GetServiceConfig",
+                       &buf);
+    if (err != NO_ERROR)
+        return err;
     printf("[SC] QueryServiceConfig SUCCESS\n");
     sc_print_config(argv[0], (const QUERY_SERVICE_CONFIGA *)buf);
     free(buf);
@@ -116,21 +141,13 @@ DWORD sc_cmd_qc(struct sc_ctx *ctx, int argc, char **argv)
 DWORD sc_cmd_qdescription(struct sc_ctx *ctx, int argc, char **argv)
 {
     struct config2_args a = { 0, SERVICE_CONFIG_DESCRIPTION };
-    DWORD bufsize, needed, err;
+    DWORD err;
     BYTE *buf;
 
-    if ((err = parse_bufsize(argc, argv, &bufsize)) != NO_ERROR)
+    err = fetch_config(ctx, argc, argv, fill_config2, &a, "QueryServiceConfig2",
+                       "GetServiceConfig2", &buf);
+    if (err != NO_ERROR)
         return err;
-    if ((err = sc_connect(ctx, argv[0])) != NO_ERROR)
-        return err;
-    a.svc = ctx->svc;
-    err = sc_fetch(fill_config2, &a, bufsize, bufsize != 0, &buf, &needed);
-    if (err != NO_ERROR) {
-        sc_fail("QueryServiceConfig2", err);
-        if (err == ERROR_INSUFFICIENT_BUFFER)
-            printf("[SC] GetServiceConfig2 needs %lu bytes\n", (unsigned long)needed);
-        return err;
-    }
 
     const SERVICE_DESCRIPTIONA *d = (const SERVICE_DESCRIPTIONA *)buf;
 
