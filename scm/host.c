@@ -33,16 +33,26 @@ size_t scm_host_active_services(const struct scm_host *h)
     return n;
 }
 
+/* A host that takes no bytes for this long is stuck: it is killed rather
+ * than allowed to stall the SCM. */
+#define HOST_SEND_TIMEOUT_MS 2000
+
 static int send_frame(struct scm_host *h, uint16_t type, uint32_t id, const struct svc_wbuf *w)
 {
-    if (!h->chan_open)
+    int fd, rc;
+
+    if (!h->chan_open || uv_is_closing((uv_handle_t *)&h->chan))
         return -EPIPE;
-    /* The channel is a local socket that hosts drain promptly; a blocking
-     * send keeps frames whole and in order. */
-    int fd;
+    /* Hosts drain their channel promptly; sending whole frames here keeps
+     * them whole and in order. */
     if (uv_fileno((uv_handle_t *)&h->chan, &fd) != 0)
         return -EBADF;
-    return svc_frame_send(fd, type, id, w);
+    rc = svc_frame_send_timeout(fd, type, id, w, HOST_SEND_TIMEOUT_MS);
+    if (rc == -ETIMEDOUT) {
+        log_warnx("host %d does not read its channel; killing it", (int)h->pid);
+        host_close(h);
+    }
+    return rc;
 }
 
 static int table_has(const struct scm_host *h, const char *name)
