@@ -62,21 +62,7 @@ const char *bench_mode_name(enum bench_mode mode);
 int bench_run(const struct bench_config *cfg, enum bench_mode mode, unsigned n,
               struct bench_row *row);
 
-/* ---- procstat.c ---------------------------------------------------------- */
-
-struct proc_usage {
-    unsigned long long pss_kib;         /* smaps_rollup Pss: */
-    unsigned long long rss_kib;         /* smaps_rollup Rss: */
-    unsigned long threads;              /* status Threads: */
-    unsigned long fds;                  /* entries of fd/ */
-};
-
-/* Reads /proc/PID: 0, or -errno (the process is gone, or /proc says
- * nothing we can parse). */
-int proc_usage_read(pid_t pid, struct proc_usage *u);
-
-/* 1 if /proc/PID/cmdline has the two consecutive arguments a and b. */
-int proc_has_args(pid_t pid, const char *a, const char *b);
+#include "procstat.h"   /* svc_proc_usage_read, svc_proc_cmdline_has */
 
 /* ---- report.c ------------------------------------------------------------ */
 

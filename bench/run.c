@@ -307,7 +307,7 @@ static void kill_leftover_hosts(const struct run *r)
         long pid = strtol(e->d_name, &end, 10);
         if (*end != '\0' || pid <= 1 || pid == (long)getpid())
             continue;
-        if (proc_has_args((pid_t)pid, "--root", r->dir)) {
+        if (svc_proc_cmdline_has((pid_t)pid, "--root", r->dir)) {
             fprintf(stderr, "svchost-bench: killing leftover host %ld\n", pid);
             kill((pid_t)pid, SIGKILL);
         }
@@ -553,12 +553,12 @@ static int measure_hosts(struct run *r, struct bench_row *row)
     }
     const SVCHOST_HOST_INFO *h = (const SVCHOST_HOST_INFO *)buf;
     for (DWORD i = 0; i < count; i++) {
-        struct proc_usage u;
+        struct svc_proc_usage u;
         int err;
 
         if (h[i].lpGroup == NULL || strcasecmp(h[i].lpGroup, BENCH_GROUP) != 0)
             continue;
-        if ((err = proc_usage_read((pid_t)h[i].dwProcessId, &u)) < 0) {
+        if ((err = svc_proc_usage_read((pid_t)h[i].dwProcessId, &u)) < 0) {
             fail(r, "cannot read /proc/%u: %s", (unsigned)h[i].dwProcessId, strerror(-err));
             goto out;
         }

@@ -13,6 +13,7 @@
  * case after scmd and its hosts are gone.
  */
 #include "bench.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -91,21 +92,6 @@ static int parse_n_list(const char *s, unsigned *ns)
         if (u == 0 || ns[u - 1] != ns[i])
             ns[u++] = ns[i];
     return u;
-}
-
-/* The directory of this executable (for the scmd and plugins beside it). */
-static int exe_dir(char *buf, size_t size)
-{
-    ssize_t len = readlink("/proc/self/exe", buf, size - 1);
-    char *slash;
-
-    if (len <= 0)
-        return -1;
-    buf[len] = '\0';
-    if ((slash = strrchr(buf, '/')) == NULL)
-        return -1;
-    *slash = '\0';
-    return 0;
 }
 
 /* The plugin: a path as given, or NAME.so looked up in
@@ -261,10 +247,15 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (exe_dir(bindir, sizeof bindir) < 0) {
+    /* scmd and the plugins are looked for beside this executable. */
+    char *dir = svc_exe_dir();
+    if (dir == NULL || strlen(dir) >= sizeof bindir) {
         fprintf(stderr, "svchost-bench: cannot read /proc/self/exe\n");
+        free(dir);
         return 1;
     }
+    memcpy(bindir, dir, strlen(dir) + 1);
+    free(dir);
     snprintf(scmd, sizeof scmd, "%s/scmd", bindir);
     if (access(scmd, X_OK) != 0) {
         fprintf(stderr, "svchost-bench: %s: %s\n", scmd, strerror(errno));

@@ -7,6 +7,10 @@
 
 #include <svchost/svchost.h>
 
+/* The state directory and the group this host runs (set by host_init). */
+extern const char *host_root;
+extern const char *host_group;
+
 /* Sets up the host for GROUP under ROOT: records the member names (as
  * given) and installs the stop hook.  0 or -errno. */
 int host_init(const char *root, const char *group, char *const *members, size_t n);

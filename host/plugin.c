@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <strings.h>
 
-extern const char *host_root;
-
 static DWORD WINAPI failed_handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
 {
     return control == SERVICE_CONTROL_INTERROGATE ? NO_ERROR : ERROR_CALL_NOT_IMPLEMENTED;
@@ -37,8 +35,6 @@ static void fail_service(const char *name, DWORD err)
     if (h != NULL)
         SetServiceStatus(h, &st);
 }
-
-extern const char *host_group;
 
 /* Services installed in this host's group after it started: accepted if
  * their file says they run in this group. */

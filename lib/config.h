@@ -201,10 +201,9 @@ int svc_imagepath_group(const char *image_path, char **group);
 
 /* Splits a command line (an ImagePath) into words: blanks separate them,
  * double quotes may enclose blanks within one.  Returns the number of
- * words (*argv NULL-terminated; free with svc_words_free), -EINVAL for an
- * unterminated quote, -ENOMEM. */
+ * words (*argv NULL-terminated; free with svc_strv_free, proto.h), -EINVAL
+ * for an unterminated quote, -ENOMEM. */
 int svc_split_command_line(const char *s, char ***argv);
-void svc_words_free(char **argv);
 
 /* A service or group name: 1..256 bytes, no '/', '\\', control characters
  * or leading '.', as the registry key names they stand for.  1 or 0. */

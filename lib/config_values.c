@@ -5,6 +5,8 @@
  * group's host.
  */
 #include "config.h"
+#include "paths.h"
+#include "proto.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -265,15 +267,6 @@ int svc_name_valid(const char *name)
     return 1;
 }
 
-void svc_words_free(char **argv)
-{
-    if (argv == NULL)
-        return;
-    for (char **p = argv; *p != NULL; p++)
-        free(*p);
-    free(argv);
-}
-
 static int is_blank(char c)
 {
     return c != '\0' && isspace((unsigned char)c);
@@ -283,7 +276,7 @@ static int is_blank(char c)
  * Splits a command line into words: runs of whitespace separate them and
  * double quotes may enclose whitespace inside one ("/opt/my dir/svchost").
  * Returns the number of words (argv NULL-terminated, caller frees with
- * svc_words_free), -EINVAL for an unterminated quote, -ENOMEM.
+ * svc_strv_free), -EINVAL for an unterminated quote, -ENOMEM.
  */
 int svc_split_command_line(const char *s, char ***out)
 {
@@ -343,7 +336,7 @@ fail:
     free(word);
     if (argv != NULL) {
         argv[n] = NULL;
-        svc_words_free(argv);
+        svc_strv_free(argv);
     }
     return rc;
 }
@@ -384,7 +377,7 @@ int svc_imagepath_group(const char *image_path, char **group)
     *group = strdup(found);
     rc = *group ? 1 : -ENOMEM;
 out:
-    svc_words_free(argv);
+    svc_strv_free(argv);
     return rc;
 }
 
@@ -392,44 +385,25 @@ out:
  * CMakeCache.txt (a build tree), else NULL. */
 static char *build_tree_dir(void)
 {
-    char *exe = NULL, *slash, *cache = NULL;
-    size_t cap = 256;
+    char *dir = svc_exe_dir(), *slash, *cache = NULL;
 
-    for (;;) {
-        ssize_t len;
-        char *p = realloc(exe, cap);
-
-        if (p == NULL)
-            goto none;
-        exe = p;
-        len = readlink("/proc/self/exe", exe, cap);
-        if (len < 0)
-            goto none;
-        if ((size_t)len < cap) {
-            exe[len] = '\0';
-            break;
-        }
-        cap *= 2;
-    }
-    slash = strrchr(exe, '/');
-    if (slash == NULL)
-        goto none;
-    *slash = '\0';                      /* DIR/bin */
-    slash = strrchr(exe, '/');
+    if (dir == NULL)
+        return NULL;
+    slash = strrchr(dir, '/');
     if (slash == NULL || strcmp(slash + 1, "bin") != 0)
         goto none;
     *slash = '\0';                      /* DIR */
-    if (asprintf(&cache, "%s/CMakeCache.txt", exe) < 0) {
+    if (asprintf(&cache, "%s/CMakeCache.txt", dir) < 0) {
         cache = NULL;
         goto none;
     }
     if (access(cache, F_OK) != 0)
         goto none;
     free(cache);
-    return exe;
+    return dir;
 none:
     free(cache);
-    free(exe);
+    free(dir);
     return NULL;
 }
 

@@ -601,20 +601,12 @@ SERVICE_STATUS_HANDLE WINAPI RegisterServiceCtrlHandlerExA(LPCSTR lpServiceName,
                                                            LPHANDLER_FUNCTION_EX lpHandlerProc,
                                                            LPVOID lpContext)
 {
-    if (lpHandlerProc == NULL) {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return NULL;
-    }
     return register_handler(lpServiceName, lpHandlerProc, NULL, lpContext);
 }
 
 SERVICE_STATUS_HANDLE WINAPI RegisterServiceCtrlHandlerA(LPCSTR lpServiceName,
                                                          LPHANDLER_FUNCTION lpHandlerProc)
 {
-    if (lpHandlerProc == NULL) {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return NULL;
-    }
     return register_handler(lpServiceName, NULL, lpHandlerProc, NULL);
 }
 

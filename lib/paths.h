@@ -13,6 +13,12 @@
 
 #ifndef SVCHOST_SYSTEM_ROOT
 #define SVCHOST_SYSTEM_ROOT "/var/lib/svchost"
+/* The directory of the running executable (readlink /proc/self/exe),
+ * new string; NULL if it cannot be read or out of memory.  Programs find
+ * their companions there (scmd's svchost, svchost-bench's scmd) and the
+ * build tree's plugins beside it. */
+char *svc_exe_dir(void);
+
 #endif
 
 /* The state directory when no --root is given: $SVCHOST_ROOT if set and
@@ -22,5 +28,11 @@ const char *svc_default_root(void);
 /* ROOT/run/scm.sock (caller frees; NULL when out of memory or too long
  * for a socket address). */
 char *svc_scm_socket_path(const char *root);
+
+/* The directory of the running executable (readlink /proc/self/exe),
+ * new string; NULL if it cannot be read or out of memory.  Programs find
+ * their companions there (scmd's svchost, svchost-bench's scmd) and the
+ * build tree's plugins beside it. */
+char *svc_exe_dir(void);
 
 #endif

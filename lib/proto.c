@@ -326,6 +326,25 @@ int svc_rbuf_end(const struct svc_rbuf *r)
     return r->off == r->len ? 0 : -EPROTO;
 }
 
+char **svc_strv_dup(char *const *v)
+{
+    size_t n = 0;
+    char **out;
+
+    while (v != NULL && v[n] != NULL)
+        n++;
+    out = calloc(n + 1, sizeof *out);
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if ((out[i] = strdup(v[i])) == NULL) {
+            svc_strv_free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
 void svc_strv_free(char **v)
 {
     if (v == NULL)

@@ -150,6 +150,9 @@ void svc_get_service_status(struct svc_rbuf *r, SERVICE_STATUS *st);
  * error (-EPROTO malformed, -ENOMEM), or -EPROTO for trailing bytes. */
 int svc_rbuf_end(const struct svc_rbuf *r);
 void svc_strv_free(char **v);
+/* A deep copy of a NULL-terminated list (NULL: an empty list); NULL when
+ * out of memory. */
+char **svc_strv_dup(char *const *v);
 
 /* ---- A service's configuration on the wire -------------------------------- */
 

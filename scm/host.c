@@ -379,12 +379,12 @@ static char **host_argv(const char *image_path, int svchost, const char *split)
     int n = svc_split_command_line(image_path, &words);
 
     if (n <= 0) {
-        svc_words_free(words);
+        svc_strv_free(words);
         return NULL;
     }
     argv = calloc((size_t)n + 5, sizeof *argv);
     if (argv == NULL) {
-        svc_words_free(words);
+        svc_strv_free(words);
         return NULL;
     }
     for (int i = 0; i < n; i++)
@@ -475,8 +475,8 @@ static struct scm_host *spawn_host(struct scm_service *s, const char *group, int
              : rc == UV_EACCES ? ERROR_ACCESS_DENIED : ERROR_BAD_FORMAT;
         /* uv_spawn failures still need the handle closed. */
         close(sv[0]);
-        svc_words_free(argv);
-        svc_words_free(env);
+        svc_strv_free(argv);
+        svc_strv_free(env);
         h->proc_open = 1;
         uv_close((uv_handle_t *)&h->proc, handle_closed);
         return NULL;
@@ -490,8 +490,8 @@ static struct scm_host *spawn_host(struct scm_service *s, const char *group, int
     uv_read_start((uv_stream_t *)&h->chan, scm_alloc_cb, on_read);
     h->next = g_scm.hosts;
     g_scm.hosts = h;
-    svc_words_free(argv);
-    svc_words_free(env);
+    svc_strv_free(argv);
+    svc_strv_free(env);
     log_debug("spawned host %d for %s", (int)h->pid, group ? group : s->name);
     *err = NO_ERROR;
     return h;
@@ -501,26 +501,14 @@ fail:
         close(sv[0]);
     if (sv[1] >= 0)
         close(sv[1]);
-    svc_words_free(argv);
-    svc_words_free(env);
+    svc_strv_free(argv);
+    svc_strv_free(env);
     free(h->group);
     free(h->own_service);
     free(h->split_service);
     svc_frame_acc_free(&h->acc);
     free(h);
     return NULL;
-}
-
-static char **strv_copy(char *const *v)
-{
-    size_t n = 0;
-    char **out;
-    while (v && v[n])
-        n++;
-    out = calloc(n + 1, sizeof *out);
-    for (size_t i = 0; out && i < n; i++)
-        out[i] = strdup(v[i]);
-    return out;
 }
 
 /* Whether s runs in a split instance of its group (Windows 10's split
@@ -595,7 +583,7 @@ DWORD scm_host_start_service(struct scm_service *s, char *const *args)
     if (q == NULL)
         return ERROR_NOT_ENOUGH_MEMORY;
     q->svc = s;
-    q->args = strv_copy(args);
+    q->args = svc_strv_dup(args);
     /* Appended: STARTs go out in the order they were asked for. */
     struct scm_queued **pp = &h->queued;
     while (*pp)

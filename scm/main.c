@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -139,7 +138,8 @@ static void on_signal(uv_signal_t *sig, int signum)
     log_info("signal %d: stopping every service", signum);
     g_scm.shutting_down = 1;
     uv_timer_start(&shutdown_timer, on_shutdown_timeout, g_scm.stop_timeout_ms + 2000, 0);
-    /* Wake the loop so the check handle runs the first step. */
+    /* No new clients while shutting down; the check handle runs the
+     * first stop step after this callback. */
     uv_close((uv_handle_t *)&g_scm.server, NULL);
 }
 
@@ -207,14 +207,13 @@ static int lock_root(void)
 
 static char *svchost_beside_me(void)
 {
-    char self[PATH_MAX], *p;
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    char *dir = svc_exe_dir(), *p;
 
-    if (n <= 0)
+    if (dir == NULL)
         return strdup("svchost");
-    self[n] = '\0';
-    if (asprintf(&p, "%s/svchost", dirname(self)) < 0)
-        return NULL;
+    if (asprintf(&p, "%s/svchost", dir) < 0)
+        p = NULL;
+    free(dir);
     return p;
 }
 

@@ -134,26 +134,6 @@ char *scm_service_group(const struct scm_service *s)
 
 /* ---- config <-> message --------------------------------------------------- */
 
-static char **strv_dup(char *const *v)
-{
-    size_t n = 0;
-    char **out;
-
-    while (v && v[n])
-        n++;
-    out = calloc(n + 1, sizeof *out);
-    if (out == NULL)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        out[i] = strdup(v[i]);
-        if (out[i] == NULL) {
-            svc_strv_free(out);
-            return NULL;
-        }
-    }
-    return out;
-}
-
 static char *dup_or_null(const char *s)
 {
     return s ? strdup(s) : NULL;
@@ -179,8 +159,8 @@ void scm_config_to_msg(const struct scm_service *s, struct svc_msg_config *m)
     m->error_control = c->error_control;
     m->image_path = dup_or_null(c->image_path);
     m->load_order_group = dup_or_null(c->load_order_group);
-    m->depend_on_service = strv_dup(c->depend_on_service);
-    m->depend_on_group = strv_dup(c->depend_on_group);
+    m->depend_on_service = svc_strv_dup(c->depend_on_service);
+    m->depend_on_group = svc_strv_dup(c->depend_on_group);
     m->object_name = dup_or_null(c->object_name);
     m->service_dll = dup_or_null(c->service_dll);
     m->service_main = dup_or_null(c->service_main);
@@ -213,8 +193,8 @@ static struct svc_service_config *config_from_msg(const struct svc_msg_config *m
     c->image_path = dup_or_null(m->image_path);
     c->object_name = dup_or_null(m->object_name && m->object_name[0] ? m->object_name : "LocalSystem");
     c->load_order_group = dup_set(m->load_order_group);
-    c->depend_on_service = strv_dup(m->depend_on_service);
-    c->depend_on_group = strv_dup(m->depend_on_group);
+    c->depend_on_service = svc_strv_dup(m->depend_on_service);
+    c->depend_on_group = svc_strv_dup(m->depend_on_group);
     c->service_dll = dup_set(m->service_dll);
     c->service_main = dup_or_null(m->service_main && m->service_main[0] ? m->service_main : "ServiceMain");
     while (m->params && m->params[n])
@@ -231,23 +211,23 @@ static struct svc_service_config *config_from_msg(const struct svc_msg_config *m
     return c;
 }
 
-/* Overlays the fields of `change` its mask names onto the full message m. */
-static void msg_overlay(struct svc_msg_config *m, struct svc_msg_config *change)
+/* Overlays copies of the fields of `change` its mask names onto the full
+ * message m. */
+static void msg_overlay(struct svc_msg_config *m, const struct svc_msg_config *change)
 {
-#define TAKE_STR(bit, field)                      \
+#define COPY_STR(bit, field)                      \
     if (change->mask & (bit)) {                   \
         free(m->field);                           \
-        m->field = change->field;                 \
-        change->field = NULL;                     \
+        m->field = dup_or_null(change->field);    \
     }
-    TAKE_STR(SVC_CFG_DISPLAY_NAME, display_name)
-    TAKE_STR(SVC_CFG_DESCRIPTION, description)
-    TAKE_STR(SVC_CFG_IMAGE_PATH, image_path)
-    TAKE_STR(SVC_CFG_LOAD_ORDER_GROUP, load_order_group)
-    TAKE_STR(SVC_CFG_OBJECT_NAME, object_name)
-    TAKE_STR(SVC_CFG_SERVICE_DLL, service_dll)
-    TAKE_STR(SVC_CFG_SERVICE_MAIN, service_main)
-#undef TAKE_STR
+    COPY_STR(SVC_CFG_DISPLAY_NAME, display_name)
+    COPY_STR(SVC_CFG_DESCRIPTION, description)
+    COPY_STR(SVC_CFG_IMAGE_PATH, image_path)
+    COPY_STR(SVC_CFG_LOAD_ORDER_GROUP, load_order_group)
+    COPY_STR(SVC_CFG_OBJECT_NAME, object_name)
+    COPY_STR(SVC_CFG_SERVICE_DLL, service_dll)
+    COPY_STR(SVC_CFG_SERVICE_MAIN, service_main)
+#undef COPY_STR
     if (change->mask & SVC_CFG_TYPE)
         m->type = change->type;
     if (change->mask & SVC_CFG_START)
@@ -257,9 +237,8 @@ static void msg_overlay(struct svc_msg_config *m, struct svc_msg_config *change)
     if (change->mask & SVC_CFG_DEPENDENCIES) {
         svc_strv_free(m->depend_on_service);
         svc_strv_free(m->depend_on_group);
-        m->depend_on_service = change->depend_on_service;
-        m->depend_on_group = change->depend_on_group;
-        change->depend_on_service = change->depend_on_group = NULL;
+        m->depend_on_service = svc_strv_dup(change->depend_on_service);
+        m->depend_on_group = svc_strv_dup(change->depend_on_group);
     }
     if ((change->mask & SVC_CFG_PARAMS) && change->params) {
         for (size_t i = 0; change->params[i]; i++) {
@@ -397,48 +376,16 @@ DWORD scm_db_create(const struct svc_msg_config *c, const char *installer)
 
 DWORD scm_db_change(struct scm_service *s, const struct svc_msg_config *change)
 {
-    struct svc_msg_config m, ch = *change;
+    struct svc_msg_config m;
     struct svc_service_config *cfg;
     DWORD err;
 
     if (s->marked_for_delete)
         return ERROR_SERVICE_MARKED_FOR_DELETE;
+    /* The current configuration with the changes on top; an empty string
+     * ("remove the description") becomes "not set" in config_from_msg. */
     scm_config_to_msg(s, &m);
-    /* msg_overlay takes ownership of what it moves; work on a shallow copy
-     * whose moved fields are cleared, the caller frees `change`. */
-    ch.display_name = (change->mask & SVC_CFG_DISPLAY_NAME) ? dup_or_null(change->display_name) : NULL;
-    ch.description = (change->mask & SVC_CFG_DESCRIPTION) ? dup_or_null(change->description) : NULL;
-    ch.image_path = (change->mask & SVC_CFG_IMAGE_PATH) ? dup_or_null(change->image_path) : NULL;
-    ch.load_order_group =
-        (change->mask & SVC_CFG_LOAD_ORDER_GROUP) ? dup_or_null(change->load_order_group) : NULL;
-    ch.object_name = (change->mask & SVC_CFG_OBJECT_NAME) ? dup_or_null(change->object_name) : NULL;
-    ch.service_dll = (change->mask & SVC_CFG_SERVICE_DLL) ? dup_or_null(change->service_dll) : NULL;
-    ch.service_main = (change->mask & SVC_CFG_SERVICE_MAIN) ? dup_or_null(change->service_main) : NULL;
-    ch.depend_on_service = (change->mask & SVC_CFG_DEPENDENCIES) ? strv_dup(change->depend_on_service) : NULL;
-    ch.depend_on_group = (change->mask & SVC_CFG_DEPENDENCIES) ? strv_dup(change->depend_on_group) : NULL;
-    ch.name = NULL;
-    msg_overlay(&m, &ch);
-    free(ch.display_name);
-    free(ch.description);
-    free(ch.image_path);
-    free(ch.load_order_group);
-    free(ch.object_name);
-    free(ch.service_dll);
-    free(ch.service_main);
-    svc_strv_free(ch.depend_on_service);
-    svc_strv_free(ch.depend_on_group);
-    if (m.description && m.description[0] == '\0') {
-        free(m.description);
-        m.description = NULL;
-    }
-    if (m.load_order_group && m.load_order_group[0] == '\0') {
-        free(m.load_order_group);
-        m.load_order_group = NULL;
-    }
-    if (m.service_dll && m.service_dll[0] == '\0') {
-        free(m.service_dll);
-        m.service_dll = NULL;
-    }
+    msg_overlay(&m, change);
     err = validate(&m, s);
     if (err == NO_ERROR)
         err = persist(&m, &cfg);

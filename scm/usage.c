@@ -9,6 +9,7 @@
  */
 #include "scm.h"
 #include "log.h"
+#include "procstat.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,59 +27,18 @@ struct scm_usage_job {
     uv_timer_t timer;
 };
 
-/* A value of a "Key:   N ..." line of a /proc file. */
-static uint64_t proc_field(const char *path, const char *key)
-{
-    char line[256];
-    size_t klen = strlen(key);
-    uint64_t v = 0;
-    FILE *f = fopen(path, "re");
-
-    if (f == NULL)
-        return 0;
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-            v = strtoull(line + klen + 1, NULL, 10);
-            break;
-        }
-    }
-    fclose(f);
-    return v;
-}
-
-/* utime + stime of a process, in microseconds. */
-static uint64_t proc_cpu_us(pid_t pid)
-{
-    char path[64], buf[1024];
-    unsigned long long ut = 0, st = 0;
-    FILE *f;
-
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    f = fopen(path, "re");
-    if (f == NULL)
-        return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    /* The command name may hold spaces and parentheses: skip to the last ')'. */
-    char *p = strrchr(buf, ')');
-    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-        return 0;
-    return (ut + st) * 1000000ull / (unsigned long long)sysconf(_SC_CLK_TCK);
-}
-
 static void process_row(struct scm_host *h, struct svc_msg_usage *u)
 {
-    char path[64];
+    struct svc_proc_usage pu;
 
     memset(u, 0, sizeof *u);
     u->pid = (uint32_t)h->pid;
-    snprintf(path, sizeof path, "/proc/%d/status", (int)h->pid);
-    u->threads = (uint32_t)proc_field(path, "Threads");
-    u->cpu_us = proc_cpu_us(h->pid);
-    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)h->pid);
-    u->rss_kib = (uint32_t)proc_field(path, "Rss");
-    u->pss_kib = (uint32_t)proc_field(path, "Pss");
+    if (svc_proc_usage_read(h->pid, &pu) < 0)
+        return;
+    u->threads = (uint32_t)pu.threads;
+    u->cpu_us = pu.cpu_us;
+    u->rss_kib = (uint32_t)pu.rss_kib;
+    u->pss_kib = (uint32_t)pu.pss_kib;
 }
 
 static void job_closed(uv_handle_t *t)

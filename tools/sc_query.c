@@ -3,6 +3,7 @@
  * or an enumeration), EnumDepend, and the hosts extension.
  */
 #include "sc.h"
+#include "procstat.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,24 +249,9 @@ static BOOL fill_hosts(void *arg, LPBYTE buf, DWORD size, LPDWORD needed)
  * else "shared": read from the process's command line. */
 static const char *instance_kind(const SVCHOST_HOST_INFO *h)
 {
-    char path[64], cmd[4096];
-    size_t n;
-    FILE *f;
-
     if (h->lpGroup == NULL || *h->lpGroup == '\0')
         return "own";
-    snprintf(path, sizeof path, "/proc/%lu/cmdline", (unsigned long)h->dwProcessId);
-    f = fopen(path, "re");
-    if (f == NULL)
-        return "shared";
-    n = fread(cmd, 1, sizeof cmd - 1, f);
-    fclose(f);
-    for (size_t i = 0; i < n; i += strlen(cmd + i) + 1) {
-        cmd[n] = '\0';
-        if (strcmp(cmd + i, "-s") == 0)
-            return "split";
-    }
-    return "shared";
+    return svc_proc_cmdline_has((pid_t)h->dwProcessId, "-s", NULL) ? "split" : "shared";
 }
 
 struct usage_args {

@@ -56,8 +56,10 @@ a=$(counter); sleep 0.6; b=$(counter)
 [ "$a" = "$b" ] || fail "interval not re-read on PARAMCHANGE ($a -> $b)"
 pass "SIGHUP delivers PARAMCHANGE"
 
+# Echo's handler does not handle 128: the console shows the handler's
+# own answer, ERROR_CALL_NOT_IMPLEMENTED.
 send control Echo 128
-wait_for "$ROOT/host.out" '^Echo control=128 result=1052|^Echo control=128 result=120'
+wait_for "$ROOT/host.out" '^Echo control=128 result=120 '
 send pause Echo
 wait_for "$ROOT/host.out" '^Echo: pause FAILED 1052: '
 send stop NoSuch

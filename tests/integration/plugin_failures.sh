@@ -23,7 +23,7 @@ wait_for "$ROOT/host.out" '^NoDll STOPPED win32_exit_code=126 '
 pass "each bad plugin stopped with its Win32 error"
 
 grep -q 'does-not-exist.so' "$ROOT/host.err" || fail "the missing DLL's path is not logged"
-grep -q 'ServiceMain' "$ROOT/host.err" || fail "the missing entry point is not logged"
+grep -q 'noentry.so does not export ServiceMain' "$ROOT/host.err" || fail "the missing entry point is not logged"
 
 # The good service still answers, and can be restarted.
 send interrogate Good

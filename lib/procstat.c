@@ -1,5 +1,6 @@
 /*
- * procstat.c - what a process uses, read from /proc.
+ * procstat.c - what a process uses, read from /proc (scmd's per-host
+ * rows of `sc hosts /v`, svchost-bench, sc's instance column).
  *
  * PSS (proportional set size) charges each resident page to the processes
  * mapping it in equal shares, so the PSS of several processes adds up to
@@ -7,7 +8,7 @@
  * split hosts, not N times as RSS does.  smaps_rollup (Linux 4.14) sums
  * every mapping in the kernel, which is far cheaper than reading smaps.
  */
-#include "bench.h"
+#include "procstat.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -68,7 +69,28 @@ static long count_fds(pid_t pid)
     return n;
 }
 
-int proc_usage_read(pid_t pid, struct proc_usage *u)
+/* utime + stime of a process, in microseconds; 0 if unreadable. */
+static unsigned long long cpu_us(pid_t pid)
+{
+    char path[64], buf[1024];
+    unsigned long long ut, st;
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if ((f = fopen(path, "re")) == NULL)
+        return 0;
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* The command name may hold spaces and parentheses: skip to the last ')'. */
+    char *p = strrchr(buf, ')');
+    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+        return 0;
+    return (ut + st) * 1000000ull / (unsigned long long)sysconf(_SC_CLK_TCK);
+}
+
+int svc_proc_usage_read(pid_t pid, struct svc_proc_usage *u)
 {
     static const char *const mem_keys[] = { "Rss:", "Pss:" };
     static const char *const thread_keys[] = { "Threads:" };
@@ -90,10 +112,11 @@ int proc_usage_read(pid_t pid, struct proc_usage *u)
     u->pss_kib = mem[1];
     u->threads = (unsigned long)threads;
     u->fds = (unsigned long)fds;
+    u->cpu_us = cpu_us(pid);
     return 0;
 }
 
-int proc_has_args(pid_t pid, const char *a, const char *b)
+int svc_proc_cmdline_has(pid_t pid, const char *a, const char *b)
 {
     char path[64], buf[8192];
     ssize_t len;
@@ -110,7 +133,7 @@ int proc_has_args(pid_t pid, const char *a, const char *b)
     /* Arguments are NUL-separated; compare each with the next. */
     for (char *p = buf; p < buf + len;) {
         char *next = p + strlen(p) + 1;
-        if (next < buf + len && strcmp(p, a) == 0 && strcmp(next, b) == 0)
+        if (strcmp(p, a) == 0 && (b == NULL || (next < buf + len && strcmp(next, b) == 0)))
             return 1;
         p = next;
     }
