@@ -227,6 +227,7 @@ int main(int argc, char **argv)
         { "split-threshold-kb", required_argument, NULL, 'k' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     const char *root = svc_default_root();
@@ -255,6 +256,7 @@ int main(int argc, char **argv)
         }
         case 'v': verbose = 1; break;
         case 'h': usage(stdout); return 0;
+        case 'V': printf("scmd (svchost) %s\n", SVCHOST_VERSION); return 0;
         default: usage(stderr); return 2;
         }
     }
