@@ -677,6 +677,11 @@ void svc_frame_acc_free(struct svc_frame_acc *a)
     svc_frame_acc_init(a);
 }
 
+int svc_frame_acc_partial(const struct svc_frame_acc *a)
+{
+    return a->hdr_have > 0 || a->payload_have > 0;
+}
+
 /*
  * The accumulator is in one of two phases: collecting the 16 header
  * bytes (hdr_have < 16), or collecting h.length payload bytes.  When a
@@ -724,13 +729,24 @@ int svc_frame_acc_feed(struct svc_frame_acc *a, const uint8_t *data, size_t len,
 
             if (len == 0)
                 return 0;
-            if (a->payload == NULL) {
-                a->payload = malloc(h.length);
-                if (a->payload == NULL)
-                    return -ENOMEM;
-            }
             if (n > len)
                 n = len;
+            /* The buffer grows with the bytes that arrived, never to the
+             * length a header merely announces: a peer that sends headers
+             * and goes silent costs nothing. */
+            if (a->payload_have + n > a->payload_cap) {
+                size_t cap = a->payload_cap ? a->payload_cap * 2 : 4096;
+                uint8_t *grown;
+                if (cap < a->payload_have + n)
+                    cap = a->payload_have + n;
+                if (cap > h.length)
+                    cap = h.length;
+                grown = realloc(a->payload, cap);
+                if (grown == NULL)
+                    return -ENOMEM;
+                a->payload = grown;
+                a->payload_cap = cap;
+            }
             memcpy(a->payload + a->payload_have, data, n);
             a->payload_have += n;
             data += n;
@@ -739,6 +755,7 @@ int svc_frame_acc_feed(struct svc_frame_acc *a, const uint8_t *data, size_t len,
                 return 0;
             p = owned = a->payload;
             a->payload = NULL;
+            a->payload_cap = 0;
         }
 
         /* Ready for the next frame before cb runs, so cb may even free

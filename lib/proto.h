@@ -280,6 +280,7 @@ struct svc_frame_acc {
     struct svc_frame_header h;
     uint8_t *payload;
     size_t payload_have;
+    size_t payload_cap;     /* allocated: grows with the bytes received */
 };
 
 typedef int (*svc_frame_cb)(void *ctx, const struct svc_frame_header *h, const uint8_t *payload);
@@ -287,5 +288,8 @@ void svc_frame_acc_init(struct svc_frame_acc *a);
 void svc_frame_acc_free(struct svc_frame_acc *a);
 int svc_frame_acc_feed(struct svc_frame_acc *a, const uint8_t *data, size_t len, svc_frame_cb cb,
                        void *ctx);
+/* 1 while a frame is partly received (some header or payload bytes held),
+ * else 0: event loops time out peers that stay mid-frame. */
+int svc_frame_acc_partial(const struct svc_frame_acc *a);
 
 #endif
