@@ -213,7 +213,9 @@ int svc_name_valid(const char *name);
  * The directory plugins are looked up in when ServiceDll is a bare file
  * name: $SVCHOST_PLUGIN_DIR if set; else the build tree's plugins/
  * directory when the running executable is build/bin/X of a build tree
- * (one holding CMakeCache.txt); else the installed plugin directory.
+ * (one holding CMakeCache.txt); else the installed plugin directory,
+ * found from the executable's directory (BINDIR/../LIBDIR/svchost/plugins
+ * of the tree it is installed in, wherever that was put).
  * Returns a new string or NULL (out of memory).
  */
 char *svc_plugin_dir(void);

@@ -24,6 +24,11 @@
  * prefix's directory. */
 #define SVCHOST_PLUGINDIR_INSTALLED "/usr/local/lib/svchost/plugins"
 #endif
+#ifndef SVCHOST_PLUGINDIR_REL
+/* The installed plugin directory relative to the programs' directory
+ * (CMake: from BINDIR to LIBDIR/svchost/plugins). */
+#define SVCHOST_PLUGINDIR_REL "../lib/svchost/plugins"
+#endif
 
 struct value_name {
     const char *name;
@@ -423,7 +428,23 @@ char *svc_plugin_dir(void)
         free(dir);
         return plugins;
     }
-    return strdup(SVCHOST_PLUGINDIR_INSTALLED);
+    /* Installed: found from where the programs are, so that a tree
+     * installed with another prefix, or moved, finds its own plugins.  The
+     * configured directory only when /proc/self/exe cannot be read. */
+    dir = svc_exe_dir();
+    if (dir == NULL)
+        return strdup(SVCHOST_PLUGINDIR_INSTALLED);
+    const char *rel = SVCHOST_PLUGINDIR_REL;
+    char *slash;
+    /* /proc/self/exe is canonical, so "../" may drop a component. */
+    while (strncmp(rel, "../", 3) == 0 && (slash = strrchr(dir, '/')) != NULL && slash != dir) {
+        *slash = '\0';
+        rel += 3;
+    }
+    if (asprintf(&plugins, "%s/%s", dir, rel) < 0)
+        plugins = NULL;
+    free(dir);
+    return plugins;
 }
 
 char *svc_resolve_service_dll(const char *service_dll)
