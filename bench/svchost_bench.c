@@ -1,6 +1,7 @@
 /*
  * svchost-bench [--n LIST] [--plugin idle|busy|FILE.so] [--csv FILE]
  *               [--plot FILE.png] [--mode both|shared|split] [--cpu N] [--keep]
+ * svchost-bench --help | --version
  *
  * Measures what shared hosting saves against one process per service:
  * for each N and each mode (shared: N services in one host; split: one
@@ -35,6 +36,7 @@ static void usage(FILE *f)
             "usage: svchost-bench [--n LIST] [--plugin idle|busy|FILE.so] [--csv FILE]\n"
             "                     [--plot FILE.png] [--mode both|shared|split] [--cpu N]\n"
             "                     [--keep]\n"
+            "       svchost-bench --help | --version\n"
             "  --n LIST         numbers of services, comma-separated (default 1,10,100,500)\n"
             "  --plugin NAME    the service each of them runs: idle (default; registers,\n"
             "                   runs, waits for STOP), busy (idle plus a listening TCP socket\n"
@@ -185,6 +187,7 @@ int main(int argc, char **argv)
         { "cpu", required_argument, NULL, 'C' },
         { "keep", no_argument, NULL, 'k' },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     unsigned ns[BENCH_MAX_NS] = { 1, 10, 100, 500 };
@@ -240,6 +243,7 @@ int main(int argc, char **argv)
         }
         case 'k': cfg.keep = 1; break;
         case 'h': usage(stdout); return 0;
+        case 'V': printf("svchost-bench (svchost) %s\n", SVCHOST_VERSION); return 0;
         default: usage(stderr); return 2;
         }
     }

@@ -1,5 +1,6 @@
 /*
  * svchost -k GROUP [-s SERVICE] [--root DIR] [--console] [--verbose]
+ * svchost --help | --version
  *
  * The shared service host.  Builds ONE dispatch table holding every
  * service of GROUP and hands it to StartServiceCtrlDispatcher.  With
@@ -29,12 +30,16 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: svchost -k GROUP [-s SERVICE] [--root DIR] [--console] [--verbose]\n"
+            "       svchost --help | --version\n"
             "  -k GROUP      run the services of GROUP (config/svchost.ini)\n"
             "  -s SERVICE    run only SERVICE of GROUP (a split instance)\n"
             "  --root DIR    state directory (default $SVCHOST_ROOT, else %s)\n"
             "  --console     no SCM: start every service of the group in this process,\n"
             "                print state changes, stop on SIGINT/SIGTERM, take commands on stdin\n"
-            "  --verbose     debug logging\n",
+            "  --verbose     debug logging\n"
+            "  --help        print this help and exit\n"
+            "  --version     print the version and exit\n"
+            "Exit: 0 every service stopped cleanly, 1 failure, 2 usage.\n",
             SVCHOST_SYSTEM_ROOT);
 }
 
@@ -45,6 +50,7 @@ int main(int argc, char **argv)
         { "console", no_argument, NULL, 'c' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     const char *group = NULL, *only = NULL, *root = svc_default_root();
@@ -62,6 +68,7 @@ int main(int argc, char **argv)
         case 'c': console = 1; break;
         case 'v': verbose = 1; break;
         case 'h': usage(stdout); return 0;
+        case 'V': printf("svchost (svchost) %s\n", SVCHOST_VERSION); return 0;
         default: usage(stderr); return 2;
         }
     }

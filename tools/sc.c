@@ -1,5 +1,6 @@
 /*
  * sc [--root DIR] [\\server] <command> [service name] <option1> <option2>...
+ * sc --help | --version
  *
  * The service controller: Windows sc.exe's commands, syntax and output,
  * over libsvc's Win32 client API.  docs/sc.md describes every command.
@@ -9,7 +10,8 @@
  *
  * Exit codes: 0 success; for a failed call its Win32 error reduced to the
  * 8 bits a POSIX status holds (err & 0xFF, or 1 when that is 0, so that
- * no failure looks like success); 1 for a usage error.
+ * no failure looks like success); 1 for a usage error of a command (as
+ * sc.exe); 2 for an option of sc itself that it does not know ("--x").
  */
 #include "sc.h"
 
@@ -91,6 +93,20 @@ int main(int argc, char **argv)
     if (is_help_flag(argv[i]) || strcasecmp(argv[i], "help") == 0) {
         sc_print_help();
         return 0;
+    }
+    if (strcmp(argv[i], "--version") == 0) {
+        printf("sc (svchost) %s\n", SVCHOST_VERSION);
+        return 0;
+    }
+    /* "--x" is no sc.exe command word: answer as every program here does
+     * for an unknown option. */
+    if (strncmp(argv[i], "--", 2) == 0) {
+        sc_usage_error("unknown option '%s'", argv[i]);
+        fputs("usage: sc [--root DIR] [\\\\server] <command> [service name] <option1> ...\n"
+              "       sc --help | --version\n"
+              "\"sc help\" lists the commands.\n",
+              stderr);
+        return 2;
     }
     cmd = sc_find_command(argv[i]);
     if (cmd == NULL) {

@@ -8,6 +8,11 @@
  * It runs until stopped and counts the user controls (128..255) it gets;
  * the count is its dwServiceSpecificExitCode when it stops.  With
  * SVCHOST_CONSOLE=1 it runs without an SCM, for debugging.
+ *
+ * ownservice [--help | --version]
+ *
+ * Exit codes: 0 stopped (or help, version); 1 no SCM to connect to;
+ * 2 usage.
  */
 #include <svchost/winsvc.h>
 
@@ -71,8 +76,29 @@ static VOID WINAPI own_main(DWORD argc, LPSTR *argv)
     report(SERVICE_STOPPED);
 }
 
-int main(void)
+static void usage(FILE *f)
 {
+    fprintf(f, "usage: ownservice [--help | --version]\n"
+               "An own-process service: install it with\n"
+               "  sc create NAME binPath= /path/to/ownservice type= own\n"
+               "SVCHOST_CONSOLE=1 runs it without an SCM.  Exit: 0 stopped, 1 failure, 2 usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        printf("ownservice (svchost) %s\n", SVCHOST_VERSION);
+        return 0;
+    }
+    if (argc > 1) {
+        fprintf(stderr, "ownservice: unexpected argument '%s'\n", argv[1]);
+        usage(stderr);
+        return 2;
+    }
     /* For an own-process service the SCM does not match the table's name,
      * as on Windows: the one entry runs whichever service it was
      * started for. */
