@@ -197,3 +197,29 @@ install() {
     done
     sc_ok create "$name" binPath= "svchost -k $grp" type= share start= demand ServiceDll= "$dll" "${params[@]}"
 }
+
+# ---- an installed tree -------------------------------------------------------
+
+# install_moved: `cmake --install` of the build into $ROOT/stage, then the
+# tree moved to $ROOT/prefix, so that anything still pointing at the prefix
+# it was installed with breaks.  Fails if an installed text file names that
+# prefix.  Sets PREFIX, PCDIR (where svchost.pc is) and BIN, so that the
+# helpers above (scmd, sc, state...) run the installed programs.
+install_moved() {
+    cmake --install "$BUILD_DIR" --prefix "$ROOT/stage" >"$ROOT/install.out" ||
+        fail "cmake --install failed"
+    mv "$ROOT/stage" "$ROOT/prefix"
+    PREFIX=$ROOT/prefix
+    if grep -rlI -- "$ROOT/stage" "$PREFIX" >"$ROOT/stale.out"; then
+        fail "installed files name the prefix they were installed with: $(cat "$ROOT/stale.out")"
+    fi
+    PCDIR=$(dirname "$(find "$PREFIX" -name svchost.pc | head -1)")
+    [ -f "$PCDIR/svchost.pc" ] || fail "svchost.pc not installed"
+    BIN=$PREFIX/bin
+    unset SVCHOST_PLUGIN_DIR
+}
+
+# host_pid NAME: the PID of the host running service NAME (queryex).
+host_pid() {
+    field "$1" PID
+}

@@ -4,16 +4,9 @@
 # the installed svchost.
 . "$(dirname "$0")/lib.sh"
 
-prefix=$ROOT/prefix
-cmake --install "$BUILD_DIR" --prefix "$prefix" >/dev/null
-pcdir=$(dirname "$(find "$prefix" -name svchost.pc | head -1)")
-[ -f "$pcdir/svchost.pc" ] || fail "svchost.pc not installed"
-
-# pkg-config's prefix is the configured one; point it at the test prefix.
-export PKG_CONFIG_PATH=$pcdir
+install_moved
+export PKG_CONFIG_PATH=$PCDIR
 export PKG_CONFIG_SYSROOT_DIR=
-sed -i "s|^prefix=.*|prefix=$prefix|; s|^libdir=.*|libdir=$(dirname "$pcdir")|; s|^includedir=.*|includedir=$prefix/include|" \
-    "$pcdir/svchost.pc"
 
 mkdir -p "$ROOT/src"
 awk '/^```c$/ { on = 1; next } on && /^```$/ { exit } on { print }' \
@@ -26,7 +19,7 @@ pass "the guide's example builds with pkg-config"
 group hello Hello
 service Hello hello "$ROOT/src/hello.so"
 mkfifo "$ROOT/host.in"
-(cd "$ROOT" && exec "$prefix/bin/svchost" -k hello --console --root "$ROOT" \
+(cd "$ROOT" && exec "$PREFIX/bin/svchost" -k hello --console --root "$ROOT" \
     <"$ROOT/host.in" >"$ROOT/host.out" 2>"$ROOT/host.err") &
 HOST=$!
 PIDS+=("$HOST")
