@@ -1,10 +1,11 @@
 /*
  * fuzz_host_message.c - every message on a host channel, and every
- * SVC_MSG_REPLY payload, decoded the way its receiver decodes it.
+ * SVC_MSG_REPLY payload, decoded with its unpack function and encoded
+ * again with its pack function (proto.h lists the pairs).
  *
  * Input: one byte choosing what the payload is, then the payload.  The
  * byte (modulo the number of cases) picks one of: the host-channel types
- * SVC_MSG_HOST_HELLO .. SVC_MSG_HOST_EXIT; a reply to HOST_START or
+ * SVC_MSG_HOST_HELLO .. SVC_MSG_HOST_QUERY; a reply to HOST_START or
  * HOST_CONTROL (host -> scmd); a reply to each client request type
  * (scmd -> client).  A reply does not name its request on the wire: the
  * receiver knows it from the id, so the selector stands in for that.
@@ -14,33 +15,108 @@
 /* Host-channel messages, both directions. */
 static void transcode_host(uint16_t type, struct svc_rbuf *r, struct svc_wbuf *w)
 {
+    char *name = NULL, **v = NULL;
+    uint32_t pid;
+    DWORD control;
+    SERVICE_STATUS st;
+
     switch (type) {
-    case SVC_MSG_HOST_HELLO:    /* u32 pid, strv table names */
-        tc_u32(r, w);
-        tc_strv(r, w);
+    case SVC_MSG_HOST_HELLO:
+        if (tc_result(r, svc_msg_host_hello_unpack(r, &pid, &v)) == 0)
+            svc_msg_host_hello_pack(w, pid, v);
+        else
+            tc_empty(v);
         break;
-    case SVC_MSG_HOST_START:    /* str name, strv args */
-        tc_str(r, w);
-        tc_strv(r, w);
+    case SVC_MSG_HOST_START:
+        if (tc_result(r, svc_msg_host_start_unpack(r, &name, &v)) == 0)
+            svc_msg_host_start_pack(w, name, v);
+        else
+            tc_empty(v);
         break;
-    case SVC_MSG_HOST_CONTROL:  /* str name, u32 control */
-        tc_str(r, w);
-        tc_u32(r, w);
+    case SVC_MSG_HOST_CONTROL:
+        if (tc_result(r, svc_msg_host_control_unpack(r, &name, &control)) == 0)
+            svc_msg_host_control_pack(w, name, control);
         break;
-    case SVC_MSG_HOST_STATUS:   /* str name, 7 x u32 SERVICE_STATUS */
-        tc_str(r, w);
-        tc_service_status(r, w);
+    case SVC_MSG_HOST_STATUS:
+        if (tc_result(r, svc_msg_host_status_unpack(r, &name, &st)) == 0)
+            svc_msg_host_status_pack(w, name, &st);
         break;
-    case SVC_MSG_HOST_EXIT:     /* (nothing) */
-    case SVC_MSG_HOST_QUERY:    /* (nothing) */
+    case SVC_MSG_HOST_EXIT:
+    case SVC_MSG_HOST_QUERY:
+        tc_result(r, svc_msg_empty_unpack(r));
+        break;
+    default:
+        abort();
+    }
+    if (r->err != 0)
+        tc_empty(name);
+    free(name);
+    svc_strv_free(v);
+}
+
+/* The body of a reply to request type req, after a zero error. */
+static void transcode_reply_body(uint16_t req, struct svc_rbuf *r, struct svc_wbuf *w)
+{
+    char *name = NULL;
+    SERVICE_STATUS_PROCESS st;
+    struct svc_msg_config c;
+    struct svc_msg_service *e;
+    struct svc_msg_host *h;
+    struct svc_msg_usage *u;
+    size_t n;
+
+    switch (req) {
+    case SVC_MSG_OPEN_SERVICE:
+    case SVC_MSG_GET_DISPLAY_NAME:
+    case SVC_MSG_GET_KEY_NAME:
+        if (tc_result(r, svc_msg_name_reply_unpack(r, &name)) == 0)
+            svc_msg_name_reply_pack(w, name);
+        else
+            tc_empty(name);
+        free(name);
+        break;
+    case SVC_MSG_CONTROL_SERVICE:
+    case SVC_MSG_QUERY_STATUS:
+        if (tc_result(r, svc_msg_status_reply_unpack(r, &st)) == 0)
+            svc_msg_status_reply_pack(w, &st);
+        break;
+    case SVC_MSG_QUERY_CONFIG:
+        if (tc_result(r, svc_msg_config_reply_unpack(r, &c)) == 0)
+            svc_msg_config_reply_pack(w, &c);
+        else
+            tc_config_empty(&c);
+        svc_msg_config_free(&c);
+        break;
+    case SVC_MSG_ENUM_SERVICES:
+    case SVC_MSG_ENUM_DEPENDENTS:
+        if (tc_result(r, svc_msg_services_reply_unpack(r, &e, &n)) == 0)
+            svc_msg_services_reply_pack(w, e, n);
+        else
+            tc_empty(e);
+        svc_msg_services_free(e, n);
+        break;
+    case SVC_MSG_ENUM_HOSTS:
+        if (tc_result(r, svc_msg_hosts_reply_unpack(r, &h, &n)) == 0)
+            svc_msg_hosts_reply_pack(w, h, n);
+        else
+            tc_empty(h);
+        svc_msg_hosts_free(h, n);
+        break;
+    case SVC_MSG_ENUM_USAGE:
+    case SVC_MSG_HOST_QUERY:
+        if (tc_result(r, svc_msg_usage_reply_unpack(r, &u, &n)) == 0)
+            svc_msg_usage_reply_pack(w, u, n);
+        else
+            tc_empty(u);
+        svc_msg_usage_free(u, n);
         break;
     default:
         abort();
     }
 }
 
-/* The fields of a reply to request type req after a zero error. */
-static void transcode_reply_body(uint16_t req, struct svc_rbuf *r, struct svc_wbuf *w)
+/* Whether the reply to req carries a body after a zero error. */
+static int reply_has_body(uint16_t req)
 {
     switch (req) {
     case SVC_MSG_OPEN_MANAGER:
@@ -50,45 +126,31 @@ static void transcode_reply_body(uint16_t req, struct svc_rbuf *r, struct svc_wb
     case SVC_MSG_DELETE_SERVICE:
     case SVC_MSG_HOST_START:
     case SVC_MSG_HOST_CONTROL:
-        break;
-    case SVC_MSG_OPEN_SERVICE:      /* str key name */
-    case SVC_MSG_GET_DISPLAY_NAME:  /* str display name */
-    case SVC_MSG_GET_KEY_NAME:      /* str key name */
-        tc_str(r, w);
-        break;
-    case SVC_MSG_CONTROL_SERVICE:   /* status */
-    case SVC_MSG_QUERY_STATUS:
-        tc_status(r, w);
-        break;
-    case SVC_MSG_QUERY_CONFIG:      /* config */
-        tc_config(r, w);
-        break;
-    case SVC_MSG_ENUM_SERVICES:     /* u32 n, n x (str name, str display, status) */
-    case SVC_MSG_ENUM_DEPENDENTS:
-        tc_enum_services(r, w);
-        break;
-    case SVC_MSG_ENUM_HOSTS:        /* u32 n, n x host */
-        tc_enum_hosts(r, w);
-        break;
-    case SVC_MSG_ENUM_USAGE:        /* u32 n, n x usage */
-    case SVC_MSG_HOST_QUERY:
-        tc_enum_usage(r, w);
-        break;
+        return 0;
     default:
-        abort();
+        return 1;
     }
 }
 
 static void transcode_reply(uint16_t req, struct svc_rbuf *r, struct svc_wbuf *w)
 {
-    uint32_t error = svc_get_u32(r);
+    DWORD error;
 
-    if (r->err != 0)
+    if (!reply_has_body(req)) {
+        if (tc_result(r, svc_msg_reply_unpack(r, &error)) == 0)
+            svc_msg_reply_pack(w, error);
         return;
-    svc_put_u32(w, error);
-    /* The fields after the error are present only when it is 0. */
-    if (error == 0)
-        transcode_reply_body(req, r, w);
+    }
+    if (tc_result(r, svc_msg_reply_head_unpack(r, &error)) != 0)
+        return;
+    /* The fields after the error are present only when it is 0; the body
+     * packs write the NO_ERROR themselves. */
+    if (error != 0) {
+        if (tc_result(r, svc_msg_empty_unpack(r)) == 0)
+            svc_msg_reply_pack(w, error);
+        return;
+    }
+    transcode_reply_body(req, r, w);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -123,19 +123,6 @@ static int request_plain(struct svc_conn *c, uint16_t type, struct svc_wbuf *w)
     return rc;
 }
 
-/* Marks a reply malformed from the caller's point of view (a required
- * string absent, a count the payload cannot hold). */
-static void reply_malformed(struct svc_reply *rep)
-{
-    if (rep->r.err == 0)
-        rep->r.err = -EPROTO;
-}
-
-static size_t reply_left(const struct svc_reply *rep)
-{
-    return rep->r.len - rep->r.off;
-}
-
 static int query_status(SC_HANDLE h, SERVICE_STATUS_PROCESS *st)
 {
     struct svc_wbuf w;
@@ -143,11 +130,11 @@ static int query_status(SC_HANDLE h, SERVICE_STATUS_PROCESS *st)
     int rc;
 
     svc_wbuf_init(&w);
-    svc_put_str(&w, h->name);
+    svc_msg_name_pack(&w, h->name);
     rc = request(h->conn, SVC_MSG_QUERY_STATUS, &w, &rep);
     if (rc != 0)
         return rc;
-    svc_get_status(&rep.r, st);
+    svc_msg_status_reply_unpack(&rep.r, st); /* an error stays in rep.r for finish */
     return svc_reply_finish(h->conn, &rep);
 }
 
@@ -159,11 +146,11 @@ static int query_config(SC_HANDLE h, struct svc_msg_config *cfg)
 
     memset(cfg, 0, sizeof *cfg);
     svc_wbuf_init(&w);
-    svc_put_str(&w, h->name);
+    svc_msg_name_pack(&w, h->name);
     rc = request(h->conn, SVC_MSG_QUERY_CONFIG, &w, &rep);
     if (rc != 0)
         return rc;
-    svc_get_config(&rep.r, cfg); /* an error stays in rep.r for finish */
+    svc_msg_config_reply_unpack(&rep.r, cfg); /* an error stays in rep.r for finish */
     rc = svc_reply_finish(h->conn, &rep);
     if (rc != 0)
         svc_msg_config_free(cfg);
@@ -263,61 +250,30 @@ static int split_dependencies(const char *deps, char ***svc, char ***grp)
 
 /* ---- Service lists (EnumServicesStatusEx, EnumDependentServices) --------- */
 
-struct enum_entry {
-    char *name;
-    char *display;
-    SERVICE_STATUS_PROCESS st;
-};
-
-static void entries_free(struct enum_entry *e, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(e[i].name);
-        free(e[i].display);
-    }
-    free(e);
-}
-
-/* Reads "u32 n, n x (str name, str display, status)" and finishes rep. */
-static int read_entries(struct svc_conn *c, struct svc_reply *rep, struct enum_entry **out,
+/* Reads the entries of an ENUM_SERVICES or ENUM_DEPENDENTS reply and
+ * finishes rep. */
+static int read_entries(struct svc_conn *c, struct svc_reply *rep, struct svc_msg_service **out,
                         size_t *count)
 {
-    /* Each entry takes at least two string lengths and a status. */
-    const size_t min_entry = 4 + 4 + 9 * 4;
-    struct enum_entry *e = NULL;
-    uint32_t n = svc_get_u32(&rep->r);
     int rc;
 
-    if (rep->r.err == 0 && n > reply_left(rep) / min_entry)
-        reply_malformed(rep);
-    if (rep->r.err == 0 && (e = calloc((size_t)n + 1, sizeof *e)) == NULL)
-        rep->r.err = -ENOMEM;
-    for (size_t i = 0; rep->r.err == 0 && i < n; i++) {
-        e[i].name = svc_get_str(&rep->r);
-        e[i].display = svc_get_str(&rep->r);
-        svc_get_status(&rep->r, &e[i].st);
-        if (e[i].name == NULL || e[i].display == NULL)
-            reply_malformed(rep);
-    }
+    svc_msg_services_reply_unpack(&rep->r, out, count); /* an error stays in rep->r */
     rc = svc_reply_finish(c, rep);
     if (rc != 0) {
-        /* calloc'd: entries not reached are empty */
-        if (e != NULL)
-            entries_free(e, n);
-        return rc;
+        svc_msg_services_free(*out, *count);
+        *out = NULL;
+        *count = 0;
     }
-    *out = e;
-    *count = n;
-    return 0;
+    return rc;
 }
 
-static size_t entry_size(const struct enum_entry *e, size_t struct_size)
+static size_t entry_size(const struct svc_msg_service *e, size_t struct_size)
 {
     return struct_size + strlen(e->name) + 1 + strlen(e->display) + 1;
 }
 
 /* How many of e[first..n) fit, in order, in cb bytes. */
-static size_t entries_fit(const struct enum_entry *e, size_t first, size_t n, size_t struct_size,
+static size_t entries_fit(const struct svc_msg_service *e, size_t first, size_t n, size_t struct_size,
                           size_t cb)
 {
     size_t used = 0, k = 0;
@@ -333,7 +289,7 @@ static size_t entries_fit(const struct enum_entry *e, size_t first, size_t n, si
     return k;
 }
 
-static size_t entries_bytes(const struct enum_entry *e, size_t first, size_t n, size_t struct_size)
+static size_t entries_bytes(const struct svc_msg_service *e, size_t first, size_t n, size_t struct_size)
 {
     size_t total = 0;
 
@@ -356,7 +312,7 @@ static void copy_status(SERVICE_STATUS *to, const SERVICE_STATUS_PROCESS *from)
 /* Writes k entries from e as an array of ENUM_SERVICE_STATUS_PROCESSA
  * (ex) or ENUM_SERVICE_STATUSA, strings after the array.  Structures go
  * through memcpy: the caller's buffer is only bytes. */
-static void pack_entries(LPBYTE buf, const struct enum_entry *e, size_t k, int ex)
+static void pack_entries(LPBYTE buf, const struct svc_msg_service *e, size_t k, int ex)
 {
     size_t ssz = ex ? sizeof(ENUM_SERVICE_STATUS_PROCESSA) : sizeof(ENUM_SERVICE_STATUSA);
     struct packer p = {.base = (char *)buf, .off = k * ssz};
@@ -367,14 +323,14 @@ static void pack_entries(LPBYTE buf, const struct enum_entry *e, size_t k, int e
 
             x.lpServiceName = pack_str(&p, e[i].name);
             x.lpDisplayName = pack_str(&p, e[i].display);
-            x.ServiceStatusProcess = e[i].st;
+            x.ServiceStatusProcess = e[i].status;
             memcpy(buf + i * ssz, &x, ssz);
         } else {
             ENUM_SERVICE_STATUSA x;
 
             x.lpServiceName = pack_str(&p, e[i].name);
             x.lpDisplayName = pack_str(&p, e[i].display);
-            copy_status(&x.ServiceStatus, &e[i].st);
+            copy_status(&x.ServiceStatus, &e[i].status);
             memcpy(buf + i * ssz, &x, ssz);
         }
     }
@@ -434,7 +390,7 @@ SC_HANDLE WINAPI OpenSCManagerA(LPCSTR lpMachineName, LPCSTR lpDatabaseName,
     /* SC_MANAGER_CONNECT is implied by OpenSCManager. */
     access = svc_map_manager_access(dwDesiredAccess) | SC_MANAGER_CONNECT;
     svc_wbuf_init(&w);
-    svc_put_u32(&w, access);
+    svc_msg_open_manager_pack(&w, access);
     rc = request_plain(conn, SVC_MSG_OPEN_MANAGER, &w);
     h = rc == 0 ? svc_handle_new(SVC_HANDLE_MANAGER, conn, access, NULL) : NULL;
     if (rc == 0 && h == NULL)
@@ -490,8 +446,7 @@ static int create_service(SC_HANDLE m, LPCSTR name, LPCSTR display, DWORD access
     c.object_name = account != NULL && account[0] != '\0' ? unconst(account) : NULL;
 
     svc_wbuf_init(&w);
-    svc_put_u32(&w, access);
-    svc_put_config(&w, &c);
+    svc_msg_create_service_pack(&w, access, &c);
     free(svc_deps);
     free(grp_deps);
     rc = request_plain(m->conn, SVC_MSG_CREATE_SERVICE, &w);
@@ -539,16 +494,13 @@ static int open_service(SC_HANDLE m, LPCSTR name, DWORD access, SC_HANDLE *out)
         return ERROR_INVALID_NAME;
     access = svc_map_service_access(access);
     svc_wbuf_init(&w);
-    svc_put_str(&w, name);
-    svc_put_u32(&w, access);
+    svc_msg_open_service_pack(&w, name, access);
     rc = request(m->conn, SVC_MSG_OPEN_SERVICE, &w, &rep);
     if (rc != 0)
         return rc;
     /* Names are case-insensitive; later requests use the key name as
      * the database spells it. */
-    key = svc_get_str(&rep.r);
-    if (key == NULL)
-        reply_malformed(&rep);
+    svc_msg_name_reply_unpack(&rep.r, &key);
     rc = svc_reply_finish(m->conn, &rep);
     if (rc == 0) {
         *out = svc_handle_new(SVC_HANDLE_SERVICE, m->conn, access, key);
@@ -596,8 +548,7 @@ static int start_service(SC_HANDLE h, DWORD argc, LPCSTR *argv)
     for (DWORD i = 0; i < argc; i++)
         args[i] = unconst(argv[i]);
     svc_wbuf_init(&w);
-    svc_put_str(&w, h->name);
-    svc_put_strv(&w, args);
+    svc_msg_start_service_pack(&w, h->name, args);
     free(args);
     return request_plain(h->conn, SVC_MSG_START_SERVICE, &w);
 }
@@ -661,11 +612,10 @@ static int control_service(SC_HANDLE h, DWORD control, LPSERVICE_STATUS out)
         return rc;
 
     svc_wbuf_init(&w);
-    svc_put_str(&w, h->name);
-    svc_put_u32(&w, control);
+    svc_msg_control_service_pack(&w, h->name, control);
     rc = request(h->conn, SVC_MSG_CONTROL_SERVICE, &w, &rep);
     if (rc == 0) {
-        svc_get_status(&rep.r, &st);
+        svc_msg_status_reply_unpack(&rep.r, &st);
         rc = svc_reply_finish(h->conn, &rep);
         if (rc == 0)
             copy_status(out, &st);
@@ -905,7 +855,7 @@ static int change_config(SC_HANDLE h, struct svc_msg_config *c)
 
     c->name = h->name;
     svc_wbuf_init(&w);
-    svc_put_config(&w, c);
+    svc_msg_change_config_pack(&w, c);
     return request_plain(h->conn, SVC_MSG_CHANGE_CONFIG, &w);
 }
 
@@ -1067,7 +1017,7 @@ BOOL WINAPI DeleteService(SC_HANDLE hService)
     rc = need_access(hService, DELETE);
     if (rc == 0) {
         svc_wbuf_init(&w);
-        svc_put_str(&w, hService->name);
+        svc_msg_name_pack(&w, hService->name);
         rc = request_plain(hService->conn, SVC_MSG_DELETE_SERVICE, &w);
     }
     return put_result(hService, rc);
@@ -1079,7 +1029,7 @@ static int enum_services(SC_HANDLE m, DWORD type, DWORD state, LPBYTE buf, DWORD
                          LPDWORD needed, LPDWORD returned, LPDWORD resume, LPCSTR group)
 {
     const size_t ssz = sizeof(ENUM_SERVICE_STATUS_PROCESSA);
-    struct enum_entry *e;
+    struct svc_msg_service *e;
     struct svc_wbuf w;
     struct svc_reply rep;
     size_t n, first, k;
@@ -1095,9 +1045,7 @@ static int enum_services(SC_HANDLE m, DWORD type, DWORD state, LPBYTE buf, DWORD
         return rc;
 
     svc_wbuf_init(&w);
-    svc_put_u32(&w, type);
-    svc_put_u32(&w, state);
-    svc_put_str(&w, group);
+    svc_msg_enum_services_pack(&w, type, state, group);
     rc = request(m->conn, SVC_MSG_ENUM_SERVICES, &w, &rep);
     if (rc == 0)
         rc = read_entries(m->conn, &rep, &e, &n);
@@ -1121,7 +1069,7 @@ static int enum_services(SC_HANDLE m, DWORD type, DWORD state, LPBYTE buf, DWORD
     } else if (resume != NULL) {
         *resume = 0;
     }
-    entries_free(e, n);
+    svc_msg_services_free(e, n);
     return rc;
 }
 
@@ -1150,7 +1098,7 @@ static int enum_dependents(SC_HANDLE h, DWORD state, LPENUM_SERVICE_STATUSA buf,
                            LPDWORD needed, LPDWORD returned)
 {
     const size_t ssz = sizeof(ENUM_SERVICE_STATUSA);
-    struct enum_entry *e;
+    struct svc_msg_service *e;
     struct svc_wbuf w;
     struct svc_reply rep;
     size_t n, k;
@@ -1166,8 +1114,7 @@ static int enum_dependents(SC_HANDLE h, DWORD state, LPENUM_SERVICE_STATUSA buf,
         return rc;
 
     svc_wbuf_init(&w);
-    svc_put_str(&w, h->name);
-    svc_put_u32(&w, state);
+    svc_msg_enum_dependents_pack(&w, h->name, state);
     rc = request(h->conn, SVC_MSG_ENUM_DEPENDENTS, &w, &rep);
     if (rc == 0)
         rc = read_entries(h->conn, &rep, &e, &n);
@@ -1183,7 +1130,7 @@ static int enum_dependents(SC_HANDLE h, DWORD state, LPENUM_SERVICE_STATUSA buf,
         *needed = (DWORD)entries_bytes(e, 0, n, ssz);
         rc = ERROR_MORE_DATA;
     }
-    entries_free(e, n);
+    svc_msg_services_free(e, n);
     return rc;
 }
 
@@ -1221,12 +1168,10 @@ static int lookup_name(SC_HANDLE m, uint16_t type, LPCSTR in, LPSTR buf, LPDWORD
         return ERROR_INVALID_PARAMETER;
     room = buf != NULL ? *cch : 0;
     svc_wbuf_init(&w);
-    svc_put_str(&w, in);
+    svc_msg_name_pack(&w, in);
     rc = request(m->conn, type, &w, &rep);
     if (rc == 0) {
-        out = svc_get_str(&rep.r);
-        if (out == NULL)
-            reply_malformed(&rep);
+        svc_msg_name_reply_unpack(&rep.r, &out);
         rc = svc_reply_finish(m->conn, &rep);
     }
     if (rc != 0) {
@@ -1283,37 +1228,25 @@ BOOL WINAPI GetServiceKeyNameA(SC_HANDLE hSCManager, LPCSTR lpDisplayName, LPSTR
 struct ext_enum {
     uint16_t type;
     size_t elem_size;                                /* decoded element */
-    size_t min_wire;                                 /* its smallest encoding */
     size_t info_size;                                /* the public struct */
-    int (*get)(struct svc_rbuf *r, void *elem);
-    void (*release)(void *elem);
+    /* The reply's list decoder and its free function (proto.h). */
+    int (*unpack)(struct svc_rbuf *r, void **elems, size_t *n);
+    void (*free_list)(void *elems, size_t n);
     size_t (*size)(const void *elem);                /* public struct + strings */
     void (*pack)(const void *elem, void *info, struct packer *p);
 };
 
-static void ext_free(const struct ext_enum *e, char *elems, size_t n)
-{
-    for (size_t i = 0; elems && i < n; i++)
-        e->release(elems + i * e->elem_size);
-    free(elems);
-}
-
 static int ext_read(struct svc_conn *c, const struct ext_enum *e, struct svc_reply *rep,
                     char **out, size_t *count)
 {
-    char *elems = NULL;
-    uint32_t n = svc_get_u32(&rep->r);
+    void *elems;
+    size_t n;
     int rc;
 
-    if (rep->r.err == 0 && n > reply_left(rep) / e->min_wire)
-        reply_malformed(rep);
-    if (rep->r.err == 0 && (elems = calloc((size_t)n + 1, e->elem_size)) == NULL)
-        rep->r.err = -ENOMEM;
-    for (size_t i = 0; rep->r.err == 0 && i < n; i++)
-        e->get(&rep->r, elems + i * e->elem_size); /* an error stays in rep->r */
+    e->unpack(&rep->r, &elems, &n); /* an error stays in rep->r */
     rc = svc_reply_finish(c, rep);
     if (rc != 0) {
-        ext_free(e, elems, n);
+        e->free_list(elems, n);
         return rc;
     }
     *out = elems;
@@ -1362,7 +1295,7 @@ static int ext_enum_call(SC_HANDLE m, const struct ext_enum *e, LPBYTE buf, DWOR
         *needed = (DWORD)total;
         rc = ERROR_MORE_DATA;
     }
-    ext_free(e, elems, n);
+    e->free_list(elems, n);
     return rc;
 }
 
@@ -1377,14 +1310,18 @@ static BOOL ext_enum_public(SC_HANDLE m, const struct ext_enum *e, LPBYTE buf, D
     return put_result(m, rc);
 }
 
-static int host_get(struct svc_rbuf *r, void *elem)
+static int hosts_unpack(struct svc_rbuf *r, void **elems, size_t *n)
 {
-    return svc_get_host(r, elem);
+    struct svc_msg_host *h;
+    int rc = svc_msg_hosts_reply_unpack(r, &h, n);
+
+    *elems = h;
+    return rc;
 }
 
-static void host_release(void *elem)
+static void hosts_free(void *elems, size_t n)
 {
-    svc_msg_host_free(elem);
+    svc_msg_hosts_free(elems, n);
 }
 
 static size_t host_size(const void *elem)
@@ -1408,10 +1345,9 @@ static void host_pack(const void *elem, void *info, struct packer *p)
 static const struct ext_enum hosts_enum = {
     .type = SVC_MSG_ENUM_HOSTS,
     .elem_size = sizeof(struct svc_msg_host),
-    .min_wire = 4 + 4 + 4,            /* pid, group length, services count */
     .info_size = sizeof(SVCHOST_HOST_INFO),
-    .get = host_get,
-    .release = host_release,
+    .unpack = hosts_unpack,
+    .free_list = hosts_free,
     .size = host_size,
     .pack = host_pack,
 };
@@ -1423,16 +1359,18 @@ BOOL WINAPI SvchostEnumHosts(SC_HANDLE hSCManager, LPBYTE lpBuffer, DWORD cbBufS
                            lpHostsReturned);
 }
 
-static int usage_get(struct svc_rbuf *r, void *elem)
+static int usage_unpack(struct svc_rbuf *r, void **elems, size_t *n)
 {
-    return svc_get_usage(r, elem);
+    struct svc_msg_usage *u;
+    int rc = svc_msg_usage_reply_unpack(r, &u, n);
+
+    *elems = u;
+    return rc;
 }
 
-static void usage_release(void *elem)
+static void usage_free(void *elems, size_t n)
 {
-    struct svc_msg_usage *u = elem;
-    free(u->service);
-    u->service = NULL;
+    svc_msg_usage_free(elems, n);
 }
 
 static size_t usage_size(const void *elem)
@@ -1460,10 +1398,9 @@ static void usage_pack(const void *elem, void *info, struct packer *p)
 static const struct ext_enum usage_enum = {
     .type = SVC_MSG_ENUM_USAGE,
     .elem_size = sizeof(struct svc_msg_usage),
-    .min_wire = 36,                   /* every field, the string absent */
     .info_size = sizeof(SVCHOST_USAGE_INFO),
-    .get = usage_get,
-    .release = usage_release,
+    .unpack = usage_unpack,
+    .free_list = usage_free,
     .size = usage_size,
     .pack = usage_pack,
 };

@@ -528,6 +528,560 @@ void svc_msg_host_free(struct svc_msg_host *h)
     memset(h, 0, sizeof *h);
 }
 
+/* ---- A service, in an ENUM_SERVICES or ENUM_DEPENDENTS reply ------------- */
+
+void svc_put_service(struct svc_wbuf *w, const struct svc_msg_service *e)
+{
+    svc_put_str(w, e->name);
+    svc_put_str(w, e->display);
+    svc_put_status(w, &e->status);
+}
+
+int svc_get_service(struct svc_rbuf *r, struct svc_msg_service *e)
+{
+    memset(e, 0, sizeof *e);
+    e->name = svc_get_str(r);
+    e->display = svc_get_str(r);
+    svc_get_status(r, &e->status);
+    if (r->err == 0 && (e->name == NULL || e->display == NULL))
+        rbuf_fail(r, -EPROTO);
+    if (r->err != 0) {
+        svc_msg_service_free(e);
+        return r->err;
+    }
+    return 0;
+}
+
+void svc_msg_service_free(struct svc_msg_service *e)
+{
+    free(e->name);
+    free(e->display);
+    memset(e, 0, sizeof *e);
+}
+
+uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem)
+{
+    uint32_t n = svc_get_u32(r);
+
+    if (r->err != 0)
+        return 0;
+    if (n > SVC_PROTO_MAX_LIST || n > rbuf_left(r) / min_elem) {
+        rbuf_fail(r, -EPROTO);
+        return 0;
+    }
+    return n;
+}
+
+/* ---- Messages -------------------------------------------------------------- */
+
+/* The wire sizes in proto.h must match what the encoders write. */
+_Static_assert(SVC_WIRE_USAGE_MIN == 36, "usage row: 7 u32, one of them a str length, and a u64");
+_Static_assert(SVC_WIRE_SERVICE_MIN == 44, "service entry: two str lengths and a status");
+_Static_assert(SVC_WIRE_CONFIG_MIN == 60, "config: 15 fields of 4 bytes at least");
+
+/* Ends every unpack: fails r with -EPROTO unless ok (the decoded fields
+ * are acceptable), then requires every byte consumed.  The error, if
+ * any, stays in r->err as well, so a caller finishing r later sees it. */
+static int unpack_done(struct svc_rbuf *r, int ok)
+{
+    int rc;
+
+    if (!ok)
+        rbuf_fail(r, -EPROTO);
+    rc = svc_rbuf_end(r);
+    if (rc != 0)
+        rbuf_fail(r, rc);
+    return rc;
+}
+
+/* A string a message cannot do without: NULL is the sender's error. */
+static void put_required_str(struct svc_wbuf *w, const char *s)
+{
+    if (s == NULL)
+        wbuf_fail(w, -EINVAL);
+    else
+        svc_put_str(w, s);
+}
+
+static void free_str(char **s)
+{
+    free(*s);
+    *s = NULL;
+}
+
+static void free_strv(char ***v)
+{
+    svc_strv_free(*v);
+    *v = NULL;
+}
+
+/* "str name, u32 v": OPEN_SERVICE, CONTROL_SERVICE, ENUM_DEPENDENTS,
+ * HOST_CONTROL. */
+static int pack_name_u32(struct svc_wbuf *w, const char *name, uint32_t v)
+{
+    put_required_str(w, name);
+    svc_put_u32(w, v);
+    return w->err;
+}
+
+static int unpack_name_u32(struct svc_rbuf *r, char **name, DWORD *v)
+{
+    *name = svc_get_str(r);
+    *v = svc_get_u32(r);
+    if (unpack_done(r, *name != NULL) != 0) {
+        free_str(name);
+        *v = 0;
+        return r->err;
+    }
+    return 0;
+}
+
+/* "str name, strv args": START_SERVICE, HOST_START. */
+static int pack_name_strv(struct svc_wbuf *w, const char *name, char *const *v)
+{
+    put_required_str(w, name);
+    svc_put_strv(w, v);
+    return w->err;
+}
+
+static int unpack_name_strv(struct svc_rbuf *r, char **name, char ***v)
+{
+    *name = svc_get_str(r);
+    *v = svc_get_strv(r);
+    if (unpack_done(r, *name != NULL && *v != NULL) != 0) {
+        free_str(name);
+        free_strv(v);
+        return r->err;
+    }
+    return 0;
+}
+
+int svc_msg_reply_pack(struct svc_wbuf *w, DWORD error)
+{
+    svc_put_u32(w, error);
+    return w->err;
+}
+
+int svc_msg_reply_unpack(struct svc_rbuf *r, DWORD *error)
+{
+    *error = svc_get_u32(r);
+    if (unpack_done(r, 1) != 0) {
+        *error = 0;
+        return r->err;
+    }
+    return 0;
+}
+
+int svc_msg_reply_head_unpack(struct svc_rbuf *r, DWORD *error)
+{
+    *error = svc_get_u32(r);
+    if (r->err != 0)
+        *error = 0;
+    return r->err;
+}
+
+int svc_msg_empty_unpack(struct svc_rbuf *r)
+{
+    return unpack_done(r, 1);
+}
+
+/* ---- client requests ---- */
+
+int svc_msg_open_manager_pack(struct svc_wbuf *w, DWORD access)
+{
+    svc_put_u32(w, access);
+    return w->err;
+}
+
+int svc_msg_open_manager_unpack(struct svc_rbuf *r, DWORD *access)
+{
+    *access = svc_get_u32(r);
+    if (unpack_done(r, 1) != 0) {
+        *access = 0;
+        return r->err;
+    }
+    return 0;
+}
+
+int svc_msg_create_service_pack(struct svc_wbuf *w, DWORD access, const struct svc_msg_config *c)
+{
+    svc_put_u32(w, access);
+    svc_put_config(w, c);
+    return w->err;
+}
+
+int svc_msg_create_service_unpack(struct svc_rbuf *r, DWORD *access, struct svc_msg_config *c)
+{
+    *access = svc_get_u32(r);
+    if (svc_get_config(r, c) != 0 || unpack_done(r, 1) != 0) {
+        svc_msg_config_free(c);
+        *access = 0;
+        return r->err;
+    }
+    return 0;
+}
+
+int svc_msg_open_service_pack(struct svc_wbuf *w, const char *name, DWORD access)
+{
+    return pack_name_u32(w, name, access);
+}
+
+int svc_msg_open_service_unpack(struct svc_rbuf *r, char **name, DWORD *access)
+{
+    return unpack_name_u32(r, name, access);
+}
+
+int svc_msg_start_service_pack(struct svc_wbuf *w, const char *name, char *const *args)
+{
+    return pack_name_strv(w, name, args);
+}
+
+int svc_msg_start_service_unpack(struct svc_rbuf *r, char **name, char ***args)
+{
+    return unpack_name_strv(r, name, args);
+}
+
+int svc_msg_control_service_pack(struct svc_wbuf *w, const char *name, DWORD control)
+{
+    return pack_name_u32(w, name, control);
+}
+
+int svc_msg_control_service_unpack(struct svc_rbuf *r, char **name, DWORD *control)
+{
+    return unpack_name_u32(r, name, control);
+}
+
+int svc_msg_name_pack(struct svc_wbuf *w, const char *name)
+{
+    put_required_str(w, name);
+    return w->err;
+}
+
+int svc_msg_name_unpack(struct svc_rbuf *r, char **name)
+{
+    *name = svc_get_str(r);
+    if (unpack_done(r, *name != NULL) != 0) {
+        free_str(name);
+        return r->err;
+    }
+    return 0;
+}
+
+int svc_msg_change_config_pack(struct svc_wbuf *w, const struct svc_msg_config *c)
+{
+    svc_put_config(w, c);
+    return w->err;
+}
+
+int svc_msg_change_config_unpack(struct svc_rbuf *r, struct svc_msg_config *c)
+{
+    if (svc_get_config(r, c) != 0 || unpack_done(r, 1) != 0) {
+        svc_msg_config_free(c);
+        return r->err;
+    }
+    return 0;
+}
+
+int svc_msg_enum_services_pack(struct svc_wbuf *w, DWORD type, DWORD state, const char *group)
+{
+    svc_put_u32(w, type);
+    svc_put_u32(w, state);
+    svc_put_str(w, group);
+    return w->err;
+}
+
+int svc_msg_enum_services_unpack(struct svc_rbuf *r, DWORD *type, DWORD *state, char **group)
+{
+    *type = svc_get_u32(r);
+    *state = svc_get_u32(r);
+    *group = svc_get_str(r);
+    if (unpack_done(r, 1) != 0) {
+        free_str(group);
+        *type = *state = 0;
+        return r->err;
+    }
+    return 0;
+}
+
+int svc_msg_enum_dependents_pack(struct svc_wbuf *w, const char *name, DWORD state)
+{
+    return pack_name_u32(w, name, state);
+}
+
+int svc_msg_enum_dependents_unpack(struct svc_rbuf *r, char **name, DWORD *state)
+{
+    return unpack_name_u32(r, name, state);
+}
+
+/* ---- replies with a body ---- */
+
+int svc_msg_name_reply_pack(struct svc_wbuf *w, const char *name)
+{
+    svc_put_u32(w, NO_ERROR);
+    put_required_str(w, name);
+    return w->err;
+}
+
+int svc_msg_name_reply_unpack(struct svc_rbuf *r, char **name)
+{
+    return svc_msg_name_unpack(r, name);
+}
+
+int svc_msg_status_reply_pack(struct svc_wbuf *w, const SERVICE_STATUS_PROCESS *st)
+{
+    svc_put_u32(w, NO_ERROR);
+    svc_put_status(w, st);
+    return w->err;
+}
+
+int svc_msg_status_reply_unpack(struct svc_rbuf *r, SERVICE_STATUS_PROCESS *st)
+{
+    svc_get_status(r, st);
+    if (unpack_done(r, 1) != 0) {
+        memset(st, 0, sizeof *st);
+        return r->err;
+    }
+    return 0;
+}
+
+int svc_msg_config_reply_pack(struct svc_wbuf *w, const struct svc_msg_config *c)
+{
+    svc_put_u32(w, NO_ERROR);
+    svc_put_config(w, c);
+    return w->err;
+}
+
+int svc_msg_config_reply_unpack(struct svc_rbuf *r, struct svc_msg_config *c)
+{
+    return svc_msg_change_config_unpack(r, c);
+}
+
+/*
+ * The three list replies differ only in their element, so one reader
+ * serves them: the count is bounded by the bytes left before the array
+ * is allocated, and a failure part way frees the elements already read.
+ */
+struct list_elem {
+    size_t size;                                /* decoded element */
+    size_t min_wire;                            /* its smallest encoding */
+    int (*get)(struct svc_rbuf *r, void *elem);
+    void (*release)(void *elem);
+};
+
+static void list_free(const struct list_elem *t, void *elems, size_t n)
+{
+    for (size_t i = 0; elems != NULL && i < n; i++)
+        t->release((char *)elems + i * t->size);
+    free(elems);
+}
+
+static int list_unpack(struct svc_rbuf *r, const struct list_elem *t, void **out, size_t *count)
+{
+    uint32_t n = svc_get_count(r, t->min_wire);
+    char *elems = NULL;
+    size_t got = 0;
+
+    *out = NULL;
+    *count = 0;
+    if (r->err == 0 && (elems = calloc((size_t)n + 1, t->size)) == NULL)
+        rbuf_fail(r, -ENOMEM);
+    for (; r->err == 0 && got < n; got++)
+        if (t->get(r, elems + got * t->size) != 0)
+            break; /* the failed element freed itself */
+    if (unpack_done(r, 1) != 0) {
+        list_free(t, elems, got);
+        return r->err;
+    }
+    *out = elems;
+    *count = n;
+    return 0;
+}
+
+static void put_count(struct svc_wbuf *w, size_t n)
+{
+    if (n > SVC_PROTO_MAX_LIST)
+        wbuf_fail(w, -EMSGSIZE);
+    else
+        svc_put_u32(w, (uint32_t)n);
+}
+
+static int get_service_elem(struct svc_rbuf *r, void *e)
+{
+    return svc_get_service(r, e);
+}
+
+static void release_service_elem(void *e)
+{
+    svc_msg_service_free(e);
+}
+
+static const struct list_elem service_elem = {
+    sizeof(struct svc_msg_service), SVC_WIRE_SERVICE_MIN, get_service_elem, release_service_elem,
+};
+
+int svc_msg_services_reply_pack(struct svc_wbuf *w, const struct svc_msg_service *e, size_t n)
+{
+    svc_put_u32(w, NO_ERROR);
+    put_count(w, n);
+    for (size_t i = 0; i < n && w->err == 0; i++) {
+        if (e[i].name == NULL || e[i].display == NULL)
+            wbuf_fail(w, -EINVAL);
+        svc_put_service(w, &e[i]);
+    }
+    return w->err;
+}
+
+int svc_msg_services_reply_unpack(struct svc_rbuf *r, struct svc_msg_service **e, size_t *n)
+{
+    void *out;
+    int rc = list_unpack(r, &service_elem, &out, n);
+
+    *e = out;
+    return rc;
+}
+
+void svc_msg_services_free(struct svc_msg_service *e, size_t n)
+{
+    list_free(&service_elem, e, n);
+}
+
+static int get_host_elem(struct svc_rbuf *r, void *h)
+{
+    return svc_get_host(r, h);
+}
+
+static void release_host_elem(void *h)
+{
+    svc_msg_host_free(h);
+}
+
+static const struct list_elem host_elem = {
+    sizeof(struct svc_msg_host), SVC_WIRE_HOST_MIN, get_host_elem, release_host_elem,
+};
+
+int svc_msg_hosts_reply_pack(struct svc_wbuf *w, const struct svc_msg_host *h, size_t n)
+{
+    svc_put_u32(w, NO_ERROR);
+    put_count(w, n);
+    for (size_t i = 0; i < n && w->err == 0; i++)
+        svc_put_host(w, &h[i]);
+    return w->err;
+}
+
+int svc_msg_hosts_reply_unpack(struct svc_rbuf *r, struct svc_msg_host **h, size_t *n)
+{
+    void *out;
+    int rc = list_unpack(r, &host_elem, &out, n);
+
+    *h = out;
+    return rc;
+}
+
+void svc_msg_hosts_free(struct svc_msg_host *h, size_t n)
+{
+    list_free(&host_elem, h, n);
+}
+
+static int get_usage_elem(struct svc_rbuf *r, void *u)
+{
+    return svc_get_usage(r, u);
+}
+
+static void release_usage_elem(void *elem)
+{
+    struct svc_msg_usage *u = elem;
+
+    free(u->service);
+    u->service = NULL;
+}
+
+static const struct list_elem usage_elem = {
+    sizeof(struct svc_msg_usage), SVC_WIRE_USAGE_MIN, get_usage_elem, release_usage_elem,
+};
+
+int svc_msg_usage_reply_pack(struct svc_wbuf *w, const struct svc_msg_usage *u, size_t n)
+{
+    svc_put_u32(w, NO_ERROR);
+    put_count(w, n);
+    for (size_t i = 0; i < n && w->err == 0; i++)
+        svc_put_usage(w, &u[i]);
+    return w->err;
+}
+
+int svc_msg_usage_reply_unpack(struct svc_rbuf *r, struct svc_msg_usage **u, size_t *n)
+{
+    void *out;
+    int rc = list_unpack(r, &usage_elem, &out, n);
+
+    *u = out;
+    return rc;
+}
+
+void svc_msg_usage_free(struct svc_msg_usage *u, size_t n)
+{
+    list_free(&usage_elem, u, n);
+}
+
+/* ---- host channel ---- */
+
+int svc_msg_host_hello_pack(struct svc_wbuf *w, uint32_t pid, char *const *names)
+{
+    svc_put_u32(w, pid);
+    svc_put_strv(w, names);
+    return w->err;
+}
+
+int svc_msg_host_hello_unpack(struct svc_rbuf *r, uint32_t *pid, char ***names)
+{
+    *pid = svc_get_u32(r);
+    *names = svc_get_strv(r);
+    if (unpack_done(r, *names != NULL) != 0) {
+        free_strv(names);
+        *pid = 0;
+        return r->err;
+    }
+    return 0;
+}
+
+int svc_msg_host_start_pack(struct svc_wbuf *w, const char *name, char *const *args)
+{
+    return pack_name_strv(w, name, args);
+}
+
+int svc_msg_host_start_unpack(struct svc_rbuf *r, char **name, char ***args)
+{
+    return unpack_name_strv(r, name, args);
+}
+
+int svc_msg_host_control_pack(struct svc_wbuf *w, const char *name, DWORD control)
+{
+    return pack_name_u32(w, name, control);
+}
+
+int svc_msg_host_control_unpack(struct svc_rbuf *r, char **name, DWORD *control)
+{
+    return unpack_name_u32(r, name, control);
+}
+
+int svc_msg_host_status_pack(struct svc_wbuf *w, const char *name, const SERVICE_STATUS *st)
+{
+    put_required_str(w, name);
+    svc_put_service_status(w, st);
+    return w->err;
+}
+
+int svc_msg_host_status_unpack(struct svc_rbuf *r, char **name, SERVICE_STATUS *st)
+{
+    *name = svc_get_str(r);
+    svc_get_service_status(r, st);
+    if (unpack_done(r, *name != NULL) != 0) {
+        free_str(name);
+        memset(st, 0, sizeof *st);
+        return r->err;
+    }
+    return 0;
+}
+
 /* ---- Whole frames --------------------------------------------------------- */
 
 /* Waits until fd is ready for events; used when a non-blocking fd says

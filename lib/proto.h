@@ -243,6 +243,187 @@ void svc_put_usage(struct svc_wbuf *w, const struct svc_msg_usage *u);
 /* 0 or the error; on error nothing is left allocated. */
 int svc_get_usage(struct svc_rbuf *r, struct svc_msg_usage *u);
 
+/* One element of an ENUM_SERVICES or ENUM_DEPENDENTS reply: str name,
+ * str display, status.  Both strings are required (never absent). */
+struct svc_msg_service {
+    char *name;
+    char *display;
+    SERVICE_STATUS_PROCESS status;
+};
+void svc_put_service(struct svc_wbuf *w, const struct svc_msg_service *e);
+/* 0 or the error (an absent string is -EPROTO); on error nothing is left
+ * allocated. */
+int svc_get_service(struct svc_rbuf *r, struct svc_msg_service *e);
+void svc_msg_service_free(struct svc_msg_service *e);
+
+/* Reads the u32 count of an "n x (...)" list and checks it against
+ * SVC_PROTO_MAX_LIST and against the bytes left, each element taking at
+ * least min_elem bytes (> 0), before anything is allocated for it.  The
+ * count, or 0 with r->err set (-EPROTO) when it cannot be right. */
+uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
+
+/* ---- Wire sizes ------------------------------------------------------------ */
+
+/*
+ * The smallest encoding of each field and list element: a receiver bounds
+ * a count by the bytes left divided by its element's minimum before it
+ * allocates (docs/protocol.md, "Limits"), and a dispatch table refuses a
+ * payload shorter than its message's minimum before any handler runs.
+ */
+#define SVC_WIRE_U32 4u
+#define SVC_WIRE_U64 8u                                   /* two u32 */
+#define SVC_WIRE_STR_MIN 4u                               /* length only: absent or "" */
+#define SVC_WIRE_STRV_MIN 4u                              /* count only: empty */
+#define SVC_WIRE_SERVICE_STATUS (7u * SVC_WIRE_U32)       /* SERVICE_STATUS */
+#define SVC_WIRE_STATUS (9u * SVC_WIRE_U32)               /* SERVICE_STATUS_PROCESS */
+/* config: 4 u32 (mask, type, start, error control), 8 str, 3 strv (the
+ * two dependency lists, params); see struct svc_msg_config. */
+#define SVC_WIRE_CONFIG_MIN (4u * SVC_WIRE_U32 + 8u * SVC_WIRE_STR_MIN + 3u * SVC_WIRE_STRV_MIN)
+/* List elements. */
+#define SVC_WIRE_SERVICE_MIN (2u * SVC_WIRE_STR_MIN + SVC_WIRE_STATUS)
+#define SVC_WIRE_HOST_MIN (SVC_WIRE_U32 + SVC_WIRE_STR_MIN + SVC_WIRE_STRV_MIN)
+#define SVC_WIRE_USAGE_MIN                                                                 \
+    (SVC_WIRE_U32 + SVC_WIRE_STR_MIN + SVC_WIRE_U32 + SVC_WIRE_U64 + 4u * SVC_WIRE_U32)
+
+/* The smallest payload of each message (for a dispatch table). */
+#define SVC_MSG_REPLY_MIN SVC_WIRE_U32
+#define SVC_MSG_OPEN_MANAGER_MIN SVC_WIRE_U32
+#define SVC_MSG_CREATE_SERVICE_MIN (SVC_WIRE_U32 + SVC_WIRE_CONFIG_MIN)
+#define SVC_MSG_OPEN_SERVICE_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_U32)
+#define SVC_MSG_START_SERVICE_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_STRV_MIN)
+#define SVC_MSG_CONTROL_SERVICE_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_U32)
+#define SVC_MSG_NAME_MIN SVC_WIRE_STR_MIN       /* QUERY_STATUS, QUERY_CONFIG, DELETE_SERVICE,
+                                                   GET_DISPLAY_NAME, GET_KEY_NAME */
+#define SVC_MSG_CHANGE_CONFIG_MIN SVC_WIRE_CONFIG_MIN
+#define SVC_MSG_ENUM_SERVICES_MIN (2u * SVC_WIRE_U32 + SVC_WIRE_STR_MIN)
+#define SVC_MSG_ENUM_DEPENDENTS_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_U32)
+#define SVC_MSG_EMPTY_MIN 0u                    /* ENUM_HOSTS, ENUM_USAGE, HOST_EXIT, HOST_QUERY */
+#define SVC_MSG_HOST_HELLO_MIN (SVC_WIRE_U32 + SVC_WIRE_STRV_MIN)
+#define SVC_MSG_HOST_START_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_STRV_MIN)
+#define SVC_MSG_HOST_CONTROL_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_U32)
+#define SVC_MSG_HOST_STATUS_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_SERVICE_STATUS)
+
+/* ---- Messages: one pack/unpack pair per message ------------------------------ */
+
+/*
+ * Both ends of every message use these, so a layout is written once.
+ * Messages with the same layout share a pair (named for the layout);
+ * every other message has its own, named for it.
+ *
+ *   message            request pair                       reply pair
+ *   OPEN_MANAGER       svc_msg_open_manager_*             svc_msg_reply_*
+ *   CREATE_SERVICE     svc_msg_create_service_*           svc_msg_reply_*
+ *   OPEN_SERVICE       svc_msg_open_service_*             svc_msg_name_reply_*
+ *   START_SERVICE      svc_msg_start_service_*            svc_msg_reply_*
+ *   CONTROL_SERVICE    svc_msg_control_service_*          svc_msg_status_reply_*
+ *   QUERY_STATUS       svc_msg_name_*                     svc_msg_status_reply_*
+ *   QUERY_CONFIG       svc_msg_name_*                     svc_msg_config_reply_*
+ *   CHANGE_CONFIG      svc_msg_change_config_*            svc_msg_reply_*
+ *   DELETE_SERVICE     svc_msg_name_*                     svc_msg_reply_*
+ *   ENUM_SERVICES      svc_msg_enum_services_*            svc_msg_services_reply_*
+ *   ENUM_DEPENDENTS    svc_msg_enum_dependents_*          svc_msg_services_reply_*
+ *   GET_DISPLAY_NAME   svc_msg_name_*                     svc_msg_name_reply_*
+ *   GET_KEY_NAME       svc_msg_name_*                     svc_msg_name_reply_*
+ *   ENUM_HOSTS         (empty) svc_msg_empty_unpack       svc_msg_hosts_reply_*
+ *   ENUM_USAGE         (empty) svc_msg_empty_unpack       svc_msg_usage_reply_*
+ *   HOST_HELLO         svc_msg_host_hello_*               (none)
+ *   HOST_START         svc_msg_host_start_*               svc_msg_reply_*
+ *   HOST_CONTROL       svc_msg_host_control_*             svc_msg_reply_* (handler result)
+ *   HOST_STATUS        svc_msg_host_status_*              (none; scmd may answer
+ *                                                          svc_msg_reply_* with id 0)
+ *   HOST_EXIT          (empty) svc_msg_empty_unpack       (none)
+ *   HOST_QUERY         (empty) svc_msg_empty_unpack       svc_msg_usage_reply_*
+ *
+ * An empty message is sent with a NULL payload (svc_frame_send).
+ *
+ * Return conventions, for every function below:
+ *   *_pack(w, ...)    appends the whole payload to w and returns w->err:
+ *                     0, or the first failure kept in w (-ENOMEM;
+ *                     -EMSGSIZE over a limit; -EINVAL for a NULL where a
+ *                     string is required, or a config svc_put_config
+ *                     refuses).  A reply's pack writes NO_ERROR first,
+ *                     then the body.
+ *   *_unpack(r, ...)  decodes the rest of r exactly (svc_rbuf_end) and
+ *                     returns 0, -EPROTO (malformed: short, trailing
+ *                     bytes, an absent required string, a count the bytes
+ *                     cannot hold) or -ENOMEM.  On failure the error is
+ *                     also left in r->err, every output is NULL/0, and
+ *                     nothing is left allocated.  Strings and lists are
+ *                     malloc'd for the caller (free, svc_strv_free, or
+ *                     the *_free function named).
+ *   A reply's *_reply_unpack decodes the body: r must be positioned after
+ *   the error, which svc_msg_reply_head_unpack (or svc_conn_call) has
+ *   read and found NO_ERROR.
+ * Required strings: every service name in a request, HOST_* names, the
+ * name of a name reply, and both strings of a services-list element.
+ * The group of ENUM_SERVICES may be absent (all groups).
+ */
+
+/* A reply that is its u32 error alone: every failed request; a
+ * successful one without a body; the handler result of HOST_CONTROL. */
+int svc_msg_reply_pack(struct svc_wbuf *w, DWORD error);
+int svc_msg_reply_unpack(struct svc_rbuf *r, DWORD *error);
+/* Reads only a reply's leading u32 error; 0 or -EPROTO.  When *error is
+ * NO_ERROR the body follows (its *_reply_unpack); otherwise finish with
+ * svc_rbuf_end, a failed request carrying nothing after its error. */
+int svc_msg_reply_head_unpack(struct svc_rbuf *r, DWORD *error);
+
+/* Empty messages: 0, or -EPROTO if the payload is not empty. */
+int svc_msg_empty_unpack(struct svc_rbuf *r);
+
+/* ---- client requests ---- */
+int svc_msg_open_manager_pack(struct svc_wbuf *w, DWORD access);
+int svc_msg_open_manager_unpack(struct svc_rbuf *r, DWORD *access);
+int svc_msg_create_service_pack(struct svc_wbuf *w, DWORD access, const struct svc_msg_config *c);
+int svc_msg_create_service_unpack(struct svc_rbuf *r, DWORD *access, struct svc_msg_config *c);
+int svc_msg_open_service_pack(struct svc_wbuf *w, const char *name, DWORD access);
+int svc_msg_open_service_unpack(struct svc_rbuf *r, char **name, DWORD *access);
+/* args: NULL-terminated (NULL: none); unpacks as a non-NULL list. */
+int svc_msg_start_service_pack(struct svc_wbuf *w, const char *name, char *const *args);
+int svc_msg_start_service_unpack(struct svc_rbuf *r, char **name, char ***args);
+int svc_msg_control_service_pack(struct svc_wbuf *w, const char *name, DWORD control);
+int svc_msg_control_service_unpack(struct svc_rbuf *r, char **name, DWORD *control);
+/* A request that is one service name (see the table above). */
+int svc_msg_name_pack(struct svc_wbuf *w, const char *name);
+int svc_msg_name_unpack(struct svc_rbuf *r, char **name);
+int svc_msg_change_config_pack(struct svc_wbuf *w, const struct svc_msg_config *c);
+int svc_msg_change_config_unpack(struct svc_rbuf *r, struct svc_msg_config *c);
+/* group: NULL for every group (absent on the wire). */
+int svc_msg_enum_services_pack(struct svc_wbuf *w, DWORD type, DWORD state, const char *group);
+int svc_msg_enum_services_unpack(struct svc_rbuf *r, DWORD *type, DWORD *state, char **group);
+int svc_msg_enum_dependents_pack(struct svc_wbuf *w, const char *name, DWORD state);
+int svc_msg_enum_dependents_unpack(struct svc_rbuf *r, char **name, DWORD *state);
+
+/* ---- replies with a body ---- */
+int svc_msg_name_reply_pack(struct svc_wbuf *w, const char *name);
+int svc_msg_name_reply_unpack(struct svc_rbuf *r, char **name);
+int svc_msg_status_reply_pack(struct svc_wbuf *w, const SERVICE_STATUS_PROCESS *st);
+int svc_msg_status_reply_unpack(struct svc_rbuf *r, SERVICE_STATUS_PROCESS *st);
+int svc_msg_config_reply_pack(struct svc_wbuf *w, const struct svc_msg_config *c);
+int svc_msg_config_reply_unpack(struct svc_rbuf *r, struct svc_msg_config *c);
+/* Lists: u32 n, then n elements.  Unpacked into one calloc'd array of n
+ * elements (non-NULL even when n is 0), freed with its *_free. */
+int svc_msg_services_reply_pack(struct svc_wbuf *w, const struct svc_msg_service *e, size_t n);
+int svc_msg_services_reply_unpack(struct svc_rbuf *r, struct svc_msg_service **e, size_t *n);
+void svc_msg_services_free(struct svc_msg_service *e, size_t n);
+int svc_msg_hosts_reply_pack(struct svc_wbuf *w, const struct svc_msg_host *h, size_t n);
+int svc_msg_hosts_reply_unpack(struct svc_rbuf *r, struct svc_msg_host **h, size_t *n);
+void svc_msg_hosts_free(struct svc_msg_host *h, size_t n);
+int svc_msg_usage_reply_pack(struct svc_wbuf *w, const struct svc_msg_usage *u, size_t n);
+int svc_msg_usage_reply_unpack(struct svc_rbuf *r, struct svc_msg_usage **u, size_t *n);
+void svc_msg_usage_free(struct svc_msg_usage *u, size_t n);
+
+/* ---- host channel ---- */
+/* names: the host's service table, NULL-terminated. */
+int svc_msg_host_hello_pack(struct svc_wbuf *w, uint32_t pid, char *const *names);
+int svc_msg_host_hello_unpack(struct svc_rbuf *r, uint32_t *pid, char ***names);
+int svc_msg_host_start_pack(struct svc_wbuf *w, const char *name, char *const *args);
+int svc_msg_host_start_unpack(struct svc_rbuf *r, char **name, char ***args);
+int svc_msg_host_control_pack(struct svc_wbuf *w, const char *name, DWORD control);
+int svc_msg_host_control_unpack(struct svc_rbuf *r, char **name, DWORD *control);
+int svc_msg_host_status_pack(struct svc_wbuf *w, const char *name, const SERVICE_STATUS *st);
+int svc_msg_host_status_unpack(struct svc_rbuf *r, char **name, SERVICE_STATUS *st);
+
 /* ---- Whole frames --------------------------------------------------------- */
 
 /* Sends one frame (header and payload in one sendmsg, MSG_NOSIGNAL),

@@ -194,7 +194,8 @@ int svc_conn_call(struct svc_conn *c, uint16_t type, const struct svc_wbuf *req,
 {
     struct svc_frame_header h;
     uint8_t *payload = NULL;
-    uint32_t id, err;
+    uint32_t id;
+    DWORD err;
     int rc;
 
     memset(rep, 0, sizeof *rep);
@@ -226,8 +227,7 @@ int svc_conn_call(struct svc_conn *c, uint16_t type, const struct svc_wbuf *req,
         goto out;
     }
     svc_rbuf_init(&rep->r, payload, h.length);
-    err = svc_get_u32(&rep->r);
-    if (rep->r.err != 0 || err > 0x7fffffffu) {
+    if (svc_msg_reply_head_unpack(&rep->r, &err) != 0 || err > 0x7fffffffu) {
         rc = -EPROTO;
         conn_break(c);
         goto out;

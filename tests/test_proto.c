@@ -1092,6 +1092,290 @@ END_TEST
 
 /* ---- Suite -------------------------------------------------------------- */
 
+/* ---- Messages -------------------------------------------------------- */
+
+/* Copies a built payload into a reader (the writer is freed). */
+static uint8_t *to_reader(struct svc_wbuf *w, struct svc_rbuf *r)
+{
+    uint8_t *copy = malloc(w->len + 1);
+
+    ck_assert_ptr_nonnull(copy);
+    memcpy(copy, w->data, w->len);
+    svc_rbuf_init(r, copy, w->len);
+    svc_wbuf_free(w);
+    return copy;
+}
+
+START_TEST(msg_host_start_round_trip)
+{
+    char *args[] = {"a", "b c", NULL};
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    char *name, **got;
+    uint8_t *buf;
+
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_host_start_pack(&w, "Echo", args), 0);
+    ck_assert_uint_ge(w.len, SVC_MSG_HOST_START_MIN);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_start_unpack(&r, &name, &got), 0);
+    ck_assert_str_eq(name, "Echo");
+    ck_assert_str_eq(got[0], "a");
+    ck_assert_str_eq(got[1], "b c");
+    ck_assert_ptr_null(got[2]);
+    free(name);
+    svc_strv_free(got);
+    free(buf);
+
+    /* No arguments: an empty list, not NULL. */
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_host_start_pack(&w, "Echo", NULL), 0);
+    ck_assert_uint_eq(w.len, SVC_MSG_HOST_START_MIN + 4);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_start_unpack(&r, &name, &got), 0);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_ptr_null(got[0]);
+    free(name);
+    svc_strv_free(got);
+    free(buf);
+}
+END_TEST
+
+START_TEST(msg_required_name)
+{
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    char *name = (char *)"x";
+    DWORD control = 7;
+    uint8_t *buf;
+
+    /* A sender cannot leave the name out ... */
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_host_control_pack(&w, NULL, 1), -EINVAL);
+    svc_wbuf_free(&w);
+    /* ... and a receiver refuses one that is absent, leaving no output. */
+    svc_wbuf_init(&w);
+    svc_put_str(&w, NULL);
+    svc_put_u32(&w, 1);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_control_unpack(&r, &name, &control), -EPROTO);
+    ck_assert_int_eq(r.err, -EPROTO);
+    ck_assert_ptr_null(name);
+    ck_assert_uint_eq(control, 0);
+    free(buf);
+}
+END_TEST
+
+START_TEST(msg_trailing_and_short)
+{
+    SERVICE_STATUS st = {.dwCurrentState = SERVICE_RUNNING, .dwWaitHint = 5};
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    char *name;
+    SERVICE_STATUS got;
+    uint8_t *buf;
+    size_t len;
+
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_host_status_pack(&w, "S", &st), 0);
+    svc_put_u32(&w, 0); /* one field too many */
+    len = w.len;
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_status_unpack(&r, &name, &got), -EPROTO);
+    ck_assert_ptr_null(name);
+    /* Cut anywhere short of the end. */
+    for (size_t cut = 0; cut < len - 4; cut++) {
+        svc_rbuf_init(&r, buf, cut);
+        ck_assert_int_eq(svc_msg_host_status_unpack(&r, &name, &got), -EPROTO);
+        ck_assert_ptr_null(name);
+    }
+    svc_rbuf_init(&r, buf, len - 4);
+    ck_assert_int_eq(svc_msg_host_status_unpack(&r, &name, &got), 0);
+    ck_assert_str_eq(name, "S");
+    ck_assert_uint_eq(got.dwWaitHint, 5);
+    free(name);
+    free(buf);
+}
+END_TEST
+
+START_TEST(msg_hello_and_replies)
+{
+    char *names[] = {"A", "B", NULL};
+    SERVICE_STATUS_PROCESS st = {.dwCurrentState = SERVICE_PAUSED, .dwProcessId = 42};
+    SERVICE_STATUS_PROCESS got_st;
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    char **got, *name;
+    uint32_t pid;
+    DWORD err;
+    uint8_t *buf;
+
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_host_hello_pack(&w, 99, names), 0);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_hello_unpack(&r, &pid, &got), 0);
+    ck_assert_uint_eq(pid, 99);
+    ck_assert_str_eq(got[1], "B");
+    svc_strv_free(got);
+    free(buf);
+
+    /* A failed request: its error and nothing after it. */
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_reply_pack(&w, ERROR_SERVICE_NOT_IN_EXE), 0);
+    ck_assert_uint_eq(w.len, SVC_MSG_REPLY_MIN);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_reply_unpack(&r, &err), 0);
+    ck_assert_uint_eq(err, ERROR_SERVICE_NOT_IN_EXE);
+    free(buf);
+
+    /* A reply with a body: the head, then the body. */
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_status_reply_pack(&w, &st), 0);
+    ck_assert_uint_eq(w.len, SVC_WIRE_U32 + SVC_WIRE_STATUS);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_reply_head_unpack(&r, &err), 0);
+    ck_assert_uint_eq(err, NO_ERROR);
+    ck_assert_int_eq(svc_msg_status_reply_unpack(&r, &got_st), 0);
+    ck_assert_uint_eq(got_st.dwProcessId, 42);
+    ck_assert_uint_eq(got_st.dwCurrentState, SERVICE_PAUSED);
+    free(buf);
+
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_name_reply_pack(&w, "Key"), 0);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_reply_head_unpack(&r, &err), 0);
+    ck_assert_int_eq(svc_msg_name_reply_unpack(&r, &name), 0);
+    ck_assert_str_eq(name, "Key");
+    free(name);
+    free(buf);
+}
+END_TEST
+
+START_TEST(msg_usage_list)
+{
+    struct svc_msg_usage rows[2] = {
+        {.pid = 1, .service = "Echo", .threads = 3, .cpu_us = 1ull << 40, .pss_kib = 9},
+        {.pid = 1, .service = NULL, .threads = 4},
+    };
+    struct svc_msg_usage *got;
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    DWORD err;
+    size_t n;
+    uint8_t *buf;
+
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_usage_reply_pack(&w, rows, 2), 0);
+    /* The second row is a minimal one (service absent). */
+    ck_assert_uint_eq(w.len, 4 + 4 + SVC_WIRE_USAGE_MIN + 4 + SVC_WIRE_USAGE_MIN);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_reply_head_unpack(&r, &err), 0);
+    ck_assert_int_eq(svc_msg_usage_reply_unpack(&r, &got, &n), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(got[0].service, "Echo");
+    ck_assert_uint_eq(got[0].cpu_us, 1ull << 40);
+    ck_assert_ptr_null(got[1].service);
+    ck_assert_uint_eq(got[1].threads, 4);
+    svc_msg_usage_free(got, n);
+
+    /* A count the bytes cannot hold is refused before allocating. */
+    buf[4] = 3;
+    svc_rbuf_init(&r, buf, 4 + 4 + 2 * SVC_WIRE_USAGE_MIN + 4);
+    ck_assert_int_eq(svc_msg_reply_head_unpack(&r, &err), 0);
+    ck_assert_int_eq(svc_msg_usage_reply_unpack(&r, &got, &n), -EPROTO);
+    ck_assert_ptr_null(got);
+    ck_assert_uint_eq(n, 0);
+    free(buf);
+}
+END_TEST
+
+START_TEST(msg_services_list)
+{
+    struct svc_msg_service e[2] = {
+        {.name = "A", .display = "Alpha", .status = {.dwCurrentState = SERVICE_RUNNING}},
+        {.name = "B", .display = "B", .status = {.dwProcessId = 7}},
+    };
+    struct svc_msg_service *got;
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    DWORD err;
+    size_t n;
+    uint8_t *buf;
+
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_services_reply_pack(&w, e, 2), 0);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_reply_head_unpack(&r, &err), 0);
+    ck_assert_int_eq(svc_msg_services_reply_unpack(&r, &got, &n), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(got[0].display, "Alpha");
+    ck_assert_uint_eq(got[1].status.dwProcessId, 7);
+    svc_msg_services_free(got, n);
+    free(buf);
+
+    /* Both strings of an entry are required. */
+    e[1].display = NULL;
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_services_reply_pack(&w, e, 2), -EINVAL);
+    svc_wbuf_free(&w);
+    svc_wbuf_init(&w);
+    svc_put_u32(&w, NO_ERROR);
+    svc_put_u32(&w, 1);
+    svc_put_str(&w, "A");
+    svc_put_str(&w, NULL);
+    svc_put_status(&w, &e[0].status);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_reply_head_unpack(&r, &err), 0);
+    ck_assert_int_eq(svc_msg_services_reply_unpack(&r, &got, &n), -EPROTO);
+    ck_assert_ptr_null(got);
+    free(buf);
+}
+END_TEST
+
+START_TEST(msg_client_requests)
+{
+    struct svc_msg_config c = {.mask = SVC_CFG_START, .name = "S", .start = SERVICE_DEMAND_START};
+    struct svc_msg_config gc;
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    DWORD a, b;
+    char *group;
+    uint8_t *buf;
+
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_create_service_pack(&w, SERVICE_ALL_ACCESS, &c), 0);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_create_service_unpack(&r, &a, &gc), 0);
+    ck_assert_uint_eq(a, SERVICE_ALL_ACCESS);
+    ck_assert_str_eq(gc.name, "S");
+    ck_assert_uint_eq(gc.start, SERVICE_DEMAND_START);
+    svc_msg_config_free(&gc);
+    free(buf);
+
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_change_config_pack(&w, &c), 0);
+    ck_assert_uint_eq(w.len, SVC_MSG_CHANGE_CONFIG_MIN + 1); /* the name "S" */
+    svc_wbuf_free(&w);
+
+    /* The group of ENUM_SERVICES may be absent. */
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_enum_services_pack(&w, SERVICE_WIN32, SERVICE_STATE_ALL, NULL), 0);
+    ck_assert_uint_eq(w.len, SVC_MSG_ENUM_SERVICES_MIN);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_enum_services_unpack(&r, &a, &b, &group), 0);
+    ck_assert_uint_eq(a, SERVICE_WIN32);
+    ck_assert_uint_eq(b, SERVICE_STATE_ALL);
+    ck_assert_ptr_null(group);
+    free(buf);
+
+    /* An empty message is empty. */
+    svc_rbuf_init(&r, NULL, 0);
+    ck_assert_int_eq(svc_msg_empty_unpack(&r), 0);
+    svc_rbuf_init(&r, "x", 1);
+    ck_assert_int_eq(svc_msg_empty_unpack(&r), -EPROTO);
+}
+END_TEST
+
 static Suite *proto_suite(void)
 {
     Suite *s = suite_create("proto");
@@ -1124,6 +1408,16 @@ static Suite *proto_suite(void)
     tcase_add_test(tc, config_partial_mask);
     tcase_add_test(tc, config_rejects);
     tcase_add_test(tc, host_round_trip);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("messages");
+    tcase_add_test(tc, msg_host_start_round_trip);
+    tcase_add_test(tc, msg_required_name);
+    tcase_add_test(tc, msg_trailing_and_short);
+    tcase_add_test(tc, msg_hello_and_replies);
+    tcase_add_test(tc, msg_usage_list);
+    tcase_add_test(tc, msg_services_list);
+    tcase_add_test(tc, msg_client_requests);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("frames");
