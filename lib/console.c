@@ -163,7 +163,7 @@ static void start_service(size_t i, int argc, const char *const *argv)
 
     rc = svc_dispatch_start(con.d, i, argc, argv);
     if (rc < 0) {
-        DWORD err = rc == -EAGAIN ? ERROR_SERVICE_NO_THREAD : svc_errno_to_win32(rc);
+        DWORD err = svc_dispatch_error(rc);
         pthread_mutex_lock(&con.lock);
         st.dwCurrentState = SERVICE_STOPPED;
         st.dwWin32ExitCode = err;
@@ -188,11 +188,7 @@ static DWORD send_control(size_t i, DWORD control, uint64_t tag)
     if (err != NO_ERROR)
         return err;
     rc = svc_dispatch_control(con.d, i, control, tag);
-    if (rc == -ESRCH)
-        return ERROR_SERVICE_CANNOT_ACCEPT_CTRL; /* not registered yet */
-    if (rc < 0)
-        return svc_errno_to_win32(rc);
-    return NO_ERROR;
+    return rc < 0 ? svc_dispatch_error(rc) : NO_ERROR;
 }
 
 static void stop_all(void)
@@ -417,14 +413,20 @@ DWORD svc_console_run(const SERVICE_TABLE_ENTRYA *table)
     if (rc < 0) {
         close_pipe(con.sig_pipe);
         close_pipe(con.wake_pipe);
-        return rc == -EBUSY ? ERROR_SERVICE_ALREADY_RUNNING
-             : rc == -ENOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_DATA;
+        return svc_dispatch_error(rc);
     }
     n = svc_dispatch_count(con.d);
     con.shown = calloc(n, sizeof *con.shown);
     con.stop_wanted = calloc(n, 1);
-    if (con.shown == NULL || con.stop_wanted == NULL)
+    if (con.shown == NULL || con.stop_wanted == NULL) {
+        free(con.shown);
+        free(con.stop_wanted);
+        con.shown = NULL;
+        con.stop_wanted = NULL;
+        close_pipe(con.sig_pipe);
+        close_pipe(con.wake_pipe);
         return ERROR_NOT_ENOUGH_MEMORY;
+    }
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -496,3 +498,25 @@ DWORD svc_console_run(const SERVICE_TABLE_ENTRYA *table)
         sigaction(sigs[k], &old[k], NULL);
     return NO_ERROR;
 }
+
+/* ---- As a controller ------------------------------------------------------ */
+
+static int console_mode;
+
+void svc_dispatcher_use_console(int enable)
+{
+    console_mode = enable;
+}
+
+static int console_selected(void)
+{
+    const char *env = getenv("SVCHOST_CONSOLE");
+
+    return console_mode || (env != NULL && strcmp(env, "1") == 0);
+}
+
+const struct svc_controller svc_console_controller = {
+    .name = "console",
+    .selected = console_selected,
+    .run = svc_console_run,
+};

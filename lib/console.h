@@ -13,6 +13,8 @@
 
 #include <svchost/winsvc.h>
 
+#include "controller.h"
+
 /* Runs the console until every service has stopped.  Returns NO_ERROR, or
  * the Win32 error that kept it from running (ERROR_INVALID_DATA for a bad
  * table, ERROR_NOT_ENOUGH_MEMORY, ...). */
@@ -22,5 +24,8 @@ DWORD svc_console_run(const SERVICE_TABLE_ENTRYA *table);
  * dwWin32ExitCode 0, 1 if any stopped with an error or the console was
  * forced to quit (second SIGINT/SIGTERM) with services still running. */
 int svc_console_exit_status(void);
+
+/* Selected by svc_dispatcher_use_console(1) or SVCHOST_CONSOLE=1. */
+extern const struct svc_controller svc_console_controller;
 
 #endif

@@ -10,9 +10,7 @@
  * handler blocks every service of a svchost; here it blocks only its own.
  */
 #include "dispatcher.h"
-#include "console.h"
 #include "log.h"
-#include "scm_channel.h"
 #include "threads.h"
 #include "win32.h"
 
@@ -77,7 +75,6 @@ struct main_start {
 static struct svc_dispatcher *the_dispatcher;
 static svc_stop_hook stop_hook;
 static svc_resolver resolver;
-static int console_mode;
 
 void svc_dispatcher_set_stop_hook(svc_stop_hook hook)
 {
@@ -155,11 +152,6 @@ long svc_dispatch_add(struct svc_dispatcher *d, const char *name, LPSERVICE_MAIN
     return i;
 }
 
-void svc_dispatcher_use_console(int enable)
-{
-    console_mode = enable;
-}
-
 int svc_spawn_thread(void *(*fn)(void *), void *arg, const char *name)
 {
     pthread_attr_t attr;
@@ -186,6 +178,47 @@ int svc_spawn_thread(void *(*fn)(void *), void *arg, const char *name)
     snprintf(tname, sizeof tname, "%s", name);
     pthread_setname_np(tid, tname);
     return 0;
+}
+
+/* Frees a dispatcher that never ran anything (svc_dispatcher_create's
+ * failure path): no thread refers to it yet. */
+static void dispatcher_free(struct svc_dispatcher *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        struct svc_service *s = d->slots[i];
+
+        svc_thread_owner_free(s->owner);
+        pthread_mutex_destroy(&s->lock);
+        pthread_cond_destroy(&s->work);
+        free(s->name);
+        free(s);
+    }
+    free(d->slots);
+    pthread_mutex_destroy(&d->lock);
+    pthread_cond_destroy(&d->mains_done);
+    free(d);
+}
+
+int svc_dispatcher_exists(void)
+{
+    return the_dispatcher != NULL;
+}
+
+DWORD svc_dispatch_error(int rc)
+{
+    switch (-rc) {
+    case EBUSY:
+    case EALREADY:
+        return ERROR_SERVICE_ALREADY_RUNNING;
+    case EINVAL:
+        return ERROR_INVALID_DATA;      /* a bad service table */
+    case ESRCH:
+        return ERROR_SERVICE_CANNOT_ACCEPT_CTRL; /* no handler registered (yet) */
+    case EAGAIN:
+        return ERROR_SERVICE_NO_THREAD;
+    default:
+        return svc_errno_to_win32(rc);
+    }
 }
 
 int svc_dispatcher_create(const SERVICE_TABLE_ENTRYA *table, const struct svc_dispatch_ops *ops,
@@ -217,11 +250,12 @@ int svc_dispatcher_create(const SERVICE_TABLE_ENTRYA *table, const struct svc_di
     pthread_mutex_init(&d->lock, NULL);
     pthread_cond_init(&d->mains_done, NULL);
     for (size_t i = 0; i < n; i++) {
-        /* The dispatcher lives as long as the process; a failure here
-         * ends the process's only attempt, so what was built stays. */
-        if (svc_dispatch_add(d, table[i].lpServiceName, table[i].lpServiceProc) < 0)
+        if (svc_dispatch_add(d, table[i].lpServiceName, table[i].lpServiceProc) < 0) {
+            dispatcher_free(d);
             return -ENOMEM;
+        }
     }
+    /* From here on the dispatcher lives as long as the process. */
     the_dispatcher = d;
     *out = d;
     return 0;
@@ -527,41 +561,6 @@ int svc_dispatch_wait_mains(struct svc_dispatcher *d, unsigned timeout_ms)
 }
 
 /* ---- Win32 entry points --------------------------------------------- */
-
-BOOL WINAPI StartServiceCtrlDispatcherA(const SERVICE_TABLE_ENTRYA *lpServiceStartTable)
-{
-    const char *env = getenv("SVCHOST_CONSOLE");
-
-    if (the_dispatcher != NULL) {
-        SetLastError(ERROR_SERVICE_ALREADY_RUNNING);
-        return FALSE;
-    }
-    if (console_mode || (env != NULL && strcmp(env, "1") == 0)) {
-        DWORD err = svc_console_run(lpServiceStartTable);
-        if (err != NO_ERROR) {
-            SetLastError(err);
-            return FALSE;
-        }
-        return TRUE;
-    }
-    const char *fdenv = getenv("SVCHOST_SCM_FD");
-    if (fdenv != NULL && fdenv[0] != '\0') {
-        char *end;
-        long fd = strtol(fdenv, &end, 10);
-        if (*end == '\0' && fd >= 0 && fd < 65536 && fcntl((int)fd, F_GETFD) >= 0) {
-            DWORD err = svc_scm_channel_run(lpServiceStartTable, (int)fd);
-            if (err != NO_ERROR) {
-                SetLastError(err);
-                return FALSE;
-            }
-            return TRUE;
-        }
-    }
-    /* Only the SCM starts a service process; run any other way there is
-     * no controller to connect to, as on Windows. */
-    SetLastError(ERROR_FAILED_SERVICE_CONTROLLER_CONNECT);
-    return FALSE;
-}
 
 static struct svc_service *find_registered_target(const char *name)
 {

@@ -11,7 +11,9 @@
  * thread (its ServiceMain's).
  *
  * The controller hears of every SetServiceStatus call and every finished
- * control through the callbacks in struct svc_dispatch_ops.  Callbacks run
+ * control through the callbacks in struct svc_dispatch_ops; the
+ * dispatcher never calls a controller otherwise (controller.h has the
+ * layers).  Callbacks run
  * on service threads, with that service's lock held: they must be quick
  * and must not call back into the dispatcher.
  */
@@ -40,6 +42,20 @@ struct svc_dispatch_ops {
  * duplicate names; -ENOMEM. */
 int svc_dispatcher_create(const SERVICE_TABLE_ENTRYA *table, const struct svc_dispatch_ops *ops,
                           void *arg, struct svc_dispatcher **out);
+
+/* 1 once svc_dispatcher_create has succeeded in this process, else 0. */
+int svc_dispatcher_exists(void);
+
+/*
+ * The Win32 error a controller reports for a negative errno from the
+ * functions above, so that both controllers answer alike:
+ *   -EBUSY, -EALREADY  ERROR_SERVICE_ALREADY_RUNNING
+ *   -EINVAL            ERROR_INVALID_DATA (a bad table)
+ *   -ESRCH             ERROR_SERVICE_CANNOT_ACCEPT_CTRL (no handler yet)
+ *   -EAGAIN            ERROR_SERVICE_NO_THREAD
+ *   other              svc_errno_to_win32()
+ */
+DWORD svc_dispatch_error(int rc);
 
 size_t svc_dispatch_count(struct svc_dispatcher *d);
 const char *svc_dispatch_name(struct svc_dispatcher *d, size_t index);
@@ -85,11 +101,6 @@ int svc_dispatch_wait_mains(struct svc_dispatcher *d, unsigned timeout_ms);
  * SERVICE_STOPPED (the host runs the plugins' stop callbacks there). */
 typedef void (*svc_stop_hook)(const char *name);
 void svc_dispatcher_set_stop_hook(svc_stop_hook hook);
-
-/* Makes StartServiceCtrlDispatcher run the in-process console controller
- * instead of connecting to the SCM (svchost --console; also selected by
- * the environment variable SVCHOST_CONSOLE=1). */
-void svc_dispatcher_use_console(int enable);
 
 /* Starts a detached thread with the process's control signals blocked and
  * named `name` (cut to the kernel's 15 characters).  0 or -errno. */

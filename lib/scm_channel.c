@@ -4,13 +4,14 @@
  *
  * scmd passes one end of a socketpair as the descriptor named in
  * SVCHOST_SCM_FD.  The thread that called StartServiceCtrlDispatcher reads
- * START, CONTROL and EXIT requests from it; service threads write STATUS
- * frames and control replies, one frame at a time under send_lock.
+ * START, CONTROL, QUERY and EXIT requests from it and dispatches them by
+ * the table at the end of this file; service threads write STATUS frames
+ * and control replies, one frame at a time under send_lock.
  */
+#include "scm_channel.h"
 #include "dispatcher.h"
 #include "log.h"
 #include "proto.h"
-#include "scm_channel.h"
 #include "threads.h"
 #include "win32.h"
 
@@ -31,44 +32,60 @@ static struct {
     pthread_mutex_t send_lock;
 } chan = { .fd = -1, .send_lock = PTHREAD_MUTEX_INITIALIZER };
 
+/* Sends the payload built in w (if building it did not fail) and frees w. */
 static void send_locked(uint16_t type, uint32_t id, struct svc_wbuf *w)
 {
     pthread_mutex_lock(&chan.send_lock);
-    if (!w->err && svc_frame_send(chan.fd, type, id, w) < 0)
+    if (w->err != 0)
+        log_warnx("channel to the SCM: message %u not sent: %s", type, strerror(-w->err));
+    else if (svc_frame_send(chan.fd, type, id, w) < 0)
         log_warnx("lost the channel to the SCM");
     pthread_mutex_unlock(&chan.send_lock);
+    svc_wbuf_free(w);
 }
 
 static void send_status(const char *name, const SERVICE_STATUS *st)
 {
     struct svc_wbuf w;
+
     svc_wbuf_init(&w);
-    svc_put_str(&w, name);
-    svc_put_service_status(&w, st);
+    svc_msg_host_status_pack(&w, name, st);
     send_locked(SVC_MSG_HOST_STATUS, 0, &w);
-    svc_wbuf_free(&w);
 }
 
 static void send_reply(uint32_t id, DWORD err)
 {
     struct svc_wbuf w;
+
     svc_wbuf_init(&w);
-    svc_put_u32(&w, err);
+    svc_msg_reply_pack(&w, err);
     send_locked(SVC_MSG_REPLY, id, &w);
-    svc_wbuf_free(&w);
+}
+
+/* The name entry i is known by to the SCM; send_lock held. */
+static const char *scm_name_locked(size_t i)
+{
+    return i < chan.n_names && chan.scm_names[i] ? chan.scm_names[i] : svc_dispatch_name(chan.d, i);
 }
 
 static void on_status(void *arg, size_t i, const SERVICE_STATUS *st)
 {
+    struct svc_wbuf w;
+
+    (void)arg;
+    /* Packed under the lock: the name may be replaced meanwhile. */
+    svc_wbuf_init(&w);
     pthread_mutex_lock(&chan.send_lock);
-    const char *name = i < chan.n_names && chan.scm_names[i] ? chan.scm_names[i]
-                                                              : svc_dispatch_name(chan.d, i);
+    svc_msg_host_status_pack(&w, scm_name_locked(i), st);
     pthread_mutex_unlock(&chan.send_lock);
-    send_status(name, st);
+    send_locked(SVC_MSG_HOST_STATUS, 0, &w);
 }
 
 static void on_control_done(void *arg, size_t i, DWORD control, DWORD result, uint64_t tag)
 {
+    (void)arg;
+    (void)i;
+    (void)control;
     send_reply((uint32_t)tag, result);
 }
 
@@ -77,10 +94,32 @@ static const struct svc_dispatch_ops channel_ops = {
     .control_done = on_control_done,
 };
 
+/* Makes room for entry i in scm_names.  0 or -ENOMEM. */
+static int names_reserve(size_t i)
+{
+    int rc = 0;
+
+    pthread_mutex_lock(&chan.send_lock);
+    if (i >= chan.n_names) {
+        char **grown = realloc(chan.scm_names, (i + 1) * sizeof *grown);
+
+        if (grown == NULL) {
+            rc = -ENOMEM;
+        } else {
+            for (size_t k = chan.n_names; k <= i; k++)
+                grown[k] = NULL;
+            chan.scm_names = grown;
+            chan.n_names = i + 1;
+        }
+    }
+    pthread_mutex_unlock(&chan.send_lock);
+    return rc;
+}
+
 /* The table index for a START: the entry of that name; else a new entry
  * if the host accepts the service (one installed in its group since it
  * started); else, for a program with a single entry, that entry, since
- * Windows ignores the name for own-process services. */
+ * Windows ignores the name for own-process services.  -1 if none. */
 static long find_or_add(const char *name)
 {
     long i = svc_dispatch_find(chan.d, name);
@@ -90,128 +129,234 @@ static long find_or_add(const char *name)
         return i;
     if ((main = svc_dispatcher_resolve(name)) != NULL) {
         i = svc_dispatch_add(chan.d, name, main);
-        if (i < 0)
+        if (i < 0 || names_reserve((size_t)i) < 0)
             return -1;
-        pthread_mutex_lock(&chan.send_lock);
-        if ((size_t)i >= chan.n_names) {
-            char **grown = realloc(chan.scm_names, ((size_t)i + 1) * sizeof *grown);
-            if (grown == NULL) {
-                pthread_mutex_unlock(&chan.send_lock);
-                return -1;
-            }
-            for (size_t k = chan.n_names; k <= (size_t)i; k++)
-                grown[k] = NULL;
-            chan.scm_names = grown;
-            chan.n_names = (size_t)i + 1;
-        }
-        pthread_mutex_unlock(&chan.send_lock);
         return i;
     }
     return svc_dispatch_count(chan.d) == 1 ? 0 : -1;
 }
 
-static void do_start(uint32_t id, struct svc_rbuf *r)
+/* The entry a CONTROL names, with the same one-entry rule; -1 if none. */
+static long find_for_control(const char *name)
 {
-    char *name = svc_get_str(r);
-    char **args = svc_get_strv(r);
-    long i = -1;
-    int argc = 0;
+    long i = svc_dispatch_find(chan.d, name);
 
-    if (svc_rbuf_end(r) == 0 && name != NULL)
-        i = find_or_add(name);
-    if (i < 0) {
-        send_reply(id, ERROR_SERVICE_NOT_IN_EXE);
-    } else {
-        SERVICE_STATUS st;
-        svc_dispatch_status(chan.d, (size_t)i, &st);
-        if (st.dwCurrentState != SERVICE_STOPPED) {
-            send_reply(id, ERROR_SERVICE_ALREADY_RUNNING);
-        } else {
-            while (args && args[argc])
-                argc++;
-            pthread_mutex_lock(&chan.send_lock);
-            /* A process serves the services of one SCM: the first name an
-             * entry is started as is the one it keeps. */
-            if (chan.scm_names[i] == NULL)
-                chan.scm_names[i] = strdup(name);
-            pthread_mutex_unlock(&chan.send_lock);
-            /* The answer goes first: the SCM sees the start accepted
-             * before any status the new ServiceMain reports. */
-            send_reply(id, NO_ERROR);
-            int rc = svc_dispatch_start(chan.d, (size_t)i, argc, (const char *const *)args);
-            if (rc < 0) {
-                memset(&st, 0, sizeof st);
-                st.dwServiceType = SERVICE_WIN32_SHARE_PROCESS;
-                st.dwCurrentState = SERVICE_STOPPED;
-                st.dwWin32ExitCode = rc == -EAGAIN ? ERROR_SERVICE_NO_THREAD : svc_errno_to_win32(rc);
-                send_status(name, &st);
-            }
-        }
-    }
-    free(name);
-    svc_strv_free(args);
+    if (i < 0 && svc_dispatch_count(chan.d) == 1)
+        i = 0;
+    return i;
 }
 
-static void do_control(uint32_t id, struct svc_rbuf *r)
-{
-    char *name = svc_get_str(r);
-    DWORD control = svc_get_u32(r);
-    long i = -1;
+/* ---- Requests from the SCM ---------------------------------------------- */
 
-    if (svc_rbuf_end(r) == 0 && name != NULL) {
-        i = svc_dispatch_find(chan.d, name);
-        if (i < 0 && svc_dispatch_count(chan.d) == 1)
-            i = 0;
+/* Each handler gets a payload of at least its table minimum.  It returns
+ * 0 to keep reading, 1 to leave the loop (EXIT), or a negative errno for
+ * a message that cannot be understood, which closes the channel as the
+ * protocol requires. */
+
+static int on_start(uint32_t id, struct svc_rbuf *r)
+{
+    char *name, **args;
+    SERVICE_STATUS st;
+    long i;
+    int argc = 0, rc;
+
+    rc = svc_msg_host_start_unpack(r, &name, &args);
+    if (rc < 0)
+        return rc;
+    i = find_or_add(name);
+    if (i < 0) {
+        send_reply(id, ERROR_SERVICE_NOT_IN_EXE);
+        goto out;
     }
+    svc_dispatch_status(chan.d, (size_t)i, &st);
+    if (st.dwCurrentState != SERVICE_STOPPED) {
+        send_reply(id, ERROR_SERVICE_ALREADY_RUNNING);
+        goto out;
+    }
+    while (args[argc] != NULL)
+        argc++;
+    /* A process serves the services of one SCM: the first name an entry
+     * is started as is the one it keeps.  Without memory for the copy the
+     * entry keeps its table name, which the SCM matched case-insensitively. */
+    pthread_mutex_lock(&chan.send_lock);
+    if (chan.scm_names[i] == NULL)
+        chan.scm_names[i] = strdup(name);
+    pthread_mutex_unlock(&chan.send_lock);
+    /* The answer goes first: the SCM sees the start accepted before any
+     * status the new ServiceMain reports. */
+    send_reply(id, NO_ERROR);
+    rc = svc_dispatch_start(chan.d, (size_t)i, argc, (const char *const *)args);
+    if (rc < 0) {
+        memset(&st, 0, sizeof st);
+        st.dwServiceType = SERVICE_WIN32_SHARE_PROCESS;
+        st.dwCurrentState = SERVICE_STOPPED;
+        st.dwWin32ExitCode = svc_dispatch_error(rc);
+        send_status(name, &st);
+    }
+out:
+    free(name);
+    svc_strv_free(args);
+    return 0;
+}
+
+static int on_control(uint32_t id, struct svc_rbuf *r)
+{
+    char *name;
+    DWORD control;
+    long i;
+    int rc;
+
+    rc = svc_msg_host_control_unpack(r, &name, &control);
+    if (rc < 0)
+        return rc;
+    i = find_for_control(name);
     free(name);
     if (i < 0) {
         send_reply(id, ERROR_SERVICE_NOT_IN_EXE);
-        return;
+        return 0;
     }
-    int rc = svc_dispatch_control(chan.d, (size_t)i, control, id);
-    if (rc == -ESRCH)
-        send_reply(id, ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
-    else if (rc < 0)
-        send_reply(id, svc_errno_to_win32(rc));
+    /* On success the handler's result is sent by on_control_done. */
+    rc = svc_dispatch_control(chan.d, (size_t)i, control, id);
+    if (rc < 0)
+        send_reply(id, svc_dispatch_error(rc));
+    return 0;
 }
 
 /* Per-service threads, CPU and attributable memory, for `sc hosts /v`. */
-static void do_query(uint32_t id)
+static int on_query(uint32_t id, struct svc_rbuf *r)
 {
-    char *smaps = svc_smaps_read();
-    size_t n = svc_dispatch_count(chan.d);
+    struct svc_msg_usage *rows;
     struct svc_wbuf w;
+    char *smaps;
+    size_t n;
+    int rc;
 
+    rc = svc_msg_empty_unpack(r);
+    if (rc < 0)
+        return rc;
+    n = svc_dispatch_count(chan.d);
+    rows = calloc(n + 1, sizeof *rows);
+    if (rows == NULL) {
+        send_reply(id, ERROR_NOT_ENOUGH_MEMORY);
+        return 0;
+    }
+    smaps = svc_smaps_read();
     svc_wbuf_init(&w);
-    svc_put_u32(&w, NO_ERROR);
-    svc_put_u32(&w, (uint32_t)n);
     for (size_t i = 0; i < n; i++) {
         struct svc_thread_usage u;
+
         svc_dispatch_usage(chan.d, i, smaps, &u);
-        pthread_mutex_lock(&chan.send_lock);
-        const char *name = i < chan.n_names && chan.scm_names[i] ? chan.scm_names[i]
-                                                                  : svc_dispatch_name(chan.d, i);
-        pthread_mutex_unlock(&chan.send_lock);
-        struct svc_msg_usage m = {
+        rows[i] = (struct svc_msg_usage){
             .pid = (uint32_t)getpid(),
-            .service = (char *)name,
             .threads = u.threads,
             .cpu_us = u.cpu_ns / 1000,
             .stack_kib = (uint32_t)u.stack_rss_kib,
             .image_kib = (uint32_t)u.image_pss_kib,
         };
-        svc_put_usage(&w, &m);
     }
     free(smaps);
-    send_locked(SVC_MSG_REPLY, id, &w);
-    svc_wbuf_free(&w);
+    /* Packed under the lock, which guards the names the rows point to. */
+    pthread_mutex_lock(&chan.send_lock);
+    for (size_t i = 0; i < n; i++)
+        rows[i].service = (char *)(uintptr_t)scm_name_locked(i);
+    svc_msg_usage_reply_pack(&w, rows, n);
+    pthread_mutex_unlock(&chan.send_lock);
+    free(rows);
+    if (w.err == 0) {
+        send_locked(SVC_MSG_REPLY, id, &w);
+    } else {
+        /* Out of memory, or a table too large for one frame: the SCM
+         * still gets an answer to its request. */
+        DWORD err = svc_errno_to_win32(w.err);
+
+        svc_wbuf_free(&w);
+        send_reply(id, err);
+    }
+    return 0;
+}
+
+static int on_exit_request(uint32_t id, struct svc_rbuf *r)
+{
+    int rc = svc_msg_empty_unpack(r);
+
+    (void)id;
+    return rc < 0 ? rc : 1;
+}
+
+/* The SCM answers a host's message only to refuse it (a status for a
+ * service it did not start here): logged, nothing else to do. */
+static int on_refusal(uint32_t id, struct svc_rbuf *r)
+{
+    DWORD err;
+    int rc = svc_msg_reply_unpack(r, &err);
+
+    (void)id;
+    if (rc < 0)
+        return rc;
+    log_warnx("the SCM refused a message: %u (%s)", err, svc_win32_message(err));
+    return 0;
+}
+
+static const struct {
+    uint16_t type;
+    size_t min_size;
+    int (*handler)(uint32_t id, struct svc_rbuf *r);
+} scm_requests[] = {
+    { SVC_MSG_HOST_START, SVC_MSG_HOST_START_MIN, on_start },
+    { SVC_MSG_HOST_CONTROL, SVC_MSG_HOST_CONTROL_MIN, on_control },
+    { SVC_MSG_HOST_QUERY, SVC_MSG_EMPTY_MIN, on_query },
+    { SVC_MSG_HOST_EXIT, SVC_MSG_EMPTY_MIN, on_exit_request },
+    { SVC_MSG_REPLY, SVC_MSG_REPLY_MIN, on_refusal },
+};
+
+/* One frame from the SCM: 0 to go on, 1 to stop, or a negative errno
+ * (logged here) to close the channel. */
+static int dispatch(const struct svc_frame_header *h, const uint8_t *payload)
+{
+    struct svc_rbuf r;
+    int rc = -EPROTO;
+
+    svc_rbuf_init(&r, payload, h->length);
+    for (size_t i = 0; i < sizeof scm_requests / sizeof scm_requests[0]; i++) {
+        if (scm_requests[i].type != h->type)
+            continue;
+        /* Refused before the handler: a payload shorter than its message
+         * can be, whatever its fields say. */
+        rc = h->length < scm_requests[i].min_size ? -EPROTO : scm_requests[i].handler(h->id, &r);
+        if (rc < 0)
+            log_warnx("channel to the SCM: malformed message %u: %s", h->type, strerror(-rc));
+        return rc;
+    }
+    log_warnx("channel to the SCM: unknown message %u", h->type);
+    return rc;
+}
+
+/* Sends HELLO with the pid and the names of the table. */
+static int send_hello(void)
+{
+    size_t n = svc_dispatch_count(chan.d);
+    char **names = calloc(n + 1, sizeof *names);
+    struct svc_wbuf w;
+
+    if (names == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        names[i] = (char *)(uintptr_t)svc_dispatch_name(chan.d, i);
+    svc_wbuf_init(&w);
+    svc_msg_host_hello_pack(&w, (uint32_t)getpid(), names);
+    free(names);
+    if (w.err != 0) {
+        int rc = w.err;
+
+        svc_wbuf_free(&w);
+        return rc;
+    }
+    send_locked(SVC_MSG_HOST_HELLO, 0, &w);
+    return 0;
 }
 
 DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
 {
-    struct svc_wbuf w;
-    char **names;
-    size_t n;
     int rc;
 
     chan.fd = fd;
@@ -220,32 +365,21 @@ DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
     unsetenv("SVCHOST_SCM_FD");
     rc = svc_dispatcher_create(table, &channel_ops, NULL, &chan.d);
     if (rc < 0)
-        return rc == -EBUSY ? ERROR_SERVICE_ALREADY_RUNNING
-             : rc == -ENOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_DATA;
+        return svc_dispatch_error(rc);
 
-    n = svc_dispatch_count(chan.d);
-    chan.scm_names = calloc(n, sizeof *chan.scm_names);
-    chan.n_names = n;
-    names = calloc(n + 1, sizeof *names);
+    chan.n_names = svc_dispatch_count(chan.d);
+    chan.scm_names = calloc(chan.n_names, sizeof *chan.scm_names);
     if (chan.scm_names == NULL) {
-        free(names);
+        chan.n_names = 0;
         return ERROR_NOT_ENOUGH_MEMORY;
     }
-    if (names == NULL)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    for (size_t i = 0; i < n; i++)
-        names[i] = (char *)svc_dispatch_name(chan.d, i);
-    svc_wbuf_init(&w);
-    svc_put_u32(&w, (uint32_t)getpid());
-    svc_put_strv(&w, names);
-    free(names);
-    send_locked(SVC_MSG_HOST_HELLO, 0, &w);
-    svc_wbuf_free(&w);
+    rc = send_hello();
+    if (rc < 0)
+        return svc_errno_to_win32(rc);
 
     for (;;) {
         struct svc_frame_header h;
         uint8_t *payload = NULL;
-        struct svc_rbuf r;
 
         rc = svc_frame_recv(fd, &h, &payload);
         if (rc < 0) {
@@ -253,26 +387,44 @@ DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
                 log_warnx("channel to the SCM: %s", strerror(-rc));
             break;
         }
-        svc_rbuf_init(&r, payload, h.length);
-        if (h.type == SVC_MSG_HOST_START) {
-            do_start(h.id, &r);
-        } else if (h.type == SVC_MSG_HOST_CONTROL) {
-            do_control(h.id, &r);
-        } else if (h.type == SVC_MSG_HOST_QUERY) {
-            do_query(h.id);
-        } else if (h.type == SVC_MSG_HOST_EXIT) {
-            free(payload);
-            break;
-        } else if (h.type == SVC_MSG_REPLY) {
-            DWORD err = svc_get_u32(&r);
-            log_warnx("the SCM refused a message: %u (%s)", err, svc_win32_message(err));
-        } else {
-            log_warnx("channel to the SCM: unknown message %u", h.type);
-            free(payload);
-            break;
-        }
+        rc = dispatch(&h, payload);
         free(payload);
+        if (rc != 0)
+            break;
     }
     svc_dispatch_wait_mains(chan.d, MAIN_GRACE_MS);
     return NO_ERROR;
 }
+
+/* ---- As a controller ------------------------------------------------------ */
+
+/* The descriptor in SVCHOST_SCM_FD if it names an open one, else -1. */
+static int scm_fd(void)
+{
+    const char *env = getenv("SVCHOST_SCM_FD");
+    char *end;
+    long fd;
+
+    if (env == NULL || env[0] == '\0')
+        return -1;
+    fd = strtol(env, &end, 10);
+    if (*end != '\0' || fd < 0 || fd >= 65536 || fcntl((int)fd, F_GETFD) < 0)
+        return -1;
+    return (int)fd;
+}
+
+static int channel_selected(void)
+{
+    return scm_fd() >= 0;
+}
+
+static DWORD channel_run(const SERVICE_TABLE_ENTRYA *table)
+{
+    return svc_scm_channel_run(table, scm_fd());
+}
+
+const struct svc_controller svc_scm_channel_controller = {
+    .name = "scm",
+    .selected = channel_selected,
+    .run = channel_run,
+};

@@ -85,6 +85,14 @@ struct svc_thread_owner *svc_thread_owner_new(const char *name)
     return o;
 }
 
+void svc_thread_owner_free(struct svc_thread_owner *o)
+{
+    if (o == NULL)
+        return;
+    free(o->image);
+    free(o);
+}
+
 void svc_thread_owner_set_image(struct svc_thread_owner *o, const char *path)
 {
     char *copy;

@@ -22,6 +22,8 @@ void svc_thread_attach(struct svc_thread_owner *owner);
 
 /* An owner per service; lives as long as the process. */
 struct svc_thread_owner *svc_thread_owner_new(const char *name);
+/* Frees an owner no thread was ever attached to (NULL: nothing). */
+void svc_thread_owner_free(struct svc_thread_owner *o);
 /* Names the file the service's code was loaded from (its plugin), so its
  * mappings count as the service's memory. */
 void svc_thread_owner_set_image(struct svc_thread_owner *o, const char *path);
