@@ -1063,6 +1063,24 @@ int svc_msg_host_control_unpack(struct svc_rbuf *r, char **name, DWORD *control)
     return unpack_name_u32(r, name, control);
 }
 
+int svc_msg_host_query_reply_pack(struct svc_wbuf *w, const struct svc_msg_usage *u, size_t n)
+{
+    return svc_msg_usage_reply_pack(w, u, n);
+}
+
+int svc_msg_host_query_reply_unpack(struct svc_rbuf *r, struct svc_msg_usage **u, size_t *n)
+{
+    DWORD err;
+
+    *u = NULL;
+    *n = 0;
+    if (svc_msg_reply_head_unpack(r, &err) != 0)
+        return r->err;
+    if (err != NO_ERROR)
+        return svc_msg_empty_unpack(r);
+    return svc_msg_usage_reply_unpack(r, u, n);
+}
+
 int svc_msg_host_status_pack(struct svc_wbuf *w, const char *name, const SERVICE_STATUS *st)
 {
     put_required_str(w, name);

@@ -332,7 +332,8 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
  *   HOST_STATUS        svc_msg_host_status_*              (none; scmd may answer
  *                                                          svc_msg_reply_* with id 0)
  *   HOST_EXIT          (empty) svc_msg_empty_unpack       (none)
- *   HOST_QUERY         (empty) svc_msg_empty_unpack       svc_msg_usage_reply_*
+ *   HOST_QUERY         (empty) svc_msg_empty_unpack       svc_msg_host_query_reply_*
+ *                                                         (or svc_msg_usage_reply_*)
  *
  * An empty message is sent with a NULL payload (svc_frame_send).
  *
@@ -423,6 +424,13 @@ int svc_msg_host_control_pack(struct svc_wbuf *w, const char *name, DWORD contro
 int svc_msg_host_control_unpack(struct svc_rbuf *r, char **name, DWORD *control);
 int svc_msg_host_status_pack(struct svc_wbuf *w, const char *name, const SERVICE_STATUS *st);
 int svc_msg_host_status_unpack(struct svc_rbuf *r, char **name, SERVICE_STATUS *st);
+/* HOST_QUERY's reply as a whole, head included, for the SCM's dispatch
+ * of host replies: pack writes NO_ERROR and the rows (as
+ * svc_msg_usage_reply_pack); unpack reads the error too, and a reply
+ * whose error is not 0 (nothing after it) decodes as no rows (*u NULL,
+ * *n 0, return 0). */
+int svc_msg_host_query_reply_pack(struct svc_wbuf *w, const struct svc_msg_usage *u, size_t n);
+int svc_msg_host_query_reply_unpack(struct svc_rbuf *r, struct svc_msg_usage **u, size_t *n);
 
 /* ---- Whole frames --------------------------------------------------------- */
 

@@ -259,7 +259,7 @@ static int on_query(uint32_t id, struct svc_rbuf *r)
     pthread_mutex_lock(&chan.send_lock);
     for (size_t i = 0; i < n; i++)
         rows[i].service = (char *)(uintptr_t)scm_name_locked(i);
-    svc_msg_usage_reply_pack(&w, rows, n);
+    svc_msg_host_query_reply_pack(&w, rows, n);
     pthread_mutex_unlock(&chan.send_lock);
     free(rows);
     if (w.err == 0) {

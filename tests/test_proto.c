@@ -1277,6 +1277,11 @@ START_TEST(msg_usage_list)
     ck_assert_ptr_null(got[1].service);
     ck_assert_uint_eq(got[1].threads, 4);
     svc_msg_usage_free(got, n);
+    /* The same payload as HOST_QUERY's whole reply. */
+    svc_rbuf_init(&r, buf, 4 + 4 + SVC_WIRE_USAGE_MIN + 4 + SVC_WIRE_USAGE_MIN);
+    ck_assert_int_eq(svc_msg_host_query_reply_unpack(&r, &got, &n), 0);
+    ck_assert_uint_eq(n, 2);
+    svc_msg_usage_free(got, n);
 
     /* A count the bytes cannot hold is refused before allocating. */
     buf[4] = 3;
@@ -1367,6 +1372,20 @@ START_TEST(msg_client_requests)
     ck_assert_uint_eq(b, SERVICE_STATE_ALL);
     ck_assert_ptr_null(group);
     free(buf);
+
+    /* A HOST_QUERY answered with an error has no rows. */
+    {
+        struct svc_msg_usage *rows;
+        size_t n;
+
+        svc_wbuf_init(&w);
+        svc_msg_reply_pack(&w, ERROR_NOT_ENOUGH_MEMORY);
+        buf = to_reader(&w, &r);
+        ck_assert_int_eq(svc_msg_host_query_reply_unpack(&r, &rows, &n), 0);
+        ck_assert_ptr_null(rows);
+        ck_assert_uint_eq(n, 0);
+        free(buf);
+    }
 
     /* An empty message is empty. */
     svc_rbuf_init(&r, NULL, 0);
