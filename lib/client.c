@@ -566,35 +566,6 @@ BOOL WINAPI StartServiceA(SC_HANDLE hService, DWORD dwNumServiceArgs,
 
 /* ---- ControlService ------------------------------------------------------- */
 
-/* The right a control code needs (ControlService's table), or
- * ERROR_INVALID_PARAMETER for a code it does not send. */
-static int control_access(DWORD control, DWORD *need)
-{
-    switch (control) {
-    case SERVICE_CONTROL_STOP:
-        *need = SERVICE_STOP;
-        return 0;
-    case SERVICE_CONTROL_PAUSE:
-    case SERVICE_CONTROL_CONTINUE:
-    case SERVICE_CONTROL_PARAMCHANGE:
-    case SERVICE_CONTROL_NETBINDADD:
-    case SERVICE_CONTROL_NETBINDREMOVE:
-    case SERVICE_CONTROL_NETBINDENABLE:
-    case SERVICE_CONTROL_NETBINDDISABLE:
-        *need = SERVICE_PAUSE_CONTINUE;
-        return 0;
-    case SERVICE_CONTROL_INTERROGATE:
-        *need = SERVICE_INTERROGATE;
-        return 0;
-    default:
-        if (control >= 128 && control <= 255) {
-            *need = SERVICE_USER_DEFINED_CONTROL;
-            return 0;
-        }
-        return ERROR_INVALID_PARAMETER;
-    }
-}
-
 static int control_service(SC_HANDLE h, DWORD control, LPSERVICE_STATUS out)
 {
     SERVICE_STATUS_PROCESS st;
@@ -605,9 +576,10 @@ static int control_service(SC_HANDLE h, DWORD control, LPSERVICE_STATUS out)
 
     if (out == NULL)
         return ERROR_INVALID_PARAMETER;
-    rc = control_access(control, &need);
-    if (rc == 0)
-        rc = need_access(h, need);
+    need = svc_control_access(control);
+    if (need == 0)
+        return ERROR_INVALID_PARAMETER;
+    rc = need_access(h, need);
     if (rc != 0)
         return rc;
 

@@ -17,13 +17,6 @@
 
 #include "proto.h"
 
-/* What Windows reports when the SCM of the named machine cannot be
- * reached (winerror.h); OpenSCManagerA sets it for a remote machine name
- * and when scmd does not answer on its socket. */
-#ifndef RPC_S_SERVER_UNAVAILABLE
-#define RPC_S_SERVER_UNAVAILABLE 1722L
-#endif
-
 /* The Win32 error for an internal result r (see above); r must not be 0.
  *   -EPIPE, -ECONNRESET   ERROR_BROKEN_PIPE (scmd went away);
  *   -EPROTO, -EMSGSIZE    ERROR_INVALID_DATA (a malformed reply);

@@ -102,3 +102,23 @@ DWORD svc_control_check(const SERVICE_STATUS *st, DWORD control)
         return ERROR_INVALID_SERVICE_CONTROL;
     return NO_ERROR;
 }
+
+DWORD svc_control_access(DWORD control)
+{
+    switch (control) {
+    case SERVICE_CONTROL_STOP:
+        return SERVICE_STOP;
+    case SERVICE_CONTROL_PAUSE:
+    case SERVICE_CONTROL_CONTINUE:
+    case SERVICE_CONTROL_PARAMCHANGE:
+    case SERVICE_CONTROL_NETBINDADD:
+    case SERVICE_CONTROL_NETBINDREMOVE:
+    case SERVICE_CONTROL_NETBINDENABLE:
+    case SERVICE_CONTROL_NETBINDDISABLE:
+        return SERVICE_PAUSE_CONTINUE;
+    case SERVICE_CONTROL_INTERROGATE:
+        return SERVICE_INTERROGATE;
+    default:
+        return control >= 128 && control <= 255 ? SERVICE_USER_DEFINED_CONTROL : 0;
+    }
+}

@@ -33,6 +33,19 @@ int svc_control_parse(const char *s, DWORD *control);
  */
 DWORD svc_control_check(const SERVICE_STATUS *st, DWORD control);
 
+/*
+ * The access right ControlService needs on the service handle for
+ * control (ControlService, "dwControl"):
+ *   SERVICE_CONTROL_STOP                          SERVICE_STOP
+ *   PAUSE, CONTINUE, PARAMCHANGE, NETBINDADD,
+ *   NETBINDREMOVE, NETBINDENABLE, NETBINDDISABLE  SERVICE_PAUSE_CONTINUE
+ *   SERVICE_CONTROL_INTERROGATE                   SERVICE_INTERROGATE
+ *   128 ... 255 (user-defined)                    SERVICE_USER_DEFINED_CONTROL
+ * 0 for any other code (SHUTDOWN included: only the system sends it),
+ * which ControlService refuses with ERROR_INVALID_PARAMETER.
+ */
+DWORD svc_control_access(DWORD control);
+
 /* Converts a negative errno from internal code to the Win32 error a
  * public boundary reports. */
 DWORD svc_errno_to_win32(int neg_errno);

@@ -97,7 +97,7 @@ static const struct {
       "The executable program that this service is configured to run in does not implement the service." },
     { ERROR_SHUTDOWN_IN_PROGRESS, "ERROR_SHUTDOWN_IN_PROGRESS", "A system shutdown is in progress." },
     { ERROR_TIMEOUT, "ERROR_TIMEOUT", "This operation returned because the timeout period expired." },
-    { 1722, "RPC_S_SERVER_UNAVAILABLE", "The RPC server is unavailable." },
+    { RPC_S_SERVER_UNAVAILABLE, "RPC_S_SERVER_UNAVAILABLE", "The RPC server is unavailable." },
 };
 
 const char *svc_win32_message(DWORD err)

@@ -20,11 +20,6 @@
 /* Not a Win32 error: the handler found the command line wrong. */
 #define SC_USAGE ((DWORD)0xFFFFFFFFu)
 
-/* Win32 errors libsvc's headers do not name, used as sc.exe uses them. */
-#ifndef RPC_S_SERVER_UNAVAILABLE
-#define RPC_S_SERVER_UNAVAILABLE 1722L
-#endif
-
 struct sc_ctx;
 
 struct sc_command {

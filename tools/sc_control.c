@@ -41,25 +41,14 @@ DWORD sc_cmd_start(struct sc_ctx *ctx, int argc, char **argv)
     return NO_ERROR;
 }
 
-/* The access right ControlService checks for a control code. */
+/* The right the open asks for.  An undefined code needs none, but the
+ * handle is opened as for a user-defined one, so that ControlService,
+ * not the open, gives the answer (ERROR_INVALID_PARAMETER). */
 static DWORD control_access(DWORD control)
 {
-    switch (control) {
-    case SERVICE_CONTROL_STOP:
-        return SERVICE_STOP;
-    case SERVICE_CONTROL_PAUSE:
-    case SERVICE_CONTROL_CONTINUE:
-    case SERVICE_CONTROL_PARAMCHANGE:
-    case SERVICE_CONTROL_NETBINDADD:
-    case SERVICE_CONTROL_NETBINDREMOVE:
-    case SERVICE_CONTROL_NETBINDENABLE:
-    case SERVICE_CONTROL_NETBINDDISABLE:
-        return SERVICE_PAUSE_CONTINUE;
-    case SERVICE_CONTROL_INTERROGATE:
-        return SERVICE_INTERROGATE;
-    default:
-        return SERVICE_USER_DEFINED_CONTROL;
-    }
+    DWORD need = svc_control_access(control);
+
+    return need != 0 ? need : SERVICE_USER_DEFINED_CONTROL;
 }
 
 /* Sends one control and prints the status ControlService returns. */

@@ -17,22 +17,8 @@
 /* SERVICE_USERSERVICE_INSTANCE: a per-user copy of a user service. */
 #define SC_USER_SERVICE_INSTANCE 0x00000080
 
-/* Errors libsvc returns without having a text for them: 1722 is
- * OpenSCManagerA's answer when scmd cannot be reached. */
-static const struct {
-    DWORD code;
-    const char *text;
-} extra_messages[] = {
-    { RPC_S_SERVER_UNAVAILABLE, "The RPC server is unavailable." },
-};
-
 const char *sc_message(DWORD err)
 {
-    if (svc_win32_name(err) == NULL) {
-        for (size_t i = 0; i < sizeof extra_messages / sizeof extra_messages[0]; i++)
-            if (extra_messages[i].code == err)
-                return extra_messages[i].text;
-    }
     return svc_win32_message(err);
 }
 

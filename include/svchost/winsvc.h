@@ -219,6 +219,9 @@ typedef SC_HANDLE *LPSC_HANDLE;
 #define ERROR_SERVICE_NOT_IN_EXE              1083L
 #define ERROR_SHUTDOWN_IN_PROGRESS            1115L
 #define ERROR_TIMEOUT                         1460L
+/* What OpenSCManager reports when the SCM of the named machine cannot
+ * be reached: a remote machine name, or scmd not answering its socket. */
+#define RPC_S_SERVER_UNAVAILABLE              1722L
 
 /* ---- Structures ----------------------------------------------------- */
 typedef struct _SERVICE_STATUS {
