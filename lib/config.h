@@ -7,6 +7,10 @@
  * ROOT/config/services/NAME.ini one service: [Service] and [Parameters]
  * ROOT/config/scm.ini           the SCM's own settings: [SCM]
  *
+ * (paths.h builds these paths.)  The readers are in config_ini.c (the
+ * INI reader and diagnostics), config_service.c, config_groups.c and
+ * config_scm.c, one per file kind; the writers in config_write.c.
+ *
  * Parsed with inih.  Every problem is reported as one diagnostic line
  * "FILE:LINE: message" (LINE omitted when the problem is not on a line),
  * collected in a struct svc_diag for the caller to print.  Functions
@@ -68,9 +72,6 @@ struct svc_service_config {
     struct svc_kv *params; /* every [Parameters] value, in file order */
     size_t n_params;
 };
-
-/* The path ROOT/config/services/NAME.ini (caller frees). */
-char *svc_config_service_path(const char *root, const char *name);
 
 /* Reads ROOT/config/services/NAME.ini.  Unknown keys in [Service] and
  * unknown sections warn; a duplicate key, a bad value, a missing

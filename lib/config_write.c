@@ -9,6 +9,7 @@
  * differently is -EINVAL before anything touches the disk.
  */
 #include "config.h"
+#include "paths.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -222,20 +223,6 @@ static void text_list(struct text *t, const char *key, char *const *list, const 
 
 /* ---- Files ------------------------------------------------------------------- */
 
-/* ROOT/config, or ROOT/config/TAIL, without doubling the slash of "ROOT/". */
-static char *config_file(const char *root, const char *tail)
-{
-    size_t len = strlen(root);
-    char *path;
-
-    while (len > 1 && root[len - 1] == '/')
-        len--;
-    if (asprintf(&path, "%.*s/config%s%s", (int)len, root, tail ? "/" : "",
-                 tail ? tail : "") < 0)
-        return NULL;
-    return path;
-}
-
 /* fsync of the directory holding path, so that a rename, unlink or mkdir
  * in it is durable.  Failures are not reported: the change is already
  * made and visible, and the caller could not undo it. */
@@ -265,7 +252,7 @@ static void sync_parent(const char *path)
  * first write to a fresh state directory.  ROOT itself must exist. */
 static int make_config_dirs(const char *root, int services)
 {
-    char *dirs[2] = { config_file(root, NULL), services ? config_file(root, "services") : NULL };
+    char *dirs[2] = { svc_path_config_dir(root), services ? svc_path_services_dir(root) : NULL };
     int rc = 0;
 
     if (dirs[0] == NULL || (services && dirs[1] == NULL))
@@ -482,7 +469,7 @@ int svc_config_write_service(const char *root, const struct svc_service_config *
 
     if (t.err == 0 && (rc = make_config_dirs(root, 1)) < 0)
         text_fail(&t, rc);
-    path = svc_config_service_path(root, c->name);
+    path = svc_path_service_file(root, c->name);
     if (path == NULL)
         text_fail(&t, -ENOMEM);
     rc = text_commit(&t, path);
@@ -498,7 +485,7 @@ int svc_config_remove_service(const char *root, const char *name)
     /* The name becomes a path: "../x" must not reach outside services/. */
     if (root == NULL || !svc_name_valid(name))
         return -EINVAL;
-    path = svc_config_service_path(root, name);
+    path = svc_path_service_file(root, name);
     if (path == NULL)
         return -ENOMEM;
     if (unlink(path) == 0)
@@ -606,7 +593,7 @@ int svc_config_set_group_membership(const char *root, const char *name, const ch
 
     if (t.err == 0 && (rc = make_config_dirs(root, 0)) < 0)
         text_fail(&t, rc);
-    path = config_file(root, "svchost.ini");
+    path = svc_path_groups_file(root);
     if (path == NULL)
         text_fail(&t, -ENOMEM);
     rc = text_commit(&t, path);

@@ -1,3 +1,4 @@
+/* paths.c - every path under the state directory (paths.h). */
 #include "paths.h"
 
 #include <stdio.h>
@@ -12,12 +13,79 @@ const char *svc_default_root(void)
     return env != NULL && env[0] != '\0' ? env : SVCHOST_SYSTEM_ROOT;
 }
 
+/* ROOT joined with a relative part, by the rule in paths.h. */
+static char *under_root(const char *root, const char *part)
+{
+    size_t len;
+    char *path;
+
+    if (root == NULL)
+        return NULL;
+    len = strlen(root);
+    while (len > 0 && root[len - 1] == '/')
+        len--;
+    if (asprintf(&path, "%.*s/%s", (int)len, root, part) < 0)
+        return NULL;
+    return path;
+}
+
+char *svc_path_config_dir(const char *root)
+{
+    return under_root(root, "config");
+}
+
+char *svc_path_services_dir(const char *root)
+{
+    return under_root(root, "config/services");
+}
+
+char *svc_path_service_file(const char *root, const char *name)
+{
+    char *part, *path;
+
+    if (name == NULL || asprintf(&part, "config/services/%s.ini", name) < 0)
+        return NULL;
+    path = under_root(root, part);
+    free(part);
+    return path;
+}
+
+char *svc_path_groups_file(const char *root)
+{
+    return under_root(root, "config/svchost.ini");
+}
+
+char *svc_path_scm_ini(const char *root)
+{
+    return under_root(root, "config/scm.ini");
+}
+
+char *svc_path_run_dir(const char *root)
+{
+    return under_root(root, "run");
+}
+
+char *svc_path_lock_file(const char *root)
+{
+    return under_root(root, "run/scmd.lock");
+}
+
+char *svc_path_log_dir(const char *root)
+{
+    return under_root(root, "log");
+}
+
+char *svc_path_events_log(const char *root)
+{
+    return under_root(root, "log/events.log");
+}
+
 char *svc_scm_socket_path(const char *root)
 {
     struct sockaddr_un sa;
-    char *path;
+    char *path = under_root(root, "run/scm.sock");
 
-    if (asprintf(&path, "%s/run/scm.sock", root) < 0)
+    if (path == NULL)
         return NULL;
     if (strlen(path) >= sizeof sa.sun_path) {
         free(path);

@@ -1,32 +1,47 @@
 /*
  * paths.h - where the state directory and its parts are.
  *
- * ROOT/config/  the service database (see config.h)
- * ROOT/run/     scm.sock, the client socket of scmd
- * ROOT/log/     events.log
+ * ROOT/config/                  the service database (see config.h)
+ * ROOT/config/services/NAME.ini one service
+ * ROOT/config/svchost.ini       the groups
+ * ROOT/config/scm.ini           the SCM's settings
+ * ROOT/run/                     scm.sock (the client socket of scmd), scmd.lock
+ * ROOT/log/                     events.log
  *
  * ROOT is --root DIR where a program takes it, else $SVCHOST_ROOT, else
  * the system state directory SVCHOST_SYSTEM_ROOT (/var/lib/svchost).
+ *
+ * Every path under ROOT is built here and only here, with one rule:
+ * ROOT's trailing slashes are dropped before a part is added, so "state/"
+ * and "state" give the same paths, and "/" gives "/config".  Each
+ * svc_path_* function returns a new string (the caller frees it), or NULL
+ * when out of memory (or, for a NULL argument, at once).
  */
 #ifndef SVC_PATHS_H
 #define SVC_PATHS_H
 
 #ifndef SVCHOST_SYSTEM_ROOT
 #define SVCHOST_SYSTEM_ROOT "/var/lib/svchost"
-/* The directory of the running executable (readlink /proc/self/exe),
- * new string; NULL if it cannot be read or out of memory.  Programs find
- * their companions there (scmd's svchost, svchost-bench's scmd) and the
- * build tree's plugins beside it. */
-char *svc_exe_dir(void);
-
 #endif
 
 /* The state directory when no --root is given: $SVCHOST_ROOT if set and
  * non-empty, else SVCHOST_SYSTEM_ROOT.  Never NULL; not to be freed. */
 const char *svc_default_root(void);
 
-/* ROOT/run/scm.sock (caller frees; NULL when out of memory or too long
- * for a socket address). */
+char *svc_path_config_dir(const char *root);     /* ROOT/config */
+char *svc_path_services_dir(const char *root);   /* ROOT/config/services */
+/* ROOT/config/services/NAME.ini; name is used as given (see
+ * svc_name_valid, config.h, for the names a file may have). */
+char *svc_path_service_file(const char *root, const char *name);
+char *svc_path_groups_file(const char *root);    /* ROOT/config/svchost.ini */
+char *svc_path_scm_ini(const char *root);        /* ROOT/config/scm.ini */
+char *svc_path_run_dir(const char *root);        /* ROOT/run */
+char *svc_path_lock_file(const char *root);      /* ROOT/run/scmd.lock */
+char *svc_path_log_dir(const char *root);        /* ROOT/log */
+char *svc_path_events_log(const char *root);     /* ROOT/log/events.log */
+
+/* ROOT/run/scm.sock; NULL also when the path is too long for a socket
+ * address (sun_path). */
 char *svc_scm_socket_path(const char *root);
 
 /* The directory of the running executable (readlink /proc/self/exe),

@@ -3,6 +3,7 @@
  * tests/data/config/ and files written to a temporary state directory.
  */
 #include "config.h"
+#include "paths.h"
 
 #include <check.h>
 #include <errno.h>
@@ -406,11 +407,11 @@ END_TEST
 
 START_TEST(test_service_path)
 {
-    char *p = svc_config_service_path("/var/lib/svchost", "Echo");
+    char *p = svc_path_service_file("/var/lib/svchost", "Echo");
 
     ck_assert_str_eq(p, "/var/lib/svchost/config/services/Echo.ini");
     free(p);
-    p = svc_config_service_path("state/", "Echo");
+    p = svc_path_service_file("state/", "Echo");
     ck_assert_str_eq(p, "state/config/services/Echo.ini");
     free(p);
 }

@@ -1,0 +1,129 @@
+/*
+ * config_scm.c - the schema of ROOT/config/scm.ini: the SCM's own
+ * settings, section [SCM].
+ */
+#include "config.h"
+#include "config_ini.h"
+#include "paths.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- The SCM's settings --------------------------------------------------- */
+
+/* The keys of [SCM], each a DWORD of struct svc_scm_config.  A timeout of
+ * 0 would make every start or control fail at once (1053), so the least
+ * a timeout may be is 1. */
+static const struct {
+    const char *key;
+    size_t offset;
+    uint32_t min;
+    const char *meaning;    /* for the message about a bad value */
+} scm_keys[] = {
+    { "SplitThresholdKB", offsetof(struct svc_scm_config, split_threshold_kb), 0,
+      "KiB of RAM from 0 (never split)" },
+    { "StartTimeoutMs", offsetof(struct svc_scm_config, start_timeout_ms), 1,
+      "milliseconds from 1" },
+    { "ControlTimeoutMs", offsetof(struct svc_scm_config, control_timeout_ms), 1,
+      "milliseconds from 1" },
+    { "StopTimeoutMs", offsetof(struct svc_scm_config, stop_timeout_ms), 1,
+      "milliseconds from 1" },
+};
+
+static int read_scm_section(struct svc_where *w, const struct svc_ini_section *s,
+                            struct svc_scm_config *c)
+{
+    char *dup = malloc(s->n ? s->n : 1);
+
+    if (dup == NULL)
+        return -ENOMEM;
+    svc_ini_check_duplicates(w, s, dup);
+    for (size_t i = 0; i < s->n; i++) {
+        const struct svc_ini_entry *e = &s->entries[i];
+        size_t k, n_keys = sizeof scm_keys / sizeof scm_keys[0];
+        uint32_t num;
+        int rc;
+
+        if (dup[i])
+            continue;
+        for (k = 0; k < n_keys; k++)
+            if (strcasecmp(e->key, scm_keys[k].key) == 0)
+                break;
+        if (k == n_keys) {
+            svc_warning_at(w, e->lines[0], "unknown key '%s' in [SCM]; ignored "
+                       "(known: SplitThresholdKB, StartTimeoutMs, ControlTimeoutMs, "
+                       "StopTimeoutMs)", e->key);
+            continue;
+        }
+        /* NULL: its too-long line is already an error; empty: the default. */
+        if (e->value == NULL || !svc_ini_single_line(w, e) || *e->value == '\0')
+            continue;
+        rc = svc_parse_dword(e->value, &num);
+        if (rc < 0 || num < scm_keys[k].min)
+            svc_error_at(w, e->lines[0], "bad %s '%s'; accepted: %s to 4294967295, "
+                     "decimal or 0x hex%s", scm_keys[k].key, e->value,
+                     scm_keys[k].meaning, rc == -ERANGE ? " (too large)" : "");
+        else
+            *(uint32_t *)((char *)c + scm_keys[k].offset) = num;
+    }
+    free(dup);
+    return 0;
+}
+
+int svc_config_load_scm(const char *root, struct svc_scm_config *out, struct svc_diag *diag)
+{
+    static const struct svc_scm_config defaults = {
+        .split_threshold_kb = 0,
+        .start_timeout_ms = SVC_SCM_TIMEOUT_DEFAULT_MS,
+        .control_timeout_ms = SVC_SCM_TIMEOUT_DEFAULT_MS,
+        .stop_timeout_ms = SVC_SCM_TIMEOUT_DEFAULT_MS,
+    };
+    struct svc_scm_config c = defaults;
+    struct svc_ini_doc doc = { 0 };
+    struct svc_where w;
+    char *path;
+    int rc;
+
+    *out = defaults;
+    path = svc_path_scm_ini(root);
+    if (path == NULL)
+        return -ENOMEM;
+    svc_where_begin(&w, diag, path);
+    /* Every key has a default, so no file is the same as an empty one. */
+    rc = svc_ini_read(&w, &doc, 1);
+    if (rc == -ENOENT) {
+        rc = 0;
+        goto out;
+    }
+    if (rc < 0)
+        goto out;
+    for (size_t i = 0; i < doc.n; i++) {
+        const struct svc_ini_section *s = &doc.sections[i];
+
+        if (strcasecmp(s->name, "SCM") == 0) {
+            rc = read_scm_section(&w, s, &c);
+            if (rc < 0)
+                goto out;
+        } else if (s->name[0] == '\0') {
+            for (size_t j = 0; j < s->n; j++)
+                svc_warning_at(&w, s->entries[j].lines[0], "key '%s' is outside [SCM]; "
+                           "ignored", s->entries[j].key);
+        } else {
+            svc_warning_at(&w, s->line, "unknown section [%s]; ignored (known: [SCM])",
+                       s->name);
+        }
+    }
+    if (w.errors > 0)
+        rc = -EINVAL;
+    else
+        *out = c;
+out:
+    svc_ini_doc_free(&doc);
+    svc_where_end(&w);
+    free(path);
+    return rc;
+}
