@@ -29,20 +29,15 @@ static void *burner(void *p)
     return NULL;
 }
 
-/* STOP only wakes ServiceMain: no STOP_PENDING, and no state checks. */
+/* STOP reports STOP_PENDING and wakes ServiceMain (tp_control).  A
+ * handler that left the service RUNNING would get STOP again from scmd's
+ * shutdown, and that call could still be running when ServiceMain has
+ * reported STOPPED and freed b. */
 static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
 {
     struct burn *b = ctx;
 
-    (void)type;
-    (void)data;
-    if (control == SERVICE_CONTROL_STOP) {
-        pthread_mutex_lock(&b->s.lock);
-        tp_signal_stop_locked(&b->s);
-        pthread_mutex_unlock(&b->s.lock);
-        return NO_ERROR;
-    }
-    return tp_interrogate_handler(control, type, data, ctx);
+    return tp_control(&b->s, control, NULL, NULL);
 }
 
 SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
@@ -70,7 +65,7 @@ SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
     pthread_mutex_unlock(&b->s.lock);
     atomic_store(&b->stop, 1);
     pthread_join(t, NULL);
-    /* The handler never touches the status, so no lock is needed. */
+    /* Handlers only read the status now that it is marked stopped. */
     SetServiceStatus(b->s.handle, &b->s.status);
     tp_service_destroy(&b->s);
     free(b);
