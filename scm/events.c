@@ -1,11 +1,9 @@
 /*
- * events.c - the event log: one line per event in ROOT/log/events.log
- * ("TIME ID SERVICE TEXT"), also sent to syslog.  IDs and texts follow the
- * Windows Service Control Manager's (7036 entered a state, 7045 installed,
- * 7000 failed to start, ...).
+ * events.c - the event log (see events.h).
  */
-#include "scm.h"
+#include "events.h"
 #include "log.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,43 +15,34 @@
 #include <time.h>
 #include <unistd.h>
 
-static int events_fd = -1;
-
-int scm_events_open(void)
+int scm_events_open(struct scm *scm)
 {
-    char *dir, *path;
+    char *path = svc_path_events_log(scm->root);
 
-    if (asprintf(&dir, "%s/log", g_scm.root) < 0)
+    if (path == NULL)
         return -ENOMEM;
-    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-        int rc = -errno;
-        free(dir);
-        return rc;
-    }
-    if (asprintf(&path, "%s/events.log", dir) < 0) {
-        free(dir);
-        return -ENOMEM;
-    }
-    free(dir);
-    events_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    scm->events_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     free(path);
-    if (events_fd < 0)
+    if (scm->events_fd < 0)
         return -errno;
     openlog("scmd", LOG_PID, LOG_DAEMON);
     return 0;
 }
 
-void scm_event(unsigned id, const char *service, const char *fmt, ...)
+void scm_events_close(struct scm *scm)
 {
-    char text[1024], line[1200], stamp[40];
+    if (scm->events_fd >= 0)
+        close(scm->events_fd);
+    scm->events_fd = -1;
+}
+
+void scm_event_text(struct scm *scm, unsigned id, const char *service, const char *text)
+{
+    char line[1200], stamp[40];
     struct timespec ts;
     struct tm tm;
-    va_list ap;
     int n;
 
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
@@ -61,12 +50,25 @@ void scm_event(unsigned id, const char *service, const char *fmt, ...)
                  service ? service : "-", text);
     if (n < 0)
         return;
-    if ((size_t)n >= sizeof line)
+    if ((size_t)n >= sizeof line) {
         n = (int)sizeof line - 1;
+        line[n - 1] = '\n';
+    }
     /* One write per line with O_APPEND keeps lines whole. */
-    if (events_fd >= 0 && write(events_fd, line, (size_t)n) < 0)
+    if (scm->events_fd >= 0 && write(scm->events_fd, line, (size_t)n) < 0)
         log_warn("events.log");
     syslog(id == 7036 || id == 7045 ? LOG_INFO : LOG_ERR, "%u %s %s", id, service ? service : "-",
            text);
     log_debug("event %u %s %s", id, service ? service : "-", text);
+}
+
+void scm_event(struct scm *scm, unsigned id, const char *service, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    scm_event_text(scm, id, service, text);
 }

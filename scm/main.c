@@ -10,7 +10,8 @@
  * Exit codes: 0 after a clean shutdown; 1 a runtime failure (state
  * directory unusable, another scmd on it); 2 usage.
  */
-#include "scm.h"
+#include "core.h"
+#include "config.h"
 #include "log.h"
 #include "paths.h"
 
@@ -27,22 +28,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-struct scm g_scm;
-
-static uv_check_t after_io;
-static uv_timer_t shutdown_timer;
-
-/* One buffer serves every read: the loop is single-threaded and each
- * read callback consumes its bytes before returning. */
-void scm_alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
-{
-    static char slab[65536];
-    (void)handle;
-    (void)suggested;
-    buf->base = slab;
-    buf->len = sizeof slab;
-}
 
 static void usage(FILE *f)
 {
@@ -92,89 +77,45 @@ static void notify_ready(void)
     close(fd);
 }
 
-static int all_quiet(void)
-{
-    for (struct scm_service *s = g_scm.services; s; s = s->next)
-        if (scm_is_active(s))
-            return 0;
-    return g_scm.hosts == NULL;
-}
-
-void scm_shutdown_check(void)
-{
-    if (g_scm.shutting_down && all_quiet())
-        uv_stop(g_scm.loop);
-}
-
-static void on_after_io(uv_check_t *c)
-{
-    (void)c;
-    /* Only when something could have become removable: walking every
-     * service after every event would cost each request O(services). */
-    if (g_scm.sweep_pending) {
-        g_scm.sweep_pending = 0;
-        scm_db_sweep();
-    }
-    if (!g_scm.shutting_down)
-        return;
-    scm_shutdown_step();
-    scm_shutdown_check();
-}
-
-static void on_shutdown_timeout(uv_timer_t *t)
-{
-    (void)t;
-    log_warnx("shutdown: services still running after %u ms; killing their hosts",
-              g_scm.stop_timeout_ms);
-    for (struct scm_host *h = g_scm.hosts; h; h = h->next)
-        scm_host_kill(h);
-}
-
-static void on_signal(uv_signal_t *sig, int signum)
-{
-    (void)sig;
-    if (g_scm.shutting_down)
-        return;
-    log_info("signal %d: stopping every service", signum);
-    g_scm.shutting_down = 1;
-    uv_timer_start(&shutdown_timer, on_shutdown_timeout, g_scm.stop_timeout_ms + 2000, 0);
-    /* No new clients while shutting down; the check handle runs the
-     * first stop step after this callback. */
-    uv_close((uv_handle_t *)&g_scm.server, NULL);
-}
-
 /* ROOT/config/scm.ini, then the command line over it. */
-static int load_settings(unsigned start_ms, unsigned control_ms, unsigned stop_ms, int split_given,
-                         unsigned split_kb)
+static int load_settings(struct scm *scm, unsigned start_ms, unsigned control_ms, unsigned stop_ms,
+                         int split_given, unsigned split_kb)
 {
     struct svc_scm_config cfg;
     struct svc_diag diag = { 0 };
-    int rc = svc_config_load_scm(g_scm.root, &cfg, &diag);
+    struct scm_settings *set = &scm->set;
+    int rc = svc_config_load_scm(scm->root, &cfg, &diag);
 
     for (size_t i = 0; i < diag.n; i++)
         log_warnx("%s", diag.lines[i]);
     svc_diag_free(&diag);
     if (rc < 0) {
-        log_warnx("cannot use %s/config/scm.ini", g_scm.root);
+        log_warnx("cannot use %s/config/scm.ini", scm->root);
         return rc;
     }
-    g_scm.start_timeout_ms = start_ms ? start_ms : cfg.start_timeout_ms;
-    g_scm.control_timeout_ms = control_ms ? control_ms : cfg.control_timeout_ms;
-    g_scm.stop_timeout_ms = stop_ms ? stop_ms : cfg.stop_timeout_ms;
-    g_scm.split_threshold_kb = split_given ? split_kb : cfg.split_threshold_kb;
-    g_scm.mem_total_kb = svc_mem_total_kb();
-    if (g_scm.split_threshold_kb != 0)
-        log_info("split hosting above %u KiB of RAM (this machine: %llu KiB)", g_scm.split_threshold_kb,
-                 (unsigned long long)g_scm.mem_total_kb);
+    set->start_timeout_ms = start_ms ? start_ms : cfg.start_timeout_ms;
+    set->control_timeout_ms = control_ms ? control_ms : cfg.control_timeout_ms;
+    set->stop_timeout_ms = stop_ms ? stop_ms : cfg.stop_timeout_ms;
+    set->split_threshold_kb = split_given ? split_kb : cfg.split_threshold_kb;
+    set->client_queue_limit = (size_t)1024 * 1024; /*TEMPLIMITS*/
+    set->host_queue_limit = (size_t)4096 * 1024;
+    set->max_connections = 1024;
+    set->max_connections_per_user = 64;
+    set->frame_timeout_ms = 5000;
+    scm->mem_total_kb = svc_mem_total_kb();
+    if (set->split_threshold_kb != 0)
+        log_info("split hosting above %u KiB of RAM (this machine: %llu KiB)", set->split_threshold_kb,
+                 (unsigned long long)scm->mem_total_kb);
     return 0;
 }
 
-static int make_dirs(void)
+static int make_dirs(const struct scm *scm)
 {
-    static const char *const sub[] = { "", "/config", "/config/services", "/run", "/log" };
+    char *(*const sub[])(const char *) = { svc_path_config_dir, svc_path_services_dir,
+                                           svc_path_run_dir, svc_path_log_dir };
     for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
-        char *p;
-        if (asprintf(&p, "%s%s", g_scm.root, sub[i]) < 0)
+        char *p = sub[i](scm->root);
+        if (p == NULL)
             return -ENOMEM;
         if (mkdir(p, 0755) < 0 && errno != EEXIST) {
             log_warn("%s", p);
@@ -187,12 +128,12 @@ static int make_dirs(void)
 }
 
 /* One scmd per state directory: a lock held for the process's life. */
-static int lock_root(void)
+static int lock_root(const struct scm *scm)
 {
-    char *p;
+    char *p = svc_path_lock_file(scm->root);
     int fd;
 
-    if (asprintf(&p, "%s/run/scmd.lock", g_scm.root) < 0)
+    if (p == NULL)
         return -ENOMEM;
     fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     free(p);
@@ -230,7 +171,9 @@ int main(int argc, char **argv)
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
+    static struct scm scm;   /* static: reachable until exit */
     const char *root = svc_default_root();
+    char *sock_path;
     int verbose = 0, c, lock;
     char real[PATH_MAX];
     /* Command-line values win over config/scm.ini; 0 means "not given". */
@@ -271,46 +214,34 @@ int main(int argc, char **argv)
         fatal("%s", root);
     if (realpath(root, real) == NULL)
         fatal("%s", root);
-    g_scm.root = strdup(real);
-    g_scm.self_uid = geteuid();
-    g_scm.svchost_path = svchost_beside_me();
-    g_scm.loop = uv_default_loop();
-    if (g_scm.root == NULL || g_scm.svchost_path == NULL)
+    scm.root = strdup(real);
+    scm.self_uid = geteuid();
+    scm.svchost_path = svchost_beside_me();
+    scm.loop = uv_default_loop();
+    scm.events_fd = -1;
+    if (scm.root == NULL || scm.svchost_path == NULL)
         fatalx("out of memory");
-    if (make_dirs() < 0)
+    if (make_dirs(&scm) < 0)
         return 1;
-    if (load_settings(start_ms, control_ms, stop_ms, split_given, split_kb) < 0)
+    if (load_settings(&scm, start_ms, control_ms, stop_ms, split_given, split_kb) < 0)
         return 1;
-    lock = lock_root();
+    lock = lock_root(&scm);
     if (lock == -EBUSY)
-        fatalx("another scmd runs on %s", g_scm.root);
+        fatalx("another scmd runs on %s", scm.root);
     if (lock < 0)
-        fatalx("%s/run/scmd.lock: %s", g_scm.root, strerror(-lock));
-    g_scm.sock_path = svc_scm_socket_path(g_scm.root);
-    if (g_scm.sock_path == NULL)
-        fatalx("%s: path too long for a socket", g_scm.root);
-    if (scm_events_open() < 0)
-        fatal("%s/log/events.log", g_scm.root);
-    if (scm_db_load() < 0)
-        return 1;
-    if (scm_client_listen() < 0)
+        fatalx("%s/run/scmd.lock: %s", scm.root, strerror(-lock));
+    sock_path = svc_scm_socket_path(scm.root);
+    if (sock_path == NULL)
+        fatalx("%s: path too long for a socket", scm.root);
+    if (scm_core_start(&scm, sock_path) < 0)
         return 1;
 
-    uv_check_init(g_scm.loop, &after_io);
-    uv_check_start(&after_io, on_after_io);
-    uv_timer_init(g_scm.loop, &shutdown_timer);
-    uv_unref((uv_handle_t *)&shutdown_timer);
-    uv_signal_init(g_scm.loop, &g_scm.sigterm);
-    uv_signal_init(g_scm.loop, &g_scm.sigint);
-    uv_signal_start(&g_scm.sigterm, on_signal, SIGTERM);
-    uv_signal_start(&g_scm.sigint, on_signal, SIGINT);
-
-    log_info("ready on %s", g_scm.sock_path);
+    log_info("ready on %s", sock_path);
     notify_ready();
-    scm_autostart();
-
-    uv_run(g_scm.loop, UV_RUN_DEFAULT);
-    unlink(g_scm.sock_path);
+    scm_core_run(&scm);
+    unlink(sock_path);
+    free(sock_path);
+    scm_core_free(&scm);
     log_info("stopped");
     return 0;
 }

@@ -1,11 +1,12 @@
 /*
- * service_db.c - the SCM's service database: every services/NAME.ini,
- * loaded at start, and the create / change / delete operations, each
- * written to disk (atomically, see config_write.c) before it takes effect
- * in memory, so the database survives a restart of scmd.
+ * service_db.c - the service database on disk (see service_db.h).
  */
-#include "scm.h"
+#include "service_db.h"
+#include "deps.h"
+#include "events.h"
+#include "state.h"
 #include "log.h"
+#include "paths.h"
 #include "win32.h"
 
 #include <dirent.h>
@@ -13,6 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+
+struct scm_groups_cache {
+    struct svc_groups *groups;     /* NULL: none or unreadable */
+    struct stat seen;
+    int loaded;
+};
 
 static void log_diag(struct svc_diag *d)
 {
@@ -21,64 +29,41 @@ static void log_diag(struct svc_diag *d)
     svc_diag_free(d);
 }
 
-static struct scm_service *service_new(struct svc_service_config *cfg)
+static struct scm_service *add_service(struct scm *scm, struct svc_service_config *cfg)
 {
-    struct scm_service *s = calloc(1, sizeof *s);
+    struct scm_service *s = scm_service_new(cfg);
     if (s == NULL)
         return NULL;
-    s->name = strdup(cfg->name);
-    if (s->name == NULL) {
-        free(s);
-        return NULL;
-    }
-    s->cfg = cfg;
-    s->status.dwServiceType = cfg->type;
-    s->status.dwCurrentState = SERVICE_STOPPED;
-    uv_timer_init(g_scm.loop, &s->timer);
-    uv_timer_init(g_scm.loop, &s->control_timer);
-    s->timer.data = s;
-    s->control_timer.data = s;
+    scm_state_init(scm, s);
+    scm_service_link(scm, s);
     return s;
 }
 
-static void service_link(struct scm_service *s)
-{
-    struct scm_service **pp = &g_scm.services;
-    /* Kept sorted by name: enumerations come out in a stable order. */
-    while (*pp != NULL && strcasecmp((*pp)->name, s->name) < 0)
-        pp = &(*pp)->next;
-    s->next = *pp;
-    *pp = s;
-}
-
-static int load_one(const char *name)
+static int load_one(struct scm *scm, const char *name)
 {
     struct svc_service_config *cfg = NULL;
     struct svc_diag diag = { 0 };
-    struct scm_service *s;
-    int rc = svc_config_load_service(g_scm.root, name, &cfg, &diag);
+    int rc = svc_config_load_service(scm->root, name, &cfg, &diag);
 
     log_diag(&diag);
     if (rc < 0) {
         log_warnx("service %s not loaded", name);
         return rc;
     }
-    s = service_new(cfg);
-    if (s == NULL) {
+    if (add_service(scm, cfg) == NULL) {
         svc_service_config_free(cfg);
         return -ENOMEM;
     }
-    service_link(s);
     return 0;
 }
 
-int scm_db_load(void)
+int scm_db_load(struct scm *scm)
 {
-    char *dir;
+    char *dir = svc_path_services_dir(scm->root);
     DIR *d;
     struct dirent *e;
 
-    if (asprintf(&dir, "%s/config/services", g_scm.root) < 0)
+    if (dir == NULL)
         return -ENOMEM;
     d = opendir(dir);
     if (d == NULL) {
@@ -95,8 +80,8 @@ int scm_db_load(void)
         char *name = strndup(e->d_name, n - 4);
         if (name == NULL)
             break;
-        if (svc_name_valid(name) && scm_db_find(name) == NULL)
-            load_one(name);
+        if (svc_name_valid(name) && scm_service_find(scm, name) == NULL)
+            load_one(scm, name);
         free(name);
     }
     closedir(d);
@@ -104,32 +89,18 @@ int scm_db_load(void)
     return 0;
 }
 
-struct scm_service *scm_db_find(const char *name)
+void scm_db_free(struct scm *scm)
 {
-    if (name == NULL)
-        return NULL;
-    for (struct scm_service *s = g_scm.services; s; s = s->next)
-        if (strcasecmp(s->name, name) == 0)
-            return s;
-    return NULL;
-}
-
-struct scm_service *scm_db_find_display(const char *display)
-{
-    if (display == NULL)
-        return NULL;
-    for (struct scm_service *s = g_scm.services; s; s = s->next)
-        if (s->cfg->display_name && strcasecmp(s->cfg->display_name, display) == 0)
-            return s;
-    return NULL;
-}
-
-char *scm_service_group(const struct scm_service *s)
-{
-    char *group = NULL;
-    if (svc_imagepath_group(s->cfg->image_path, &group) == 1)
-        return group;
-    return NULL;
+    while (scm->services) {
+        struct scm_service *s = scm->services;
+        scm_service_unlink(scm, s);
+        scm_service_free(s);
+    }
+    if (scm->groups) {
+        svc_groups_free(scm->groups->groups);
+        free(scm->groups);
+        scm->groups = NULL;
+    }
 }
 
 /* ---- config <-> message --------------------------------------------------- */
@@ -145,7 +116,7 @@ static char *dup_set(const char *s)
     return s && s[0] ? strdup(s) : NULL;
 }
 
-void scm_config_to_msg(const struct scm_service *s, struct svc_msg_config *m)
+void scm_db_config_msg(const struct scm_service *s, struct svc_msg_config *m)
 {
     const struct svc_service_config *c = s->cfg;
 
@@ -276,7 +247,7 @@ static void msg_overlay(struct svc_msg_config *m, const struct svc_msg_config *c
 }
 
 /* Checks a complete configuration the way CreateService does. */
-static DWORD validate(const struct svc_msg_config *m, const struct scm_service *self)
+static DWORD validate(const struct scm *scm, const struct svc_msg_config *m, const struct scm_service *self)
 {
     uint32_t base = m->type & ~(uint32_t)SERVICE_INTERACTIVE_PROCESS;
 
@@ -292,7 +263,7 @@ static DWORD validate(const struct svc_msg_config *m, const struct scm_service *
     if (m->image_path == NULL || m->image_path[0] == '\0')
         return ERROR_INVALID_PARAMETER;
     const char *display = m->display_name ? m->display_name : m->name;
-    for (struct scm_service *o = g_scm.services; o; o = o->next) {
+    for (struct scm_service *o = scm->services; o; o = o->next) {
         if (o == self)
             continue;
         if (strcasecmp(o->name, display) == 0 ||
@@ -303,13 +274,13 @@ static DWORD validate(const struct svc_msg_config *m, const struct scm_service *
     for (size_t i = 0; m->depend_on_service && m->depend_on_service[i]; i++)
         if (!svc_name_valid(m->depend_on_service[i]))
             return ERROR_INVALID_PARAMETER;
-    if (scm_dependency_cycle(m->name, m->depend_on_service, m->depend_on_group))
+    if (scm_deps_cycle(scm, m->name, m->depend_on_service, m->depend_on_group))
         return ERROR_CIRCULAR_DEPENDENCY;
     return NO_ERROR;
 }
 
 /* Writes m to disk, reads it back and returns the parsed config. */
-static DWORD persist(const struct svc_msg_config *m, struct svc_service_config **out)
+static DWORD persist(struct scm *scm, const struct svc_msg_config *m, struct svc_service_config **out)
 {
     struct svc_service_config *c = config_from_msg(m), *back = NULL;
     struct svc_diag diag = { 0 };
@@ -318,11 +289,11 @@ static DWORD persist(const struct svc_msg_config *m, struct svc_service_config *
 
     if (c == NULL)
         return ERROR_NOT_ENOUGH_MEMORY;
-    rc = svc_config_write_service(g_scm.root, c);
+    rc = svc_config_write_service(scm->root, c);
     svc_service_config_free(c);
     if (rc < 0)
         return rc == -EINVAL ? ERROR_INVALID_PARAMETER : svc_errno_to_win32(rc);
-    rc = svc_config_load_service(g_scm.root, m->name, &back, &diag);
+    rc = svc_config_load_service(scm->root, m->name, &back, &diag);
     log_diag(&diag);
     if (rc < 0)
         return ERROR_INVALID_PARAMETER;
@@ -330,7 +301,7 @@ static DWORD persist(const struct svc_msg_config *m, struct svc_service_config *
     if ((back->type & SERVICE_WIN32_SHARE_PROCESS) &&
         svc_imagepath_group(back->image_path, &group) != 1)
         group = NULL;
-    rc = svc_config_set_group_membership(g_scm.root, back->name, group);
+    rc = svc_config_set_group_membership(scm->root, back->name, group);
     free(group);
     if (rc < 0) {
         log_warnx("svchost.ini: cannot update the groups of %s: %s", back->name, strerror(-rc));
@@ -341,31 +312,30 @@ static DWORD persist(const struct svc_msg_config *m, struct svc_service_config *
     return NO_ERROR;
 }
 
-DWORD scm_db_create(const struct svc_msg_config *c, const char *installer)
+DWORD scm_db_create(struct scm *scm, const struct svc_msg_config *c, const char *installer)
 {
     struct svc_service_config *cfg;
     struct scm_service *s;
     DWORD err;
 
-    if (c->name && scm_db_find(c->name)) {
-        struct scm_service *old = scm_db_find(c->name);
+    struct scm_service *old = scm_service_find(scm, c->name);
+
+    if (old != NULL)
         return old->marked_for_delete ? ERROR_SERVICE_MARKED_FOR_DELETE : ERROR_SERVICE_EXISTS;
-    }
-    err = validate(c, NULL);
+    err = validate(scm, c, NULL);
     if (err != NO_ERROR)
         return err;
-    err = persist(c, &cfg);
+    err = persist(scm, c, &cfg);
     if (err != NO_ERROR) {
-        svc_config_remove_service(g_scm.root, c->name);
+        svc_config_remove_service(scm->root, c->name);
         return err;
     }
-    s = service_new(cfg);
+    s = add_service(scm, cfg);
     if (s == NULL) {
         svc_service_config_free(cfg);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
-    service_link(s);
-    scm_event(7045, s->name,
+    scm_event(scm, 7045, s->name,
               "A service was installed in the system. Service Name: %s. Service File Name: %s. "
               "Service Type: %s. Service Start Type: %s. Service Account: %s. Installed by: %s.",
               s->name, cfg->image_path, svc_type_name(cfg->type) ? svc_type_name(cfg->type) : "?",
@@ -374,7 +344,7 @@ DWORD scm_db_create(const struct svc_msg_config *c, const char *installer)
     return NO_ERROR;
 }
 
-DWORD scm_db_change(struct scm_service *s, const struct svc_msg_config *change)
+DWORD scm_db_change(struct scm *scm, struct scm_service *s, const struct svc_msg_config *change)
 {
     struct svc_msg_config m;
     struct svc_service_config *cfg;
@@ -384,85 +354,106 @@ DWORD scm_db_change(struct scm_service *s, const struct svc_msg_config *change)
         return ERROR_SERVICE_MARKED_FOR_DELETE;
     /* The current configuration with the changes on top; an empty string
      * ("remove the description") becomes "not set" in config_from_msg. */
-    scm_config_to_msg(s, &m);
+    scm_db_config_msg(s, &m);
     msg_overlay(&m, change);
-    err = validate(&m, s);
+    err = validate(scm, &m, s);
     if (err == NO_ERROR)
-        err = persist(&m, &cfg);
+        err = persist(scm, &m, &cfg);
     svc_msg_config_free(&m);
     if (err != NO_ERROR)
         return err;
     svc_service_config_free(s->cfg);
     s->cfg = cfg;
-    if (s->status.dwCurrentState == SERVICE_STOPPED)
-        s->status.dwServiceType = cfg->type;
+    scm_state_config_changed(scm, s);
     return NO_ERROR;
 }
 
-static void timer_closed(uv_handle_t *h)
+static void service_unlink_free(struct scm *scm, struct scm_service *s)
 {
-    struct scm_service *s = h->data;
-    if (--s->closing > 0)
-        return;
-    svc_service_config_free(s->cfg);
-    free(s->name);
-    free(s);
+    scm_service_unlink(scm, s);
+    scm_service_free(s);
 }
 
-static void service_unlink_free(struct scm_service *s)
+static void remove_from_disk(struct scm *scm, struct scm_service *s)
 {
-    for (struct scm_service **pp = &g_scm.services; *pp; pp = &(*pp)->next) {
-        if (*pp == s) {
-            *pp = s->next;
-            break;
-        }
-    }
-    s->closing = 2;               /* two handle closes to wait for */
-    uv_close((uv_handle_t *)&s->timer, timer_closed);
-    uv_close((uv_handle_t *)&s->control_timer, timer_closed);
-}
-
-static void remove_from_disk(struct scm_service *s)
-{
-    int rc = svc_config_set_group_membership(g_scm.root, s->name, NULL);
+    int rc = svc_config_set_group_membership(scm->root, s->name, NULL);
     if (rc < 0)
         log_warnx("svchost.ini: cannot remove %s: %s", s->name, strerror(-rc));
-    rc = svc_config_remove_service(g_scm.root, s->name);
+    rc = svc_config_remove_service(scm->root, s->name);
     if (rc < 0)
         log_warnx("cannot remove the file of %s: %s", s->name, strerror(-rc));
 }
 
-DWORD scm_db_delete(struct scm_service *s)
+DWORD scm_db_delete(struct scm *scm, struct scm_service *s)
 {
     if (s->marked_for_delete)
         return ERROR_SERVICE_MARKED_FOR_DELETE;
-    if (scm_is_active(s)) {
+    if (scm_service_active(s)) {
         /* As Windows: a running service is deleted once it stops. */
         s->marked_for_delete = 1;
-        scm_db_touch(s);
+        scm_db_touch(scm, s);
         return NO_ERROR;
     }
-    remove_from_disk(s);
-    service_unlink_free(s);
+    remove_from_disk(scm, s);
+    service_unlink_free(scm, s);
     return NO_ERROR;
 }
 
-void scm_db_touch(const struct scm_service *s)
+void scm_db_touch(struct scm *scm, const struct scm_service *s)
 {
     if (s->marked_for_delete)
-        g_scm.sweep_pending = 1;
+        scm->sweep_pending = 1;
 }
 
-void scm_db_sweep(void)
+void scm_db_sweep(struct scm *scm)
 {
-    struct scm_service *s = g_scm.services, *next;
+    struct scm_service *s = scm->services, *next;
 
     for (; s != NULL; s = next) {
         next = s->next;
-        if (s->marked_for_delete && !scm_is_active(s) && !s->job_pending &&
+        if (s->marked_for_delete && !scm_service_active(s) && !s->job_pending &&
             s->control_host_id == 0) {
-            remove_from_disk(s);
-            service_unlink_free(s);
+            remove_from_disk(scm, s);
+            service_unlink_free(scm, s);
         }
     }
+}
+
+/* svchost.ini as last read; read again only when the file changed (the
+ * SCM's own writes replace it, so the inode changes too). */
+static const struct svc_groups *groups_now(struct scm *scm)
+{
+    struct scm_groups_cache *c = scm->groups;
+    struct svc_diag diag = { 0 };
+    struct stat st;
+    char *path;
+
+    if (c == NULL && (c = scm->groups = calloc(1, sizeof *c)) == NULL)
+        return NULL;
+    path = svc_path_groups_file(scm->root);
+    if (path == NULL)
+        return c->groups;
+    if (stat(path, &st) != 0)
+        memset(&st, 0, sizeof st);
+    free(path);
+    if (c->loaded && st.st_ino == c->seen.st_ino && st.st_size == c->seen.st_size &&
+        st.st_mtim.tv_sec == c->seen.st_mtim.tv_sec && st.st_mtim.tv_nsec == c->seen.st_mtim.tv_nsec)
+        return c->groups;
+    svc_groups_free(c->groups);
+    c->groups = NULL;
+    if (svc_config_load_groups(scm->root, &c->groups, &diag) < 0)
+        c->groups = NULL;
+    svc_diag_free(&diag);
+    c->seen = st;
+    c->loaded = 1;
+    return c->groups;
+}
+
+int scm_db_wants_split(struct scm *scm, const struct scm_service *s, const char *group)
+{
+    const struct svc_groups *g = groups_now(scm);
+    const struct svc_group_config *gc = g ? svc_groups_find(g, group) : NULL;
+
+    return svc_split_decide(scm->set.split_threshold_kb, scm->mem_total_kb,
+                            gc ? gc->split : SVC_SPLIT_AUTO, s->cfg->split_disable);
 }

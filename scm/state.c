@@ -1,38 +1,35 @@
 /*
- * state.c - the service state machine, as data: a table of the service's
- * current state x event -> action, then one function per action.  States
- * are Win32's (SERVICE_STOPPED ... SERVICE_PAUSED), as the service
- * reports them; events come from clients (start), the host (status), the
- * process (exit) and timers.
+ * state.c - the service state machine, as data (see state.h): a table of
+ * the service's current state x event -> action function, then the
+ * actions, each named for where it takes the service.
  */
-#include "scm.h"
-#include "log.h"
+#include "state.h"
+#include "effects.h"
 #include "win32.h"
 
-#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
-enum action {
-    A_NONE,
-    A_START,          /* STOPPED -> START_PENDING; hand to a host */
-    A_STATUS,         /* record what the service reported */
-    A_CRASHED,        /* the host died under a live service: 1067 */
-    A_START_TIMEOUT,  /* no progress while starting: 1053 */
-    A_STOP_TIMEOUT,   /* no progress while stopping: 1053 */
-    A_START_FAILED,   /* the host could not start it */
-};
+typedef void action_fn(struct scm *scm, struct scm_service *s, const struct scm_event_data *d);
 
-static const unsigned char actions[SERVICE_PAUSED + 1][EV_COUNT] = {
-    /*                           EV_START EV_STATUS EV_HOST_EXIT EV_TIMEOUT      EV_START_FAILED EV_STOP_HUNG */
-    [SERVICE_STOPPED]          = { A_START, A_STATUS, A_NONE,    A_NONE,          A_NONE,         A_NONE },
-    [SERVICE_START_PENDING]    = { A_NONE,  A_STATUS, A_CRASHED, A_START_TIMEOUT, A_START_FAILED, A_NONE },
-    [SERVICE_STOP_PENDING]     = { A_NONE,  A_STATUS, A_CRASHED, A_STOP_TIMEOUT,  A_NONE,         A_STOP_TIMEOUT },
-    [SERVICE_RUNNING]          = { A_NONE,  A_STATUS, A_CRASHED, A_NONE,          A_NONE,         A_STOP_TIMEOUT },
-    [SERVICE_CONTINUE_PENDING] = { A_NONE,  A_STATUS, A_CRASHED, A_NONE,          A_NONE,         A_STOP_TIMEOUT },
-    [SERVICE_PAUSE_PENDING]    = { A_NONE,  A_STATUS, A_CRASHED, A_NONE,          A_NONE,         A_STOP_TIMEOUT },
-    [SERVICE_PAUSED]           = { A_NONE,  A_STATUS, A_CRASHED, A_NONE,          A_NONE,         A_STOP_TIMEOUT },
+static action_fn enter_start_pending, record_status, enter_crashed, start_timed_out,
+    stop_timed_out, enter_start_failed;
+
+#define NONE NULL
+static action_fn *const actions[SERVICE_PAUSED + 1][EV_COUNT] = {
+    /*                           EV_START             EV_STATUS      EV_HOST_EXIT   EV_TIMEOUT       EV_START_FAILED     EV_STOP_HUNG */
+    [SERVICE_STOPPED]          = { enter_start_pending, record_status, NONE,          NONE,            NONE,               NONE },
+    [SERVICE_START_PENDING]    = { NONE,                record_status, enter_crashed, start_timed_out, enter_start_failed, NONE },
+    [SERVICE_STOP_PENDING]     = { NONE,                record_status, enter_crashed, stop_timed_out,  NONE,               stop_timed_out },
+    [SERVICE_RUNNING]          = { NONE,                record_status, enter_crashed, NONE,            NONE,               stop_timed_out },
+    [SERVICE_CONTINUE_PENDING] = { NONE,                record_status, enter_crashed, NONE,            NONE,               stop_timed_out },
+    [SERVICE_PAUSE_PENDING]    = { NONE,                record_status, enter_crashed, NONE,            NONE,               stop_timed_out },
+    [SERVICE_PAUSED]           = { NONE,                record_status, enter_crashed, NONE,            NONE,               stop_timed_out },
 };
+#undef NONE
 _Static_assert(EV_COUNT == 6, "the action table has one column per event");
+_Static_assert(sizeof actions[0] / sizeof actions[0][0] == EV_COUNT, "one column per event");
 
 static const char *const state_words[] = {
     [SERVICE_STOPPED] = "stopped",
@@ -46,17 +43,43 @@ static const char *const state_words[] = {
 _Static_assert(sizeof state_words / sizeof state_words[0] == SERVICE_PAUSED + 1,
                "state_words covers every state");
 
-int scm_is_active(const struct scm_service *s)
+static const char *const event_names[] = {
+    [EV_START] = "EV_START",
+    [EV_STATUS] = "EV_STATUS",
+    [EV_HOST_EXIT] = "EV_HOST_EXIT",
+    [EV_TIMEOUT] = "EV_TIMEOUT",
+    [EV_START_FAILED] = "EV_START_FAILED",
+    [EV_STOP_HUNG] = "EV_STOP_HUNG",
+};
+_Static_assert(sizeof event_names / sizeof event_names[0] == EV_COUNT, "event_names covers every event");
+
+const char *scm_state_word(DWORD state)
 {
-    return s->status.dwCurrentState != SERVICE_STOPPED;
+    return state >= SERVICE_STOPPED && state <= SERVICE_PAUSED ? state_words[state] : NULL;
 }
 
-static const char *display(const struct scm_service *s)
+const char *scm_event_name(enum scm_event ev)
 {
-    return s->cfg->display_name ? s->cfg->display_name : s->name;
+    return (unsigned)ev < EV_COUNT ? event_names[ev] : NULL;
 }
 
-void scm_set_status(struct scm_service *s, const SERVICE_STATUS *st)
+static void event(struct scm *scm, unsigned id, const struct scm_service *s, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void event(struct scm *scm, unsigned id, const struct scm_service *s, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    scm->fx->event(scm, id, s->name, text);
+}
+
+/* The one writer of a service's status; logs 7036 when it settles in a
+ * new state.  quiet: no event (a new service). */
+static void set_status(struct scm *scm, struct scm_service *s, const SERVICE_STATUS *st, int quiet)
 {
     DWORD old = s->status.dwCurrentState;
 
@@ -67,179 +90,171 @@ void scm_set_status(struct scm_service *s, const SERVICE_STATUS *st)
     s->status.dwServiceSpecificExitCode = st->dwServiceSpecificExitCode;
     s->status.dwCheckPoint = st->dwCheckPoint;
     s->status.dwWaitHint = st->dwWaitHint;
-    s->status.dwProcessId = st->dwCurrentState == SERVICE_STOPPED || s->host == NULL ? 0 : (DWORD)s->host->pid;
+    s->status.dwProcessId = st->dwCurrentState == SERVICE_STOPPED ? 0 : scm->fx->host_pid(scm, s);
     s->status.dwServiceFlags = 0;
     /* As Windows, 7036 marks the settled states only. */
-    if (old != st->dwCurrentState && (st->dwCurrentState == SERVICE_RUNNING ||
-                                      st->dwCurrentState == SERVICE_STOPPED ||
-                                      st->dwCurrentState == SERVICE_PAUSED))
-        scm_event(7036, s->name, "The %s service entered the %s state.", display(s),
-                  state_words[st->dwCurrentState]);
+    if (!quiet && old != st->dwCurrentState &&
+        (st->dwCurrentState == SERVICE_RUNNING || st->dwCurrentState == SERVICE_STOPPED ||
+         st->dwCurrentState == SERVICE_PAUSED))
+        event(scm, 7036, s, "The %s service entered the %s state.", scm_service_display(s),
+              state_words[st->dwCurrentState]);
 }
 
-static void on_timer(uv_timer_t *t)
-{
-    struct scm_service *s = t->data;
-    s->timer_armed = 0;
-    scm_state_event(s, EV_TIMEOUT, NULL);
-}
-
-static void arm(struct scm_service *s, unsigned ms)
-{
-    uv_timer_start(&s->timer, on_timer, ms, 0);
-    s->timer_armed = 1;
-}
-
-static void disarm(struct scm_service *s)
-{
-    if (s->timer_armed)
-        uv_timer_stop(&s->timer);
-    s->timer_armed = 0;
-}
-
-static unsigned start_budget(const struct scm_service *s)
-{
-    return s->cfg->wait_hint_ms ? s->cfg->wait_hint_ms : g_scm.start_timeout_ms;
-}
-
-/* Everything that follows a service reaching STOPPED, however it got there. */
-static void after_stop(struct scm_service *s)
-{
-    struct scm_host *h = s->host;
-
-    disarm(s);
-    s->host = NULL;
-    s->started_in_host = 0;
-    s->status.dwProcessId = 0;
-    if (h != NULL)
-        scm_host_release_if_idle(h);
-    scm_db_touch(s);
-    scm_jobs_update();
-    /* A service marked for deletion goes in scm_db_sweep, after this
-     * event has been handled: callers still hold s. */
-}
-
-static void stop_with(struct scm_service *s, DWORD err)
+static void set_state(struct scm *scm, struct scm_service *s, DWORD state, DWORD err)
 {
     SERVICE_STATUS st = { 0 };
     st.dwServiceType = s->cfg->type;
-    st.dwCurrentState = SERVICE_STOPPED;
+    st.dwCurrentState = state;
     st.dwWin32ExitCode = err;
-    scm_set_status(s, &st);
+    set_status(scm, s, &st, 0);
 }
 
-static void do_start(struct scm_service *s, char *const *args)
+void scm_state_init(struct scm *scm, struct scm_service *s)
 {
-    SERVICE_STATUS st = { 0 };
-    DWORD err;
+    SERVICE_STATUS st = { .dwServiceType = s->cfg->type, .dwCurrentState = SERVICE_STOPPED };
+    set_status(scm, s, &st, 1);
+}
 
-    st.dwServiceType = s->cfg->type;
-    st.dwCurrentState = SERVICE_START_PENDING;
-    s->start_seq = ++g_scm.seq;
-    s->last_checkpoint = 0;
-    scm_set_status(s, &st);
-    arm(s, start_budget(s));
-    err = scm_host_start_service(s, args);
-    if (err != NO_ERROR) {
-        struct scm_event_data d = { .error = err };
-        scm_state_event(s, EV_START_FAILED, &d);
+void scm_state_config_changed(struct scm *scm, struct scm_service *s)
+{
+    if (s->status.dwCurrentState == SERVICE_STOPPED) {
+        SERVICE_STATUS st;
+        memcpy(&st, &s->status, sizeof st);   /* SERVICE_STATUS is its prefix */
+        st.dwServiceType = s->cfg->type;
+        set_status(scm, s, &st, 1);
     }
 }
 
-static void do_status(struct scm_service *s, const SERVICE_STATUS *st)
+static void log_start_failed(struct scm *scm, const struct scm_service *s, DWORD err)
 {
+    event(scm, 7000, s, "The %s service failed to start due to the following error: %s",
+          scm_service_display(s), svc_win32_message(err));
+}
+
+void scm_state_start_refused(struct scm *scm, struct scm_service *s, DWORD err)
+{
+    log_start_failed(scm, s, err);
+}
+
+void scm_state_dependency_failed(struct scm *scm, struct scm_service *s,
+                                 const struct scm_service *d, DWORD why)
+{
+    event(scm, 7001, s,
+          "The %s service depends on the %s service which failed to start because of the following error: %s",
+          scm_service_display(s), scm_service_display(d), svc_win32_message(why));
+}
+
+static unsigned start_budget(const struct scm *scm, const struct scm_service *s)
+{
+    return s->cfg->wait_hint_ms ? s->cfg->wait_hint_ms : scm->set.start_timeout_ms;
+}
+
+/* Everything that follows a service reaching STOPPED, however it got there. */
+static void after_stop(struct scm *scm, struct scm_service *s)
+{
+    scm->fx->disarm(scm, s);
+    scm->fx->leave_host(scm, s);
+    scm->fx->changed(scm, s);
+}
+
+static void enter_start_pending(struct scm *scm, struct scm_service *s, const struct scm_event_data *d)
+{
+    DWORD err;
+
+    s->start_seq = ++scm->seq;
+    s->last_checkpoint = 0;
+    scm->fx->arm(scm, s, start_budget(scm, s));
+    /* Handed over first, so that the status shows the host's pid. */
+    err = scm->fx->start_in_host(scm, s, d ? d->args : NULL);
+    set_state(scm, s, SERVICE_START_PENDING, NO_ERROR);
+    if (err != NO_ERROR)
+        scm_state_event(scm, s, EV_START_FAILED, &(struct scm_event_data){ .error = err });
+}
+
+static void record_status(struct scm *scm, struct scm_service *s, const struct scm_event_data *d)
+{
+    const SERVICE_STATUS *st = d->status;
     DWORD old = s->status.dwCurrentState;
 
-    scm_set_status(s, st);
+    set_status(scm, s, st, 0);
     switch (st->dwCurrentState) {
     case SERVICE_STOPPED:
-        after_stop(s);
+        after_stop(scm, s);
         return;
     case SERVICE_START_PENDING:
         /* Win32: a starting service must advance its checkpoint within its
          * wait hint, or it is considered hung. */
         if (old != SERVICE_START_PENDING || st->dwCheckPoint != s->last_checkpoint)
-            arm(s, st->dwWaitHint ? st->dwWaitHint + 1000 : start_budget(s));
+            scm->fx->arm(scm, s, st->dwWaitHint ? st->dwWaitHint + 1000 : start_budget(scm, s));
         break;
     case SERVICE_STOP_PENDING:
         if (old != SERVICE_STOP_PENDING || st->dwCheckPoint != s->last_checkpoint)
-            arm(s, st->dwWaitHint > g_scm.stop_timeout_ms ? st->dwWaitHint : g_scm.stop_timeout_ms);
+            scm->fx->arm(scm, s, st->dwWaitHint > scm->set.stop_timeout_ms ? st->dwWaitHint
+                                                                             : scm->set.stop_timeout_ms);
         break;
     default:
-        disarm(s);
+        scm->fx->disarm(scm, s);
         break;
     }
     s->last_checkpoint = st->dwCheckPoint;
     if (old != st->dwCurrentState)
-        scm_jobs_update();
+        scm->fx->changed(scm, s);
 }
 
-static void do_crashed(struct scm_service *s)
+static void enter_crashed(struct scm *scm, struct scm_service *s, const struct scm_event_data *d)
 {
-    stop_with(s, ERROR_PROCESS_ABORTED);
+    (void)d;
+    set_state(scm, s, SERVICE_STOPPED, ERROR_PROCESS_ABORTED);
     s->crashes++;
-    scm_event(7034, s->name, "The %s service terminated unexpectedly. It has done this %u time(s).",
-              display(s), s->crashes);
-    after_stop(s);
+    event(scm, 7034, s, "The %s service terminated unexpectedly. It has done this %u time(s).",
+          scm_service_display(s), s->crashes);
+    after_stop(scm, s);
 }
 
 /* A service that stopped making progress: its host goes if nothing else
  * lives in it, else the service alone is written off. */
-static void give_up(struct scm_service *s)
+static void give_up(struct scm *scm, struct scm_service *s)
 {
-    struct scm_host *h = s->host;
-
-    stop_with(s, ERROR_SERVICE_REQUEST_TIMEOUT);
-    if (h != NULL) {
-        size_t others = 0;
-        for (struct scm_service *o = g_scm.services; o; o = o->next)
-            if (o != s && o->host == h && scm_is_active(o))
-                others++;
-        if (others == 0)
-            scm_host_kill(h);
-    }
-    after_stop(s);
+    set_state(scm, s, SERVICE_STOPPED, ERROR_SERVICE_REQUEST_TIMEOUT);
+    scm->fx->kill_host_if_alone(scm, s);
+    after_stop(scm, s);
 }
 
-static void do_start_timeout(struct scm_service *s)
+static void start_timed_out(struct scm *scm, struct scm_service *s, const struct scm_event_data *d)
 {
-    unsigned ms = start_budget(s);
-
-    if (s->host == NULL || !s->host->connected)
-        scm_event(7009, s->name, "A timeout was reached (%u milliseconds) while waiting for the %s service to connect.",
-                  ms, display(s));
-    scm_event(7000, s->name, "The %s service failed to start due to the following error: %s", display(s),
-              svc_win32_message(ERROR_SERVICE_REQUEST_TIMEOUT));
-    give_up(s);
+    (void)d;
+    if (!scm->fx->host_connected(scm, s))
+        event(scm, 7009, s,
+              "A timeout was reached (%u milliseconds) while waiting for the %s service to connect.",
+              start_budget(scm, s), scm_service_display(s));
+    log_start_failed(scm, s, ERROR_SERVICE_REQUEST_TIMEOUT);
+    give_up(scm, s);
 }
 
-static void do_stop_timeout(struct scm_service *s)
+static void stop_timed_out(struct scm *scm, struct scm_service *s, const struct scm_event_data *d)
 {
-    scm_event(7011, s->name, "A timeout was reached while waiting for the %s service to stop.", display(s));
-    give_up(s);
+    (void)d;
+    event(scm, 7011, s, "A timeout was reached while waiting for the %s service to stop.",
+          scm_service_display(s));
+    give_up(scm, s);
 }
 
-static void do_start_failed(struct scm_service *s, DWORD err)
+static void enter_start_failed(struct scm *scm, struct scm_service *s, const struct scm_event_data *d)
 {
-    stop_with(s, err);
-    scm_event(7000, s->name, "The %s service failed to start due to the following error: %s", display(s),
-              svc_win32_message(err));
-    after_stop(s);
+    set_state(scm, s, SERVICE_STOPPED, d->error);
+    log_start_failed(scm, s, d->error);
+    after_stop(scm, s);
 }
 
-void scm_state_event(struct scm_service *s, enum scm_event ev, const struct scm_event_data *d)
+void scm_state_event(struct scm *scm, struct scm_service *s, enum scm_event ev,
+                     const struct scm_event_data *d)
 {
     DWORD state = s->status.dwCurrentState;
+    action_fn *act;
 
-    if (state < SERVICE_STOPPED || state > SERVICE_PAUSED || ev >= EV_COUNT)
+    if (state < SERVICE_STOPPED || state > SERVICE_PAUSED || (unsigned)ev >= EV_COUNT)
         return;
-    switch ((enum action)actions[state][ev]) {
-    case A_NONE: break;
-    case A_START: do_start(s, d ? d->args : NULL); break;
-    case A_STATUS: do_status(s, d->status); break;
-    case A_CRASHED: do_crashed(s); break;
-    case A_START_TIMEOUT: do_start_timeout(s); break;
-    case A_STOP_TIMEOUT: do_stop_timeout(s); break;
-    case A_START_FAILED: do_start_failed(s, d->error); break;
-    }
+    act = actions[state][ev];
+    if (act != NULL)
+        act(scm, s, d);
 }

@@ -7,7 +7,9 @@
  * reads each host process's totals from /proc itself.  The client's
  * answer goes out when every host has answered, or after a second.
  */
-#include "scm.h"
+#include "usage.h"
+#include "conn.h"
+#include "host_chan.h"
 #include "log.h"
 #include "procstat.h"
 
@@ -19,6 +21,7 @@
 #define USAGE_TIMEOUT_MS 1000
 
 struct scm_usage_job {
+    struct scm *scm;
     struct scm_waiter waiter;
     unsigned outstanding;      /* hosts yet to answer */
     int answered;
@@ -27,13 +30,13 @@ struct scm_usage_job {
     uv_timer_t timer;
 };
 
-static void process_row(struct scm_host *h, struct svc_msg_usage *u)
+static void process_row(const struct scm_host *h, struct svc_msg_usage *u)
 {
     struct svc_proc_usage pu;
 
     memset(u, 0, sizeof *u);
-    u->pid = (uint32_t)h->pid;
-    if (svc_proc_usage_read(h->pid, &pu) < 0)
+    u->pid = (uint32_t)scm_host_pid(h);
+    if (svc_proc_usage_read(scm_host_pid(h), &pu) < 0)
         return;
     u->threads = (uint32_t)pu.threads;
     u->cpu_us = pu.cpu_us;
@@ -53,37 +56,33 @@ static void job_closed(uv_handle_t *t)
 /* Sends the answer: per live host, its process row, then its services. */
 static void answer(struct scm_usage_job *job)
 {
+    struct svc_msg_usage *v;
     struct svc_wbuf w;
-    uint32_t n = 0;
+    size_t n = 0, cap = 0;
 
     if (job->answered)
         return;
     job->answered = 1;
     uv_timer_stop(&job->timer);
-    for (struct scm_host *h = g_scm.hosts; h; h = h->next) {
-        if (h->exited)
-            continue;
-        n++;
+    for (struct scm_host *h = scm_host_first(job->scm); h; h = scm_host_next(h))
+        cap++;
+    cap += job->n_rows;
+    v = calloc(cap ? cap : 1, sizeof *v);
+    for (struct scm_host *h = scm_host_first(job->scm); v && h; h = scm_host_next(h)) {
+        process_row(h, &v[n++]);
         for (size_t i = 0; i < job->n_rows; i++)
-            if (job->rows[i].pid == (uint32_t)h->pid)
-                n++;
+            if (job->rows[i].pid == (uint32_t)scm_host_pid(h))
+                v[n++] = job->rows[i];
     }
     svc_wbuf_init(&w);
-    svc_put_u32(&w, NO_ERROR);
-    svc_put_u32(&w, n);
-    for (struct scm_host *h = g_scm.hosts; h; h = h->next) {
-        struct svc_msg_usage proc;
-        if (h->exited)
-            continue;
-        process_row(h, &proc);
-        svc_put_usage(&w, &proc);
-        for (size_t i = 0; i < job->n_rows; i++)
-            if (job->rows[i].pid == (uint32_t)h->pid)
-                svc_put_usage(&w, &job->rows[i]);
-    }
-    scm_reply_buffer(&job->waiter, &w);
+    if (v == NULL)
+        svc_msg_reply_pack(&w, ERROR_NOT_ENOUGH_MEMORY);
+    else
+        svc_msg_usage_reply_pack(&w, v, n);
+    scm_reply_buffer(job->scm, &job->waiter, &w);
     svc_wbuf_free(&w);
-    scm_waiter_release(&job->waiter);
+    free(v);   /* the rows' strings are the job's */
+    scm_waiter_release(job->scm, &job->waiter);
 }
 
 static void maybe_free(struct scm_usage_job *job)
@@ -100,7 +99,8 @@ static void on_timeout(uv_timer_t *t)
     maybe_free(job);
 }
 
-void scm_usage_host_done(struct scm_usage_job *job, struct svc_msg_usage *rows, uint32_t n)
+void scm_usage_host_done(struct scm *scm, struct scm_usage_job *job, struct svc_msg_usage *rows,
+                         uint32_t n)
 {
     if (rows != NULL && !job->answered && n > 0) {
         struct svc_msg_usage *grown = realloc(job->rows, (job->n_rows + n) * sizeof *grown);
@@ -113,30 +113,30 @@ void scm_usage_host_done(struct scm_usage_job *job, struct svc_msg_usage *rows, 
             }
         }
     }
+    (void)scm;
     job->outstanding--;
     if (job->outstanding == 0)
         answer(job);
     maybe_free(job);
 }
 
-void scm_usage_start(struct scm_waiter w)
+void scm_usage_start(struct scm *scm, struct scm_waiter w)
 {
     struct scm_usage_job *job = calloc(1, sizeof *job);
 
     if (job == NULL) {
-        scm_reply_error(&w, ERROR_NOT_ENOUGH_MEMORY);
+        scm_reply_error(scm, &w, ERROR_NOT_ENOUGH_MEMORY);
         return;
     }
-    job->waiter = w;
-    if (w.client)
-        w.client->refs++;
-    uv_timer_init(g_scm.loop, &job->timer);
+    job->scm = scm;
+    job->waiter = scm_waiter_hold(w);
+    uv_timer_init(scm->loop, &job->timer);
     job->timer.data = job;
     /* Counted up front, so that an answer cannot go out halfway through. */
     job->outstanding = 1;
-    for (struct scm_host *h = g_scm.hosts; h; h = h->next)
+    for (struct scm_host *h = scm_host_first(scm); h; h = scm_host_next(h))
         if (scm_host_query(h, job) == NO_ERROR)
             job->outstanding++;
     uv_timer_start(&job->timer, on_timeout, USAGE_TIMEOUT_MS, 0);
-    scm_usage_host_done(job, NULL, 0);
+    scm_usage_host_done(scm, job, NULL, 0);
 }

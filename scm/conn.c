@@ -1,0 +1,313 @@
+/*
+ * conn.c - client connections (see conn.h).
+ *
+ * Clients are identified by the kernel (SO_PEERCRED), never by what they
+ * say.  scmd never waits on a client: replies go through the peer's
+ * bounded queue (peer.h), and a connection that cannot keep up is
+ * dropped, so one user's flood costs other users nothing but the time
+ * to decode it.
+ */
+#include "conn.h"
+#include "peer.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct scm_client {
+    struct scm_client *next;
+    struct scm *scm;
+    struct scm_peer peer;
+    struct scm_caller who;
+    int closing;
+    int refs;                       /* waiters pointing here */
+    int linked;                     /* counted in the table */
+};
+
+struct scm_clients {
+    uv_pipe_t server;
+    int listening;
+    scm_request_fn *on_request;
+    struct scm_client *list;
+    unsigned n;
+    uv_timer_t sweep;               /* mid-frame timeouts */
+};
+
+static void client_close(struct scm_client *c, const char *why);
+
+/* ---- replies ---------------------------------------------------------------- */
+
+static void send_reply(struct scm_client *c, uint32_t id, const struct svc_wbuf *w)
+{
+    int rc;
+
+    if (c->closing)
+        return;
+    rc = scm_peer_send(&c->peer, SVC_MSG_REPLY, id, w);
+    if (rc == -ENOBUFS)
+        client_close(c, "does not read its replies");
+    else if (rc < 0)
+        client_close(c, NULL);
+}
+
+void scm_reply_buffer(struct scm *scm, const struct scm_waiter *w, const struct svc_wbuf *b)
+{
+    (void)scm;
+    if (w->client)
+        send_reply(w->client, w->id, b);
+}
+
+void scm_reply_error(struct scm *scm, const struct scm_waiter *w, DWORD err)
+{
+    struct svc_wbuf b;
+
+    if (w->client == NULL)
+        return;
+    svc_wbuf_init(&b);
+    svc_msg_reply_pack(&b, err);
+    scm_reply_buffer(scm, w, &b);
+    svc_wbuf_free(&b);
+}
+
+void scm_reply_status(struct scm *scm, const struct scm_waiter *w, DWORD err,
+                      const SERVICE_STATUS_PROCESS *st)
+{
+    struct svc_wbuf b;
+
+    if (w->client == NULL)
+        return;
+    svc_wbuf_init(&b);
+    if (err == NO_ERROR)
+        svc_msg_status_reply_pack(&b, st);
+    else
+        svc_msg_reply_pack(&b, err);
+    scm_reply_buffer(scm, w, &b);
+    svc_wbuf_free(&b);
+}
+
+/* ---- lifetime ----------------------------------------------------------------- */
+
+static void client_closed(void *ctx)
+{
+    free(ctx);
+}
+
+static void client_maybe_free(struct scm_client *c)
+{
+    if (c->closing && c->refs == 0)
+        scm_peer_close(&c->peer);   /* client_closed frees it */
+}
+
+struct scm_waiter scm_waiter_hold(struct scm_waiter w)
+{
+    if (w.client)
+        w.client->refs++;
+    return w;
+}
+
+void scm_waiter_release(struct scm *scm, struct scm_waiter *w)
+{
+    struct scm_client *c = w->client;
+
+    (void)scm;
+    w->client = NULL;
+    if (c == NULL)
+        return;
+    c->refs--;
+    client_maybe_free(c);
+}
+
+static void unlink_client(struct scm_client *c)
+{
+    struct scm_clients *t = c->scm->clients;
+
+    if (!c->linked)
+        return;
+    for (struct scm_client **pp = &t->list; *pp; pp = &(*pp)->next) {
+        if (*pp == c) {
+            *pp = c->next;
+            break;
+        }
+    }
+    c->linked = 0;
+    t->n--;
+}
+
+static void client_close(struct scm_client *c, const char *why)
+{
+    if (c->closing)
+        return;
+    if (why != NULL)
+        log_warnx("client uid %u pid %d %s; connection closed", (unsigned)c->who.uid,
+                  (int)c->who.pid, why);
+    c->closing = 1;
+    /* No more requests from it; replies still owed go nowhere. */
+    uv_read_stop((uv_stream_t *)&c->peer.pipe);
+    unlink_client(c);
+    client_maybe_free(c);
+}
+
+/* ---- reading ------------------------------------------------------------------- */
+
+static int on_frame(void *ctx, const struct svc_frame_header *h, const uint8_t *payload)
+{
+    struct scm_client *c = ctx;
+
+    if (c->closing)
+        return -ECANCELED;
+    return c->scm->clients->on_request(c->scm, c, &c->who, h, payload);
+}
+
+static void on_error(void *ctx, int err)
+{
+    struct scm_client *c = ctx;
+    char why[96];
+
+    if (err == -EPIPE || err == -ECANCELED) {
+        client_close(c, NULL);
+        return;
+    }
+    snprintf(why, sizeof why, "sent a bad frame (%s)", strerror(-err));
+    client_close(c, why);
+}
+
+static const struct scm_peer_ops client_peer_ops = { on_frame, on_error, client_closed };
+
+static unsigned count_uid(const struct scm_clients *t, uid_t uid)
+{
+    unsigned n = 0;
+    for (const struct scm_client *c = t->list; c; c = c->next)
+        if (c->who.uid == uid)
+            n++;
+    return n;
+}
+
+static void on_connection(uv_stream_t *server, int status)
+{
+    struct scm *scm = server->data;
+    struct scm_clients *t = scm->clients;
+    struct scm_client *c;
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    int fd;
+
+    if (status < 0)
+        return;
+    c = calloc(1, sizeof *c);
+    if (c == NULL || scm_peer_init(scm, &c->peer, &client_peer_ops, c,
+                                   scm->set.client_queue_limit) < 0) {
+        /* Accepted and dropped, so the backlog does not spin the loop. */
+        uv_pipe_t drop;
+        free(c);
+        uv_pipe_init(scm->loop, &drop, 0);
+        if (uv_accept(server, (uv_stream_t *)&drop) == 0)
+            uv_close((uv_handle_t *)&drop, NULL);
+        log_warnx("out of memory for a new client");
+        return;
+    }
+    c->scm = scm;
+    if (uv_accept(server, (uv_stream_t *)&c->peer.pipe) != 0 || (fd = scm_peer_fd(&c->peer)) < 0 ||
+        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+        c->closing = 1;
+        scm_peer_close(&c->peer);
+        return;
+    }
+    c->who.uid = cred.uid;
+    c->who.pid = cred.pid;
+    if (t->n >= scm->set.max_connections) {
+        log_warnx("client uid %u pid %d refused: %u connections open (MaxConnections)",
+                  (unsigned)cred.uid, (int)cred.pid, t->n);
+        c->closing = 1;
+        scm_peer_close(&c->peer);
+        return;
+    }
+    /* Root and scmd's own user are held to the total only: an
+     * administrator must always get in. */
+    if (cred.uid != 0 && cred.uid != scm->self_uid &&
+        count_uid(t, cred.uid) >= scm->set.max_connections_per_user) {
+        log_warnx("client uid %u pid %d refused: the user has %u connections open "
+                  "(MaxConnectionsPerUser)", (unsigned)cred.uid, (int)cred.pid,
+                  scm->set.max_connections_per_user);
+        c->closing = 1;
+        scm_peer_close(&c->peer);
+        return;
+    }
+    c->next = t->list;
+    t->list = c;
+    c->linked = 1;
+    t->n++;
+    if (scm_peer_start(&c->peer) < 0)
+        client_close(c, "cannot be read");
+}
+
+static void on_sweep(uv_timer_t *timer)
+{
+    struct scm *scm = timer->data;
+    struct scm_client *c = scm->clients->list, *next;
+
+    for (; c; c = next) {
+        next = c->next;
+        if (scm_peer_partial_ms(&c->peer) > scm->set.frame_timeout_ms)
+            client_close(c, "stayed in the middle of a frame past FrameTimeoutMs");
+    }
+}
+
+int scm_conn_listen(struct scm *scm, const char *sock_path, scm_request_fn *on_request)
+{
+    struct scm_clients *t = calloc(1, sizeof *t);
+    unsigned every;
+    int rc;
+
+    if (t == NULL)
+        return -ENOMEM;
+    scm->clients = t;
+    t->on_request = on_request;
+    uv_pipe_init(scm->loop, &t->server, 0);
+    t->server.data = scm;
+    t->listening = 1;
+    unlink(sock_path);
+    rc = uv_pipe_bind(&t->server, sock_path);
+    if (rc != 0) {
+        log_warnx("%s: %s", sock_path, uv_strerror(rc));
+        return -EADDRINUSE;
+    }
+    /* Anyone may connect; what each may do is checked per request. */
+    chmod(sock_path, 0666);
+    rc = uv_listen((uv_stream_t *)&t->server, 128, on_connection);
+    if (rc != 0) {
+        log_warnx("listen: %s", uv_strerror(rc));
+        return -EIO;
+    }
+    uv_timer_init(scm->loop, &t->sweep);
+    t->sweep.data = scm;
+    every = scm->set.frame_timeout_ms / 4 ? scm->set.frame_timeout_ms / 4 : 1;
+    uv_timer_start(&t->sweep, on_sweep, every, every);
+    uv_unref((uv_handle_t *)&t->sweep);
+    return 0;
+}
+
+void scm_conn_stop_listening(struct scm *scm)
+{
+    struct scm_clients *t = scm->clients;
+    if (t && t->listening) {
+        t->listening = 0;
+        uv_close((uv_handle_t *)&t->server, NULL);
+    }
+}
+
+void scm_conn_close_all(struct scm *scm)
+{
+    struct scm_clients *t = scm->clients;
+
+    if (t == NULL)
+        return;
+    scm_conn_stop_listening(scm);
+    while (t->list)
+        client_close(t->list, NULL);
+    uv_timer_stop(&t->sweep);
+    uv_close((uv_handle_t *)&t->sweep, NULL);
+}

@@ -1,0 +1,90 @@
+/*
+ * control.c - controls in flight (see control.h).
+ */
+#include "control.h"
+#include "conn.h"
+#include "deps.h"
+#include "events.h"
+#include "host_chan.h"
+#include "service_db.h"
+#include "state.h"
+#include "win32.h"
+
+#include <stdlib.h>
+
+int scm_control_busy(const struct scm_service *s)
+{
+    return s->control_host_id != 0;
+}
+
+static void finish(struct scm *scm, struct scm_service *s, DWORD result, int with_status)
+{
+    if (s->control_timer)
+        uv_timer_stop(s->control_timer);
+    s->control_host_id = 0;
+    if (with_status)
+        scm_reply_status(scm, &s->control, result, &s->status);
+    else
+        scm_reply_error(scm, &s->control, result);
+    scm_waiter_release(scm, &s->control);
+    scm_db_touch(scm, s);
+}
+
+static void on_timeout(uv_timer_t *t)
+{
+    struct scm_service *s = t->data;
+    struct scm *scm = uv_loop_get_data(t->loop);
+
+    if (s == NULL || s->control_host_id == 0)
+        return;
+    scm_event(scm, 7011, s->name,
+              "A timeout (%u milliseconds) was reached while waiting for a transaction response from the %s service.",
+              scm->set.control_timeout_ms, scm_service_display(s));
+    if (s->host)
+        scm_host_forget(s->host, s->control_host_id);
+    finish(scm, s, ERROR_SERVICE_REQUEST_TIMEOUT, 0);
+    /* A service that cannot take STOP is written off: its host is killed
+     * if nothing else lives there. */
+    if (s->control_code == SERVICE_CONTROL_STOP)
+        scm_state_event(scm, s, EV_STOP_HUNG, NULL);
+}
+
+DWORD scm_control_send(struct scm *scm, struct scm_service *s, DWORD control, struct scm_waiter w)
+{
+    DWORD err = svc_control_check((const SERVICE_STATUS *)&s->status, control);
+    uint32_t id = 0;
+
+    if (err == NO_ERROR && control == SERVICE_CONTROL_STOP && scm_deps_active_dependents(scm, s))
+        err = ERROR_DEPENDENT_SERVICES_RUNNING;
+    if (err == NO_ERROR && (scm_control_busy(s) || !s->started_in_host || s->host == NULL))
+        err = ERROR_SERVICE_CANNOT_ACCEPT_CTRL;   /* one control at a time */
+    if (err == NO_ERROR && s->control_timer == NULL) {
+        s->control_timer = malloc(sizeof *s->control_timer);
+        if (s->control_timer == NULL)
+            err = ERROR_NOT_ENOUGH_MEMORY;
+        else
+            uv_timer_init(scm->loop, s->control_timer);
+    }
+    if (err == NO_ERROR)
+        err = scm_host_control(s->host, s->name, control, &id);
+    if (err != NO_ERROR)
+        return err;
+    s->control_host_id = id;
+    s->control_code = control;
+    s->control = scm_waiter_hold(w);
+    s->control_timer->data = s;
+    uv_timer_start(s->control_timer, on_timeout, scm->set.control_timeout_ms, 0);
+    return NO_ERROR;
+}
+
+void scm_control_done(struct scm *scm, struct scm_service *s, uint32_t id, DWORD result)
+{
+    if (s->control_host_id == 0 || s->control_host_id != id)
+        return;
+    /* A handler that does not handle a control returns
+     * ERROR_CALL_NOT_IMPLEMENTED; ControlService reports that as a
+     * control the service does not accept. */
+    if (result == ERROR_CALL_NOT_IMPLEMENTED)
+        result = ERROR_INVALID_SERVICE_CONTROL;
+    finish(scm, s, result, 1);
+}

@@ -1,0 +1,104 @@
+/*
+ * core.c - the SCM put together (see core.h).
+ */
+#include "core.h"
+#include "client.h"
+#include "conn.h"
+#include "events.h"
+#include "host_chan.h"
+#include "hosting.h"
+#include "jobs.h"
+#include "service_db.h"
+#include "shutdown.h"
+#include "log.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The loop's own handles, kept beside the context. */
+struct core_handles {
+    uv_check_t after_io;
+    uv_signal_t sigterm, sigint;
+    struct scm_host_hooks hooks;
+};
+
+static void on_host_freed(struct scm *scm)
+{
+    scm_shutdown_step(scm);
+}
+
+static void on_after_io(uv_check_t *c)
+{
+    struct scm *scm = c->data;
+
+    /* Only when something could have become removable: walking every
+     * service after every event would cost each request O(services). */
+    if (scm->sweep_pending) {
+        scm->sweep_pending = 0;
+        scm_db_sweep(scm);
+    }
+    scm_shutdown_step(scm);
+}
+
+static void on_signal(uv_signal_t *sig, int signum)
+{
+    struct scm *scm = sig->data;
+
+    if (scm->shutting_down)
+        return;
+    log_info("signal %d: stopping every service", signum);
+    scm_shutdown_begin(scm);
+    /* The check handle runs the first stop step after this callback. */
+}
+
+int scm_core_start(struct scm *scm, const char *sock_path)
+{
+    struct core_handles *hd = calloc(1, sizeof *hd);
+    int rc;
+
+    scm->core = hd;
+    scm->read_buf = malloc(SCM_READ_BUF_SIZE);
+    if (hd == NULL || scm->read_buf == NULL)
+        return -ENOMEM;
+    uv_loop_set_data(scm->loop, scm);
+    scm->fx = &scm_hosting_effects;
+    hd->hooks = scm_hosting_hooks;
+    hd->hooks.freed = on_host_freed;
+    if ((rc = scm_hosts_init(scm, &hd->hooks)) < 0)
+        return rc;
+    if ((rc = scm_events_open(scm)) < 0) {
+        log_warnx("%s/log/events.log: %s", scm->root, strerror(-rc));
+        return rc;
+    }
+    if ((rc = scm_db_load(scm)) < 0)
+        return rc;
+    if ((rc = scm_conn_listen(scm, sock_path, scm_client_request)) < 0)
+        return rc;
+    uv_check_init(scm->loop, &hd->after_io);
+    hd->after_io.data = scm;
+    uv_check_start(&hd->after_io, on_after_io);
+    uv_signal_init(scm->loop, &hd->sigterm);
+    uv_signal_init(scm->loop, &hd->sigint);
+    hd->sigterm.data = hd->sigint.data = scm;
+    uv_signal_start(&hd->sigterm, on_signal, SIGTERM);
+    uv_signal_start(&hd->sigint, on_signal, SIGINT);
+    return 0;
+}
+
+void scm_core_run(struct scm *scm)
+{
+    scm_jobs_autostart(scm);
+    uv_run(scm->loop, UV_RUN_DEFAULT);
+}
+
+void scm_core_free(struct scm *scm)
+{
+    scm_jobs_free(scm);
+    scm_db_free(scm);
+    scm_events_close(scm);
+    free(scm->read_buf);
+    scm->read_buf = NULL;
+    /* The loop's handles in scm->core stay: the process is ending. */
+}

@@ -1,0 +1,539 @@
+/*
+ * host_chan.c - host processes' channels (see host_chan.h).
+ *
+ * Each host gets one end of a socketpair as file descriptor 3 (named in
+ * SVCHOST_SCM_FD); nothing else can speak on that channel.  The host
+ * channel's request table lists what a host may send.
+ */
+#include "host_chan.h"
+#include "peer.h"
+#include "log.h"
+#include "win32.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+struct pending {
+    struct pending *next;
+    uint32_t id;
+    uint16_t type;               /* HOST_START / HOST_CONTROL / HOST_QUERY */
+    char *service;               /* START, CONTROL */
+    void *cookie;                /* QUERY */
+};
+
+struct queued {
+    struct queued *next;
+    char *service;
+    char **args;
+};
+
+struct scm_host {
+    struct scm_host *next;
+    struct scm *scm;
+    char *group;                 /* svchost group, or NULL for own process */
+    char *own_service;           /* own-process: the service it runs */
+    char *split_service;         /* split instance (svchost -k G -s S): S */
+    pid_t pid;
+    struct scm_peer peer;
+    int connected;               /* HELLO received */
+    char **table;                /* names in its dispatch table (HELLO) */
+    int exiting;                 /* HOST_EXIT sent, killed, or process gone */
+    int exited;                  /* the process has ended */
+    int proc_open;               /* spawn's process handle not yet closed */
+    struct pending *pending;
+    uint32_t next_id;
+    struct queued *queued;       /* STARTs to send once connected */
+};
+
+struct scm_hosts {
+    struct scm_host *list;
+    const struct scm_host_hooks *hooks;
+};
+
+int scm_hosts_init(struct scm *scm, const struct scm_host_hooks *hooks)
+{
+    scm->hosts = calloc(1, sizeof *scm->hosts);
+    if (scm->hosts == NULL)
+        return -ENOMEM;
+    scm->hosts->hooks = hooks;
+    return 0;
+}
+
+void scm_hosts_free(struct scm *scm)
+{
+    free(scm->hosts);
+    scm->hosts = NULL;
+}
+
+static const struct scm_host_hooks *hooks(const struct scm_host *h)
+{
+    return h->scm->hosts->hooks;
+}
+
+int scm_hosts_any(const struct scm *scm) { return scm->hosts && scm->hosts->list != NULL; }
+pid_t scm_host_pid(const struct scm_host *h) { return h->pid; }
+const char *scm_host_group(const struct scm_host *h) { return h->group; }
+int scm_host_connected(const struct scm_host *h) { return h->connected; }
+int scm_host_exited(const struct scm_host *h) { return h->exited; }
+int scm_host_busy(const struct scm_host *h) { return h->pending != NULL || h->queued != NULL; }
+
+struct scm_host *scm_host_first(struct scm *scm)
+{
+    struct scm_host *h = scm->hosts->list;
+    while (h && h->exited)
+        h = h->next;
+    return h;
+}
+
+struct scm_host *scm_host_next(struct scm_host *h)
+{
+    for (h = h->next; h && h->exited; h = h->next)
+        ;
+    return h;
+}
+
+struct scm_host *scm_host_find(struct scm *scm, const char *group, const char *split)
+{
+    for (struct scm_host *o = scm->hosts->list; o; o = o->next)
+        if (o->group && !o->exiting && strcasecmp(o->group, group) == 0 &&
+            (split ? o->split_service && strcasecmp(o->split_service, split) == 0
+                   : o->split_service == NULL))
+            return o;
+    return NULL;
+}
+
+static void host_close(struct scm_host *h);
+
+/* Queues one frame; a host whose queue is full is treated as hung. */
+static int send_frame(struct scm_host *h, uint16_t type, uint32_t id, const struct svc_wbuf *w)
+{
+    int rc = scm_peer_send(&h->peer, type, id, w);
+
+    if (rc == -ENOBUFS) {
+        log_warnx("host %d does not read its channel (%zu bytes waiting); killing it", (int)h->pid,
+                  h->peer.queued);
+        host_close(h);
+    }
+    return rc;
+}
+
+static int table_has(const struct scm_host *h, const char *name)
+{
+    /* An own-process program's one entry serves its service whatever the
+     * entry is called, as on Windows. */
+    if (h->group == NULL && h->table && h->table[0] && !h->table[1])
+        return 1;
+    /* A shared svchost takes members installed in its group after it
+     * started; it answers ERROR_SERVICE_NOT_IN_EXE itself if it cannot. */
+    if (h->group != NULL && h->split_service == NULL)
+        return 1;
+    for (size_t i = 0; h->table && h->table[i]; i++)
+        if (strcasecmp(h->table[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static struct pending *add_pending(struct scm_host *h, uint32_t id, uint16_t type,
+                                   const char *service, void *cookie)
+{
+    struct pending *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return NULL;
+    if (service != NULL && (p->service = strdup(service)) == NULL) {
+        free(p);
+        return NULL;
+    }
+    p->id = id;
+    p->type = type;
+    p->cookie = cookie;
+    p->next = h->pending;
+    h->pending = p;
+    return p;
+}
+
+static struct pending *take_pending(struct scm_host *h, uint32_t id)
+{
+    for (struct pending **pp = &h->pending; *pp; pp = &(*pp)->next) {
+        if ((*pp)->id == id) {
+            struct pending *p = *pp;
+            *pp = p->next;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static void pending_free(struct pending *p)
+{
+    if (p != NULL)
+        free(p->service);
+    free(p);
+}
+
+/* Sends a request and records it, so that its answer finds its way (and
+ * a host that dies answers it with ERROR_PROCESS_ABORTED). */
+static DWORD request(struct scm_host *h, uint16_t type, const char *service, void *cookie,
+                     const struct svc_wbuf *w, uint32_t *out_id)
+{
+    uint32_t id = ++h->next_id;
+    struct pending *p;
+
+    if (id == 0)
+        id = ++h->next_id;
+    /* Recorded first: out of memory must not leave a request unanswered. */
+    p = add_pending(h, id, type, service, cookie);
+    if (p == NULL)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    if (send_frame(h, type, id, w) < 0) {
+        pending_free(take_pending(h, id));
+        return ERROR_BROKEN_PIPE;
+    }
+    if (out_id)
+        *out_id = id;
+    return NO_ERROR;
+}
+
+static DWORD send_start(struct scm_host *h, const char *service, char *const *args)
+{
+    struct svc_wbuf w;
+    DWORD err;
+
+    if (!table_has(h, service))
+        return ERROR_SERVICE_NOT_IN_EXE;
+    svc_wbuf_init(&w);
+    svc_msg_host_start_pack(&w, service, args);
+    err = w.err ? ERROR_NOT_ENOUGH_MEMORY : request(h, SVC_MSG_HOST_START, service, NULL, &w, NULL);
+    svc_wbuf_free(&w);
+    return err;
+}
+
+DWORD scm_host_start(struct scm_host *h, const char *service, char *const *args)
+{
+    struct queued *q, **pp;
+
+    if (h->exiting || h->exited)
+        return ERROR_BROKEN_PIPE;
+    if (h->connected)
+        return send_start(h, service, args);
+    q = calloc(1, sizeof *q);
+    if (q == NULL || (q->service = strdup(service)) == NULL ||
+        (q->args = svc_strv_dup(args)) == NULL) {
+        if (q)
+            free(q->service);
+        free(q);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    /* Appended: STARTs go out in the order they were asked for. */
+    for (pp = &h->queued; *pp; pp = &(*pp)->next)
+        ;
+    *pp = q;
+    return NO_ERROR;
+}
+
+DWORD scm_host_control(struct scm_host *h, const char *service, DWORD control, uint32_t *id)
+{
+    struct svc_wbuf w;
+    DWORD err;
+
+    if (!h->connected || h->exited || h->peer.closing)
+        return ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
+    svc_wbuf_init(&w);
+    svc_msg_host_control_pack(&w, service, control);
+    err = w.err ? ERROR_NOT_ENOUGH_MEMORY : request(h, SVC_MSG_HOST_CONTROL, service, NULL, &w, id);
+    svc_wbuf_free(&w);
+    return err;
+}
+
+DWORD scm_host_query(struct scm_host *h, void *cookie)
+{
+    if (!h->connected || h->exited || h->peer.closing)
+        return ERROR_SERVICE_NOT_ACTIVE;
+    return request(h, SVC_MSG_HOST_QUERY, NULL, cookie, NULL, NULL);
+}
+
+void scm_host_forget(struct scm_host *h, uint32_t id)
+{
+    pending_free(take_pending(h, id));
+}
+
+void scm_host_kill(struct scm_host *h)
+{
+    /* The process is not reaped before on_exit, so the pid is still its. */
+    if (!h->exited && h->pid > 0)
+        kill(h->pid, SIGKILL);
+}
+
+void scm_host_release(struct scm_host *h)
+{
+    /* Not while anything is in flight: a STOP's answer comes after the
+     * STOPPED its handler reported. */
+    if (h->exiting || h->exited || scm_host_busy(h))
+        return;
+    h->exiting = 1;
+    if (h->connected)
+        send_frame(h, SVC_MSG_HOST_EXIT, 0, NULL);
+    else
+        scm_host_kill(h);
+}
+
+/* ---- the host channel's request table --------------------------------- */
+
+static int on_hello(struct scm_host *h, uint32_t id, struct svc_rbuf *r)
+{
+    uint32_t pid;
+    char **table = NULL;
+
+    (void)id;
+    if (svc_msg_host_hello_unpack(r, &pid, &table) < 0 || h->connected || pid != (uint32_t)h->pid) {
+        svc_strv_free(table);
+        return -EPROTO;
+    }
+    h->table = table;
+    h->connected = 1;
+    log_debug("host %d connected (%s)", (int)h->pid, h->group ? h->group : h->own_service);
+    while (h->queued && !h->exited) {
+        struct queued *q = h->queued;
+        DWORD err;
+        h->queued = q->next;
+        err = send_start(h, q->service, q->args);
+        if (err != NO_ERROR)
+            hooks(h)->started(h->scm, h, q->service, err);
+        svc_strv_free(q->args);
+        free(q->service);
+        free(q);
+    }
+    return 0;
+}
+
+static int on_status(struct scm_host *h, uint32_t id, struct svc_rbuf *r)
+{
+    SERVICE_STATUS st;
+    char *name = NULL;
+    DWORD err;
+
+    if (svc_msg_host_status_unpack(r, &name, &st) < 0)
+        return -EPROTO;
+    if (st.dwCurrentState < SERVICE_STOPPED || st.dwCurrentState > SERVICE_PAUSED)
+        err = ERROR_INVALID_PARAMETER;
+    else
+        err = hooks(h)->status(h->scm, h, name, &st);
+    if (err != NO_ERROR) {
+        struct svc_wbuf w;
+        log_warnx("host %d reported a status for %s, which it does not run", (int)h->pid, name);
+        svc_wbuf_init(&w);
+        svc_msg_reply_pack(&w, ERROR_SERVICE_NOT_IN_EXE);
+        send_frame(h, SVC_MSG_REPLY, id, &w);
+        svc_wbuf_free(&w);
+    }
+    free(name);
+    return 0;
+}
+
+/* The answer to HOST_QUERY: an error, or the usage rows. */
+static int on_query_reply(struct scm_host *h, struct pending *p, struct svc_rbuf *r)
+{
+    struct svc_msg_usage *rows = NULL;
+    size_t n = 0;
+    DWORD err;
+    int rc = svc_msg_reply_head_unpack(r, &err);
+
+    if (rc == 0)
+        rc = err == NO_ERROR ? svc_msg_usage_reply_unpack(r, &rows, &n) : svc_rbuf_end(r);
+    if (rc < 0 || err != NO_ERROR) {
+        svc_msg_usage_free(rows, n);
+        rows = NULL;
+        n = 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        rows[i].pid = (uint32_t)h->pid;   /* the kernel's word, not the host's */
+    hooks(h)->queried(h->scm, h, p->cookie, rows, (uint32_t)n);
+    svc_msg_usage_free(rows, n);
+    pending_free(p);
+    return rc < 0 ? -EPROTO : 0;
+}
+
+static int on_reply(struct scm_host *h, uint32_t id, struct svc_rbuf *r)
+{
+    struct pending *p = take_pending(h, id);
+    DWORD err;
+
+    if (p != NULL && p->type == SVC_MSG_HOST_QUERY)
+        return on_query_reply(h, p, r);
+    if (svc_msg_reply_unpack(r, &err) < 0) {
+        pending_free(p);
+        return -EPROTO;
+    }
+    if (p == NULL)
+        return 0;            /* answered after a timeout: nobody waits */
+    if (p->type == SVC_MSG_HOST_START)
+        hooks(h)->started(h->scm, h, p->service, err);
+    else
+        hooks(h)->controlled(h->scm, h, p->service, id, err);
+    pending_free(p);
+    return 0;
+}
+
+static const struct {
+    uint16_t type;
+    int (*handler)(struct scm_host *h, uint32_t id, struct svc_rbuf *r);
+    int needs_hello;
+} host_requests[] = {
+    { SVC_MSG_HOST_HELLO, on_hello, 0 },
+    { SVC_MSG_HOST_STATUS, on_status, 1 },
+    { SVC_MSG_REPLY, on_reply, 1 },
+};
+
+static int on_frame(void *ctx, const struct svc_frame_header *hd, const uint8_t *payload)
+{
+    struct scm_host *h = ctx;
+    struct svc_rbuf r;
+
+    svc_rbuf_init(&r, payload, hd->length);
+    for (size_t i = 0; i < sizeof host_requests / sizeof host_requests[0]; i++) {
+        if (host_requests[i].type != hd->type)
+            continue;
+        if (host_requests[i].needs_hello && !h->connected)
+            return -EPROTO;
+        return host_requests[i].handler(h, hd->id, &r);
+    }
+    return -EPROTO;          /* not a message a host may send */
+}
+
+static void on_error(void *ctx, int err)
+{
+    struct scm_host *h = ctx;
+    /* Channel gone: the host cannot be controlled any more. */
+    if (err != -EPIPE)
+        log_warnx("host %d: protocol error (%s); closing its channel", (int)h->pid, strerror(-err));
+    host_close(h);
+}
+
+/* ---- lifetime ------------------------------------------------------------- */
+
+static void free_host(struct scm_host *h)
+{
+    struct scm *scm = h->scm;
+
+    for (struct scm_host **pp = &scm->hosts->list; *pp; pp = &(*pp)->next) {
+        if (*pp == h) {
+            *pp = h->next;
+            break;
+        }
+    }
+    while (h->pending) {
+        struct pending *p = h->pending;
+        h->pending = p->next;
+        if (p->type == SVC_MSG_HOST_QUERY)
+            scm->hosts->hooks->queried(scm, h, p->cookie, NULL, 0);
+        pending_free(p);
+    }
+    while (h->queued) {
+        struct queued *q = h->queued;
+        h->queued = q->next;
+        svc_strv_free(q->args);
+        free(q->service);
+        free(q);
+    }
+    svc_strv_free(h->table);
+    free(h->group);
+    free(h->own_service);
+    free(h->split_service);
+    free(h);
+    if (scm->hosts->hooks->freed)
+        scm->hosts->hooks->freed(scm);
+}
+
+static void maybe_free(struct scm_host *h)
+{
+    if (!h->peer.open && !h->proc_open)
+        free_host(h);
+}
+
+static void on_closed(void *ctx)
+{
+    maybe_free(ctx);
+}
+
+static const struct scm_peer_ops host_peer_ops = { on_frame, on_error, on_closed };
+
+/* Closes the channel; the process is killed if it still runs (a host
+ * without a channel can no longer be controlled). */
+static void host_close(struct scm_host *h)
+{
+    h->exiting = 1;
+    scm_peer_close(&h->peer);
+    scm_host_kill(h);
+}
+
+struct scm_host *scm_host_new(struct scm *scm, pid_t pid, int fd, const char *group,
+                              const char *own_service, const char *split_service)
+{
+    struct scm_host *h = calloc(1, sizeof *h);
+
+    if (h == NULL)
+        goto fail;
+    h->scm = scm;
+    h->pid = pid;
+    h->proc_open = 1;
+    if ((group && !(h->group = strdup(group))) ||
+        (own_service && !(h->own_service = strdup(own_service))) ||
+        (split_service && !(h->split_service = strdup(split_service))))
+        goto fail;
+    if (scm_peer_init(scm, &h->peer, &host_peer_ops, h, scm->set.host_queue_limit) < 0)
+        goto fail;
+    if (scm_peer_open_fd(&h->peer, fd) < 0 || scm_peer_start(&h->peer) < 0) {
+        /* The pipe handle exists: it closes like any other. */
+        h->proc_open = 0;
+        h->next = scm->hosts->list;
+        scm->hosts->list = h;
+        host_close(h);
+        return NULL;
+    }
+    h->next = scm->hosts->list;
+    scm->hosts->list = h;
+    return h;
+
+fail:
+    if (h) {
+        free(h->group);
+        free(h->own_service);
+        free(h->split_service);
+        free(h);
+    }
+    if (fd >= 0)
+        close(fd);
+    return NULL;
+}
+
+void scm_host_process_exited(struct scm_host *h, int64_t status, int sig)
+{
+    h->exited = 1;
+    h->exiting = 1;
+    if (sig)
+        log_warnx("host %d (%s) killed by signal %d", (int)h->pid,
+                  h->group ? h->group : h->own_service, sig);
+    else
+        log_debug("host %d exited with %d", (int)h->pid, (int)status);
+    /* Answer what waited on this host, then let the services go. */
+    while (h->pending) {
+        struct pending *p = h->pending;
+        h->pending = p->next;
+        if (p->type == SVC_MSG_HOST_CONTROL)
+            hooks(h)->controlled(h->scm, h, p->service, p->id, ERROR_PROCESS_ABORTED);
+        else if (p->type == SVC_MSG_HOST_QUERY)
+            hooks(h)->queried(h->scm, h, p->cookie, NULL, 0);
+        pending_free(p);
+    }
+    hooks(h)->exited(h->scm, h);
+    host_close(h);
+}
+
+void scm_host_process_closed(struct scm_host *h)
+{
+    h->proc_open = 0;
+    maybe_free(h);
+}

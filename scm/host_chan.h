@@ -1,0 +1,90 @@
+/*
+ * host_chan.h - host processes as the SCM talks to them: each host's
+ * channel (one end of a socketpair it inherited), the requests in flight
+ * on it, and the STARTs waiting for it to connect.
+ *
+ * The layer knows no service objects: it speaks of services by name, and
+ * reports what hosts say through hooks that an upper layer installs.
+ * Anything malformed from a host closes its channel and kills that host,
+ * nothing else; a host that stops reading (its output queue passes
+ * HostQueueLimitKB) is handled the same way, as a hung host.
+ */
+#ifndef SCM_HOST_CHAN_H
+#define SCM_HOST_CHAN_H
+
+#include "scm.h"
+#include "proto.h"
+
+struct scm_host_hooks {
+    /* The host reported a status for service: NO_ERROR, or the error to
+     * answer it (ERROR_SERVICE_NOT_IN_EXE: not one this SCM started in it). */
+    DWORD (*status)(struct scm *scm, struct scm_host *h, const char *service,
+                    const SERVICE_STATUS *st);
+    /* The host answered a START (NO_ERROR: ServiceMain is starting). */
+    void (*started)(struct scm *scm, struct scm_host *h, const char *service, DWORD err);
+    /* The host answered the control sent as request id. */
+    void (*controlled)(struct scm *scm, struct scm_host *h, const char *service, uint32_t id,
+                       DWORD result);
+    /* The answer to scm_host_query (rows NULL, n 0: none will come). */
+    void (*queried)(struct scm *scm, struct scm_host *h, void *cookie, struct svc_msg_usage *rows,
+                    uint32_t n);
+    /* The process ended.  Requests in flight have been answered by the
+     * hooks above with ERROR_PROCESS_ABORTED; h is freed soon after. */
+    void (*exited)(struct scm *scm, struct scm_host *h);
+    /* A host was freed: nothing refers to it any more. */
+    void (*freed)(struct scm *scm);
+};
+
+/* Sets up the host table: 0 or -ENOMEM. */
+int scm_hosts_init(struct scm *scm, const struct scm_host_hooks *hooks);
+void scm_hosts_free(struct scm *scm);
+
+/* A host for the process pid, speaking on fd (taken over in every case).
+ * group: its svchost group, NULL for an own-process program running
+ * own_service; split_service: the one service of a split instance.
+ * NULL on failure. */
+struct scm_host *scm_host_new(struct scm *scm, pid_t pid, int fd, const char *group,
+                              const char *own_service, const char *split_service);
+/* spawn.c tells the host its process ended (exit status or signal), and
+ * later that the process handle is closed. */
+void scm_host_process_exited(struct scm_host *h, int64_t status, int sig);
+void scm_host_process_closed(struct scm_host *h);
+
+/* The live (not exiting) host of group: the shared one when split is
+ * NULL, else the split instance running service split.  NULL if none. */
+struct scm_host *scm_host_find(struct scm *scm, const char *group, const char *split);
+/* Iteration over every host that has not exited. */
+struct scm_host *scm_host_first(struct scm *scm);
+struct scm_host *scm_host_next(struct scm_host *h);
+
+/* 1 while any host is known, exited or not (its handles not yet closed). */
+int scm_hosts_any(const struct scm *scm);
+
+pid_t scm_host_pid(const struct scm_host *h);
+const char *scm_host_group(const struct scm_host *h);   /* NULL: own process */
+int scm_host_connected(const struct scm_host *h);       /* HELLO received */
+int scm_host_exited(const struct scm_host *h);
+/* Requests in flight or STARTs queued. */
+int scm_host_busy(const struct scm_host *h);
+
+/* Sends START for service, or queues it until the host connects.
+ * NO_ERROR, ERROR_SERVICE_NOT_IN_EXE (not in its dispatch table),
+ * ERROR_BROKEN_PIPE (channel gone or host hung), ERROR_NOT_ENOUGH_MEMORY.
+ * The answer comes through hooks->started. */
+DWORD scm_host_start(struct scm_host *h, const char *service, char *const *args);
+/* Sends a control; *id is its request id, the answer comes through
+ * hooks->controlled.  NO_ERROR, ERROR_SERVICE_CANNOT_ACCEPT_CTRL (not
+ * connected or gone), ERROR_BROKEN_PIPE, ERROR_NOT_ENOUGH_MEMORY. */
+DWORD scm_host_control(struct scm_host *h, const char *service, DWORD control, uint32_t *id);
+/* Sends HOST_QUERY; the answer comes through hooks->queried.  NO_ERROR,
+ * or an error (then no answer will come). */
+DWORD scm_host_query(struct scm_host *h, void *cookie);
+/* Stops waiting for the answer to request id (it timed out). */
+void scm_host_forget(struct scm_host *h, uint32_t id);
+/* Tells a host that runs nothing any more to exit (nothing in flight),
+ * or kills it if it never connected. */
+void scm_host_release(struct scm_host *h);
+/* SIGKILL, unless it has exited already. */
+void scm_host_kill(struct scm_host *h);
+
+#endif

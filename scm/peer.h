@@ -1,0 +1,64 @@
+/*
+ * peer.h - one framed connection (a client's or a host's) that never
+ * blocks the loop.
+ *
+ * Writes go out at once when the socket takes them; what it does not
+ * take waits in the peer's output queue, written by the loop as the
+ * peer reads.  The queue has a cap: a send that would pass it is refused
+ * and the owner decides (a client is dropped, a host is handled as hung).
+ * Reads feed a frame accumulator whose buffer grows only with the bytes
+ * received.  A peer that stays mid-frame is timed by its owner through
+ * scm_peer_partial_ms.
+ */
+#ifndef SCM_PEER_H
+#define SCM_PEER_H
+
+#include "scm.h"
+#include "proto.h"
+
+struct scm_peer;
+
+struct scm_peer_ops {
+    /* A whole frame arrived; return 0 to go on, or a negative errno to
+     * stop reading (error is then called with it). */
+    int (*frame)(void *ctx, const struct svc_frame_header *h, const uint8_t *payload);
+    /* The stream failed: -EPIPE end of file, -EPROTO/-EMSGSIZE a bad
+     * frame, or what frame returned.  The owner closes the peer. */
+    void (*error)(void *ctx, int err);
+    /* The handle is closed (after scm_peer_close): the owner may free. */
+    void (*closed)(void *ctx);
+};
+
+struct scm_peer {
+    struct scm *scm;
+    uv_pipe_t pipe;
+    struct svc_frame_acc acc;
+    const struct scm_peer_ops *ops;
+    void *ctx;
+    size_t queued;          /* bytes handed to libuv, not yet written */
+    size_t limit;           /* cap on queued */
+    uint64_t partial_since; /* loop time (ms) a frame began arriving, 0: none */
+    int open, closing;
+};
+
+/* Initialises p on the loop (its pipe handle ready for uv_accept or
+ * scm_peer_open_fd).  0 or a negative errno. */
+int scm_peer_init(struct scm *scm, struct scm_peer *p, const struct scm_peer_ops *ops, void *ctx,
+                  size_t limit);
+/* Takes fd (a connected stream socket) over.  0 or a negative errno. */
+int scm_peer_open_fd(struct scm_peer *p, int fd);
+/* Starts reading.  0 or a negative errno. */
+int scm_peer_start(struct scm_peer *p);
+/* Sends one frame (payload may be NULL).  0 when written or queued;
+ * -ENOBUFS when it would pass the queue's cap (nothing sent); -EPIPE
+ * when the peer is closing; payload->err if a put failed; -ENOMEM. */
+int scm_peer_send(struct scm_peer *p, uint16_t type, uint32_t id, const struct svc_wbuf *payload);
+/* Stops reading, drops what is queued and closes; ops->closed follows.
+ * Safe to call more than once. */
+void scm_peer_close(struct scm_peer *p);
+/* How long (ms) the peer has been mid-frame, 0 if it is not. */
+uint64_t scm_peer_partial_ms(const struct scm_peer *p);
+/* The socket's descriptor, -1 if none. */
+int scm_peer_fd(const struct scm_peer *p);
+
+#endif

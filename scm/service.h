@@ -1,0 +1,62 @@
+/*
+ * service.h - a service as the SCM holds it, and the in-memory table of
+ * services (kept sorted by name, so enumerations come out stable).
+ *
+ * Each group of fields belongs to one layer, which alone writes it; the
+ * others read.  The status is written only by state.c (scm_state_*).
+ */
+#ifndef SCM_SERVICE_H
+#define SCM_SERVICE_H
+
+#include "scm.h"
+#include "config.h"
+
+struct scm_service {
+    struct scm_service *next;
+    char *name;
+    struct svc_service_config *cfg;  /* service_db */
+    int marked_for_delete;           /* service_db: deleted while running */
+
+    SERVICE_STATUS_PROCESS status;   /* state: the one writer */
+    uint32_t last_checkpoint;        /* state */
+    uint64_t start_seq;              /* state: when it was last asked to start */
+    unsigned crashes;                /* state: unexpected ends since scmd started */
+
+    struct scm_host *host;           /* hosting: while not STOPPED */
+    int started_in_host;             /* hosting: the host acknowledged START */
+    uv_timer_t *timer;               /* hosting: the state machine's deadline */
+
+    int job_pending;                 /* jobs: a start job targets it */
+
+    /* control: one control at a time, as Win32. */
+    struct scm_waiter control;       /* the client waiting for a control reply */
+    uint32_t control_host_id;        /* id of the HOST_CONTROL in flight, 0 if none */
+    DWORD control_code;
+    uv_timer_t *control_timer;
+};
+
+/* A new service for cfg (taken over; freed with the service), STOPPED,
+ * not yet in the table.  NULL when out of memory (cfg is then not taken). */
+struct scm_service *scm_service_new(struct svc_service_config *cfg);
+/* Frees s (already unlinked); its timers are closed and freed later. */
+void scm_service_free(struct scm_service *s);
+/* Puts s into the table in name order / takes it out. */
+void scm_service_link(struct scm *scm, struct scm_service *s);
+void scm_service_unlink(struct scm *scm, struct scm_service *s);
+/* By name or display name, case-insensitive as Windows; NULL if none. */
+struct scm_service *scm_service_find(const struct scm *scm, const char *name);
+struct scm_service *scm_service_find_display(const struct scm *scm, const char *display);
+
+/* Any state but STOPPED. */
+int scm_service_active(const struct scm_service *s);
+/* RUNNING, PAUSED or between them: what a dependency must be. */
+int scm_service_up(const struct scm_service *s);
+/* The display name, or the key name when there is none. */
+const char *scm_service_display(const struct scm_service *s);
+/* Member of the load-order group g (case-insensitive). */
+int scm_service_in_group(const struct scm_service *s, const char *g);
+/* The svchost group its ImagePath names (share services only), new
+ * string, or NULL. */
+char *scm_service_host_group(const struct scm_service *s);
+
+#endif
