@@ -138,6 +138,11 @@ int svc_config_load_group_member(const char *root, const char *group, const char
 /* ---- The SCM's settings ------------------------------------------------ */
 
 #define SVC_SCM_TIMEOUT_DEFAULT_MS 30000
+#define SVC_SCM_CLIENT_QUEUE_LIMIT_DEFAULT_KB 1024
+#define SVC_SCM_HOST_QUEUE_LIMIT_DEFAULT_KB 4096
+#define SVC_SCM_MAX_CONNECTIONS_DEFAULT 1024
+#define SVC_SCM_MAX_CONNECTIONS_PER_USER_DEFAULT 64
+#define SVC_SCM_FRAME_TIMEOUT_DEFAULT_MS 5000
 
 struct svc_scm_config {
     uint32_t split_threshold_kb;  /* SplitThresholdKB: split share services on
@@ -145,14 +150,32 @@ struct svc_scm_config {
     uint32_t start_timeout_ms;    /* StartTimeoutMs, default 30000 */
     uint32_t control_timeout_ms;  /* ControlTimeoutMs, default 30000 */
     uint32_t stop_timeout_ms;     /* StopTimeoutMs, default 30000 */
+    /* Peer limits, each at least 1. */
+    uint32_t client_queue_limit_kb;   /* ClientQueueLimitKB, default 1024: KiB of
+                                         replies queued to one client before it
+                                         is disconnected */
+    uint32_t host_queue_limit_kb;     /* HostQueueLimitKB, default 4096: KiB queued
+                                         to one host before it is treated as hung */
+    uint32_t max_connections;         /* MaxConnections, default 1024: client
+                                         connections in total */
+    uint32_t max_connections_per_user;/* MaxConnectionsPerUser, default 64: client
+                                         connections of one uid; root's and scmd's
+                                         own uid are held to MaxConnections only */
+    uint32_t frame_timeout_ms;        /* FrameTimeoutMs, default 5000: a client
+                                         connection mid-frame (a header or payload
+                                         partly received) longer than this is closed */
 };
+
+/* The defaults of every [SCM] key (what svc_config_load_scm starts from). */
+void svc_scm_config_defaults(struct svc_scm_config *c);
 
 /*
  * Reads ROOT/config/scm.ini, section [SCM].  A missing file is not an
  * error: *out gets the defaults and 0 is returned, with no diagnostic.
  * Unknown keys and sections warn; a duplicate key, a bad value (a
  * timeout of 0 included), an indented continuation line or a line
- * longer than inih's limit is an error (-EINVAL).  An empty value means
+ * longer than inih's limit is an error (-EINVAL); so is a peer limit of 0.
+ * An empty value means
  * the default.  *out is always filled: on any failure, with the defaults.
  */
 int svc_config_load_scm(const char *root, struct svc_scm_config *out, struct svc_diag *diag);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,23 +17,61 @@
 /* ---- The SCM's settings --------------------------------------------------- */
 
 /* The keys of [SCM], each a DWORD of struct svc_scm_config.  A timeout of
- * 0 would make every start or control fail at once (1053), so the least
- * a timeout may be is 1. */
+ * 0 would make every start or control fail at once (1053), and a peer
+ * limit of 0 would refuse or drop every client, so the least either may
+ * be is 1. */
 static const struct {
     const char *key;
     size_t offset;
     uint32_t min;
+    uint32_t def;
     const char *meaning;    /* for the message about a bad value */
 } scm_keys[] = {
-    { "SplitThresholdKB", offsetof(struct svc_scm_config, split_threshold_kb), 0,
+    { "SplitThresholdKB", offsetof(struct svc_scm_config, split_threshold_kb), 0, 0,
       "KiB of RAM from 0 (never split)" },
     { "StartTimeoutMs", offsetof(struct svc_scm_config, start_timeout_ms), 1,
-      "milliseconds from 1" },
+      SVC_SCM_TIMEOUT_DEFAULT_MS, "milliseconds from 1" },
     { "ControlTimeoutMs", offsetof(struct svc_scm_config, control_timeout_ms), 1,
-      "milliseconds from 1" },
+      SVC_SCM_TIMEOUT_DEFAULT_MS, "milliseconds from 1" },
     { "StopTimeoutMs", offsetof(struct svc_scm_config, stop_timeout_ms), 1,
-      "milliseconds from 1" },
+      SVC_SCM_TIMEOUT_DEFAULT_MS, "milliseconds from 1" },
+    { "ClientQueueLimitKB", offsetof(struct svc_scm_config, client_queue_limit_kb), 1,
+      SVC_SCM_CLIENT_QUEUE_LIMIT_DEFAULT_KB, "KiB from 1" },
+    { "HostQueueLimitKB", offsetof(struct svc_scm_config, host_queue_limit_kb), 1,
+      SVC_SCM_HOST_QUEUE_LIMIT_DEFAULT_KB, "KiB from 1" },
+    { "MaxConnections", offsetof(struct svc_scm_config, max_connections), 1,
+      SVC_SCM_MAX_CONNECTIONS_DEFAULT, "a count from 1" },
+    { "MaxConnectionsPerUser", offsetof(struct svc_scm_config, max_connections_per_user), 1,
+      SVC_SCM_MAX_CONNECTIONS_PER_USER_DEFAULT, "a count from 1" },
+    { "FrameTimeoutMs", offsetof(struct svc_scm_config, frame_timeout_ms), 1,
+      SVC_SCM_FRAME_TIMEOUT_DEFAULT_MS, "milliseconds from 1" },
 };
+#define N_SCM_KEYS (sizeof scm_keys / sizeof scm_keys[0])
+/* Every field of the struct is a key of the table. */
+_Static_assert(N_SCM_KEYS * sizeof(uint32_t) == sizeof(struct svc_scm_config),
+               "scm_keys must list every field of struct svc_scm_config");
+
+static uint32_t *scm_field(struct svc_scm_config *c, size_t k)
+{
+    return (uint32_t *)(void *)((char *)c + scm_keys[k].offset);
+}
+
+void svc_scm_config_defaults(struct svc_scm_config *c)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t k = 0; k < N_SCM_KEYS; k++)
+        *scm_field(c, k) = scm_keys[k].def;
+}
+
+/* "SplitThresholdKB, StartTimeoutMs, ...", for the unknown-key warning. */
+static void known_keys(char *text, size_t size)
+{
+    size_t off = 0;
+
+    text[0] = '\0';
+    for (size_t k = 0; k < N_SCM_KEYS && off < size; k++)
+        off += (size_t)snprintf(text + off, size - off, "%s%s", k ? ", " : "", scm_keys[k].key);
+}
 
 static int read_scm_section(struct svc_where *w, const struct svc_ini_section *s,
                             struct svc_scm_config *c)
@@ -44,7 +83,7 @@ static int read_scm_section(struct svc_where *w, const struct svc_ini_section *s
     svc_ini_check_duplicates(w, s, dup);
     for (size_t i = 0; i < s->n; i++) {
         const struct svc_ini_entry *e = &s->entries[i];
-        size_t k, n_keys = sizeof scm_keys / sizeof scm_keys[0];
+        size_t k, n_keys = N_SCM_KEYS;
         uint32_t num;
         int rc;
 
@@ -54,9 +93,11 @@ static int read_scm_section(struct svc_where *w, const struct svc_ini_section *s
             if (strcasecmp(e->key, scm_keys[k].key) == 0)
                 break;
         if (k == n_keys) {
-            svc_warning_at(w, e->lines[0], "unknown key '%s' in [SCM]; ignored "
-                       "(known: SplitThresholdKB, StartTimeoutMs, ControlTimeoutMs, "
-                       "StopTimeoutMs)", e->key);
+            char known[256];
+
+            known_keys(known, sizeof known);
+            svc_warning_at(w, e->lines[0], "unknown key '%s' in [SCM]; ignored (known: %s)",
+                           e->key, known);
             continue;
         }
         /* NULL: its too-long line is already an error; empty: the default. */
@@ -68,7 +109,7 @@ static int read_scm_section(struct svc_where *w, const struct svc_ini_section *s
                      "decimal or 0x hex%s", scm_keys[k].key, e->value,
                      scm_keys[k].meaning, rc == -ERANGE ? " (too large)" : "");
         else
-            *(uint32_t *)((char *)c + scm_keys[k].offset) = num;
+            *scm_field(c, k) = num;
     }
     free(dup);
     return 0;
@@ -76,19 +117,14 @@ static int read_scm_section(struct svc_where *w, const struct svc_ini_section *s
 
 int svc_config_load_scm(const char *root, struct svc_scm_config *out, struct svc_diag *diag)
 {
-    static const struct svc_scm_config defaults = {
-        .split_threshold_kb = 0,
-        .start_timeout_ms = SVC_SCM_TIMEOUT_DEFAULT_MS,
-        .control_timeout_ms = SVC_SCM_TIMEOUT_DEFAULT_MS,
-        .stop_timeout_ms = SVC_SCM_TIMEOUT_DEFAULT_MS,
-    };
-    struct svc_scm_config c = defaults;
+    struct svc_scm_config c;
     struct svc_ini_doc doc = { 0 };
     struct svc_where w;
     char *path;
     int rc;
 
-    *out = defaults;
+    svc_scm_config_defaults(&c);
+    *out = c;
     path = svc_path_scm_ini(root);
     if (path == NULL)
         return -ENOMEM;

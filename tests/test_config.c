@@ -678,6 +678,11 @@ static void expect_scm_defaults(const struct svc_scm_config *c)
     ck_assert_uint_eq(c->start_timeout_ms, 30000);
     ck_assert_uint_eq(c->control_timeout_ms, 30000);
     ck_assert_uint_eq(c->stop_timeout_ms, 30000);
+    ck_assert_uint_eq(c->client_queue_limit_kb, 1024);
+    ck_assert_uint_eq(c->host_queue_limit_kb, 4096);
+    ck_assert_uint_eq(c->max_connections, 1024);
+    ck_assert_uint_eq(c->max_connections_per_user, 64);
+    ck_assert_uint_eq(c->frame_timeout_ms, 5000);
 }
 
 START_TEST(test_scm_missing_file)
@@ -785,6 +790,58 @@ START_TEST(test_scm_bad_values)
 }
 END_TEST
 
+START_TEST(test_scm_peer_limits)
+{
+    struct svc_scm_config c, def;
+    struct svc_diag d = { 0 };
+    char *f = scm_file();
+
+    svc_scm_config_defaults(&def);
+    expect_scm_defaults(&def);
+    write_file("scm.ini", "[SCM]\nClientQueueLimitKB = 1\nhostqueuelimitkb = 0x2000\n"
+               "MaxConnections = 4294967295\nMaxConnectionsPerUser = 2\n"
+               "FrameTimeoutMs = 250\n");
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_uint_eq(c.client_queue_limit_kb, 1);
+    ck_assert_uint_eq(c.host_queue_limit_kb, 8192);
+    ck_assert_uint_eq(c.max_connections, UINT32_MAX);
+    ck_assert_uint_eq(c.max_connections_per_user, 2);
+    ck_assert_uint_eq(c.frame_timeout_ms, 250);
+    /* The others keep their defaults. */
+    ck_assert_uint_eq(c.start_timeout_ms, 30000);
+    ck_assert_uint_eq(c.split_threshold_kb, 0);
+
+    /* Empty means the default. */
+    write_file("scm.ini", "[SCM]\nMaxConnections =\nFrameTimeoutMs = 7\n");
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    ck_assert_uint_eq(c.max_connections, 1024);
+    ck_assert_uint_eq(c.frame_timeout_ms, 7);
+
+    /* A limit of 0 would refuse every client: an error at its line. */
+    write_file("scm.ini", "[SCM]\nClientQueueLimitKB = 0\nHostQueueLimitKB = 4G\n"
+               "MaxConnections = 0\nMaxConnectionsPerUser = -1\nFrameTimeoutMs = 0\n"
+               "MaxConnections = 5\n");
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), -EINVAL);
+    expect_scm_defaults(&c);
+    expect_diag(&d, 6,
+        fmt("%s:2: error: bad ClientQueueLimitKB '0'; accepted: KiB from 1 to 4294967295, "
+            "decimal or 0x hex", f),
+        fmt("%s:3: error: bad HostQueueLimitKB '4G'; accepted: KiB from 1 to 4294967295, "
+            "decimal or 0x hex", f),
+        fmt("%s:4: error: bad MaxConnections '0'; accepted: a count from 1 to 4294967295, "
+            "decimal or 0x hex", f),
+        fmt("%s:5: error: bad MaxConnectionsPerUser '-1'; accepted: a count from 1 to "
+            "4294967295, decimal or 0x hex", f),
+        fmt("%s:6: error: bad FrameTimeoutMs '0'; accepted: milliseconds from 1 to "
+            "4294967295, decimal or 0x hex", f),
+        fmt("%s:7: error: duplicate key 'MaxConnections' in [SCM]; it is already set "
+            "on line 4", f));
+    svc_diag_free(&d);
+    free(f);
+}
+END_TEST
+
 START_TEST(test_scm_unknown_warns)
 {
     struct svc_scm_config c;
@@ -798,7 +855,9 @@ START_TEST(test_scm_unknown_warns)
     expect_diag(&d, 3,
         fmt("%s:1: warning: key 'Stray' is outside [SCM]; ignored", f),
         fmt("%s:4: warning: unknown key 'SplitThreshold' in [SCM]; ignored (known: "
-            "SplitThresholdKB, StartTimeoutMs, ControlTimeoutMs, StopTimeoutMs)", f),
+            "SplitThresholdKB, StartTimeoutMs, ControlTimeoutMs, StopTimeoutMs, "
+            "ClientQueueLimitKB, HostQueueLimitKB, MaxConnections, MaxConnectionsPerUser, "
+            "FrameTimeoutMs)", f),
         fmt("%s:5: warning: unknown section [Other]; ignored (known: [SCM])", f));
     /* The known keys still count; [Other]'s do not. */
     ck_assert_uint_eq(c.split_threshold_kb, 16);
@@ -1194,6 +1253,7 @@ static Suite *config_suite(void)
     tcase_add_test(tmp, test_scm_missing_file);
     tcase_add_test(tmp, test_scm_all_keys);
     tcase_add_test(tmp, test_scm_bad_values);
+    tcase_add_test(tmp, test_scm_peer_limits);
     tcase_add_test(tmp, test_scm_unknown_warns);
     tcase_add_test(tmp, test_scm_unreadable);
     tcase_add_test(tmp, test_mem_total);
