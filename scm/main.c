@@ -97,11 +97,11 @@ static int load_settings(struct scm *scm, unsigned start_ms, unsigned control_ms
     set->control_timeout_ms = control_ms ? control_ms : cfg.control_timeout_ms;
     set->stop_timeout_ms = stop_ms ? stop_ms : cfg.stop_timeout_ms;
     set->split_threshold_kb = split_given ? split_kb : cfg.split_threshold_kb;
-    set->client_queue_limit = (size_t)1024 * 1024; /*TEMPLIMITS*/
-    set->host_queue_limit = (size_t)4096 * 1024;
-    set->max_connections = 1024;
-    set->max_connections_per_user = 64;
-    set->frame_timeout_ms = 5000;
+    set->client_queue_limit = (size_t)cfg.client_queue_limit_kb * 1024;
+    set->host_queue_limit = (size_t)cfg.host_queue_limit_kb * 1024;
+    set->max_connections = cfg.max_connections;
+    set->max_connections_per_user = cfg.max_connections_per_user;
+    set->frame_timeout_ms = cfg.frame_timeout_ms;
     scm->mem_total_kb = svc_mem_total_kb();
     if (set->split_threshold_kb != 0)
         log_info("split hosting above %u KiB of RAM (this machine: %llu KiB)", set->split_threshold_kb,

@@ -31,7 +31,7 @@ a=$(field A PID); b=$(field B PID); c=$(field C PID); d=$(field D PID); e=$(fiel
 [ "$a" != "$b" ] && [ "$a" != "$c" ] && [ "$b" != "$c" ] || fail "A, B, C share a host: $a $b $c"
 cmdline "$a" | grep -q -- "-k sp .*-s A" || fail "A's host: $(cmdline "$a")"
 cmdline "$b" | grep -q -- "-s B" || fail "B's host: $(cmdline "$b")"
-cmdline "$c" | grep -q -- "-s" && fail "C was split: $(cmdline "$c")"
+cmdline "$c" | grep -q -- " -s " && fail "C was split: $(cmdline "$c")"
 [ "$d" = "$e" ] || fail "group keep (Split = never) was split: $d $e"
 sc_ok hosts
 echo "$OUT" | grep -qE "^$a +sp +split +A$" || fail "sc hosts: $OUT"
