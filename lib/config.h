@@ -217,6 +217,12 @@ uint64_t svc_meminfo_total_kb(const char *path);
 const char *svc_type_name(uint32_t type);
 const char *svc_start_name(uint32_t start);
 const char *svc_error_control_name(uint32_t ec);
+/* The names sc prints after the number, as sc.exe ("WIN32_SHARE_PROCESS",
+ * "DEMAND_START", "NORMAL"); NULL for numbers without a name.  The type
+ * is looked up as given (mask SERVICE_INTERACTIVE_PROCESS first). */
+const char *svc_type_display_name(uint32_t type);
+const char *svc_start_display_name(uint32_t start);
+const char *svc_error_control_display_name(uint32_t ec);
 
 /* If image_path runs the shared host ("svchost -k GROUP", argv[0] being
  * "svchost" or a path ending in "/svchost"), copies GROUP into a new

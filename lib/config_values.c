@@ -30,36 +30,44 @@
 #define SVCHOST_PLUGINDIR_REL "../lib/svchost/plugins"
 #endif
 
+/*
+ * One table per enum, holding every name a value has: `word`, the name
+ * in service files and sc's options ("demand"; the first of a value is
+ * the one written back), and `display`, the name sc prints after the
+ * number ("DEMAND_START", as sc.exe).  A NULL word: no file name.
+ */
 struct value_name {
-    const char *name;
     uint32_t value;
+    const char *word;
+    const char *display;
 };
 
-/* The first name of a value is the one svc_*_name() returns. */
 static const struct value_name type_names[] = {
-    { "own",       SERVICE_WIN32_OWN_PROCESS },
-    { "share",     SERVICE_WIN32_SHARE_PROCESS },
-    { "kernel",    SERVICE_KERNEL_DRIVER },
-    { "filesys",   SERVICE_FILE_SYSTEM_DRIVER },
-    { "rec",       SERVICE_RECOGNIZER_DRIVER },
-    { "adapt",     SERVICE_ADAPTER },
-    { "userown",   SERVICE_USER_OWN_PROCESS },
-    { "usershare", SERVICE_USER_SHARE_PROCESS },
+    { SERVICE_WIN32_OWN_PROCESS,   "own",       "WIN32_OWN_PROCESS" },
+    { SERVICE_WIN32_SHARE_PROCESS, "share",     "WIN32_SHARE_PROCESS" },
+    { SERVICE_KERNEL_DRIVER,       "kernel",    "KERNEL_DRIVER" },
+    { SERVICE_FILE_SYSTEM_DRIVER,  "filesys",   "FILE_SYSTEM_DRIVER" },
+    { SERVICE_RECOGNIZER_DRIVER,   "rec",       "RECOGNIZER_DRIVER" },
+    { SERVICE_ADAPTER,             "adapt",     "ADAPTER" },
+    { SERVICE_USER_OWN_PROCESS,    "userown",   "USER_OWN_PROCESS" },
+    { SERVICE_USER_SHARE_PROCESS,  "usershare", "USER_SHARE_PROCESS" },
+    { SERVICE_WIN32,               NULL,        "WIN32" },
 };
 
+/* Indexed by value: the start types and error controls are 0..N. */
 static const struct value_name start_names[] = {
-    { "boot",     SERVICE_BOOT_START },
-    { "system",   SERVICE_SYSTEM_START },
-    { "auto",     SERVICE_AUTO_START },
-    { "demand",   SERVICE_DEMAND_START },
-    { "disabled", SERVICE_DISABLED },
+    [SERVICE_BOOT_START]   = { SERVICE_BOOT_START,   "boot",     "BOOT_START" },
+    [SERVICE_SYSTEM_START] = { SERVICE_SYSTEM_START, "system",   "SYSTEM_START" },
+    [SERVICE_AUTO_START]   = { SERVICE_AUTO_START,   "auto",     "AUTO_START" },
+    [SERVICE_DEMAND_START] = { SERVICE_DEMAND_START, "demand",   "DEMAND_START" },
+    [SERVICE_DISABLED]     = { SERVICE_DISABLED,     "disabled", "DISABLED" },
 };
 
 static const struct value_name error_control_names[] = {
-    { "ignore",   SERVICE_ERROR_IGNORE },
-    { "normal",   SERVICE_ERROR_NORMAL },
-    { "severe",   SERVICE_ERROR_SEVERE },
-    { "critical", SERVICE_ERROR_CRITICAL },
+    [SERVICE_ERROR_IGNORE]   = { SERVICE_ERROR_IGNORE,   "ignore",   "IGNORE" },
+    [SERVICE_ERROR_NORMAL]   = { SERVICE_ERROR_NORMAL,   "normal",   "NORMAL" },
+    [SERVICE_ERROR_SEVERE]   = { SERVICE_ERROR_SEVERE,   "severe",   "SEVERE" },
+    [SERVICE_ERROR_CRITICAL] = { SERVICE_ERROR_CRITICAL, "critical", "CRITICAL" },
 };
 
 static const char *const split_names[] = {
@@ -70,6 +78,13 @@ static const char *const split_names[] = {
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
+_Static_assert(N_ELEMS(start_names) == SERVICE_DISABLED + 1,
+               "start_names out of step with the SERVICE_*_START values");
+_Static_assert(N_ELEMS(error_control_names) == SERVICE_ERROR_CRITICAL + 1,
+               "error_control_names out of step with the SERVICE_ERROR_* values");
+/* The types are bits, not an index: eight named types, and SERVICE_WIN32
+ * (own | share) as sc prints it. */
+_Static_assert(N_ELEMS(type_names) == 9, "type_names out of step with the SERVICE_* types");
 _Static_assert(N_ELEMS(split_names) == SVC_SPLIT_NEVER + 1,
                "split_names out of step with enum svc_split");
 
@@ -117,7 +132,7 @@ static int parse_named(const struct value_name *names, size_t n, const char *s,
     if (s == NULL)
         return -EINVAL;
     for (size_t i = 0; i < n; i++) {
-        if (strcasecmp(s, names[i].name) == 0) {
+        if (names[i].word != NULL && strcasecmp(s, names[i].word) == 0) {
             *out = names[i].value;
             return 0;
         }
@@ -128,12 +143,26 @@ static int parse_named(const struct value_name *names, size_t n, const char *s,
     return 0;
 }
 
-static const char *name_of(const struct value_name *names, size_t n, uint32_t v)
+static const struct value_name *row_of(const struct value_name *names, size_t n, uint32_t v)
 {
     for (size_t i = 0; i < n; i++)
         if (names[i].value == v)
-            return names[i].name;
+            return &names[i];
     return NULL;
+}
+
+static const char *name_of(const struct value_name *names, size_t n, uint32_t v)
+{
+    const struct value_name *row = row_of(names, n, v);
+
+    return row != NULL ? row->word : NULL;
+}
+
+static const char *display_of(const struct value_name *names, size_t n, uint32_t v)
+{
+    const struct value_name *row = row_of(names, n, v);
+
+    return row != NULL ? row->display : NULL;
 }
 
 int svc_parse_type(const char *s, uint32_t *out)
@@ -172,6 +201,21 @@ const char *svc_start_name(uint32_t start)
 const char *svc_error_control_name(uint32_t ec)
 {
     return name_of(error_control_names, N_ELEMS(error_control_names), ec);
+}
+
+const char *svc_type_display_name(uint32_t type)
+{
+    return display_of(type_names, N_ELEMS(type_names), type);
+}
+
+const char *svc_start_display_name(uint32_t start)
+{
+    return display_of(start_names, N_ELEMS(start_names), start);
+}
+
+const char *svc_error_control_display_name(uint32_t ec)
+{
+    return display_of(error_control_names, N_ELEMS(error_control_names), ec);
 }
 
 int svc_parse_split(const char *s, int *out)

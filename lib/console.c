@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define MAIN_GRACE_MS 2000
@@ -278,15 +279,14 @@ static void command_status(void)
     }
 }
 
-static const struct {
-    const char *word;
-    DWORD control;
-} control_words[] = {
-    { "stop", SERVICE_CONTROL_STOP },
-    { "pause", SERVICE_CONTROL_PAUSE },
-    { "continue", SERVICE_CONTROL_CONTINUE },
-    { "interrogate", SERVICE_CONTROL_INTERROGATE },
-    { "paramchange", SERVICE_CONTROL_PARAMCHANGE },
+/* The controls that are commands of their own, named as svc_control_name
+ * names them (in any case: "stop", "pause", ...). */
+static const DWORD command_controls[] = {
+    SERVICE_CONTROL_STOP,
+    SERVICE_CONTROL_PAUSE,
+    SERVICE_CONTROL_CONTINUE,
+    SERVICE_CONTROL_INTERROGATE,
+    SERVICE_CONTROL_PARAMCHANGE,
 };
 
 /* One command line from stdin; see docs/console.md. */
@@ -324,9 +324,9 @@ static void command(char *line)
     }
     DWORD control = 0;
     int known = 0;
-    for (size_t k = 0; k < sizeof control_words / sizeof control_words[0]; k++) {
-        if (strcmp(argv[0], control_words[k].word) == 0) {
-            control = control_words[k].control;
+    for (size_t k = 0; k < sizeof command_controls / sizeof command_controls[0]; k++) {
+        if (strcasecmp(argv[0], svc_control_name(command_controls[k])) == 0) {
+            control = command_controls[k];
             known = 1;
         }
     }

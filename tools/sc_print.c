@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "win32.h"
 
 /* SERVICE_USERSERVICE_INSTANCE: a per-user copy of a user service. */
@@ -55,18 +56,8 @@ static const char *str(const char *s)
 
 static const char *type_name(DWORD type)
 {
-    switch (type & ~(DWORD)(SERVICE_INTERACTIVE_PROCESS | SC_USER_SERVICE_INSTANCE)) {
-    case SERVICE_KERNEL_DRIVER: return "KERNEL_DRIVER";
-    case SERVICE_FILE_SYSTEM_DRIVER: return "FILE_SYSTEM_DRIVER";
-    case SERVICE_ADAPTER: return "ADAPTER";
-    case SERVICE_RECOGNIZER_DRIVER: return "RECOGNIZER_DRIVER";
-    case SERVICE_WIN32_OWN_PROCESS: return "WIN32_OWN_PROCESS";
-    case SERVICE_WIN32_SHARE_PROCESS: return "WIN32_SHARE_PROCESS";
-    case SERVICE_WIN32: return "WIN32";
-    case SERVICE_USER_OWN_PROCESS: return "USER_OWN_PROCESS";
-    case SERVICE_USER_SHARE_PROCESS: return "USER_SHARE_PROCESS";
-    default: return NULL;
-    }
+    return svc_type_display_name(type & ~(DWORD)(SERVICE_INTERACTIVE_PROCESS |
+                                                 SC_USER_SERVICE_INSTANCE));
 }
 
 /* "20  WIN32_SHARE_PROCESS", "110  WIN32_OWN_PROCESS  (interactive)". */
@@ -139,30 +130,11 @@ void sc_print_status(const char *name, const char *display,
         sc_print_field("FLAGS", "0x%lx", (unsigned long)st->dwServiceFlags);
 }
 
-static const char *const start_names[] = {
-    [SERVICE_BOOT_START] = "BOOT_START",
-    [SERVICE_SYSTEM_START] = "SYSTEM_START",
-    [SERVICE_AUTO_START] = "AUTO_START",
-    [SERVICE_DEMAND_START] = "DEMAND_START",
-    [SERVICE_DISABLED] = "DISABLED",
-};
-_Static_assert(sizeof start_names / sizeof start_names[0] == SERVICE_DISABLED + 1,
-               "start_names must cover every start type");
-
-static const char *const error_names[] = {
-    [SERVICE_ERROR_IGNORE] = "IGNORE",
-    [SERVICE_ERROR_NORMAL] = "NORMAL",
-    [SERVICE_ERROR_SEVERE] = "SEVERE",
-    [SERVICE_ERROR_CRITICAL] = "CRITICAL",
-};
-_Static_assert(sizeof error_names / sizeof error_names[0] == SERVICE_ERROR_CRITICAL + 1,
-               "error_names must cover every error control");
-
 /* "3   DEMAND_START": the number, three spaces, the name. */
-static void print_enum_field(const char *label, DWORD v, const char *const *names, size_t n)
+static void print_enum_field(const char *label, DWORD v, const char *name)
 {
-    if (v < n)
-        sc_print_field(label, "%lu   %s", (unsigned long)v, names[v]);
+    if (name != NULL)
+        sc_print_field(label, "%lu   %s", (unsigned long)v, name);
     else
         sc_print_field(label, "%lu", (unsigned long)v);
 }
@@ -173,10 +145,9 @@ void sc_print_config(const char *name, const QUERY_SERVICE_CONFIGA *c)
 
     printf("\nSERVICE_NAME: %s\n", str(name));
     print_type(c->dwServiceType);
-    print_enum_field("START_TYPE", c->dwStartType, start_names,
-                     sizeof start_names / sizeof start_names[0]);
-    print_enum_field("ERROR_CONTROL", c->dwErrorControl, error_names,
-                     sizeof error_names / sizeof error_names[0]);
+    print_enum_field("START_TYPE", c->dwStartType, svc_start_display_name(c->dwStartType));
+    print_enum_field("ERROR_CONTROL", c->dwErrorControl,
+                     svc_error_control_display_name(c->dwErrorControl));
     sc_print_field("BINARY_PATH_NAME", "%s", str(c->lpBinaryPathName));
     sc_print_field("LOAD_ORDER_GROUP", "%s", str(c->lpLoadOrderGroup));
     sc_print_field("TAG", "%lu", (unsigned long)c->dwTagId);
