@@ -1,0 +1,710 @@
+/*
+ * test_state.c - the service state machine (scm/state.c) through fake
+ * effects: every (state, event) cell of its table, the status each
+ * leaves, the effects it calls and the events it logs; the deadline
+ * rules of status reports; the name tables.
+ */
+#include "fake.h"
+
+#include <stdint.h>
+
+static struct scm scm;
+static struct fake fk;
+
+static void setup(void)
+{
+    fake_scm_init(&scm, &fk);
+}
+
+static void teardown(void)
+{
+    fake_scm_free(&scm);
+}
+
+/* ---- getting a service into a state by events ------------------------- */
+
+static void report(struct scm_service *s, DWORD state, DWORD checkpoint, DWORD wait_hint)
+{
+    fake_report(&scm, s, state, checkpoint, wait_hint);
+}
+
+static void ev(struct scm_service *s, enum scm_event e)
+{
+    scm_state_event(&scm, s, e, &(struct scm_event_data){ 0 });
+}
+
+/* Takes the stopped s to `state` by the events a host would send. */
+static void reach(struct scm_service *s, DWORD state)
+{
+    ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_STOPPED);
+    switch (state) {
+    case SERVICE_STOPPED:
+        break;
+    case SERVICE_START_PENDING:
+        ev(s, EV_START);
+        break;
+    case SERVICE_RUNNING:
+        reach(s, SERVICE_START_PENDING);
+        report(s, SERVICE_RUNNING, 0, 0);
+        break;
+    case SERVICE_STOP_PENDING:
+        reach(s, SERVICE_RUNNING);
+        report(s, SERVICE_STOP_PENDING, 1, 0);
+        break;
+    case SERVICE_PAUSE_PENDING:
+        reach(s, SERVICE_RUNNING);
+        report(s, SERVICE_PAUSE_PENDING, 1, 0);
+        break;
+    case SERVICE_PAUSED:
+        reach(s, SERVICE_PAUSE_PENDING);
+        report(s, SERVICE_PAUSED, 0, 0);
+        break;
+    case SERVICE_CONTINUE_PENDING:
+        reach(s, SERVICE_PAUSED);
+        report(s, SERVICE_CONTINUE_PENDING, 1, 0);
+        break;
+    default:
+        ck_abort_msg("no such state %u", (unsigned)state);
+    }
+    ck_assert_uint_eq(s->status.dwCurrentState, state);
+}
+
+/* Everything a cell may change: the service's state fields, the
+ * context's sequence and the effect log's length. */
+struct snapshot {
+    SERVICE_STATUS_PROCESS status;
+    uint32_t last_checkpoint;
+    uint64_t start_seq;
+    unsigned crashes;
+    int started_in_host;
+    uint64_t seq;
+    size_t log_n;
+};
+
+static struct snapshot snap(const struct scm_service *s)
+{
+    struct snapshot n;
+    memset(&n, 0, sizeof n);
+    n.status = s->status;
+    n.last_checkpoint = s->last_checkpoint;
+    n.start_seq = s->start_seq;
+    n.crashes = s->crashes;
+    n.started_in_host = s->started_in_host;
+    n.seq = scm.seq;
+    n.log_n = fk.n;
+    return n;
+}
+
+static int snap_equal(const struct snapshot *a, const struct snapshot *b)
+{
+    return memcmp(&a->status, &b->status, sizeof a->status) == 0 &&
+           a->last_checkpoint == b->last_checkpoint && a->start_seq == b->start_seq &&
+           a->crashes == b->crashes && a->started_in_host == b->started_in_host &&
+           a->seq == b->seq && a->log_n == b->log_n;
+}
+
+static char *line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A log line (kept until the test ends). */
+static char *lines_kept[64];
+static size_t n_kept;
+
+static char *line(const char *fmt, ...)
+{
+    va_list ap;
+    char *l = NULL;
+
+    va_start(ap, fmt);
+    ck_assert_int_ge(vasprintf(&l, fmt, ap), 0);
+    va_end(ap);
+    ck_assert_uint_lt(n_kept, sizeof lines_kept / sizeof lines_kept[0]);
+    lines_kept[n_kept++] = l;
+    return l;
+}
+
+static void free_lines(void)
+{
+    while (n_kept > 0)
+        free(lines_kept[--n_kept]);
+}
+
+static const char *entered(const char *name, const char *word)
+{
+    return line("event 7036 %s: The %s display service entered the %s state.", name, name, word);
+}
+
+static const char *failed_7000(const char *name, DWORD err)
+{
+    return line("event 7000 %s: The %s display service failed to start due to the following error: %s",
+                name, name, svc_win32_message(err));
+}
+
+/* ---- the table, cell by cell ------------------------------------------ */
+
+/* What each cell does, written here from the design (not from state.c's
+ * table), so a changed cell shows. */
+enum outcome { NONE, START, RECORD, CRASH, START_TIMEOUT, STOP_TIMEOUT, START_FAILED };
+
+static const enum outcome expected[SERVICE_PAUSED + 1][EV_COUNT] = {
+    /*                            START  STATUS  HOST_EXIT TIMEOUT        START_FAILED  STOP_HUNG */
+    [SERVICE_STOPPED]          = { START, RECORD, NONE,  NONE,          NONE,         NONE },
+    [SERVICE_START_PENDING]    = { NONE,  RECORD, CRASH, START_TIMEOUT, START_FAILED, NONE },
+    [SERVICE_STOP_PENDING]     = { NONE,  RECORD, CRASH, STOP_TIMEOUT,  NONE,         STOP_TIMEOUT },
+    [SERVICE_RUNNING]          = { NONE,  RECORD, CRASH, NONE,          NONE,         STOP_TIMEOUT },
+    [SERVICE_CONTINUE_PENDING] = { NONE,  RECORD, CRASH, NONE,          NONE,         STOP_TIMEOUT },
+    [SERVICE_PAUSE_PENDING]    = { NONE,  RECORD, CRASH, NONE,          NONE,         STOP_TIMEOUT },
+    [SERVICE_PAUSED]           = { NONE,  RECORD, CRASH, NONE,          NONE,         STOP_TIMEOUT },
+};
+
+/* The stopped status every write-off leaves. */
+static void expect_stopped(const struct scm_service *s, DWORD err)
+{
+    ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_STOPPED);
+    ck_assert_uint_eq(s->status.dwWin32ExitCode, err);
+    ck_assert_uint_eq(s->status.dwProcessId, 0);
+    ck_assert_uint_eq(s->status.dwServiceType, SERVICE_WIN32_SHARE_PROCESS);
+    ck_assert_uint_eq(s->status.dwControlsAccepted, 0);
+    ck_assert_uint_eq(s->status.dwCheckPoint, 0);
+    ck_assert_uint_eq(s->status.dwWaitHint, 0);
+}
+
+/* One loop iteration a cell: state = i / EV_COUNT, event = i % EV_COUNT. */
+START_TEST(test_cell)
+{
+    DWORD state = (DWORD)(_i / EV_COUNT) + SERVICE_STOPPED;
+    enum scm_event e = (enum scm_event)(_i % EV_COUNT);
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    SERVICE_STATUS st;
+    struct scm_event_data d = { 0 };
+    struct snapshot before, after;
+    size_t mark;
+    /* EV_STATUS reports RUNNING (PAUSED to a running service): a state
+     * change from every state. */
+    DWORD reported = state == SERVICE_RUNNING ? SERVICE_PAUSED : SERVICE_RUNNING;
+
+    reach(s, state);
+    fk.connected = 0;
+    fk.pid = 777;            /* differs from reach's, so a pid rewritten shows */
+    mark = fk.n;
+    before = snap(s);
+
+    st = fake_status(reported, 0, 0);
+    switch (e) {
+    case EV_STATUS:
+        d.status = &st;
+        break;
+    case EV_START_FAILED:
+        d.error = ERROR_FILE_NOT_FOUND;
+        break;
+    default:
+        break;
+    }
+    scm_state_event(&scm, s, e, &d);
+    after = snap(s);
+
+    switch (expected[state][e]) {
+    case NONE:
+        ck_assert_msg(snap_equal(&before, &after), "%s in state %s changed something",
+                      scm_event_name(e), scm_state_word(state));
+        EXPECT_NO_LOG(&fk, mark);
+        break;
+    case START:
+        EXPECT_LOG(&fk, mark, "arm Svc 30000", "start Svc");
+        ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_START_PENDING);
+        ck_assert_uint_eq(s->status.dwWin32ExitCode, NO_ERROR);
+        ck_assert_uint_eq(s->status.dwProcessId, 777);
+        ck_assert_uint_eq(s->start_seq, before.seq + 1);
+        ck_assert_uint_eq(scm.seq, before.seq + 1);
+        break;
+    case RECORD:
+        EXPECT_LOG(&fk, mark, entered("Svc", scm_state_word(reported)), "disarm Svc", "changed Svc");
+        ck_assert_uint_eq(s->status.dwCurrentState, reported);
+        ck_assert_uint_eq(s->status.dwProcessId, 777);
+        ck_assert_uint_eq(s->status.dwControlsAccepted,
+                          SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_PAUSE_CONTINUE);
+        break;
+    case CRASH:
+        EXPECT_LOG(&fk, mark, entered("Svc", "stopped"),
+                   "event 7034 Svc: The Svc display service terminated unexpectedly. It has done this 1 time(s).",
+                   "disarm Svc", "leave Svc", "changed Svc");
+        expect_stopped(s, ERROR_PROCESS_ABORTED);
+        ck_assert_uint_eq(s->crashes, 1);
+        break;
+    case START_TIMEOUT:
+        EXPECT_LOG(&fk, mark,
+                   "event 7009 Svc: A timeout was reached (30000 milliseconds) while waiting for the Svc display service to connect.",
+                   failed_7000("Svc", ERROR_SERVICE_REQUEST_TIMEOUT), entered("Svc", "stopped"),
+                   "kill Svc", "disarm Svc", "leave Svc", "changed Svc");
+        expect_stopped(s, ERROR_SERVICE_REQUEST_TIMEOUT);
+        break;
+    case STOP_TIMEOUT:
+        EXPECT_LOG(&fk, mark,
+                   "event 7011 Svc: A timeout was reached while waiting for the Svc display service to stop.",
+                   entered("Svc", "stopped"), "kill Svc", "disarm Svc", "leave Svc", "changed Svc");
+        expect_stopped(s, ERROR_SERVICE_REQUEST_TIMEOUT);
+        break;
+    case START_FAILED:
+        EXPECT_LOG(&fk, mark, entered("Svc", "stopped"), failed_7000("Svc", ERROR_FILE_NOT_FOUND),
+                   "disarm Svc", "leave Svc", "changed Svc");
+        expect_stopped(s, ERROR_FILE_NOT_FOUND);
+        break;
+    }
+    /* The comparison above can fail: every acting cell changes the snapshot. */
+    if (expected[state][e] != NONE)
+        ck_assert(!snap_equal(&before, &after));
+    if (expected[state][e] != CRASH)
+        ck_assert_uint_eq(s->crashes, 0);
+    free_lines();
+}
+END_TEST
+
+/* A cell whose action is none still sees a real change coming: the
+ * snapshot catches a status field, the sequence, the log. */
+START_TEST(test_snapshot_sees_changes)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    struct snapshot a = snap(s), b;
+
+    b = a;
+    ck_assert(snap_equal(&a, &b));
+    b.status.dwWaitHint = 1;
+    ck_assert(!snap_equal(&a, &b));
+    b = a;
+    b.seq++;
+    ck_assert(!snap_equal(&a, &b));
+    b = a;
+    b.log_n++;
+    ck_assert(!snap_equal(&a, &b));
+    reach(s, SERVICE_RUNNING);
+    b = snap(s);
+    ck_assert(!snap_equal(&a, &b));
+}
+END_TEST
+
+/* An event outside the table, or a state outside it, does nothing. */
+START_TEST(test_out_of_table)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    struct snapshot a, b;
+
+    reach(s, SERVICE_RUNNING);
+    a = snap(s);
+    scm_state_event(&scm, s, EV_COUNT, NULL);
+    scm_state_event(&scm, s, (enum scm_event)-1, NULL);
+    b = snap(s);
+    ck_assert(snap_equal(&a, &b));
+}
+END_TEST
+
+/* ---- starting ---------------------------------------------------------- */
+
+START_TEST(test_start_passes_args)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    char *args[] = { "-v", "two", NULL };
+
+    scm_state_event(&scm, s, EV_START, &(struct scm_event_data){ .args = args });
+    EXPECT_LOG(&fk, 0, "arm Svc 30000", "start Svc -v two");
+    /* No data at all is a start without arguments. */
+    report(s, SERVICE_STOPPED, 0, 0);
+    scm_state_event(&scm, s, EV_START, NULL);
+    ck_assert_str_eq(fk.log[fk.n - 1], "start Svc");
+    ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_START_PENDING);
+}
+END_TEST
+
+/* start_in_host refusing: EV_START_FAILED at once, with its error. */
+START_TEST(test_start_fails_in_host)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+
+    fk.start_err = ERROR_FILE_NOT_FOUND;
+    ev(s, EV_START);
+    EXPECT_LOG(&fk, 0, "arm Svc 30000", "start Svc", entered("Svc", "stopped"),
+               failed_7000("Svc", ERROR_FILE_NOT_FOUND), "disarm Svc", "leave Svc", "changed Svc");
+    expect_stopped(s, ERROR_FILE_NOT_FOUND);
+    /* The text is the system's, as Windows words it. */
+    ck_assert_ptr_nonnull(strstr(fk.log[3], "The system cannot find the file specified."));
+    free_lines();
+}
+END_TEST
+
+/* The start budget is the service's own StartTimeoutMs when it has one,
+ * and 7009 says so; each start numbers itself after the last. */
+START_TEST(test_start_budget_and_seq)
+{
+    struct scm_service *a = fake_service(&scm, "A", NULL, NULL, NULL);
+    struct scm_service *b = fake_service(&scm, "B", NULL, NULL, NULL);
+    size_t mark;
+
+    b->cfg->wait_hint_ms = 4000;
+    ev(a, EV_START);
+    ev(b, EV_START);
+    ck_assert_uint_eq(a->start_seq, 1);
+    ck_assert_uint_eq(b->start_seq, 2);
+    EXPECT_LOG(&fk, 0, "arm A 30000", "start A", "arm B 4000", "start B");
+    fk.connected = 0;
+    mark = fk.n;
+    ev(b, EV_TIMEOUT);
+    ck_assert_str_eq(fk.log[mark], "event 7009 B: A timeout was reached (4000 milliseconds) while "
+                                   "waiting for the B display service to connect.");
+    /* A service whose host connected times out without 7009. */
+    fk.connected = 1;
+    mark = fk.n;
+    ev(a, EV_TIMEOUT);
+    EXPECT_LOG(&fk, mark, failed_7000("A", ERROR_SERVICE_REQUEST_TIMEOUT), entered("A", "stopped"),
+               "kill A", "disarm A", "leave A", "changed A");
+    ck_assert_ptr_nonnull(strstr(fk.log[mark], "did not respond to the start or control request"));
+    expect_stopped(a, ERROR_SERVICE_REQUEST_TIMEOUT);
+    /* A new start numbers after both. */
+    ev(a, EV_START);
+    ck_assert_uint_eq(a->start_seq, 3);
+    free_lines();
+}
+END_TEST
+
+/* ---- status reports ---------------------------------------------------- */
+
+/* START_PENDING: re-armed with the wait hint + 1s only when the
+ * checkpoint moves (or the state is new); without a hint, the budget. */
+START_TEST(test_start_pending_checkpoints)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    size_t mark;
+
+    ev(s, EV_START);
+    mark = fk.n;
+    report(s, SERVICE_START_PENDING, 0, 5000);     /* checkpoint 0, as at start */
+    EXPECT_NO_LOG(&fk, mark);
+    report(s, SERVICE_START_PENDING, 1, 5000);
+    EXPECT_LOG(&fk, mark, "arm Svc 6000");
+    ck_assert_uint_eq(s->last_checkpoint, 1);
+    ck_assert_uint_eq(s->status.dwCheckPoint, 1);
+    ck_assert_uint_eq(s->status.dwWaitHint, 5000);
+    mark = fk.n;
+    report(s, SERVICE_START_PENDING, 1, 9000);     /* no progress: the deadline holds */
+    EXPECT_NO_LOG(&fk, mark);
+    ck_assert_uint_eq(s->status.dwWaitHint, 9000);
+    report(s, SERVICE_START_PENDING, 2, 0);        /* no hint: the start budget */
+    EXPECT_LOG(&fk, mark, "arm Svc 30000");
+    mark = fk.n;
+    report(s, SERVICE_START_PENDING, 7, 100);
+    EXPECT_LOG(&fk, mark, "arm Svc 1100");
+    ck_assert_uint_eq(s->status.dwProcessId, 4242);
+    /* Running: the deadline goes, waiters look. */
+    mark = fk.n;
+    report(s, SERVICE_RUNNING, 0, 0);
+    EXPECT_LOG(&fk, mark, entered("Svc", "running"), "disarm Svc", "changed Svc");
+    ck_assert_uint_eq(s->last_checkpoint, 0);
+    free_lines();
+}
+END_TEST
+
+/* A new start forgets the last run's checkpoint. */
+START_TEST(test_start_resets_checkpoint)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    size_t mark;
+
+    ev(s, EV_START);
+    report(s, SERVICE_START_PENDING, 3, 1000);
+    ck_assert_uint_eq(s->last_checkpoint, 3);
+    report(s, SERVICE_STOPPED, 0, 0);
+    ev(s, EV_START);
+    ck_assert_uint_eq(s->last_checkpoint, 0);
+    mark = fk.n;
+    report(s, SERVICE_START_PENDING, 3, 1000);
+    EXPECT_LOG(&fk, mark, "arm Svc 2000");
+}
+END_TEST
+
+/* STOP_PENDING: armed with max(wait hint, StopTimeoutMs) on entry and
+ * when the checkpoint moves. */
+START_TEST(test_stop_pending_checkpoints)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    size_t mark;
+
+    reach(s, SERVICE_RUNNING);
+    mark = fk.n;
+    report(s, SERVICE_STOP_PENDING, 1, 5000);      /* hint below StopTimeoutMs (20000) */
+    EXPECT_LOG(&fk, mark, "arm Svc 20000", "changed Svc");
+    mark = fk.n;
+    report(s, SERVICE_STOP_PENDING, 1, 50000);     /* no progress */
+    EXPECT_NO_LOG(&fk, mark);
+    report(s, SERVICE_STOP_PENDING, 2, 50000);     /* hint above */
+    EXPECT_LOG(&fk, mark, "arm Svc 50000");
+    mark = fk.n;
+    report(s, SERVICE_STOP_PENDING, 3, 20000);
+    EXPECT_LOG(&fk, mark, "arm Svc 20000");
+    /* Stopped by the service: its own exit code, pid gone, host left. */
+    mark = fk.n;
+    {
+        SERVICE_STATUS st = fake_status(SERVICE_STOPPED, 0, 0);
+        st.dwWin32ExitCode = ERROR_SERVICE_SPECIFIC_ERROR;
+        st.dwServiceSpecificExitCode = 42;
+        scm_state_event(&scm, s, EV_STATUS, &(struct scm_event_data){ .status = &st });
+    }
+    EXPECT_LOG(&fk, mark, entered("Svc", "stopped"), "disarm Svc", "leave Svc", "changed Svc");
+    ck_assert_uint_eq(s->status.dwWin32ExitCode, ERROR_SERVICE_SPECIFIC_ERROR);
+    ck_assert_uint_eq(s->status.dwServiceSpecificExitCode, 42);
+    ck_assert_uint_eq(s->status.dwProcessId, 0);
+    free_lines();
+}
+END_TEST
+
+/* A report of the same settled state logs nothing and tells no waiter;
+ * 7036 marks RUNNING, PAUSED and STOPPED only. */
+START_TEST(test_7036_settled_states_only)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    size_t mark;
+
+    reach(s, SERVICE_RUNNING);
+    mark = fk.n;
+    report(s, SERVICE_RUNNING, 0, 0);
+    EXPECT_LOG(&fk, mark, "disarm Svc");
+    mark = fk.n;
+    report(s, SERVICE_PAUSE_PENDING, 1, 0);
+    EXPECT_LOG(&fk, mark, "disarm Svc", "changed Svc");
+    mark = fk.n;
+    report(s, SERVICE_PAUSED, 0, 0);
+    EXPECT_LOG(&fk, mark, entered("Svc", "paused"), "disarm Svc", "changed Svc");
+    mark = fk.n;
+    report(s, SERVICE_CONTINUE_PENDING, 1, 0);
+    EXPECT_LOG(&fk, mark, "disarm Svc", "changed Svc");
+    mark = fk.n;
+    report(s, SERVICE_RUNNING, 0, 0);
+    EXPECT_LOG(&fk, mark, entered("Svc", "running"), "disarm Svc", "changed Svc");
+    ck_assert_uint_eq(fake_count(&fk, 0, "event 7036"), 3);
+    free_lines();
+}
+END_TEST
+
+/* The status copies the report, but the type (when the host leaves it
+ * 0), the pid and the flags are the SCM's. */
+START_TEST(test_status_fields)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    SERVICE_STATUS st = fake_status(SERVICE_RUNNING, 0, 0);
+
+    ev(s, EV_START);
+    st.dwServiceType = 0;
+    st.dwControlsAccepted = SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN;
+    st.dwWin32ExitCode = 5;
+    st.dwServiceSpecificExitCode = 6;
+    st.dwCheckPoint = 7;
+    st.dwWaitHint = 8;
+    fk.pid = 999;
+    scm_state_event(&scm, s, EV_STATUS, &(struct scm_event_data){ .status = &st });
+    ck_assert_uint_eq(s->status.dwServiceType, SERVICE_WIN32_SHARE_PROCESS);
+    ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_RUNNING);
+    ck_assert_uint_eq(s->status.dwControlsAccepted, SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN);
+    ck_assert_uint_eq(s->status.dwWin32ExitCode, 5);
+    ck_assert_uint_eq(s->status.dwServiceSpecificExitCode, 6);
+    ck_assert_uint_eq(s->status.dwCheckPoint, 7);
+    ck_assert_uint_eq(s->status.dwWaitHint, 8);
+    ck_assert_uint_eq(s->status.dwProcessId, 999);
+    ck_assert_uint_eq(s->status.dwServiceFlags, 0);
+    st.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+    scm_state_event(&scm, s, EV_STATUS, &(struct scm_event_data){ .status = &st });
+    ck_assert_uint_eq(s->status.dwServiceType, SERVICE_WIN32_OWN_PROCESS);
+}
+END_TEST
+
+/* ---- ends --------------------------------------------------------------- */
+
+/* Each crash counts; a service without a display name is named by key. */
+START_TEST(test_crash_count_and_name)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    size_t mark;
+
+    free(s->cfg->display_name);
+    s->cfg->display_name = NULL;
+    reach(s, SERVICE_RUNNING);
+    ev(s, EV_HOST_EXIT);
+    reach(s, SERVICE_START_PENDING);
+    mark = fk.n;
+    ev(s, EV_HOST_EXIT);
+    EXPECT_LOG(&fk, mark, "event 7036 Svc: The Svc service entered the stopped state.",
+               "event 7034 Svc: The Svc service terminated unexpectedly. It has done this 2 time(s).",
+               "disarm Svc", "leave Svc", "changed Svc");
+    ck_assert_uint_eq(s->crashes, 2);
+    expect_stopped(s, ERROR_PROCESS_ABORTED);
+    /* Stopped, a late exit is nothing. */
+    mark = fk.n;
+    ev(s, EV_HOST_EXIT);
+    EXPECT_NO_LOG(&fk, mark);
+    ck_assert_uint_eq(s->crashes, 2);
+}
+END_TEST
+
+/* A stop that hangs while still RUNNING (the STOP handler never
+ * returned) is written off like a stop timeout. */
+START_TEST(test_stop_hung)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    size_t mark;
+
+    reach(s, SERVICE_RUNNING);
+    mark = fk.n;
+    scm_state_event(&scm, s, EV_STOP_HUNG, NULL);
+    ck_assert_str_eq(fk.log[mark],
+                     "event 7011 Svc: A timeout was reached while waiting for the Svc display service to stop.");
+    ck_assert_int_ge(fake_find(&fk, mark, "kill Svc"), 0);
+    ck_assert_int_lt(fake_find(&fk, mark, "kill Svc"), fake_find(&fk, mark, "leave Svc"));
+    expect_stopped(s, ERROR_SERVICE_REQUEST_TIMEOUT);
+    /* It can start again. */
+    ev(s, EV_START);
+    ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_START_PENDING);
+    ck_assert_uint_eq(s->status.dwWin32ExitCode, NO_ERROR);
+}
+END_TEST
+
+/* ---- the rest of state.h ---------------------------------------------- */
+
+START_TEST(test_words_and_names)
+{
+    ck_assert_str_eq(scm_state_word(SERVICE_STOPPED), "stopped");
+    ck_assert_str_eq(scm_state_word(SERVICE_START_PENDING), "start pending");
+    ck_assert_str_eq(scm_state_word(SERVICE_STOP_PENDING), "stop pending");
+    ck_assert_str_eq(scm_state_word(SERVICE_RUNNING), "running");
+    ck_assert_str_eq(scm_state_word(SERVICE_CONTINUE_PENDING), "continue pending");
+    ck_assert_str_eq(scm_state_word(SERVICE_PAUSE_PENDING), "pause pending");
+    ck_assert_str_eq(scm_state_word(SERVICE_PAUSED), "paused");
+    ck_assert_ptr_null(scm_state_word(0));
+    ck_assert_ptr_null(scm_state_word(SERVICE_PAUSED + 1));
+    ck_assert_ptr_null(scm_state_word(0xffffffffu));
+
+    ck_assert_str_eq(scm_event_name(EV_START), "EV_START");
+    ck_assert_str_eq(scm_event_name(EV_STATUS), "EV_STATUS");
+    ck_assert_str_eq(scm_event_name(EV_HOST_EXIT), "EV_HOST_EXIT");
+    ck_assert_str_eq(scm_event_name(EV_TIMEOUT), "EV_TIMEOUT");
+    ck_assert_str_eq(scm_event_name(EV_START_FAILED), "EV_START_FAILED");
+    ck_assert_str_eq(scm_event_name(EV_STOP_HUNG), "EV_STOP_HUNG");
+    ck_assert_ptr_null(scm_event_name(EV_COUNT));
+    ck_assert_ptr_null(scm_event_name((enum scm_event)-1));
+}
+END_TEST
+
+/* A new service: STOPPED, its configured type, nothing logged. */
+START_TEST(test_init_quiet)
+{
+    struct svc_service_config *cfg = calloc(1, sizeof *cfg);
+    struct scm_service *s;
+
+    ck_assert_ptr_nonnull(cfg);
+    cfg->name = fake_strdup("New");
+    cfg->type = SERVICE_WIN32_SHARE_PROCESS;
+    cfg->image_path = fake_strdup("svchost -k test");
+    s = scm_service_new(cfg);
+    ck_assert_ptr_nonnull(s);
+    cfg->type = SERVICE_WIN32_OWN_PROCESS;    /* init reads the configuration */
+    scm_state_init(&scm, s);
+    scm_service_link(&scm, s);
+    ck_assert_uint_eq(s->status.dwServiceType, SERVICE_WIN32_OWN_PROCESS);
+    ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_STOPPED);
+    ck_assert_uint_eq(s->status.dwProcessId, 0);
+    ck_assert_uint_eq(s->status.dwWin32ExitCode, 0);
+    ck_assert_uint_eq(scm.seq, 0);
+    EXPECT_NO_LOG(&fk, 0);
+}
+END_TEST
+
+/* A changed configuration shows in a stopped service's type, quietly,
+ * its last exit code kept; a running one keeps what its host reported. */
+START_TEST(test_config_changed)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    size_t mark;
+
+    fk.start_err = ERROR_FILE_NOT_FOUND;
+    ev(s, EV_START);
+    fk.start_err = NO_ERROR;
+    mark = fk.n;
+    s->cfg->type = SERVICE_WIN32_OWN_PROCESS;
+    scm_state_config_changed(&scm, s);
+    EXPECT_NO_LOG(&fk, mark);
+    ck_assert_uint_eq(s->status.dwServiceType, SERVICE_WIN32_OWN_PROCESS);
+    ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_STOPPED);
+    ck_assert_uint_eq(s->status.dwWin32ExitCode, ERROR_FILE_NOT_FOUND);
+
+    s->cfg->type = SERVICE_WIN32_SHARE_PROCESS;
+    scm_state_config_changed(&scm, s);
+    reach(s, SERVICE_RUNNING);
+    s->cfg->type = SERVICE_WIN32_OWN_PROCESS;
+    mark = fk.n;
+    scm_state_config_changed(&scm, s);
+    EXPECT_NO_LOG(&fk, mark);
+    ck_assert_uint_eq(s->status.dwServiceType, SERVICE_WIN32_SHARE_PROCESS);
+    ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_RUNNING);
+}
+END_TEST
+
+/* Refused starts and failed dependencies are events only. */
+START_TEST(test_refused_and_dependency_failed)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    struct scm_service *d = fake_service(&scm, "Dep", NULL, NULL, NULL);
+    struct snapshot a = snap(s);
+
+    scm_state_start_refused(&scm, s, ERROR_SERVICE_DISABLED);
+    scm_state_dependency_failed(&scm, s, d, ERROR_PROCESS_ABORTED);
+    EXPECT_LOG(&fk, 0, failed_7000("Svc", ERROR_SERVICE_DISABLED),
+               "event 7001 Svc: The Svc display service depends on the Dep display service which "
+               "failed to start because of the following error: The process terminated unexpectedly.");
+    a.log_n = fk.n;
+    {
+        struct snapshot b = snap(s);
+        ck_assert(snap_equal(&a, &b));
+    }
+    free_lines();
+}
+END_TEST
+
+static Suite *state_suite(void)
+{
+    Suite *su = suite_create("scm_state");
+    TCase *tc = tcase_create("table");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_cell, 0, (SERVICE_PAUSED - SERVICE_STOPPED + 1) * EV_COUNT);
+    tcase_add_test(tc, test_snapshot_sees_changes);
+    tcase_add_test(tc, test_out_of_table);
+    suite_add_tcase(su, tc);
+
+    tc = tcase_create("actions");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_start_passes_args);
+    tcase_add_test(tc, test_start_fails_in_host);
+    tcase_add_test(tc, test_start_budget_and_seq);
+    tcase_add_test(tc, test_start_pending_checkpoints);
+    tcase_add_test(tc, test_start_resets_checkpoint);
+    tcase_add_test(tc, test_stop_pending_checkpoints);
+    tcase_add_test(tc, test_7036_settled_states_only);
+    tcase_add_test(tc, test_status_fields);
+    tcase_add_test(tc, test_crash_count_and_name);
+    tcase_add_test(tc, test_stop_hung);
+    suite_add_tcase(su, tc);
+
+    tc = tcase_create("api");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_words_and_names);
+    tcase_add_test(tc, test_init_quiet);
+    tcase_add_test(tc, test_config_changed);
+    tcase_add_test(tc, test_refused_and_dependency_failed);
+    suite_add_tcase(su, tc);
+    return su;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(state_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
