@@ -12,6 +12,12 @@
 
 #include <svchost/winsvc.h>
 
+/* <windows.h> has no SVCAPI.  These calls exist only in libsvc, which a
+ * Windows build does not link; there the declarations are plain. */
+#ifndef SVCAPI
+#define SVCAPI
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
