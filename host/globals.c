@@ -101,30 +101,44 @@ int host_init(const char *root, const char *group, char *const *names, size_t n)
     return 0;
 }
 
-/* Reads one [Parameters] value fresh from the service's file. */
-static DWORD read_parameter(LPCSTR service, LPCSTR key, char **value)
+/* Reads one [Parameters] value fresh from the service's file.  0;
+ * -EINVAL a NULL argument; -ESRCH not a service of this host; -ENOENT
+ * no such value, or a file that cannot be read; -ENOMEM. */
+static int read_parameter(LPCSTR service, LPCSTR key, char **value)
 {
     struct svc_service_config *cfg = NULL;
     struct svc_diag diag = { 0 };
     const char *v;
-    DWORD err = ERROR_SUCCESS;
+    int rc;
 
     *value = NULL;
     if (service == NULL || key == NULL)
-        return ERROR_INVALID_PARAMETER;
+        return -EINVAL;
     if (find_member(service) == NULL)
-        return ERROR_SERVICE_DOES_NOT_EXIST;
-    int rc = svc_config_load_service(host_root, service, &cfg, &diag);
+        return -ESRCH;
+    rc = svc_config_load_service(host_root, service, &cfg, &diag);
     svc_diag_free(&diag);
     if (rc < 0)
-        return rc == -ENOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_FILE_NOT_FOUND;
+        return rc == -ENOMEM ? -ENOMEM : -ENOENT;
     v = svc_service_config_param(cfg, key);
     if (v == NULL)
-        err = ERROR_FILE_NOT_FOUND;
+        rc = -ENOENT;
     else if ((*value = strdup(v)) == NULL)
-        err = ERROR_NOT_ENOUGH_MEMORY;
+        rc = -ENOMEM;
     svc_service_config_free(cfg);
-    return err;
+    return rc;
+}
+
+/* The answer of the parameter calls of SVCHOST_GLOBALS for rc. */
+static DWORD parameter_error(int rc)
+{
+    switch (-rc) {
+    case 0: return ERROR_SUCCESS;
+    case EINVAL: return ERROR_INVALID_PARAMETER;
+    case ESRCH: return ERROR_SERVICE_DOES_NOT_EXIST;
+    case ENOMEM: return ERROR_NOT_ENOUGH_MEMORY;
+    default: return ERROR_FILE_NOT_FOUND;
+    }
 }
 
 static DWORD WINAPI get_parameter(LPCSTR service, LPCSTR key, LPSTR data, LPDWORD cb)
@@ -134,7 +148,7 @@ static DWORD WINAPI get_parameter(LPCSTR service, LPCSTR key, LPSTR data, LPDWOR
 
     if (cb == NULL)
         return ERROR_INVALID_PARAMETER;
-    err = read_parameter(service, key, &value);
+    err = parameter_error(read_parameter(service, key, &value));
     if (err != ERROR_SUCCESS)
         return err;
     need = (DWORD)strlen(value) + 1;
@@ -156,7 +170,7 @@ static DWORD WINAPI get_parameter_dword(LPCSTR service, LPCSTR key, LPDWORD out)
 
     if (out == NULL)
         return ERROR_INVALID_PARAMETER;
-    err = read_parameter(service, key, &value);
+    err = parameter_error(read_parameter(service, key, &value));
     if (err != ERROR_SUCCESS)
         return err;
     if (svc_parse_dword(value, &v) == 0)

@@ -97,7 +97,8 @@ static int start_counts(LPDWORD needed, LPDWORD returned)
 
 /* Sends the request built in w (and frees w).  A payload that could not
  * be built because a string or list is over the protocol's limits is the
- * caller's parameter error, not a transport failure. */
+ * caller's parameter error (-EINVAL, ERROR_INVALID_PARAMETER), not a
+ * transport failure. */
 static int request(struct svc_conn *c, uint16_t type, struct svc_wbuf *w, struct svc_reply *rep)
 {
     int rc;
@@ -105,7 +106,7 @@ static int request(struct svc_conn *c, uint16_t type, struct svc_wbuf *w, struct
     if (w->err == -ENOMEM)
         rc = -ENOMEM;
     else if (w->err != 0)
-        rc = ERROR_INVALID_PARAMETER;
+        rc = -EINVAL;
     else
         rc = svc_conn_call(c, type, w, rep);
     svc_wbuf_free(w);
@@ -216,7 +217,8 @@ static size_t str_size(const char *s)
  * Splits a CreateService/ChangeServiceConfig dependency list
  * ("Svc\0+Group\0\0") into services and groups.  The arrays point into
  * deps; free only the arrays.  NULL or an empty list gives two empty
- * lists.  ERROR_INVALID_PARAMETER for a group entry without a name.
+ * lists.  0; -EINVAL for a group entry without a name (the caller's
+ * ERROR_INVALID_PARAMETER); -ENOMEM.
  */
 static int split_dependencies(const char *deps, char ***svc, char ***grp)
 {
@@ -242,7 +244,7 @@ static int split_dependencies(const char *deps, char ***svc, char ***grp)
             free(*svc);
             free(*grp);
             *svc = *grp = NULL;
-            return ERROR_INVALID_PARAMETER;
+            return -EINVAL;
         }
     }
     return 0;

@@ -2,6 +2,20 @@
  * win32.h - Win32 names and rules shared by the host, the SCM and sc:
  * error texts, state and control names, and which control a service in a
  * given state can take.
+ *
+ * The error convention of libsvc (and of scmd and the tools over it):
+ * a function that deals with the system (I/O, memory, parsing, the
+ * protocol) returns 0 or a count on success and a negative errno on
+ * failure.  Win32 error codes appear only at the public boundaries (the
+ * C API of winsvc.h and svcctl.h with its SetLastError, the plugin ABI of
+ * SVCHOST_GLOBALS, sc's exit code, the error field of a protocol reply)
+ * and in functions whose whole job is a Win32 answer, typed DWORD (such
+ * as svc_control_check, svc_dispatch_error).  An errno becomes a Win32
+ * code once, where it crosses a boundary, with svc_errno_to_win32 or a
+ * mapping named for that boundary.  One documented exception: the
+ * client API's internals (client.h) carry either a negative errno or the
+ * positive Win32 code a reply or a client-side Win32 check produced,
+ * until svc_client_error converts the errno at the public function.
  */
 #ifndef SVC_WIN32_H
 #define SVC_WIN32_H
