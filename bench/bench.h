@@ -3,7 +3,10 @@
  * per service.
  *
  * run.c       one measurement: a fresh state directory, scmd, N services
- *             installed, started, measured, controlled and stopped
+ *             installed, started, measured, controlled and stopped; and
+ *             the same set-up as a session for abuse.c
+ * abuse.c     --abuse: root's query latency and scmd's memory while a
+ *             misbehaving client (svchost-abuser) runs
  * procstat.c  what a process uses, from /proc
  * report.c    the table, ratios, targets, CSV and plot
  */
@@ -61,6 +64,39 @@ const char *bench_mode_name(enum bench_mode mode);
  */
 int bench_run(const struct bench_config *cfg, enum bench_mode mode, unsigned n,
               struct bench_row *row);
+
+/* The p-th percentile of v[0..n) by nearest rank; sorts v. */
+double bench_percentile(double *v, size_t n, unsigned p);
+
+/* ---- run.c: sessions, for abuse.c ----------------------------------------- */
+
+struct bench_session;
+
+/*
+ * A fresh state directory whose config/scm.ini is scm_ini, open to other
+ * users (mode 0711, so a client of another uid reaches run/scm.sock),
+ * scmd started on it, and one idle service, Bench0000, RUNNING.  label
+ * names the session in messages.  0 with *out set; -EINTR if interrupted;
+ * -1 on any other failure (reported on stderr, nothing left behind).
+ */
+int bench_session_open(const struct bench_config *cfg, const char *label, const char *scm_ini,
+                       struct bench_session **out);
+const char *bench_session_dir(const struct bench_session *s);
+pid_t bench_session_scmd(const struct bench_session *s);
+/* Stops scmd and its host, removes the directory (unless cfg->keep). */
+void bench_session_close(struct bench_session *s);
+
+/* ---- abuse.c -------------------------------------------------------------- */
+
+/*
+ * --abuse: three sessions (no abuse; 20 clients that never read their
+ * replies; 400 that announce 1 MiB frames and go silent), each timing
+ * root's queries for up to `seconds` or `queries` queries, whichever comes
+ * first, while sampling scmd's memory.  abuser is svchost-abuser's path.
+ * Prints the table on stdout.  0; -EINTR; -1 (reported).
+ */
+int bench_abuse(const struct bench_config *cfg, const char *abuser, unsigned seconds,
+                unsigned queries);
 
 #include "procstat.h"   /* svc_proc_usage_read, svc_proc_cmdline_has */
 

@@ -65,6 +65,8 @@ struct run {
     BYTE *enum_buf;                 /* EnumServicesStatusExA's, kept between polls */
     DWORD enum_size;
     double progress_at;             /* when the progress line was last drawn */
+    const char *scm_ini;            /* a session's config/scm.ini, else by mode */
+    char label[32];                 /* "shared n=10", or a session's label */
 };
 
 const char *bench_mode_name(enum bench_mode mode)
@@ -101,7 +103,7 @@ static void progress(struct run *r, bool force, const char *fmt, ...)
     if (!force && t - r->progress_at < 100)
         return;
     r->progress_at = t;
-    fprintf(stderr, "\r\033[K[%s n=%u] ", bench_mode_name(r->mode), r->n);
+    fprintf(stderr, "\r\033[K[%s] ", r->label);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -121,7 +123,7 @@ static void fail(const struct run *r, const char *fmt, ...)
     va_list ap;
 
     progress_clear(r);
-    fprintf(stderr, "svchost-bench: [%s n=%u] ", bench_mode_name(r->mode), r->n);
+    fprintf(stderr, "svchost-bench: [%s] ", r->label);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -174,8 +176,9 @@ static int make_state_dir(struct run *r)
         goto fail;
     snprintf(path, sizeof path, "%s/config/scm.ini", r->dir);
     /* Any machine has more than 1 KiB of RAM, so 1 splits everywhere. */
-    if (write_file(path, r->mode == BENCH_SPLIT ? "[SCM]\nSplitThresholdKB = 1\n"
-                                                 : "[SCM]\nSplitThresholdKB = 0\n") < 0)
+    if (write_file(path, r->scm_ini ? r->scm_ini
+                         : r->mode == BENCH_SPLIT ? "[SCM]\nSplitThresholdKB = 1\n"
+                                                  : "[SCM]\nSplitThresholdKB = 0\n") < 0)
         goto fail;
     return 0;
 fail:
@@ -346,8 +349,7 @@ static void teardown(struct run *r)
         kill_leftover_hosts(r);
         if (r->cfg->keep) {
             progress_clear(r);
-            fprintf(stderr, "svchost-bench: [%s n=%u] state directory kept: %s\n",
-                    bench_mode_name(r->mode), r->n, r->dir);
+            fprintf(stderr, "svchost-bench: [%s] state directory kept: %s\n", r->label, r->dir);
         } else {
             nftw(r->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
         }
@@ -582,7 +584,7 @@ static int cmp_double(const void *a, const void *b)
 
 /* The p-th percentile by nearest rank (the smallest value with at least
  * p% of the sample at or below it), v sorted in place. */
-static double percentile(double *v, size_t n, unsigned p)
+double bench_percentile(double *v, size_t n, unsigned p)
 {
     size_t rank = (p * n + 99) / 100;
 
@@ -620,8 +622,8 @@ static int latency(struct run *r, struct bench_row *row)
             goto out;
         }
     }
-    row->query_p50_us = percentile(v, QUERY_CALLS, 50);
-    row->query_p99_us = percentile(v, QUERY_CALLS, 99);
+    row->query_p50_us = bench_percentile(v, QUERY_CALLS, 50);
+    row->query_p99_us = bench_percentile(v, QUERY_CALLS, 99);
 
     progress(r, true, "INTERROGATE x%d", INTERROGATE_CALLS);
     for (int i = 0; i < INTERROGATE_WARMUP + INTERROGATE_CALLS; i++) {
@@ -637,8 +639,8 @@ static int latency(struct run *r, struct bench_row *row)
             goto out;
         }
     }
-    row->interrogate_p50_us = percentile(v, INTERROGATE_CALLS, 50);
-    row->interrogate_p99_us = percentile(v, INTERROGATE_CALLS, 99);
+    row->interrogate_p50_us = bench_percentile(v, INTERROGATE_CALLS, 50);
+    row->interrogate_p99_us = bench_percentile(v, INTERROGATE_CALLS, 99);
     rc = 0;
 out:
     free(v);
@@ -652,6 +654,7 @@ int bench_run(const struct bench_config *cfg, enum bench_mode mode, unsigned n,
     unsigned want = mode == BENCH_SPLIT ? n : 1;
     int rc;
 
+    snprintf(r.label, sizeof r.label, "%s n=%u", bench_mode_name(mode), n);
     memset(row, 0, sizeof *row);
     row->mode = mode;
     row->n = n;
@@ -673,4 +676,67 @@ out:
     teardown(&r);
     progress_clear(&r);
     return rc;
+}
+
+/* ---- sessions (abuse.c) --------------------------------------------------- */
+
+struct bench_session {
+    struct run r;
+};
+
+int bench_session_open(const struct bench_config *cfg, const char *label, const char *scm_ini,
+                       struct bench_session **out)
+{
+    struct bench_session *s = calloc(1, sizeof *s);
+    struct bench_row row = { 0 };
+    int rc;
+
+    *out = NULL;
+    if (s == NULL) {
+        fprintf(stderr, "svchost-bench: out of memory\n");
+        return -1;
+    }
+    s->r.cfg = cfg;
+    s->r.mode = BENCH_SHARED;
+    s->r.n = 1;
+    s->r.scm_ini = scm_ini;
+    snprintf(s->r.label, sizeof s->r.label, "%s", label);
+    if ((rc = make_state_dir(&s->r)) < 0)
+        goto fail;
+    /* Other users (the abuser) must reach ROOT/run/scm.sock. */
+    if (chmod(s->r.dir, 0711) < 0) {
+        fail(&s->r, "chmod %s: %s", s->r.dir, strerror(errno));
+        rc = -1;
+        goto fail;
+    }
+    if ((rc = start_scmd(&s->r)) < 0 || (rc = install(&s->r)) < 0 ||
+        (rc = start_all(&s->r, &row)) < 0)
+        goto fail;
+    progress_clear(&s->r);
+    *out = s;
+    return 0;
+fail:
+    teardown(&s->r);
+    progress_clear(&s->r);
+    free(s);
+    return rc;
+}
+
+const char *bench_session_dir(const struct bench_session *s)
+{
+    return s->r.dir;
+}
+
+pid_t bench_session_scmd(const struct bench_session *s)
+{
+    return s->r.scmd;
+}
+
+void bench_session_close(struct bench_session *s)
+{
+    if (s == NULL)
+        return;
+    teardown(&s->r);
+    progress_clear(&s->r);
+    free(s);
 }

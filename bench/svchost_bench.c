@@ -1,6 +1,7 @@
 /*
  * svchost-bench [--n LIST] [--plugin idle|busy|FILE.so] [--csv FILE]
  *               [--plot FILE.png] [--mode both|shared|split] [--cpu N] [--keep]
+ * svchost-bench --abuse [--abuse-seconds S] [--abuse-queries N] [--cpu N] [--keep]
  * svchost-bench --help | --version
  *
  * Measures what shared hosting saves against one process per service:
@@ -8,6 +9,9 @@
  * host per service), a fresh scmd installs, starts, measures, controls
  * and stops N services.  docs/benchmark.md says what each column means
  * and how it is measured.
+ *
+ * With --abuse, instead: root's query latency and scmd's memory while
+ * another user's client misbehaves (abuse.c).
  *
  * Exit codes: 0 done; 1 a run failed, or the CSV or plot could not be
  * written; 2 usage; 130 interrupted (SIGINT, SIGTERM, SIGHUP) - in every
@@ -36,6 +40,8 @@ static void usage(FILE *f)
             "usage: svchost-bench [--n LIST] [--plugin idle|busy|FILE.so] [--csv FILE]\n"
             "                     [--plot FILE.png] [--mode both|shared|split] [--cpu N]\n"
             "                     [--keep]\n"
+            "       svchost-bench --abuse [--abuse-seconds S] [--abuse-queries N] [--cpu N]\n"
+            "                     [--keep]\n"
             "       svchost-bench --help | --version\n"
             "  --n LIST         numbers of services, comma-separated (default 1,10,100,500)\n"
             "  --plugin NAME    the service each of them runs: idle (default; registers,\n"
@@ -47,6 +53,12 @@ static void usage(FILE *f)
             "  --cpu N          run the benchmark, scmd and every host on CPU N only\n"
             "                   (latency without cross-CPU wake-ups; see docs/benchmark.md)\n"
             "  --keep           keep each run's state directory (scmd.log, config)\n"
+            "  --abuse          instead: time root's queries with no abuse, while 20 clients\n"
+            "                   never read their replies, and while 400 clients sit silent\n"
+            "                   in a 1 MiB frame (svchost-abuser, as user nobody if root),\n"
+            "                   and sample scmd's memory\n"
+            "  --abuse-seconds S  query each phase for up to S seconds (default 10)\n"
+            "  --abuse-queries N  and at most N queries (default 1000)\n"
             "For each N, shared runs the N services in one `svchost -k bench`; split runs\n"
             "each in its own `svchost -k bench -s NAME`.  Results go to stdout, progress\n"
             "to stderr.  Exit: 0 done, 1 failure, 2 usage, 130 interrupted.\n");
@@ -188,6 +200,9 @@ int main(int argc, char **argv)
         { "keep", no_argument, NULL, 'k' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        { "abuse", no_argument, NULL, 'a' },
+        { "abuse-seconds", required_argument, NULL, 'S' },
+        { "abuse-queries", required_argument, NULL, 'Q' },
         { NULL, 0, NULL, 0 },
     };
     unsigned ns[BENCH_MAX_NS] = { 1, 10, 100, 500 };
@@ -198,20 +213,24 @@ int main(int argc, char **argv)
     struct bench_config cfg = { 0 };
     struct bench_row rows[BENCH_MAX_ROWS];
     size_t nrows = 0;
-    char bindir[PATH_MAX], scmd[PATH_MAX + 8], label[64];
+    char bindir[PATH_MAX], scmd[PATH_MAX + 8], abuser[PATH_MAX + 16], label[64];
     char *plugin;
     struct sigaction sa;
+    bool abuse = false, hosting_opts = false;
+    unsigned long abuse_seconds = 10, abuse_queries = 1000;
 
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
             if ((nn = parse_n_list(optarg, ns)) < 0)
                 return 2;
+            hosting_opts = true;
             break;
-        case 'c': csv = optarg; break;
-        case 'p': plot = optarg; break;
+        case 'c': csv = optarg; hosting_opts = true; break;
+        case 'p': plot = optarg; hosting_opts = true; break;
         case 'P':
             plugin_arg = optarg;
+            hosting_opts = true;
             if (strchr(optarg, '/') == NULL && strcmp(optarg, "idle") != 0 &&
                 strcmp(optarg, "busy") != 0) {
                 fprintf(stderr, "svchost-bench: --plugin: idle, busy, or a path to a plugin\n");
@@ -230,6 +249,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "svchost-bench: --mode: both, shared or split\n");
                 return 2;
             }
+            hosting_opts = true;
             break;
         case 'C': {
             char *end;
@@ -242,6 +262,22 @@ int main(int argc, char **argv)
             break;
         }
         case 'k': cfg.keep = 1; break;
+        case 'a': abuse = true; break;
+        case 'S':
+        case 'Q': {
+            char *end;
+            unsigned long v;
+            errno = 0;
+            v = strtoul(optarg, &end, 10);
+            if (end == optarg || *end != '\0' || errno != 0 || optarg[0] == '-' || v < 1 ||
+                v > 1000000) {
+                fprintf(stderr, "svchost-bench: --abuse-%s: 1 to 1000000\n",
+                        c == 'S' ? "seconds" : "queries");
+                return 2;
+            }
+            *(c == 'S' ? &abuse_seconds : &abuse_queries) = v;
+            break;
+        }
         case 'h': usage(stdout); return 0;
         case 'V': printf("svchost-bench (svchost) %s\n", SVCHOST_VERSION); return 0;
         default: usage(stderr); return 2;
@@ -249,6 +285,11 @@ int main(int argc, char **argv)
     }
     if (optind != argc) {
         usage(stderr);
+        return 2;
+    }
+    if (abuse && hosting_opts) {
+        fprintf(stderr, "svchost-bench: --abuse takes only --abuse-seconds, --abuse-queries, "
+                        "--cpu and --keep\n");
         return 2;
     }
     /* scmd and the plugins are looked for beside this executable. */
@@ -268,6 +309,11 @@ int main(int argc, char **argv)
     /* Found missing now rather than after minutes of measuring. */
     if (plot != NULL && !in_path("gnuplot")) {
         fprintf(stderr, "svchost-bench: --plot needs gnuplot (Debian: gnuplot-nox)\n");
+        return 1;
+    }
+    snprintf(abuser, sizeof abuser, "%s/svchost-abuser", bindir);
+    if (abuse && access(abuser, X_OK) != 0) {
+        fprintf(stderr, "svchost-bench: %s: %s\n", abuser, strerror(errno));
         return 1;
     }
     if ((plugin = find_plugin(plugin_arg, bindir)) == NULL)
@@ -295,6 +341,16 @@ int main(int argc, char **argv)
             free(plugin);
             return 1;
         }
+    }
+
+    if (abuse) {
+        rc = bench_abuse(&cfg, abuser, (unsigned)abuse_seconds, (unsigned)abuse_queries);
+        free(plugin);
+        if (rc == -EINTR || (rc == 0 && bench_interrupted)) {
+            fprintf(stderr, "svchost-bench: interrupted; scmd and its hosts are stopped\n");
+            return 130;
+        }
+        return rc < 0 ? 1 : 0;
     }
 
     for (int i = 0; i < nn && rc == 0; i++) {
