@@ -7,7 +7,7 @@
  * byte (modulo the number of cases) picks one of: the host-channel types
  * SVC_MSG_HOST_HELLO .. SVC_MSG_HOST_QUERY; a reply to HOST_START or
  * HOST_CONTROL (host -> scmd); a reply to each client request type
- * (scmd -> client).  A reply does not name its request on the wire: the
+ * (scmd -> client); last, HOST_QUERY's whole reply as scmd reads it.  A reply does not name its request on the wire: the
  * receiver knows it from the id, so the selector stands in for that.
  */
 #include "transcode.h"
@@ -153,6 +153,31 @@ static void transcode_reply(uint16_t req, struct svc_rbuf *r, struct svc_wbuf *w
     transcode_reply_body(req, r, w);
 }
 
+/* HOST_QUERY's reply as scmd decodes it: error and rows in one call. */
+static void transcode_host_query_reply(struct svc_rbuf *r, struct svc_wbuf *w)
+{
+    struct svc_msg_usage *u;
+    size_t n;
+
+    if (tc_result(r, svc_msg_host_query_reply_unpack(r, &u, &n)) != 0) {
+        tc_empty(u);
+        return;
+    }
+    /* An error reply decodes as no rows and comes back as that error. */
+    if (u == NULL) {
+        DWORD err;
+        struct svc_rbuf again;
+
+        svc_rbuf_init(&again, r->p, r->len);
+        if (svc_msg_reply_unpack(&again, &err) != 0 || err == NO_ERROR)
+            abort();
+        svc_msg_reply_pack(w, err);
+        return;
+    }
+    svc_msg_host_query_reply_pack(w, u, n);
+    svc_msg_usage_free(u, n);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -165,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < 1)
         return 0;
-    sel = data[0] % (nhost + 2 + nclient);
+    sel = data[0] % (nhost + 3 + nclient);
     svc_rbuf_init(&r, data + 1, size - 1);
     svc_wbuf_init(&w);
     if (sel < nhost)
@@ -174,8 +199,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         transcode_reply(SVC_MSG_HOST_START, &r, &w);
     else if (sel == nhost + 1)
         transcode_reply(SVC_MSG_HOST_CONTROL, &r, &w);
-    else
+    else if (sel < nhost + 2 + nclient)
         transcode_reply((uint16_t)(SVC_MSG_OPEN_MANAGER + sel - nhost - 2), &r, &w);
+    else
+        transcode_host_query_reply(&r, &w);
     check_transcoded(&r, &w);
     return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * gen_corpus.c - writes the seed corpus of each fuzz target: valid
- * encoded headers, payloads and frame streams, built with the codec
- * itself so they follow proto.h.
+ * encoded headers, payloads and frame streams, built with each message's
+ * pack function (proto.h) so they follow the layouts the targets decode.
  *
  * Usage: fuzz_gen_corpus DIR   (writes DIR/<target>/<name>; DIR is
  * normally fuzz/corpus).  The input layout of each target is described
@@ -92,46 +92,39 @@ static void client_requests(void)
 
 #define SEL(type) ((uint8_t)((type) - SVC_MSG_OPEN_MANAGER))
     svc_wbuf_init(&w);
-    svc_put_u32(&w, SC_MANAGER_CONNECT);
+    svc_msg_open_manager_pack(&w, SC_MANAGER_CONNECT);
     write_payload(t, "open_manager", SEL(SVC_MSG_OPEN_MANAGER), &w);
 
     svc_wbuf_init(&w);
-    svc_put_u32(&w, SC_MANAGER_CREATE_SERVICE);
-    svc_put_config(&w, &config);
+    svc_msg_create_service_pack(&w, SC_MANAGER_CREATE_SERVICE, &config);
     write_payload(t, "create_service", SEL(SVC_MSG_CREATE_SERVICE), &w);
 
     svc_wbuf_init(&w);
-    svc_put_str(&w, "Echo");
-    svc_put_u32(&w, SERVICE_ALL_ACCESS);
+    svc_msg_open_service_pack(&w, "Echo", SERVICE_ALL_ACCESS);
     write_payload(t, "open_service", SEL(SVC_MSG_OPEN_SERVICE), &w);
 
     svc_wbuf_init(&w);
-    svc_put_str(&w, "Echo");
-    svc_put_strv(&w, args);
+    svc_msg_start_service_pack(&w, "Echo", args);
     write_payload(t, "start_service", SEL(SVC_MSG_START_SERVICE), &w);
 
     svc_wbuf_init(&w);
-    svc_put_str(&w, "Echo");
-    svc_put_u32(&w, SERVICE_CONTROL_STOP);
+    svc_msg_control_service_pack(&w, "Echo", SERVICE_CONTROL_STOP);
     write_payload(t, "control_service", SEL(SVC_MSG_CONTROL_SERVICE), &w);
 
     svc_wbuf_init(&w);
-    svc_put_str(&w, "Echo");
+    svc_msg_name_pack(&w, "Echo");
     write_payload(t, "query_status", SEL(SVC_MSG_QUERY_STATUS), &w);
 
     svc_wbuf_init(&w);
-    svc_put_config(&w, &change);
+    svc_msg_change_config_pack(&w, &change);
     write_payload(t, "change_config", SEL(SVC_MSG_CHANGE_CONFIG), &w);
 
     svc_wbuf_init(&w);
-    svc_put_u32(&w, SERVICE_WIN32);
-    svc_put_u32(&w, SERVICE_STATE_ALL);
-    svc_put_str(&w, NULL);
+    svc_msg_enum_services_pack(&w, SERVICE_WIN32, SERVICE_STATE_ALL, NULL);
     write_payload(t, "enum_services", SEL(SVC_MSG_ENUM_SERVICES), &w);
 
     svc_wbuf_init(&w);
-    svc_put_str(&w, "RpcSs");
-    svc_put_u32(&w, SERVICE_ACTIVE);
+    svc_msg_enum_dependents_pack(&w, "RpcSs", SERVICE_ACTIVE);
     write_payload(t, "enum_dependents", SEL(SVC_MSG_ENUM_DEPENDENTS), &w);
 
     svc_wbuf_init(&w);
@@ -147,76 +140,76 @@ static void host_messages(void)
     SERVICE_STATUS st = {SERVICE_WIN32_SHARE_PROCESS, SERVICE_START_PENDING, 0, 0, 0, 1, 3000};
     char *svcs[] = {"Echo", NULL};
     struct svc_msg_host h = {.pid = 4242, .group = "demo", .services = svcs};
+    struct svc_msg_service entries[2] = {
+        {.name = "Echo", .display = "Echo service", .status = running},
+        {.name = "Heartbeat", .display = "Heartbeat", .status = running},
+    };
+    struct svc_msg_usage rows[2] = {
+        {.pid = 4242, .service = NULL, .threads = 3, .cpu_us = 1500, .rss_kib = 2048, .pss_kib = 700},
+        {.pid = 4242, .service = "Echo", .threads = 2, .cpu_us = 900, .stack_kib = 8, .image_kib = 20},
+    };
     struct svc_wbuf w;
 
 #define HOST(type) ((uint8_t)((type) - SVC_MSG_HOST_HELLO))
 #define REPLY(type) ((uint8_t)(nhost + 2 + (type) - SVC_MSG_OPEN_MANAGER))
     svc_wbuf_init(&w);
-    svc_put_u32(&w, 4242);
-    svc_put_strv(&w, table);
+    svc_msg_host_hello_pack(&w, 4242, table);
     write_payload(t, "host_hello", HOST(SVC_MSG_HOST_HELLO), &w);
 
     svc_wbuf_init(&w);
-    svc_put_str(&w, "Echo");
-    svc_put_strv(&w, args);
+    svc_msg_host_start_pack(&w, "Echo", args);
     write_payload(t, "host_start", HOST(SVC_MSG_HOST_START), &w);
 
     svc_wbuf_init(&w);
-    svc_put_str(&w, "Echo");
-    svc_put_u32(&w, SERVICE_CONTROL_INTERROGATE);
+    svc_msg_host_control_pack(&w, "Echo", SERVICE_CONTROL_INTERROGATE);
     write_payload(t, "host_control", HOST(SVC_MSG_HOST_CONTROL), &w);
 
     svc_wbuf_init(&w);
-    svc_put_str(&w, "Echo");
-    svc_put_service_status(&w, &st);
+    svc_msg_host_status_pack(&w, "Echo", &st);
     write_payload(t, "host_status", HOST(SVC_MSG_HOST_STATUS), &w);
 
     svc_wbuf_init(&w);
     write_payload(t, "host_exit", HOST(SVC_MSG_HOST_EXIT), &w);
 
     svc_wbuf_init(&w);
-    svc_put_u32(&w, 0);
+    svc_msg_reply_pack(&w, NO_ERROR);
     write_payload(t, "reply_host_start", nhost, &w);
 
     svc_wbuf_init(&w);
-    svc_put_u32(&w, ERROR_CALL_NOT_IMPLEMENTED);
+    svc_msg_reply_pack(&w, ERROR_CALL_NOT_IMPLEMENTED);
     write_payload(t, "reply_host_control", nhost + 1, &w);
 
     svc_wbuf_init(&w);
-    svc_put_u32(&w, ERROR_SERVICE_DOES_NOT_EXIST);
+    svc_msg_reply_pack(&w, ERROR_SERVICE_DOES_NOT_EXIST);
     write_payload(t, "reply_error", REPLY(SVC_MSG_QUERY_STATUS), &w);
 
     svc_wbuf_init(&w);
-    svc_put_u32(&w, 0);
-    svc_put_str(&w, "Echo");
+    svc_msg_name_reply_pack(&w, "Echo");
     write_payload(t, "reply_open_service", REPLY(SVC_MSG_OPEN_SERVICE), &w);
 
     svc_wbuf_init(&w);
-    svc_put_u32(&w, 0);
-    svc_put_status(&w, &running);
+    svc_msg_status_reply_pack(&w, &running);
     write_payload(t, "reply_query_status", REPLY(SVC_MSG_QUERY_STATUS), &w);
 
     svc_wbuf_init(&w);
-    svc_put_u32(&w, 0);
-    svc_put_config(&w, &config);
+    svc_msg_config_reply_pack(&w, &config);
     write_payload(t, "reply_query_config", REPLY(SVC_MSG_QUERY_CONFIG), &w);
 
     svc_wbuf_init(&w);
-    svc_put_u32(&w, 0);
-    svc_put_u32(&w, 2);
-    svc_put_str(&w, "Echo");
-    svc_put_str(&w, "Echo service");
-    svc_put_status(&w, &running);
-    svc_put_str(&w, "Heartbeat");
-    svc_put_str(&w, NULL);
-    svc_put_status(&w, &running);
+    svc_msg_services_reply_pack(&w, entries, 2);
     write_payload(t, "reply_enum_services", REPLY(SVC_MSG_ENUM_SERVICES), &w);
 
     svc_wbuf_init(&w);
-    svc_put_u32(&w, 0);
-    svc_put_u32(&w, 1);
-    svc_put_host(&w, &h);
+    svc_msg_hosts_reply_pack(&w, &h, 1);
     write_payload(t, "reply_enum_hosts", REPLY(SVC_MSG_ENUM_HOSTS), &w);
+
+    svc_wbuf_init(&w);
+    svc_msg_usage_reply_pack(&w, rows, 2);
+    write_payload(t, "reply_enum_usage", REPLY(SVC_MSG_ENUM_USAGE), &w);
+
+    svc_wbuf_init(&w);
+    svc_msg_host_query_reply_pack(&w, rows + 1, 1);
+    write_payload(t, "host_query_reply", REPLY(SVC_MSG_CLIENT_LAST + 1), &w);
 #undef HOST
 #undef REPLY
 }
@@ -279,11 +272,10 @@ static void headers_and_streams(void)
     /* A client conversation: request, reply, an empty frame. */
     stream_append(&s, seed1, sizeof seed1);
     svc_wbuf_init(&w);
-    svc_put_str(&w, "Echo");
+    svc_msg_name_pack(&w, "Echo");
     put_frame(&s, SVC_MSG_QUERY_STATUS, 1, &w);
     svc_wbuf_init(&w);
-    svc_put_u32(&w, 0);
-    svc_put_status(&w, &running);
+    svc_msg_status_reply_pack(&w, &running);
     put_frame(&s, SVC_MSG_REPLY, 1, &w);
     put_frame(&s, SVC_MSG_ENUM_HOSTS, 2, NULL);
     write_file("fuzz_frame_acc", "client_conversation", s.p, s.len);
@@ -294,15 +286,13 @@ static void headers_and_streams(void)
     s.len = 0;
     stream_append(&s, seed2, sizeof seed2);
     svc_wbuf_init(&w);
-    svc_put_u32(&w, 4242);
-    svc_put_strv(&w, table);
+    svc_msg_host_hello_pack(&w, 4242, table);
     put_frame(&s, SVC_MSG_HOST_HELLO, 0, &w);
     for (uint32_t i = 0; i < 3; i++) {
         SERVICE_STATUS st = {SERVICE_WIN32_SHARE_PROCESS, SERVICE_START_PENDING, 0, 0, 0, i, 2000};
 
         svc_wbuf_init(&w);
-        svc_put_str(&w, "Echo");
-        svc_put_service_status(&w, &st);
+        svc_msg_host_status_pack(&w, "Echo", &st);
         put_frame(&s, SVC_MSG_HOST_STATUS, 0, &w);
     }
     write_file("fuzz_frame_acc", "host_channel", s.p, s.len);

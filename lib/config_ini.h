@@ -4,8 +4,9 @@
  * Not installed; the public side is config.h.
  *
  * The reader keeps inih's limits, which are fixed at compile time: a line
- * is at most INI_MAX_LINE (200) characters with its line break, and a
- * longer one is an error naming its length, never silently cut.
+ * is read into INI_MAX_LINE (200) bytes with its line break and NUL, so
+ * 198 characters of content at most; a longer one is an error naming
+ * its length and the limit, never silently cut.
  */
 #ifndef SVC_CONFIG_INI_H
 #define SVC_CONFIG_INI_H

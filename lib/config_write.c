@@ -2,7 +2,7 @@
  * config_write.c - the SCM's writes to the service database, each an
  * atomic file replacement so that a crash never leaves a torn service.
  *
- * Whatever is written must read back through config.c exactly as it was
+ * Whatever is written must read back through the readers exactly as it was
  * given.  So the whole text is built and checked in memory first, against
  * the reader's rules and inih's (where a line is cut, what starts a
  * comment, what continues a value), and a value that would read back
@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 /* Debian's inih reads lines into a 200-byte buffer: content, newline and
- * NUL must fit (config.c reports longer lines as errors). */
+ * NUL must fit (config_ini.c reports longer lines as errors). */
 #define MAX_LINE_CONTENT 198
 /* Lists wrap onto continuation lines past this width, for the people who
  * read the files; only MAX_LINE_CONTENT is a hard limit. */
@@ -331,7 +331,7 @@ static int text_commit(struct text *t, const char *path)
 
 /* ---- One service ------------------------------------------------------------- */
 
-/* As config.c: ServiceMain names a C function. */
+/* As config_service.c: ServiceMain names a C function. */
 static int symbol_ok(const char *s)
 {
     if (!isalpha((unsigned char)*s) && *s != '_')
