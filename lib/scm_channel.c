@@ -129,9 +129,7 @@ static long find_or_add(const char *name)
         return i;
     if ((main = svc_dispatcher_resolve(name)) != NULL) {
         i = svc_dispatch_add(chan.d, name, main);
-        if (i < 0 || names_reserve((size_t)i) < 0)
-            return -1;
-        return i;
+        return i < 0 ? -1 : i;
     }
     return svc_dispatch_count(chan.d) == 1 ? 0 : -1;
 }
@@ -171,6 +169,11 @@ static int on_start(uint32_t id, struct svc_rbuf *r)
     svc_dispatch_status(chan.d, (size_t)i, &st);
     if (st.dwCurrentState != SERVICE_STOPPED) {
         send_reply(id, ERROR_SERVICE_ALREADY_RUNNING);
+        goto out;
+    }
+    /* An entry added since HELLO needs its slot for the SCM's name. */
+    if (names_reserve((size_t)i) < 0) {
+        send_reply(id, ERROR_NOT_ENOUGH_MEMORY);
         goto out;
     }
     while (args[argc] != NULL)
