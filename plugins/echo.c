@@ -272,8 +272,8 @@ static DWORD echo_serve(struct echo *e)
         unsigned long n = 0, first_client;
         int r;
 
-        /* No entry for a listener that is not polled: WSAPoll would fail
-         * on an invalid socket where poll() skips a negative one. */
+        /* No entry for a listener that is not polled: poll() skips a
+         * negative fd, but a Windows SOCKET has no negative value. */
         e->pfds[n].fd = e->wake.poll_fd;
         e->pfds[n].events = POLLIN;
         e->pfds[n++].revents = 0;

@@ -390,8 +390,9 @@ static inline void SvchostEventDestroy(SVCHOST_EVENT *ev)
  * SVCHOST_SOCKET is SOCKET on Windows and int on POSIX; an invalid one is
  * SVCHOST_INVALID_SOCKET.  SVCHOST_POLLFD is WSAPOLLFD or struct pollfd,
  * with the same fd/events/revents members; use POLLIN, POLLOUT, POLLERR,
- * POLLHUP and POLLNVAL (WSAPoll refuses POLLPRI), and do not put an
- * invalid socket in the array (WSAPoll of older Windows fails on one).
+ * POLLHUP and POLLNVAL (WSAPoll refuses POLLPRI), and leave a socket
+ * that is not to be polled out of the array: poll() skips a negative fd,
+ * but SOCKET is unsigned.
  * The BSD address calls and types (bind, listen, getsockname, setsockopt,
  * struct sockaddr_in, htons, INADDR_LOOPBACK, socklen_t) are the
  * system's own on both.
