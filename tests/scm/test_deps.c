@@ -173,13 +173,40 @@ START_TEST(test_depth_limit)
 }
 END_TEST
 
-/* A cycle already in the table (a database written by hand) ends. */
+/* Layers of two services, each needing both of the next layer: 2^n
+ * paths, 2n services.  The cycle check must not walk every path (it runs
+ * on every CreateService, ChangeServiceConfig and StartService, in the
+ * one thread scmd has); Check's 4 s timeout fails a walk that does. */
+START_TEST(test_cycle_check_is_not_exponential)
+{
+    const int layers = 26;
+
+    for (int i = 0; i < layers; i++) {
+        char a[16], b[16], deps[40] = "";
+        snprintf(a, sizeof a, "L%02dA", i);
+        snprintf(b, sizeof b, "L%02dB", i);
+        if (i + 1 < layers)
+            snprintf(deps, sizeof deps, "L%02dA, L%02dB", i + 1, i + 1);
+        svc(a, deps, NULL, NULL);
+        svc(b, deps, NULL, NULL);
+    }
+    ck_assert_int_eq(cycle("Top", "L00A, L00B", NULL), 0);
+    ck_assert_int_eq(cycle("L25B", "L00A", NULL), 1);
+}
+END_TEST
+
+/* A cycle already in the table (a database written by hand): the check
+ * ends, and depending on the cycle is circular too (such a start could
+ * never finish). */
 START_TEST(test_cycle_in_table_terminates)
 {
     svc("A", "B", NULL, NULL);
     svc("B", "A", NULL, NULL);
-    ck_assert_int_eq(cycle("C", "A", NULL), 1);   /* as deep as the limit */
+    svc("D", NULL, NULL, NULL);
+    ck_assert_int_eq(cycle("C", "A", NULL), 1);
+    ck_assert_int_eq(cycle("C", "D, B", NULL), 1);
     ck_assert_int_eq(cycle("A", "B", NULL), 1);
+    ck_assert_int_eq(cycle("C", "D", NULL), 0);
 }
 END_TEST
 
@@ -368,6 +395,7 @@ static Suite *deps_suite(void)
     tcase_add_test(tc, test_indirect_cycle);
     tcase_add_test(tc, test_group_cycle);
     tcase_add_test(tc, test_depth_limit);
+    tcase_add_test(tc, test_cycle_check_is_not_exponential);
     tcase_add_test(tc, test_cycle_in_table_terminates);
     suite_add_tcase(su, tc);
 

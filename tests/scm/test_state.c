@@ -609,6 +609,17 @@ START_TEST(test_init_quiet)
     ck_assert_uint_eq(s->status.dwWin32ExitCode, 0);
     ck_assert_uint_eq(scm.seq, 0);
     EXPECT_NO_LOG(&fk, 0);
+    /* Quiet even when the state it replaces was not STOPPED (the only
+     * way to see it: init a service that runs). */
+    reach(s, SERVICE_RUNNING);
+    {
+        size_t mark = fk.n;
+        scm_state_init(&scm, s);
+        EXPECT_NO_LOG(&fk, mark);
+        ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_STOPPED);
+        ck_assert_uint_eq(s->status.dwProcessId, 0);
+        ck_assert_uint_eq(s->status.dwControlsAccepted, 0);
+    }
 }
 END_TEST
 
