@@ -534,6 +534,29 @@ START_TEST(test_failure_goes_up_the_chain)
 }
 END_TEST
 
+/* A job evaluated early in an update waits on a service whose start
+ * fails later in the same update (start_in_host failing at once): the
+ * update must not end before the first job sees it.  B -> A -> D; B's
+ * job is newer, so it is evaluated before A's. */
+START_TEST(test_failure_seen_in_same_update)
+{
+    struct scm_service *a = svc("A", "D", NULL, NULL);
+    struct scm_service *b = svc("B", "A", NULL, NULL);
+    struct scm_service *d = svc("D", NULL, NULL, NULL);
+
+    ck_assert_uint_eq(start(a, NULL), NO_ERROR);
+    ck_assert_uint_eq(start(b, NULL), NO_ERROR);
+    EXPECT_STARTS(0, "D");
+    fake_fail_start(&fk, "A", ERROR_FILE_NOT_FOUND);
+    running(d);
+    EXPECT_STARTS(0, "D A");
+    ck_assert_int_eq(a->job_pending, 0);
+    ck_assert_msg(b->job_pending == 0, "B's job missed A's failure in the update that saw it");
+    ck_assert_int_ge(fake_find(&fk, 0, ev7001("B", "A", ERROR_FILE_NOT_FOUND)), 0);
+    free_kept();
+}
+END_TEST
+
 /* ---- groups ---------------------------------------------------------- */
 
 /* One running member is enough; the others are not started. */
@@ -768,6 +791,7 @@ static Suite *jobs_suite(void)
     tcase_add_test(tc, test_dependency_deleted_while_waiting);
     tcase_add_test(tc, test_dependency_job_fails);
     tcase_add_test(tc, test_failure_goes_up_the_chain);
+    tcase_add_test(tc, test_failure_seen_in_same_update);
     suite_add_tcase(su, tc);
 
     tc = tcase_create("groups");
