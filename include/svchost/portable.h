@@ -5,9 +5,12 @@
  *
  * Header-only on both systems: on Windows it needs nothing but the
  * Windows SDK headers (or mingw-w64's) and ws2_32 for the sockets; on
- * POSIX, libsvc as every plugin does.  Include it instead of
- * <svchost/svchost.h> (which it includes), and before any other header
- * that may include <windows.h>, so that Winsock 2 comes first.
+ * POSIX, libsvc as every plugin does, and the POSIX.1-2008 declarations
+ * (the compiler's default gnu mode, -D_POSIX_C_SOURCE=200809L or
+ * -D_GNU_SOURCE; with _GNU_SOURCE on Linux it uses accept4 and pipe2).
+ * Include it instead of <svchost/svchost.h> (which it includes), and
+ * before any other header that may include <windows.h>, so that
+ * Winsock 2 comes first.
  *
  * Conventions:
  *   - A "system error" (DWORD) is an errno value on POSIX and a Win32 or
