@@ -12,6 +12,8 @@
 #include "log.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -35,9 +37,40 @@ struct scm_clients {
     struct scm_client *list;
     unsigned n;
     uv_timer_t sweep;               /* mid-frame timeouts */
+    uint64_t log_second;            /* rate limit of the lines about clients */
+    unsigned logged, suppressed;
 };
 
+/* At most this many lines a second about misbehaving clients: a flood
+ * of connections must not become a flood of log lines. */
+#define CLIENT_LOG_PER_SECOND 10
+
 static void client_close(struct scm_client *c, const char *why);
+
+static void client_log(struct scm *scm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void client_log(struct scm *scm, const char *fmt, ...)
+{
+    struct scm_clients *t = scm->clients;
+    uint64_t now = uv_now(scm->loop) / 1000;
+    char line[256];
+    va_list ap;
+
+    if (now != t->log_second) {
+        if (t->suppressed)
+            log_warnx("%u more lines about clients suppressed", t->suppressed);
+        t->log_second = now;
+        t->logged = t->suppressed = 0;
+    }
+    if (t->logged++ >= CLIENT_LOG_PER_SECOND) {
+        t->suppressed++;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    log_warnx("%s", line);
+}
 
 /* ---- replies ---------------------------------------------------------------- */
 
@@ -142,8 +175,8 @@ static void client_close(struct scm_client *c, const char *why)
     if (c->closing)
         return;
     if (why != NULL)
-        log_warnx("client uid %u pid %d %s; connection closed", (unsigned)c->who.uid,
-                  (int)c->who.pid, why);
+        client_log(c->scm, "client uid %u pid %d %s; connection closed", (unsigned)c->who.uid,
+                   (int)c->who.pid, why);
     c->closing = 1;
     /* No more requests from it; replies still owed go nowhere. */
     uv_read_stop((uv_stream_t *)&c->peer.pipe);
@@ -219,8 +252,8 @@ static void on_connection(uv_stream_t *server, int status)
     c->who.uid = cred.uid;
     c->who.pid = cred.pid;
     if (t->n >= scm->set.max_connections) {
-        log_warnx("client uid %u pid %d refused: %u connections open (MaxConnections)",
-                  (unsigned)cred.uid, (int)cred.pid, t->n);
+        client_log(scm, "client uid %u pid %d refused: %u connections open (MaxConnections)",
+                   (unsigned)cred.uid, (int)cred.pid, t->n);
         c->closing = 1;
         scm_peer_close(&c->peer);
         return;
@@ -229,9 +262,9 @@ static void on_connection(uv_stream_t *server, int status)
      * administrator must always get in. */
     if (cred.uid != 0 && cred.uid != scm->self_uid &&
         count_uid(t, cred.uid) >= scm->set.max_connections_per_user) {
-        log_warnx("client uid %u pid %d refused: the user has %u connections open "
-                  "(MaxConnectionsPerUser)", (unsigned)cred.uid, (int)cred.pid,
-                  scm->set.max_connections_per_user);
+        client_log(scm, "client uid %u pid %d refused: the user has %u connections open "
+                   "(MaxConnectionsPerUser)", (unsigned)cred.uid, (int)cred.pid,
+                   scm->set.max_connections_per_user);
         c->closing = 1;
         scm_peer_close(&c->peer);
         return;

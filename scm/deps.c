@@ -9,36 +9,80 @@
 
 #define MAX_DEPTH 64
 
-/* 1 if `name` is reachable from the dependencies given (a cycle through
- * `name`), following DependOnService and DependOnGroup members. */
-static int reaches(const struct scm *scm, const char *name, char *const *deps, char *const *groups,
-                   int depth)
+/*
+ * The cycle check is a depth-first walk from the new dependencies.  Each
+ * service is walked once (a service known to lead nowhere bad is
+ * "done"), so diamonds cost no more than chains; a service met again
+ * while still on the walk's path is a cycle already in the table, which
+ * a start through it could never finish either.  Reaching `name`, or
+ * going deeper than MAX_DEPTH, is a cycle.
+ */
+struct walk {
+    const struct scm *scm;
+    const char *name;
+    const struct scm_service *path[MAX_DEPTH + 2];
+    int depth;
+    const struct scm_service **done;
+    size_t n_done, cap_done;
+};
+
+static int listed_in(const struct scm_service *const *v, size_t n, const struct scm_service *s)
 {
-    if (depth > MAX_DEPTH)
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == s)
+            return 1;
+    return 0;
+}
+
+static int walk_deps(struct walk *w, char *const *deps, char *const *groups);
+
+static int walk_service(struct walk *w, const struct scm_service *d)
+{
+    int found;
+
+    if (listed_in(w->done, w->n_done, d))
+        return 0;
+    if (listed_in(w->path, (size_t)w->depth, d) || w->depth >= MAX_DEPTH)
         return 1;
+    w->path[w->depth++] = d;
+    found = walk_deps(w, d->cfg->depend_on_service, d->cfg->depend_on_group);
+    w->depth--;
+    if (found)
+        return 1;
+    if (w->n_done == w->cap_done) {
+        size_t cap = w->cap_done ? w->cap_done * 2 : 32;
+        const struct scm_service **grown = realloc(w->done, cap * sizeof *grown);
+        if (grown == NULL)
+            return 0;       /* only slower: d may be walked again */
+        w->done = grown;
+        w->cap_done = cap;
+    }
+    w->done[w->n_done++] = d;
+    return 0;
+}
+
+static int walk_deps(struct walk *w, char *const *deps, char *const *groups)
+{
     for (size_t i = 0; deps && deps[i]; i++) {
-        if (strcasecmp(deps[i], name) == 0)
-            return 1;
-        struct scm_service *d = scm_service_find(scm, deps[i]);
-        if (d && reaches(scm, name, d->cfg->depend_on_service, d->cfg->depend_on_group, depth + 1))
+        const struct scm_service *d = scm_service_find(w->scm, deps[i]);
+        if (strcasecmp(deps[i], w->name) == 0 || (d && walk_service(w, d)))
             return 1;
     }
-    for (size_t i = 0; groups && groups[i]; i++) {
-        for (struct scm_service *m = scm->services; m; m = m->next) {
-            if (!scm_service_in_group(m, groups[i]))
-                continue;
-            if (strcasecmp(m->name, name) == 0)
+    for (size_t i = 0; groups && groups[i]; i++)
+        for (const struct scm_service *m = w->scm->services; m; m = m->next)
+            if (scm_service_in_group(m, groups[i]) &&
+                (strcasecmp(m->name, w->name) == 0 || walk_service(w, m)))
                 return 1;
-            if (reaches(scm, name, m->cfg->depend_on_service, m->cfg->depend_on_group, depth + 1))
-                return 1;
-        }
-    }
     return 0;
 }
 
 int scm_deps_cycle(const struct scm *scm, const char *name, char *const *deps, char *const *groups)
 {
-    return reaches(scm, name, deps, groups, 0);
+    struct walk w = { .scm = scm, .name = name };
+    int found = walk_deps(&w, deps, groups);
+
+    free(w.done);
+    return found;
 }
 
 int scm_deps_depends_on(const struct scm_service *o, const struct scm_service *s)

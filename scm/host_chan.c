@@ -115,7 +115,7 @@ static int send_frame(struct scm_host *h, uint16_t type, uint32_t id, const stru
 
     if (rc == -ENOBUFS) {
         log_warnx("host %d does not read its channel (%zu bytes waiting); killing it", (int)h->pid,
-                  h->peer.queued);
+                  scm_peer_queued(&h->peer));
         host_close(h);
     }
     return rc;

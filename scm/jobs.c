@@ -33,14 +33,38 @@ static void job_finish(struct scm *scm, struct scm_job *j, DWORD err)
         return;
     j->done = 1;
     j->target->job_pending = 0;
+    if (err != NO_ERROR && err != ERROR_SERVICE_ALREADY_RUNNING) {
+        /* Jobs waiting on this service see that it failed after they
+         * asked for it, even though it never left STOPPED. */
+        j->target->job_failed_seq = ++scm->seq;
+        j->target->job_failed_error = err;
+    }
     scm_db_touch(scm, j->target);
     scm_reply_error(scm, &j->waiter, err);
     scm_waiter_release(scm, &j->waiter);
 }
 
-static void dependency_failed(struct scm *scm, struct scm_job *j, const struct scm_service *d)
+/* 1 if d failed to start after `seq` (a start it was asked for then
+ * ended STOPPED, or its start job failed), with the reason in *why. */
+static int failed_since(const struct scm_service *d, uint64_t seq, DWORD *why)
 {
-    DWORD why = d->status.dwWin32ExitCode ? d->status.dwWin32ExitCode : ERROR_SERVICE_DEPENDENCY_FAIL;
+    if (d->status.dwCurrentState != SERVICE_STOPPED)
+        return 0;
+    /* A start that ran: the service's own exit code says why. */
+    if (d->start_seq > seq) {
+        *why = d->status.dwWin32ExitCode ? d->status.dwWin32ExitCode : ERROR_SERVICE_DEPENDENCY_FAIL;
+        return 1;
+    }
+    if (d->job_failed_seq > seq) {
+        *why = d->job_failed_error;
+        return 1;
+    }
+    return 0;
+}
+
+static void dependency_failed(struct scm *scm, struct scm_job *j, const struct scm_service *d,
+                              DWORD why)
+{
     scm_state_dependency_failed(scm, j->target, d, why);
     job_finish(scm, j, ERROR_SERVICE_DEPENDENCY_FAIL);
 }
@@ -49,19 +73,19 @@ static void dependency_failed(struct scm *scm, struct scm_job *j, const struct s
  * Returns 0, or 1 if the job failed. */
 static int want(struct scm *scm, struct scm_job *j, struct scm_service *d)
 {
+    DWORD why;
+
     if (scm_service_up(d))
         return 0;
-    if (d->status.dwCurrentState == SERVICE_STOPPED) {
-        if (d->start_seq > j->seq) {
-            dependency_failed(scm, j, d);
+    if (failed_since(d, j->seq, &why)) {
+        dependency_failed(scm, j, d, why);
+        return 1;
+    }
+    if (d->status.dwCurrentState == SERVICE_STOPPED && !d->job_pending) {
+        DWORD err = scm_job_start(scm, d, (struct scm_waiter){ 0 }, NULL);
+        if (err != NO_ERROR) {
+            dependency_failed(scm, j, d, err);
             return 1;
-        }
-        if (!d->job_pending) {
-            DWORD err = scm_job_start(scm, d, (struct scm_waiter){ 0 }, NULL);
-            if (err != NO_ERROR) {
-                dependency_failed(scm, j, d);
-                return 1;
-            }
         }
     }
     return 0;
@@ -102,8 +126,8 @@ static void job_eval(struct scm *scm, struct scm_job *j)
             members++;
             if (scm_service_up(m))
                 up++;
-            else if (m->status.dwCurrentState == SERVICE_STOPPED &&
-                     (m->start_seq > j->seq || m->cfg->start == SERVICE_DISABLED))
+            else if (failed_since(m, j->seq, &(DWORD){ 0 }) ||
+                     (m->status.dwCurrentState == SERVICE_STOPPED && m->cfg->start == SERVICE_DISABLED))
                 failed++;
         }
         if (members == 0) {
@@ -113,16 +137,16 @@ static void job_eval(struct scm *scm, struct scm_job *j)
         if (up > 0)
             continue;
         ready = 0;
+        for (struct scm_service *m = scm->services; m && failed < members; m = m->next) {
+            if (scm_service_in_group(m, g) && m->cfg->start != SERVICE_DISABLED &&
+                m->status.dwCurrentState == SERVICE_STOPPED && m->start_seq < j->seq &&
+                m->job_failed_seq < j->seq && !m->job_pending &&
+                scm_job_start(scm, m, (struct scm_waiter){ 0 }, NULL) != NO_ERROR)
+                failed++;       /* it cannot start: one member fewer to wait for */
+        }
         if (failed == members) {
             job_finish(scm, j, ERROR_SERVICE_DEPENDENCY_FAIL);
             return;
-        }
-        for (struct scm_service *m = scm->services; m; m = m->next) {
-            if (scm_service_in_group(m, g) && m->cfg->start != SERVICE_DISABLED &&
-                m->status.dwCurrentState == SERVICE_STOPPED && m->start_seq < j->seq &&
-                !m->job_pending) {
-                scm_job_start(scm, m, (struct scm_waiter){ 0 }, NULL);
-            }
         }
     }
     if (!ready)
@@ -189,21 +213,34 @@ DWORD scm_job_start(struct scm *scm, struct scm_service *s, struct scm_waiter w,
     s->job_pending = 1;
     j->next = scm->jobs;
     scm->jobs = j;
+    scm->jobs_depth++;
     job_eval(scm, j);
+    scm->jobs_depth--;
+    /* What this start changed may move other jobs on. */
+    scm_jobs_update(scm);
     return NO_ERROR;
 }
 
+/* Evaluates every job until no service changes meanwhile, then frees
+ * the finished ones.  Jobs are freed only here, at the outermost level:
+ * an evaluation can change a service, which asks for an update while
+ * callers up the stack still hold their job. */
 void scm_jobs_update(struct scm *scm)
 {
-    /* Jobs started while evaluating are evaluated when created; a nested
-     * update would only walk the same list again. */
-    if (scm->jobs_running)
+    if (scm->jobs_depth > 0) {
+        scm->jobs_dirty = 1;
         return;
-    scm->jobs_running = 1;
-    for (struct scm_job *j = scm->jobs; j; j = j->next)
-        job_eval(scm, j);
+    }
+    scm->jobs_depth++;
+    for (int pass = 0; pass < 1000; pass++) {
+        scm->jobs_dirty = 0;
+        for (struct scm_job *j = scm->jobs; j; j = j->next)
+            job_eval(scm, j);
+        if (!scm->jobs_dirty)
+            break;
+    }
+    scm->jobs_depth--;
     jobs_sweep(scm);
-    scm->jobs_running = 0;
 }
 
 void scm_jobs_autostart(struct scm *scm)

@@ -7,13 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct write_req {
-    uv_write_t req;
-    struct scm_peer *peer;
-    size_t len;
-    uint8_t data[];
-};
-
 static void alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 {
     struct scm_peer *p = handle->data;
@@ -71,6 +64,7 @@ int scm_peer_init(struct scm *scm, struct scm_peer *p, const struct scm_peer_ops
     if (rc != 0)
         return rc;
     p->pipe.data = p;
+    p->req.data = p;
     p->open = 1;
     return 0;
 }
@@ -85,12 +79,68 @@ int scm_peer_start(struct scm_peer *p)
     return uv_read_start((uv_stream_t *)&p->pipe, alloc_cb, on_read);
 }
 
+static void write_done(uv_write_t *req, int status);
+
+/* Starts writing what is pending, when no write is in flight. */
+static void flush(struct scm_peer *p)
+{
+    uv_buf_t buf;
+
+    if (p->writing || p->pend_len == 0 || p->closing)
+        return;
+    /* The pending buffer goes out as it is; the next sends start a new
+     * one, so at most two buffers exist: in flight, and pending. */
+    p->fly = p->pend;
+    p->fly_len = p->pend_len;
+    p->pend = NULL;
+    p->pend_len = p->pend_cap = 0;
+    buf = uv_buf_init((char *)p->fly, (unsigned)p->fly_len);
+    if (uv_write(&p->req, (uv_stream_t *)&p->pipe, &buf, 1, write_done) != 0) {
+        free(p->fly);
+        p->fly = NULL;
+        p->fly_len = 0;
+        return;
+    }
+    p->writing = 1;
+}
+
 static void write_done(uv_write_t *req, int status)
 {
-    struct write_req *w = (struct write_req *)req;
+    struct scm_peer *p = req->data;
+
     (void)status;
-    w->peer->queued -= w->len;
-    free(w);
+    p->writing = 0;
+    free(p->fly);
+    p->fly = NULL;
+    p->fly_len = 0;
+    flush(p);
+}
+
+/* Appends n bytes to the pending buffer, which grows to what is needed
+ * but never past the peer's limit.  0 or -ENOMEM. */
+static int append(struct scm_peer *p, const uint8_t *data, size_t n)
+{
+    if (p->pend_len + n > p->pend_cap) {
+        size_t cap = p->pend_cap ? p->pend_cap * 2 : 4096;
+        uint8_t *grown;
+        if (cap < p->pend_len + n)
+            cap = p->pend_len + n;
+        if (cap > p->limit && p->limit >= p->pend_len + n)
+            cap = p->limit;
+        grown = realloc(p->pend, cap);
+        if (grown == NULL)
+            return -ENOMEM;
+        p->pend = grown;
+        p->pend_cap = cap;
+    }
+    memcpy(p->pend + p->pend_len, data, n);
+    p->pend_len += n;
+    return 0;
+}
+
+size_t scm_peer_queued(const struct scm_peer *p)
+{
+    return p->pend_len + p->fly_len;
 }
 
 int scm_peer_send(struct scm_peer *p, uint16_t type, uint32_t id, const struct svc_wbuf *payload)
@@ -99,7 +149,6 @@ int scm_peer_send(struct scm_peer *p, uint16_t type, uint32_t id, const struct s
     uint8_t hdr[SVC_PROTO_HEADER_SIZE];
     uv_buf_t bufs[2];
     size_t total, done = 0;
-    struct write_req *w;
     int n;
 
     if (payload && payload->err)
@@ -107,13 +156,13 @@ int scm_peer_send(struct scm_peer *p, uint16_t type, uint32_t id, const struct s
     if (p->closing || !p->open)
         return -EPIPE;
     total = SVC_PROTO_HEADER_SIZE + h.length;
-    if (p->queued + total > p->limit)
+    if (scm_peer_queued(p) + total > p->limit)
         return -ENOBUFS;
     svc_header_pack(hdr, &h);
-    bufs[0] = uv_buf_init((char *)hdr, SVC_PROTO_HEADER_SIZE);
-    bufs[1] = uv_buf_init(payload ? (char *)payload->data : NULL, h.length);
     /* Straight to the socket when nothing waits before this frame. */
-    if (p->queued == 0) {
+    if (scm_peer_queued(p) == 0) {
+        bufs[0] = uv_buf_init((char *)hdr, SVC_PROTO_HEADER_SIZE);
+        bufs[1] = uv_buf_init(payload ? (char *)payload->data : NULL, h.length);
         n = uv_try_write((uv_stream_t *)&p->pipe, bufs, h.length ? 2 : 1);
         if (n > 0)
             done = (size_t)n;
@@ -122,26 +171,16 @@ int scm_peer_send(struct scm_peer *p, uint16_t type, uint32_t id, const struct s
     }
     if (done == total)
         return 0;
-    w = malloc(sizeof *w + (total - done));
-    if (w == NULL)
-        return -ENOMEM;
-    w->peer = p;
-    w->len = total - done;
     /* The bytes the socket did not take: the rest of the header, then
      * the rest of the payload. */
     if (done < SVC_PROTO_HEADER_SIZE) {
-        memcpy(w->data, hdr + done, SVC_PROTO_HEADER_SIZE - done);
-        if (h.length)
-            memcpy(w->data + SVC_PROTO_HEADER_SIZE - done, payload->data, h.length);
-    } else {
-        memcpy(w->data, payload->data + (done - SVC_PROTO_HEADER_SIZE), total - done);
+        if (append(p, hdr + done, SVC_PROTO_HEADER_SIZE - done) < 0 ||
+            (h.length && append(p, payload->data, h.length) < 0))
+            return -ENOMEM;
+    } else if (append(p, payload->data + (done - SVC_PROTO_HEADER_SIZE), total - done) < 0) {
+        return -ENOMEM;
     }
-    bufs[0] = uv_buf_init((char *)w->data, (unsigned)w->len);
-    if (uv_write(&w->req, (uv_stream_t *)&p->pipe, bufs, 1, write_done) != 0) {
-        free(w);
-        return -EPIPE;
-    }
-    p->queued += w->len;
+    flush(p);
     return 0;
 }
 
@@ -149,6 +188,9 @@ static void peer_closed(uv_handle_t *h)
 {
     struct scm_peer *p = h->data;
     svc_frame_acc_free(&p->acc);
+    free(p->pend);
+    p->pend = NULL;
+    p->pend_len = p->pend_cap = 0;
     p->open = 0;
     p->ops->closed(p->ctx);
 }

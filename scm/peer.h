@@ -3,8 +3,9 @@
  * blocks the loop.
  *
  * Writes go out at once when the socket takes them; what it does not
- * take waits in the peer's output queue, written by the loop as the
- * peer reads.  The queue has a cap: a send that would pass it is refused
+ * take waits in one pending buffer, written by the loop (one write in
+ * flight at a time) as the peer reads, so the memory a slow peer costs
+ * is the bytes it has not read, at most twice its cap.  The queue has a cap: a send that would pass it is refused
  * and the owner decides (a client is dropped, a host is handled as hung).
  * Reads feed a frame accumulator whose buffer grows only with the bytes
  * received.  A peer that stays mid-frame is timed by its owner through
@@ -35,8 +36,13 @@ struct scm_peer {
     struct svc_frame_acc acc;
     const struct scm_peer_ops *ops;
     void *ctx;
-    size_t queued;          /* bytes handed to libuv, not yet written */
-    size_t limit;           /* cap on queued */
+    uint8_t *pend;          /* bytes waiting for the write in flight */
+    size_t pend_len, pend_cap;
+    uint8_t *fly;           /* the write in flight (one at a time) */
+    size_t fly_len;
+    uv_write_t req;
+    int writing;
+    size_t limit;           /* cap on pending + in-flight bytes */
     uint64_t partial_since; /* loop time (ms) a frame began arriving, 0: none */
     int open, closing;
 };
@@ -53,6 +59,8 @@ int scm_peer_start(struct scm_peer *p);
  * -ENOBUFS when it would pass the queue's cap (nothing sent); -EPIPE
  * when the peer is closing; payload->err if a put failed; -ENOMEM. */
 int scm_peer_send(struct scm_peer *p, uint16_t type, uint32_t id, const struct svc_wbuf *payload);
+/* Bytes accepted by scm_peer_send that the socket has not taken yet. */
+size_t scm_peer_queued(const struct scm_peer *p);
 /* Stops reading, drops what is queued and closes; ops->closed follows.
  * Safe to call more than once. */
 void scm_peer_close(struct scm_peer *p);

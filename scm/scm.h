@@ -74,7 +74,8 @@ struct scm {
     struct scm_hosts *hosts;        /* host_chan.c */
     struct scm_clients *clients;    /* client.c */
     struct scm_job *jobs;           /* jobs.c */
-    int jobs_running;               /* jobs.c: an update is under way */
+    int jobs_depth;                 /* jobs.c: evaluations under way (nested) */
+    int jobs_dirty;                 /* jobs.c: a service changed meanwhile */
     struct scm_groups_cache *groups;/* service_db.c: svchost.ini as last read */
     int events_fd;                  /* events.c: ROOT/log/events.log, -1 none */
     uint8_t *read_buf;              /* peer.c: SCM_READ_BUF_SIZE bytes for every read */

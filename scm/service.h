@@ -27,12 +27,16 @@ struct scm_service {
     uv_timer_t *timer;               /* hosting: the state machine's deadline */
 
     int job_pending;                 /* jobs: a start job targets it */
+    uint64_t job_failed_seq;         /* jobs: when its last start job failed */
+    DWORD job_failed_error;          /* jobs: and why */
 
     /* control: one control at a time, as Win32. */
     struct scm_waiter control;       /* the client waiting for a control reply */
     uint32_t control_host_id;        /* id of the HOST_CONTROL in flight, 0 if none */
     DWORD control_code;
     uv_timer_t *control_timer;
+
+    int shutdown_stopped;            /* shutdown: STOP sent (once) */
 };
 
 /* A new service for cfg (taken over; freed with the service), STOPPED,

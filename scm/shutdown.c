@@ -54,7 +54,10 @@ void scm_shutdown_step(struct scm *scm)
     if (!scm->shutting_down)
         return;
     for (struct scm_service *s = scm->services; s; s = s->next) {
-        if (!scm_service_up(s) || scm_control_busy(s) || scm_deps_active_dependents(scm, s))
+        /* Once each: a service whose handler has returned from STOP may
+         * still be RUNNING for a while before it reports STOP_PENDING. */
+        if (!scm_service_up(s) || s->shutdown_stopped || scm_control_busy(s) ||
+            scm_deps_active_dependents(scm, s))
             continue;
         if (!(s->status.dwControlsAccepted & SERVICE_ACCEPT_STOP)) {
             /* It cannot be asked; its host is killed once nothing else
@@ -63,7 +66,8 @@ void scm_shutdown_step(struct scm *scm)
                 scm_host_kill(s->host);
             continue;
         }
-        scm_control_send(scm, s, SERVICE_CONTROL_STOP, (struct scm_waiter){ 0 });
+        if (scm_control_send(scm, s, SERVICE_CONTROL_STOP, (struct scm_waiter){ 0 }) == NO_ERROR)
+            s->shutdown_stopped = 1;
     }
     if (all_quiet(scm))
         uv_stop(scm->loop);
