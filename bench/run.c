@@ -25,6 +25,7 @@
 #include <svchost/svcctl.h>
 #include <svchost/winsvc.h>
 
+#include "paths.h"
 #include "win32.h"
 
 #include <dirent.h>
@@ -154,7 +155,6 @@ static int write_file(const char *path, const char *text)
 static int make_state_dir(struct run *r)
 {
     const char *tmp = getenv("TMPDIR");
-    char path[512];
 
     if (tmp == NULL || *tmp == '\0')
         tmp = "/tmp";
@@ -168,22 +168,32 @@ static int make_state_dir(struct run *r)
         r->dir[0] = '\0';
         return -1;
     }
-    snprintf(path, sizeof path, "%s/config", r->dir);
-    if (mkdir(path, 0755) < 0)
-        goto fail;
-    snprintf(path, sizeof path, "%s/config/services", r->dir);
-    if (mkdir(path, 0755) < 0)
-        goto fail;
-    snprintf(path, sizeof path, "%s/config/scm.ini", r->dir);
+    /* The state directory's parts, built where every path under a root
+     * is built (paths.c). */
+    char *(*const dirs[])(const char *) = { svc_path_config_dir, svc_path_services_dir };
+    char *file;
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        char *dir = dirs[i](r->dir);
+        int rc = dir ? mkdir(dir, 0755) : -1;
+        if (rc < 0) {
+            fail(r, "%s: %s", dir ? dir : r->dir, dir ? strerror(errno) : "out of memory");
+            free(dir);
+            return -1;
+        }
+        free(dir);
+    }
+    file = svc_path_scm_ini(r->dir);
     /* Any machine has more than 1 KiB of RAM, so 1 splits everywhere. */
-    if (write_file(path, r->scm_ini ? r->scm_ini
+    if (file == NULL ||
+        write_file(file, r->scm_ini ? r->scm_ini
                          : r->mode == BENCH_SPLIT ? "[SCM]\nSplitThresholdKB = 1\n"
-                                                  : "[SCM]\nSplitThresholdKB = 0\n") < 0)
-        goto fail;
+                                                  : "[SCM]\nSplitThresholdKB = 0\n") < 0) {
+        fail(r, "%s: %s", file ? file : r->dir, file ? strerror(errno) : "out of memory");
+        free(file);
+        return -1;
+    }
+    free(file);
     return 0;
-fail:
-    fail(r, "%s: %s", path, strerror(errno));
-    return -1;
 }
 
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
