@@ -83,13 +83,15 @@ pass "svcctl.h and portable.h compile on _WIN32"
 # ---- a fresh prefix, kept alive --------------------------------------------
 start=$SECONDS
 wineboot -i >>"$T/wine.log" 2>&1 || fail "wineboot -i failed"
-# Let the first session end (its services.exe still starts the prefix's
-# services and holds the database lock), so that ours starts clean.
+# Let wineboot's wineserver exit (its services.exe still starts the
+# prefix's services and holds the database lock, so sc start would fail
+# with 1055), so that ours starts clean.
 wineserver -w
 [ -f "$WINEPREFIX/drive_c/windows/system32/svchost.exe" ] || fail "no svchost.exe in the new prefix"
 echo "   (prefix made in $((SECONDS - start)) s)"
 # Wine ends services.exe and the services it runs once no ordinary
-# process is left: a cmd.exe waiting on a FIFO keeps the session.
+# process is left: a cmd.exe waiting on a FIFO keeps them running, and
+# ends when the FIFO closes (also if this script is killed).
 mkfifo "$T/hold"
 wine cmd <"$T/hold" >>"$T/wine.log" 2>&1 &
 HOLDER=$!
