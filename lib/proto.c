@@ -1265,6 +1265,16 @@ int svc_frame_acc_partial(const struct svc_frame_acc *a)
 int svc_frame_acc_feed(struct svc_frame_acc *a, const uint8_t *data, size_t len, svc_frame_cb cb,
                        void *ctx)
 {
+    size_t used;
+    return svc_frame_acc_feed_some(a, data, len, cb, ctx, &used);
+}
+
+int svc_frame_acc_feed_some(struct svc_frame_acc *a, const uint8_t *data, size_t len,
+                            svc_frame_cb cb, void *ctx, size_t *used)
+{
+    const uint8_t *start = data;
+
+    *used = 0;
     for (;;) {
         struct svc_frame_header h;
         const uint8_t *p;
@@ -1275,7 +1285,7 @@ int svc_frame_acc_feed(struct svc_frame_acc *a, const uint8_t *data, size_t len,
             size_t n = SVC_PROTO_HEADER_SIZE - a->hdr_have;
 
             if (len == 0)
-                return 0;
+                goto more;
             if (n > len)
                 n = len;
             memcpy(a->hdr + a->hdr_have, data, n);
@@ -1283,7 +1293,7 @@ int svc_frame_acc_feed(struct svc_frame_acc *a, const uint8_t *data, size_t len,
             data += n;
             len -= n;
             if (a->hdr_have < SVC_PROTO_HEADER_SIZE)
-                return 0;
+                goto more;
         }
         rc = svc_header_unpack(a->hdr, &a->h);
         if (rc < 0)
@@ -1300,7 +1310,7 @@ int svc_frame_acc_feed(struct svc_frame_acc *a, const uint8_t *data, size_t len,
             size_t n = h.length - a->payload_have;
 
             if (len == 0)
-                return 0;
+                goto more;
             if (n > len)
                 n = len;
             /* The buffer grows with the bytes that arrived, never to the
@@ -1324,7 +1334,7 @@ int svc_frame_acc_feed(struct svc_frame_acc *a, const uint8_t *data, size_t len,
             data += n;
             len -= n;
             if (a->payload_have < h.length)
-                return 0;
+                goto more;
             p = owned = a->payload;
             a->payload = NULL;
             a->payload_cap = 0;
@@ -1336,7 +1346,12 @@ int svc_frame_acc_feed(struct svc_frame_acc *a, const uint8_t *data, size_t len,
         a->payload_have = 0;
         rc = cb(ctx, &h, p);
         free(owned);
+        *used = (size_t)(data - start);
         if (rc != 0)
             return rc;
     }
+more:
+    /* Everything given is consumed; more bytes are needed. */
+    *used = (size_t)(data - start);
+    return 0;
 }

@@ -477,6 +477,12 @@ void svc_frame_acc_init(struct svc_frame_acc *a);
 void svc_frame_acc_free(struct svc_frame_acc *a);
 int svc_frame_acc_feed(struct svc_frame_acc *a, const uint8_t *data, size_t len, svc_frame_cb cb,
                        void *ctx);
+/* As svc_frame_acc_feed, and *used says how many bytes of data were
+ * consumed: all of them, unless cb returned non-zero, when it is the
+ * bytes up to the end of that frame (a caller that stops for a while
+ * keeps the rest and feeds it later). */
+int svc_frame_acc_feed_some(struct svc_frame_acc *a, const uint8_t *data, size_t len,
+                            svc_frame_cb cb, void *ctx, size_t *used);
 /* 1 while a frame is partly received (some header or payload bytes held),
  * else 0: event loops time out peers that stay mid-frame. */
 int svc_frame_acc_partial(const struct svc_frame_acc *a);

@@ -45,6 +45,10 @@ struct scm_clients {
  * of connections must not become a flood of log lines. */
 #define CLIENT_LOG_PER_SECOND 10
 
+/* Requests handled per client each loop turn: one client's flood waits
+ * its turn behind every other client's requests. */
+#define CLIENT_FRAMES_PER_TURN 16
+
 static void client_close(struct scm_client *c, const char *why);
 
 static void client_log(struct scm *scm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -243,6 +247,7 @@ static void on_connection(uv_stream_t *server, int status)
         return;
     }
     c->scm = scm;
+    scm_peer_set_budget(&c->peer, CLIENT_FRAMES_PER_TURN);
     if (uv_accept(server, (uv_stream_t *)&c->peer.pipe) != 0 || (fd = scm_peer_fd(&c->peer)) < 0 ||
         getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
         c->closing = 1;

@@ -8,6 +8,7 @@
 #include "host_chan.h"
 #include "hosting.h"
 #include "jobs.h"
+#include "peer.h"
 #include "service_db.h"
 #include "shutdown.h"
 #include "log.h"
@@ -20,6 +21,7 @@
 /* The loop's own handles, kept beside the context. */
 struct core_handles {
     uv_check_t after_io;
+    uv_idle_t keep_turning;         /* while peers wait for their next turn */
     uv_signal_t sigterm, sigint;
     struct scm_host_hooks hooks;
 };
@@ -29,9 +31,23 @@ static void on_host_freed(struct scm *scm)
     scm_shutdown_step(scm);
 }
 
+static void on_idle(uv_idle_t *idle)
+{
+    (void)idle;   /* its being active keeps the loop from sleeping */
+}
+
 static void on_after_io(uv_check_t *c)
 {
     struct scm *scm = c->data;
+    struct core_handles *hd = scm->core;
+
+    /* Clients that used their budget of requests go on now; while some
+     * wait, the loop must not sleep in poll, since they are not read. */
+    scm_peers_next_turn(scm);
+    if (scm->paused != NULL)
+        uv_idle_start(&hd->keep_turning, on_idle);
+    else
+        uv_idle_stop(&hd->keep_turning);
 
     /* Only when something could have become removable: walking every
      * service after every event would cost each request O(services). */
@@ -76,6 +92,7 @@ int scm_core_start(struct scm *scm, const char *sock_path)
         return rc;
     if ((rc = scm_conn_listen(scm, sock_path, scm_client_request)) < 0)
         return rc;
+    uv_idle_init(scm->loop, &hd->keep_turning);
     uv_check_init(scm->loop, &hd->after_io);
     hd->after_io.data = scm;
     uv_check_start(&hd->after_io, on_after_io);

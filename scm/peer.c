@@ -17,18 +17,93 @@ static void alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
     buf->len = SCM_READ_BUF_SIZE;
 }
 
+/* Returned by frame_cb when the peer's budget for this turn is spent. */
+#define BUDGET_SPENT 1
+
 static int frame_cb(void *ctx, const struct svc_frame_header *h, const uint8_t *payload)
 {
     struct scm_peer *p = ctx;
+    int rc;
+
     if (p->closing)
         return -ECANCELED;
-    return p->ops->frame(p->ctx, h, payload);
+    if (p->turn != p->scm->turn) {
+        p->turn = p->scm->turn;
+        p->used = 0;
+    }
+    rc = p->ops->frame(p->ctx, h, payload);
+    if (rc == 0 && p->budget && ++p->used >= p->budget)
+        return BUDGET_SPENT;
+    return rc;
+}
+
+static void unpause(struct scm_peer *p)
+{
+    for (struct scm_peer **pp = &p->scm->paused; *pp; pp = &(*pp)->next_paused) {
+        if (*pp == p) {
+            *pp = p->next_paused;
+            break;
+        }
+    }
+    p->paused = 0;
+    p->next_paused = NULL;
+}
+
+/* Keeps len bytes for the next turn and stops reading until then. */
+static int pause_with(struct scm_peer *p, const uint8_t *rest, size_t len)
+{
+    if (len > 0) {
+        uint8_t *grown = realloc(p->backlog, p->backlog_len - p->backlog_off + len);
+        if (grown == NULL)
+            return -ENOMEM;
+        memmove(grown, grown + p->backlog_off, p->backlog_len - p->backlog_off);
+        p->backlog = grown;
+        p->backlog_len -= p->backlog_off;
+        p->backlog_off = 0;
+        memcpy(p->backlog + p->backlog_len, rest, len);
+        p->backlog_len += len;
+    }
+    if (!p->paused) {
+        uv_read_stop((uv_stream_t *)&p->pipe);
+        p->paused = 1;
+        p->next_paused = p->scm->paused;
+        p->scm->paused = p;
+    }
+    return 0;
+}
+
+/* Feeds bytes to the accumulator; what the budget leaves waits. */
+static int feed(struct scm_peer *p, const uint8_t *data, size_t len, int from_backlog)
+{
+    size_t used = 0;
+    int rc = svc_frame_acc_feed_some(&p->acc, data, len, frame_cb, p, &used);
+
+    if (rc == BUDGET_SPENT && !p->closing) {
+        if (from_backlog) {
+            p->backlog_off += used;
+            rc = pause_with(p, NULL, 0);
+        } else {
+            rc = pause_with(p, data + used, len - used);
+        }
+    } else if (rc == 0 && from_backlog) {
+        p->backlog_off = p->backlog_len;
+    }
+    if (p->closing)
+        return 0;
+    if (rc < 0) {
+        p->ops->error(p->ctx, rc);
+        return rc;
+    }
+    if (!svc_frame_acc_partial(&p->acc))
+        p->partial_since = 0;
+    else if (p->partial_since == 0)
+        p->partial_since = uv_now(p->scm->loop) + 1;   /* never 0 */
+    return 0;
 }
 
 static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
 {
     struct scm_peer *p = stream->data;
-    int rc;
 
     if (n == 0 || p->closing)
         return;
@@ -36,17 +111,40 @@ static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
         p->ops->error(p->ctx, -EPIPE);
         return;
     }
-    rc = svc_frame_acc_feed(&p->acc, (const uint8_t *)buf->base, (size_t)n, frame_cb, p);
-    if (p->closing)
-        return;
-    if (rc < 0) {
-        p->ops->error(p->ctx, rc);
-        return;
+    if (p->paused)
+        pause_with(p, (const uint8_t *)buf->base, (size_t)n);
+    else
+        feed(p, (const uint8_t *)buf->base, (size_t)n, 0);
+}
+
+void scm_peer_set_budget(struct scm_peer *p, unsigned budget)
+{
+    p->budget = budget;
+}
+
+void scm_peers_next_turn(struct scm *scm)
+{
+    struct scm_peer *list = scm->paused;
+
+    scm->turn++;
+    scm->paused = NULL;
+    while (list) {
+        struct scm_peer *p = list;
+        list = p->next_paused;
+        p->paused = 0;
+        p->next_paused = NULL;
+        if (p->closing)
+            continue;
+        if (p->backlog_off < p->backlog_len &&
+            feed(p, p->backlog + p->backlog_off, p->backlog_len - p->backlog_off, 1) < 0)
+            continue;
+        if (p->closing || p->paused)
+            continue;
+        free(p->backlog);
+        p->backlog = NULL;
+        p->backlog_len = p->backlog_off = 0;
+        uv_read_start((uv_stream_t *)&p->pipe, alloc_cb, on_read);
     }
-    if (!svc_frame_acc_partial(&p->acc))
-        p->partial_since = 0;
-    else if (p->partial_since == 0)
-        p->partial_since = uv_now(p->scm->loop) + 1;   /* never 0 */
 }
 
 int scm_peer_init(struct scm *scm, struct scm_peer *p, const struct scm_peer_ops *ops, void *ctx,
@@ -191,6 +289,9 @@ static void peer_closed(uv_handle_t *h)
     free(p->pend);
     p->pend = NULL;
     p->pend_len = p->pend_cap = 0;
+    free(p->backlog);
+    p->backlog = NULL;
+    p->backlog_len = p->backlog_off = 0;
     p->open = 0;
     p->ops->closed(p->ctx);
 }
@@ -200,6 +301,8 @@ void scm_peer_close(struct scm_peer *p)
     if (p->closing || !p->open)
         return;
     p->closing = 1;
+    if (p->paused)
+        unpause(p);
     uv_read_stop((uv_stream_t *)&p->pipe);
     uv_close((uv_handle_t *)&p->pipe, peer_closed);
 }

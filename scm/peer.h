@@ -8,7 +8,9 @@
  * is the bytes it has not read, at most twice its cap.  The queue has a cap: a send that would pass it is refused
  * and the owner decides (a client is dropped, a host is handled as hung).
  * Reads feed a frame accumulator whose buffer grows only with the bytes
- * received.  A peer that stays mid-frame is timed by its owner through
+ * received.  A peer with a budget has at most that many frames handled
+ * per loop turn, so a flood from one client delays the others by one
+ * budget's worth of work, not by everything it sent.  A peer that stays mid-frame is timed by its owner through
  * scm_peer_partial_ms.
  */
 #ifndef SCM_PEER_H
@@ -45,12 +47,27 @@ struct scm_peer {
     size_t limit;           /* cap on pending + in-flight bytes */
     uint64_t partial_since; /* loop time (ms) a frame began arriving, 0: none */
     int open, closing;
+
+    /* Fair reading: at most `budget` frames a loop turn (0: no limit).
+     * Bytes read past the budget wait in the backlog, and the peer is
+     * not read again until scm_peers_next_turn has fed them. */
+    unsigned budget, used;
+    uint64_t turn;
+    uint8_t *backlog;
+    size_t backlog_len, backlog_off;
+    int paused;
+    struct scm_peer *next_paused;
 };
 
 /* Initialises p on the loop (its pipe handle ready for uv_accept or
  * scm_peer_open_fd).  0 or a negative errno. */
 int scm_peer_init(struct scm *scm, struct scm_peer *p, const struct scm_peer_ops *ops, void *ctx,
                   size_t limit);
+/* At most budget frames from p each loop turn (0: no limit). */
+void scm_peer_set_budget(struct scm_peer *p, unsigned budget);
+/* A new loop turn: peers paused by their budget go on (called once per
+ * loop iteration, after I/O). */
+void scm_peers_next_turn(struct scm *scm);
 /* Takes fd (a connected stream socket) over.  0 or a negative errno. */
 int scm_peer_open_fd(struct scm_peer *p, int fd);
 /* Starts reading.  0 or a negative errno. */

@@ -31,6 +31,7 @@ struct scm_job;
 struct scm_groups_cache;
 struct scm_effects;
 struct scm_client;
+struct scm_peer;
 
 #define SCM_READ_BUF_SIZE 65536
 
@@ -79,6 +80,8 @@ struct scm {
     struct scm_groups_cache *groups;/* service_db.c: svchost.ini as last read */
     int events_fd;                  /* events.c: ROOT/log/events.log, -1 none */
     uint8_t *read_buf;              /* peer.c: SCM_READ_BUF_SIZE bytes for every read */
+    struct scm_peer *paused;        /* peer.c: peers over their budget this turn */
+    uint64_t turn;                  /* peer.c: loop turns */
 
     uint64_t seq;                   /* orders start requests and jobs */
     int sweep_pending;              /* a service marked for deletion changed */
