@@ -101,7 +101,7 @@ exec 9>"$T/hold"
 # removed), kept in $T/commands.log too.
 w() {
     local rc=0
-    wine "$@" >"$T/last.raw" 2>&1 || rc=$?
+    wine "$@" >"$T/last.raw" 2>&1 9>&- || rc=$?
     tr -d '\r' <"$T/last.raw" | grep -v -e 'wine32 is missing' -e 'multiarch needs' \
         -e 'dpkg --add-architecture' -e 'apt-get install wine32' >"$T/last.log" || true
     { echo "\$ wine $* (exit $rc)"; cat "$T/last.log"; } >>"$T/commands.log"
