@@ -49,6 +49,19 @@ struct svc_kv {
     char *value;
 };
 
+/* One recovery action of FailureActions: type is SC_ACTION_NONE,
+ * SC_ACTION_RESTART, SC_ACTION_REBOOT or SC_ACTION_RUN_COMMAND (0..3,
+ * winsvc.h), delay_ms how long to wait before taking it. */
+struct svc_failure_action {
+    uint32_t type;
+    uint32_t delay_ms;
+};
+
+/* FailureActions holds at most this many actions. */
+#define SVC_FAILURE_ACTIONS_MAX 64
+/* PreshutdownTimeoutMs when the file has none (see docs/configuration.md). */
+#define SVC_PRESHUTDOWN_TIMEOUT_DEFAULT_MS 180000u
+
 struct svc_service_config {
     char *name;            /* from the file name: services/NAME.ini */
     char *path;            /* the file it was read from */
@@ -66,6 +79,28 @@ struct svc_service_config {
     uint32_t wait_hint_ms; /* StartTimeoutMs (0 = the SCM default) */
     uint32_t split_disable;/* SvcHostSplitDisable: 1 = never split out of the
                               group's shared host; 0 (default) */
+    /* Recovery (SERVICE_CONFIG_FAILURE_ACTIONS, _FLAG) */
+    uint32_t failure_reset_s;  /* FailureResetPeriod: seconds without a failure
+                                  after which the failure count is reset;
+                                  INFINITE (0xFFFFFFFF) = never; default 0 */
+    char *failure_command;     /* FailureCommand, run by SC_ACTION_RUN_COMMAND
+                                  (NULL: none) */
+    char *reboot_message;      /* RebootMessage, logged before SC_ACTION_REBOOT
+                                  (NULL: none) */
+    struct svc_failure_action *failure_actions; /* FailureActions, in order:
+                                  the Nth failure takes the Nth action, the
+                                  last one repeats; NULL when none */
+    size_t n_failure_actions;
+    uint32_t failure_non_crash;/* FailureActionsOnNonCrashFailures: 1 = a stop
+                                  by itself with a non-zero exit code is a
+                                  failure too; 0 (default) */
+    /* Shutdown (SERVICE_CONFIG_PRESHUTDOWN_INFO) */
+    uint32_t preshutdown_timeout_ms; /* PreshutdownTimeoutMs, default
+                                  SVC_PRESHUTDOWN_TIMEOUT_DEFAULT_MS */
+    /* Start (SERVICE_CONFIG_DELAYED_AUTO_START_INFO) */
+    uint32_t delayed_autostart;/* DelayedAutostart: 1 = an auto-start service
+                                  started after the others, after the SCM's
+                                  DelayedAutoStartDelayMs; 0 (default) */
     /* [Parameters] */
     char *service_dll;     /* ServiceDll as written (may be NULL for own process) */
     char *service_main;    /* ServiceMain (defaults to "ServiceMain") */
@@ -143,6 +178,9 @@ int svc_config_load_group_member(const char *root, const char *group, const char
 #define SVC_SCM_MAX_CONNECTIONS_DEFAULT 1024
 #define SVC_SCM_MAX_CONNECTIONS_PER_USER_DEFAULT 64
 #define SVC_SCM_FRAME_TIMEOUT_DEFAULT_MS 5000
+#define SVC_SCM_SHUTDOWN_TIMEOUT_DEFAULT_MS 20000
+#define SVC_SCM_DELAYED_AUTOSTART_DELAY_DEFAULT_MS 120000
+#define SVC_SCM_REBOOT_COMMAND_DEFAULT "systemctl reboot"
 
 struct svc_scm_config {
     uint32_t split_threshold_kb;  /* SplitThresholdKB: split share services on
@@ -164,10 +202,26 @@ struct svc_scm_config {
     uint32_t frame_timeout_ms;        /* FrameTimeoutMs, default 5000: a client
                                          connection mid-frame (a header or payload
                                          partly received) longer than this is closed */
+    /* Recovery, shutdown and delayed start. */
+    uint32_t allow_reboot;            /* AllowReboot: 1 = SC_ACTION_REBOOT runs
+                                         RebootCommand; 0 (default) = refused
+                                         and logged */
+    uint32_t shutdown_timeout_ms;     /* ShutdownTimeoutMs, default 20000: the
+                                         whole shutdown's bound, after which
+                                         hosts are killed */
+    uint32_t delayed_autostart_delay_ms; /* DelayedAutoStartDelayMs, default
+                                         120000: after the auto-start services,
+                                         the delayed ones start this much later */
+    char *reboot_command;             /* RebootCommand, default "systemctl
+                                         reboot"; owned (svc_scm_config_free) */
 };
 
-/* The defaults of every [SCM] key (what svc_config_load_scm starts from). */
-void svc_scm_config_defaults(struct svc_scm_config *c);
+/* The defaults of every [SCM] key (what svc_config_load_scm starts from).
+ * Returns 0, or -ENOMEM (reboot_command is then NULL). */
+int svc_scm_config_defaults(struct svc_scm_config *c);
+/* Frees what c owns (reboot_command) and sets it to NULL; c itself is
+ * the caller's. */
+void svc_scm_config_free(struct svc_scm_config *c);
 
 /*
  * Reads ROOT/config/scm.ini, section [SCM].  A missing file is not an
@@ -176,7 +230,10 @@ void svc_scm_config_defaults(struct svc_scm_config *c);
  * timeout of 0 included), an indented continuation line or a line
  * longer than inih's limit is an error (-EINVAL); so is a peer limit of 0.
  * An empty value means
- * the default.  *out is always filled: on any failure, with the defaults.
+ * the default.  *out is always filled: on any failure, with the defaults
+ * (reboot_command NULL only after -ENOMEM); release it with
+ * svc_scm_config_free whatever the result.  AllowReboot is 0 or 1;
+ * DelayedAutoStartDelayMs may be 0; RebootCommand is any one-line text.
  */
 int svc_config_load_scm(const char *root, struct svc_scm_config *out, struct svc_diag *diag);
 

@@ -16,51 +16,69 @@
 
 /* ---- The SCM's settings --------------------------------------------------- */
 
-/* The keys of [SCM], each a DWORD of struct svc_scm_config.  A timeout of
- * 0 would make every start or control fail at once (1053), and a peer
- * limit of 0 would refuse or drop every client, so the least either may
- * be is 1. */
+/* The DWORD keys of [SCM], each a uint32_t of struct svc_scm_config.  A
+ * timeout of 0 would make every start or control fail at once (1053), and
+ * a peer limit of 0 would refuse or drop every client, so the least either
+ * may be is 1.  AllowReboot is a flag: 0 or 1. */
 static const struct {
     const char *key;
     size_t offset;
-    uint32_t min;
+    uint32_t min, max;
     uint32_t def;
     const char *meaning;    /* for the message about a bad value */
 } scm_keys[] = {
-    { "SplitThresholdKB", offsetof(struct svc_scm_config, split_threshold_kb), 0, 0,
-      "KiB of RAM from 0 (never split)" },
-    { "StartTimeoutMs", offsetof(struct svc_scm_config, start_timeout_ms), 1,
+    { "SplitThresholdKB", offsetof(struct svc_scm_config, split_threshold_kb), 0, UINT32_MAX,
+      0, "KiB of RAM from 0 (never split)" },
+    { "StartTimeoutMs", offsetof(struct svc_scm_config, start_timeout_ms), 1, UINT32_MAX,
       SVC_SCM_TIMEOUT_DEFAULT_MS, "milliseconds from 1" },
-    { "ControlTimeoutMs", offsetof(struct svc_scm_config, control_timeout_ms), 1,
+    { "ControlTimeoutMs", offsetof(struct svc_scm_config, control_timeout_ms), 1, UINT32_MAX,
       SVC_SCM_TIMEOUT_DEFAULT_MS, "milliseconds from 1" },
-    { "StopTimeoutMs", offsetof(struct svc_scm_config, stop_timeout_ms), 1,
+    { "StopTimeoutMs", offsetof(struct svc_scm_config, stop_timeout_ms), 1, UINT32_MAX,
       SVC_SCM_TIMEOUT_DEFAULT_MS, "milliseconds from 1" },
     { "ClientQueueLimitKB", offsetof(struct svc_scm_config, client_queue_limit_kb), 1,
-      SVC_SCM_CLIENT_QUEUE_LIMIT_DEFAULT_KB, "KiB from 1" },
+      UINT32_MAX, SVC_SCM_CLIENT_QUEUE_LIMIT_DEFAULT_KB, "KiB from 1" },
     { "HostQueueLimitKB", offsetof(struct svc_scm_config, host_queue_limit_kb), 1,
-      SVC_SCM_HOST_QUEUE_LIMIT_DEFAULT_KB, "KiB from 1" },
-    { "MaxConnections", offsetof(struct svc_scm_config, max_connections), 1,
+      UINT32_MAX, SVC_SCM_HOST_QUEUE_LIMIT_DEFAULT_KB, "KiB from 1" },
+    { "MaxConnections", offsetof(struct svc_scm_config, max_connections), 1, UINT32_MAX,
       SVC_SCM_MAX_CONNECTIONS_DEFAULT, "a count from 1" },
     { "MaxConnectionsPerUser", offsetof(struct svc_scm_config, max_connections_per_user), 1,
-      SVC_SCM_MAX_CONNECTIONS_PER_USER_DEFAULT, "a count from 1" },
-    { "FrameTimeoutMs", offsetof(struct svc_scm_config, frame_timeout_ms), 1,
+      UINT32_MAX, SVC_SCM_MAX_CONNECTIONS_PER_USER_DEFAULT, "a count from 1" },
+    { "FrameTimeoutMs", offsetof(struct svc_scm_config, frame_timeout_ms), 1, UINT32_MAX,
       SVC_SCM_FRAME_TIMEOUT_DEFAULT_MS, "milliseconds from 1" },
+    { "AllowReboot", offsetof(struct svc_scm_config, allow_reboot), 0, 1, 0, "0 or 1" },
+    { "ShutdownTimeoutMs", offsetof(struct svc_scm_config, shutdown_timeout_ms), 1,
+      UINT32_MAX, SVC_SCM_SHUTDOWN_TIMEOUT_DEFAULT_MS, "milliseconds from 1" },
+    { "DelayedAutoStartDelayMs", offsetof(struct svc_scm_config, delayed_autostart_delay_ms),
+      0, UINT32_MAX, SVC_SCM_DELAYED_AUTOSTART_DELAY_DEFAULT_MS, "milliseconds from 0" },
 };
 #define N_SCM_KEYS (sizeof scm_keys / sizeof scm_keys[0])
-/* Every field of the struct is a key of the table. */
-_Static_assert(N_SCM_KEYS * sizeof(uint32_t) == sizeof(struct svc_scm_config),
-               "scm_keys must list every field of struct svc_scm_config");
+/* Every field of the struct is a key: the DWORDs of the table, then the
+ * one string, RebootCommand, last. */
+_Static_assert(N_SCM_KEYS * sizeof(uint32_t) == offsetof(struct svc_scm_config, reboot_command),
+               "scm_keys must list every DWORD field of struct svc_scm_config");
+_Static_assert(offsetof(struct svc_scm_config, reboot_command) + sizeof(char *) ==
+               sizeof(struct svc_scm_config),
+               "RebootCommand must be the last field of struct svc_scm_config");
+#define REBOOT_COMMAND_KEY "RebootCommand"
 
 static uint32_t *scm_field(struct svc_scm_config *c, size_t k)
 {
     return (uint32_t *)(void *)((char *)c + scm_keys[k].offset);
 }
 
-void svc_scm_config_defaults(struct svc_scm_config *c)
+int svc_scm_config_defaults(struct svc_scm_config *c)
 {
     memset(c, 0, sizeof *c);
     for (size_t k = 0; k < N_SCM_KEYS; k++)
         *scm_field(c, k) = scm_keys[k].def;
+    c->reboot_command = strdup(SVC_SCM_REBOOT_COMMAND_DEFAULT);
+    return c->reboot_command ? 0 : -ENOMEM;
+}
+
+void svc_scm_config_free(struct svc_scm_config *c)
+{
+    free(c->reboot_command);
+    c->reboot_command = NULL;
 }
 
 /* "SplitThresholdKB, StartTimeoutMs, ...", for the unknown-key warning. */
@@ -71,6 +89,8 @@ static void known_keys(char *text, size_t size)
     text[0] = '\0';
     for (size_t k = 0; k < N_SCM_KEYS && off < size; k++)
         off += (size_t)snprintf(text + off, size - off, "%s%s", k ? ", " : "", scm_keys[k].key);
+    if (off < size)
+        snprintf(text + off, size - off, ", %s", REBOOT_COMMAND_KEY);
 }
 
 static int read_scm_section(struct svc_where *w, const struct svc_ini_section *s,
@@ -92,8 +112,22 @@ static int read_scm_section(struct svc_where *w, const struct svc_ini_section *s
         for (k = 0; k < n_keys; k++)
             if (strcasecmp(e->key, scm_keys[k].key) == 0)
                 break;
+        if (k == n_keys && strcasecmp(e->key, REBOOT_COMMAND_KEY) == 0) {
+            char *cmd;
+
+            /* Empty is the default; any other text is run by sh -c. */
+            if (e->value == NULL || !svc_ini_single_line(w, e) || *e->value == '\0')
+                continue;
+            if ((cmd = strdup(e->value)) == NULL) {
+                free(dup);
+                return -ENOMEM;
+            }
+            free(c->reboot_command);
+            c->reboot_command = cmd;
+            continue;
+        }
         if (k == n_keys) {
-            char known[256];
+            char known[512];
 
             known_keys(known, sizeof known);
             svc_warning_at(w, e->lines[0], "unknown key '%s' in [SCM]; ignored (known: %s)",
@@ -104,7 +138,10 @@ static int read_scm_section(struct svc_where *w, const struct svc_ini_section *s
         if (e->value == NULL || !svc_ini_single_line(w, e) || *e->value == '\0')
             continue;
         rc = svc_parse_dword(e->value, &num);
-        if (rc < 0 || num < scm_keys[k].min)
+        if (scm_keys[k].max != UINT32_MAX && (rc < 0 || num > scm_keys[k].max))
+            svc_error_at(w, e->lines[0], "bad %s '%s'; accepted: %s", scm_keys[k].key,
+                         e->value, scm_keys[k].meaning);
+        else if (rc < 0 || num < scm_keys[k].min)
             svc_error_at(w, e->lines[0], "bad %s '%s'; accepted: %s to 4294967295, "
                      "decimal or 0x hex%s", scm_keys[k].key, e->value,
                      scm_keys[k].meaning, rc == -ERANGE ? " (too large)" : "");
@@ -123,11 +160,16 @@ int svc_config_load_scm(const char *root, struct svc_scm_config *out, struct svc
     char *path;
     int rc;
 
-    svc_scm_config_defaults(&c);
-    *out = c;
-    path = svc_path_scm_ini(root);
-    if (path == NULL)
+    /* *out holds the defaults until c, read from the file, replaces it. */
+    if (svc_scm_config_defaults(out) < 0)
         return -ENOMEM;
+    if (svc_scm_config_defaults(&c) < 0)
+        return -ENOMEM;
+    path = svc_path_scm_ini(root);
+    if (path == NULL) {
+        svc_scm_config_free(&c);
+        return -ENOMEM;
+    }
     svc_where_begin(&w, diag, path);
     /* Every key has a default, so no file is the same as an empty one. */
     rc = svc_ini_read(&w, &doc, 1);
@@ -153,11 +195,15 @@ int svc_config_load_scm(const char *root, struct svc_scm_config *out, struct svc
                        s->name);
         }
     }
-    if (w.errors > 0)
+    if (w.errors > 0) {
         rc = -EINVAL;
-    else
+    } else {
+        svc_scm_config_free(out);
         *out = c;
+        c.reboot_command = NULL;
+    }
 out:
+    svc_scm_config_free(&c);
     svc_ini_doc_free(&doc);
     svc_where_end(&w);
     free(path);

@@ -35,6 +35,9 @@ void svc_service_config_free(struct svc_service_config *c)
     for (char **p = c->depend_on_group; p && *p; p++)
         free(*p);
     free(c->depend_on_group);
+    free(c->failure_command);
+    free(c->reboot_message);
+    free(c->failure_actions);
     free(c->service_dll);
     free(c->service_main);
     for (size_t i = 0; i < c->n_params; i++) {

@@ -91,6 +91,7 @@ static int load_settings(struct scm *scm, unsigned start_ms, unsigned control_ms
     svc_diag_free(&diag);
     if (rc < 0) {
         log_warnx("cannot use %s/config/scm.ini", scm->root);
+        svc_scm_config_free(&cfg);
         return rc;
     }
     set->start_timeout_ms = start_ms ? start_ms : cfg.start_timeout_ms;
@@ -102,6 +103,7 @@ static int load_settings(struct scm *scm, unsigned start_ms, unsigned control_ms
     set->max_connections = cfg.max_connections;
     set->max_connections_per_user = cfg.max_connections_per_user;
     set->frame_timeout_ms = cfg.frame_timeout_ms;
+    svc_scm_config_free(&cfg);
     scm->mem_total_kb = svc_mem_total_kb();
     if (set->split_threshold_kb != 0)
         log_info("split hosting above %u KiB of RAM (this machine: %llu KiB)", set->split_threshold_kb,
