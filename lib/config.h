@@ -57,10 +57,12 @@ struct svc_failure_action {
     uint32_t delay_ms;
 };
 
-/* FailureActions holds at most this many actions. */
-#define SVC_FAILURE_ACTIONS_MAX 64
-/* PreshutdownTimeoutMs when the file has none (see docs/configuration.md). */
-#define SVC_PRESHUTDOWN_TIMEOUT_DEFAULT_MS 180000u
+/* FailureActions holds at most this many actions: as many as fit on one
+ * line of the file at their longest ("restart/4294967295"). */
+#define SVC_FAILURE_ACTIONS_MAX 8
+/* PreshutdownTimeoutMs when the file has none: Windows' default since
+ * build 15063 (SERVICE_PRESHUTDOWN_INFO; 180000 before). */
+#define SVC_PRESHUTDOWN_TIMEOUT_DEFAULT_MS 10000u
 
 struct svc_service_config {
     char *name;            /* from the file name: services/NAME.ini */
@@ -269,6 +271,22 @@ uint64_t svc_mem_total_kb(void);
  * number of kB that fits in 64 bits. */
 uint64_t svc_meminfo_total_kb(const char *path);
 
+/*
+ * FailureActions as written in a service file and given to sc's actions=:
+ * "ACTION/MS/ACTION/MS...", ACTION one of restart, run, reboot, none
+ * (case-insensitive; an empty ACTION, sc.exe's "", is none too), MS a
+ * DWORD of milliseconds.  "" is no action.  On success *out holds *n
+ * actions (NULL when 0; the caller frees it).  Returns 0, -EINVAL for a
+ * malformed list, -ERANGE for more than SVC_FAILURE_ACTIONS_MAX actions,
+ * -ENOMEM.
+ */
+int svc_parse_failure_actions(const char *s, struct svc_failure_action **out, size_t *n);
+/* The list back in that form ("" for none); NULL with errno EINVAL for a
+ * type outside 0..3, or ENOMEM.  The caller frees it. */
+char *svc_format_failure_actions(const struct svc_failure_action *a, size_t n);
+/* "none", "restart", "reboot", "run", or NULL for another type. */
+const char *svc_failure_action_name(uint32_t type);
+
 /* Names as written to files and shown by sc ("share", "own", "auto", ...);
  * for numbers without a name, NULL. */
 const char *svc_type_name(uint32_t type);
@@ -335,5 +353,10 @@ int svc_config_remove_service(const char *root, const char *name);
 int svc_config_set_group_membership(const char *root, const char *name, const char *group);
 /* 1 if value can be written and read back unchanged, else 0. */
 int svc_config_value_ok(const char *value);
+/* Replaces the file at path with len bytes of data by the same steps
+ * (temporary file beside it, fsync, rename, fsync of the directory), for
+ * the SCM's other state files.  0 or a negative errno; path is then as
+ * it was. */
+int svc_write_file_atomic(const char *path, const char *data, size_t len);
 
 #endif

@@ -61,7 +61,9 @@ const char *svc_service_config_param(const struct svc_service_config *c, const c
 enum service_key {
     K_DISPLAY_NAME, K_DESCRIPTION, K_TYPE, K_START, K_ERROR_CONTROL,
     K_IMAGE_PATH, K_OBJECT_NAME, K_GROUP, K_DEPEND_ON_SERVICE,
-    K_DEPEND_ON_GROUP, K_START_TIMEOUT_MS, K_SVCHOST_SPLIT_DISABLE, K_COUNT
+    K_DEPEND_ON_GROUP, K_START_TIMEOUT_MS, K_SVCHOST_SPLIT_DISABLE,
+    K_FAILURE_RESET_PERIOD, K_FAILURE_ACTIONS, K_FAILURE_COMMAND, K_REBOOT_MESSAGE,
+    K_FAILURE_NON_CRASH, K_PRESHUTDOWN_TIMEOUT_MS, K_DELAYED_AUTOSTART, K_COUNT
 };
 
 static const char *const service_keys[] = {
@@ -77,6 +79,13 @@ static const char *const service_keys[] = {
     [K_DEPEND_ON_GROUP] = "DependOnGroup",
     [K_START_TIMEOUT_MS] = "StartTimeoutMs",
     [K_SVCHOST_SPLIT_DISABLE] = "SvcHostSplitDisable",
+    [K_FAILURE_RESET_PERIOD] = "FailureResetPeriod",
+    [K_FAILURE_ACTIONS] = "FailureActions",
+    [K_FAILURE_COMMAND] = "FailureCommand",
+    [K_REBOOT_MESSAGE] = "RebootMessage",
+    [K_FAILURE_NON_CRASH] = "FailureActionsOnNonCrashFailures",
+    [K_PRESHUTDOWN_TIMEOUT_MS] = "PreshutdownTimeoutMs",
+    [K_DELAYED_AUTOSTART] = "DelayedAutostart",
 };
 _Static_assert(sizeof(service_keys) / sizeof(service_keys[0]) == K_COUNT,
                "service_keys out of step with enum service_key");
@@ -212,6 +221,60 @@ static int set_service_key(struct service_load *l, enum service_key k,
         else
             c->split_disable = num;
         return 0;
+    case K_FAILURE_NON_CRASH:
+    case K_DELAYED_AUTOSTART:
+        /* BOOLs of SERVICE_FAILURE_ACTIONS_FLAG and _DELAYED_AUTO_START_INFO. */
+        if (*v == '\0')
+            return 0;
+        if (svc_parse_dword(v, &num) < 0 || num > 1)
+            svc_error_at(&l->w, e->lines[0], "bad %s '%s'; accepted: 0 or 1", e->key, v);
+        else if (k == K_FAILURE_NON_CRASH)
+            c->failure_non_crash = num;
+        else
+            c->delayed_autostart = num;
+        return 0;
+    case K_FAILURE_RESET_PERIOD:
+    case K_PRESHUTDOWN_TIMEOUT_MS:
+        if (*v == '\0')
+            return 0;
+        rc = svc_parse_dword(v, &num);
+        if (rc < 0)
+            svc_error_at(&l->w, e->lines[0], "bad %s '%s'; accepted: %s from 0 to "
+                         "4294967295, decimal or 0x hex%s", e->key, v,
+                         k == K_FAILURE_RESET_PERIOD ? "seconds (4294967295: never reset)"
+                                                     : "milliseconds",
+                         rc == -ERANGE ? " (too large)" : "");
+        else if (k == K_FAILURE_RESET_PERIOD)
+            c->failure_reset_s = num;
+        else
+            c->preshutdown_timeout_ms = num;
+        return 0;
+    case K_FAILURE_COMMAND:
+        return set_string(&c->failure_command, v);
+    case K_REBOOT_MESSAGE:
+        return set_string(&c->reboot_message, v);
+    case K_FAILURE_ACTIONS: {
+        struct svc_failure_action *a;
+        size_t n;
+
+        rc = svc_parse_failure_actions(v, &a, &n);
+        if (rc == -ENOMEM)
+            return rc;
+        if (rc == -ERANGE) {
+            svc_error_at(&l->w, e->lines[0], "FailureActions: more than %d actions",
+                         SVC_FAILURE_ACTIONS_MAX);
+        } else if (rc < 0) {
+            svc_error_at(&l->w, e->lines[0], "bad FailureActions '%s'; accepted: "
+                         "ACTION/MS pairs separated by '/', ACTION one of restart, run, "
+                         "reboot, none, MS the delay in milliseconds (e.g. "
+                         "restart/60000/run/1000/none/0)", v);
+        } else {
+            free(c->failure_actions);
+            c->failure_actions = a;
+            c->n_failure_actions = n;
+        }
+        return 0;
+    }
     default:
         return 0;
     }
@@ -353,6 +416,7 @@ int svc_service_load(const char *root, const char *name, int quiet_enoent,
         return -ENOMEM;
     l.c->start = SERVICE_DEMAND_START;
     l.c->error_control = SERVICE_ERROR_NORMAL;
+    l.c->preshutdown_timeout_ms = SVC_PRESHUTDOWN_TIMEOUT_DEFAULT_MS;
     l.c->name = strdup(name);
     l.c->path = svc_path_service_file(root, name);
     if (l.c->name == NULL || l.c->path == NULL) {

@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -511,4 +512,101 @@ char *svc_resolve_service_dll(const char *service_dll)
         path = NULL;
     free(dir);
     return path;
+}
+
+/* ---- Failure actions ---------------------------------------------------- */
+
+static const char *const action_names[] = {
+    [SC_ACTION_NONE] = "none",
+    [SC_ACTION_RESTART] = "restart",
+    [SC_ACTION_REBOOT] = "reboot",
+    [SC_ACTION_RUN_COMMAND] = "run",
+};
+
+const char *svc_failure_action_name(uint32_t type)
+{
+    return type < sizeof action_names / sizeof action_names[0] ? action_names[type] : NULL;
+}
+
+int svc_parse_failure_actions(const char *s, struct svc_failure_action **out, size_t *n_out)
+{
+    struct svc_failure_action *a = NULL;
+    size_t n = 0;
+    const char *p = s;
+
+    *out = NULL;
+    *n_out = 0;
+    if (s == NULL)
+        return -EINVAL;
+    if (*s == '\0')
+        return 0;
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        char word[16], num[16];
+        size_t len;
+        uint32_t type = UINT32_MAX;
+
+        /* The action word: sc.exe's "" (here an empty word) is none. */
+        if (slash == NULL || (len = (size_t)(slash - p)) >= sizeof word)
+            goto bad;
+        memcpy(word, p, len);
+        word[len] = '\0';
+        if (len == 0)
+            type = SC_ACTION_NONE;
+        for (uint32_t t = 0; len > 0 && t < sizeof action_names / sizeof action_names[0]; t++)
+            if (strcasecmp(word, action_names[t]) == 0)
+                type = t;
+        if (type == UINT32_MAX)
+            goto bad;
+        /* Its delay in milliseconds. */
+        p = slash + 1;
+        slash = strchr(p, '/');
+        len = slash ? (size_t)(slash - p) : strlen(p);
+        if (len >= sizeof num)
+            goto bad;
+        memcpy(num, p, len);
+        num[len] = '\0';
+        if (n == SVC_FAILURE_ACTIONS_MAX) {
+            free(a);
+            return -ERANGE;
+        }
+        if (n == 0 && (a = calloc(SVC_FAILURE_ACTIONS_MAX, sizeof *a)) == NULL)
+            return -ENOMEM;
+        a[n].type = type;
+        if (svc_parse_dword(num, &a[n].delay_ms) < 0)
+            goto bad;
+        n++;
+        if (slash == NULL)
+            break;
+        p = slash + 1;
+    }
+    *out = a;
+    *n_out = n;
+    return 0;
+bad:
+    free(a);
+    return -EINVAL;
+}
+
+char *svc_format_failure_actions(const struct svc_failure_action *a, size_t n)
+{
+    /* "restart/4294967295/" is at most 19 bytes an action. */
+    size_t size = n * 24 + 1, off = 0;
+    char *s = malloc(size);
+
+    if (s == NULL)
+        return NULL;
+    s[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *name = svc_failure_action_name(a[i].type);
+
+        if (name == NULL) {
+            free(s);
+            errno = EINVAL;
+            return NULL;
+        }
+        off += (size_t)snprintf(s + off, size - off, "%s%s/%" PRIu32, i ? "/" : "", name,
+                                a[i].delay_ms);
+    }
+    return s;
 }

@@ -146,6 +146,36 @@ static void text_service_string(struct text *t, const char *key, const char *val
         text_kv(t, key, value);
 }
 
+/* The failure actions, preshutdown timeout and delayed start, each only
+ * when it is not the default, so a file without them reads back the same. */
+static void text_recovery(struct text *t, const struct svc_service_config *c)
+{
+    if (c->failure_reset_s != 0)
+        text_line(t, "FailureResetPeriod = %" PRIu32, c->failure_reset_s);
+    if (c->n_failure_actions > SVC_FAILURE_ACTIONS_MAX ||
+        (c->n_failure_actions > 0 && c->failure_actions == NULL)) {
+        text_fail(t, -EINVAL);
+    } else if (c->n_failure_actions > 0) {
+        char *list = svc_format_failure_actions(c->failure_actions, c->n_failure_actions);
+
+        if (list == NULL)
+            text_fail(t, errno == ENOMEM ? -ENOMEM : -EINVAL);
+        else
+            text_kv(t, "FailureActions", list);
+        free(list);
+    }
+    text_service_string(t, "FailureCommand", c->failure_command);
+    text_service_string(t, "RebootMessage", c->reboot_message);
+    if (c->failure_non_crash > 1 || c->delayed_autostart > 1)
+        text_fail(t, -EINVAL);
+    if (c->failure_non_crash)
+        text_line(t, "FailureActionsOnNonCrashFailures = 1");
+    if (c->preshutdown_timeout_ms != SVC_PRESHUTDOWN_TIMEOUT_DEFAULT_MS)
+        text_line(t, "PreshutdownTimeoutMs = %" PRIu32, c->preshutdown_timeout_ms);
+    if (c->delayed_autostart)
+        text_line(t, "DelayedAutostart = 1");
+}
+
 /* Type, Start, ErrorControl: the name when there is one, else the number
  * (Type in hex, as sc shows it), and only if the reader parses it back to
  * v (it refuses Type 0 and values past the Win32 ranges). */
@@ -319,6 +349,11 @@ static int write_atomic(const char *path, const char *data, size_t len)
     return rc;
 }
 
+int svc_write_file_atomic(const char *path, const char *data, size_t len)
+{
+    return write_atomic(path, data, len);
+}
+
 /* Writes t to path unless building it failed; frees t. */
 static int text_commit(struct text *t, const char *path)
 {
@@ -465,6 +500,7 @@ int svc_config_write_service(const char *root, const struct svc_service_config *
         text_fail(&t, -EINVAL);
     else if (c->split_disable != 0)
         text_line(&t, "SvcHostSplitDisable = 1");
+    text_recovery(&t, c);
     text_parameters(&t, c);
 
     if (t.err == 0 && (rc = make_config_dirs(root, 1)) < 0)

@@ -58,6 +58,7 @@ static char *service_file(const char *root, const char *name)
 
 /* A temporary state directory with config/services/ in it. */
 static char tmp_root[PATH_MAX];
+static char *scm_owned;     /* see scm_load */
 
 static void tmp_setup(void)
 {
@@ -66,6 +67,8 @@ static void tmp_setup(void)
 
 static void tmp_teardown(void)
 {
+    free(scm_owned);
+    scm_owned = NULL;
     test_remove_tree(tmp_root);
 }
 
@@ -212,6 +215,29 @@ static const struct {
       "in its own host) or 1 (always in the group's shared host)" },
     { "SvcHostSplitDisable = yes", "bad SvcHostSplitDisable 'yes'" },
     { "SvcHostSplitDisable = 0x100000000", "bad SvcHostSplitDisable '0x100000000'" },
+    { "FailureResetPeriod = -1", "bad FailureResetPeriod '-1'; accepted: seconds "
+      "(4294967295: never reset) from 0 to 4294967295, decimal or 0x hex" },
+    { "FailureResetPeriod = 4294967296", "bad FailureResetPeriod '4294967296'; accepted: "
+      "seconds (4294967295: never reset) from 0 to 4294967295, decimal or 0x hex (too large)" },
+    { "FailureActions = restart", "bad FailureActions 'restart'; accepted: ACTION/MS "
+      "pairs separated by '/', ACTION one of restart, run, reboot, none, MS the delay in "
+      "milliseconds (e.g. restart/60000/run/1000/none/0)" },
+    { "FailureActions = restart/", "bad FailureActions 'restart/'" },
+    { "FailureActions = restart/60000/", "bad FailureActions 'restart/60000/'" },
+    { "FailureActions = restart/1m", "bad FailureActions 'restart/1m'" },
+    { "FailureActions = restart/60000/explode/0", "bad FailureActions "
+      "'restart/60000/explode/0'" },
+    { "FailureActions = restart/60000//", "bad FailureActions 'restart/60000//'" },
+    { "FailureActions = /", "bad FailureActions '/'" },
+    { "FailureActions = restart/0/restart/0/restart/0/restart/0/restart/0/restart/0/"
+      "restart/0/restart/0/restart/0", "FailureActions: more than 8 actions" },
+    { "FailureActionsOnNonCrashFailures = 2", "bad FailureActionsOnNonCrashFailures '2'; "
+      "accepted: 0 or 1" },
+    { "FailureActionsOnNonCrashFailures = true", "bad FailureActionsOnNonCrashFailures "
+      "'true'" },
+    { "PreshutdownTimeoutMs = 3m", "bad PreshutdownTimeoutMs '3m'; accepted: milliseconds "
+      "from 0 to 4294967295, decimal or 0x hex" },
+    { "DelayedAutostart = 2", "bad DelayedAutostart '2'; accepted: 0 or 1" },
 };
 
 START_TEST(test_service_each_bad_value)
@@ -457,6 +483,112 @@ START_TEST(test_service_split_disable)
 }
 END_TEST
 
+/* The recovery, shutdown and delayed-start keys: their values, their
+ * defaults, and sc.exe's "" (an empty word) as the none action. */
+START_TEST(test_service_recovery)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+
+    write_file("services/Rec.ini", "[Service]\nImagePath = svchost -k demo\n"
+               "failureresetperiod = 0x15180\n"
+               "FailureActions = Restart/60000/run/1000/REBOOT/0/none/0//5\n"
+               "FailureCommand = /usr/bin/logger -t rec %1%\n"
+               "RebootMessage = going down\nFailureActionsOnNonCrashFailures = 1\n"
+               "PreshutdownTimeoutMs = 180000\nDelayedAutostart = 1\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "Rec", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_uint_eq(c->failure_reset_s, 86400);
+    ck_assert_uint_eq(c->n_failure_actions, 5);
+    ck_assert_uint_eq(c->failure_actions[0].type, SC_ACTION_RESTART);
+    ck_assert_uint_eq(c->failure_actions[0].delay_ms, 60000);
+    ck_assert_uint_eq(c->failure_actions[1].type, SC_ACTION_RUN_COMMAND);
+    ck_assert_uint_eq(c->failure_actions[1].delay_ms, 1000);
+    ck_assert_uint_eq(c->failure_actions[2].type, SC_ACTION_REBOOT);
+    ck_assert_uint_eq(c->failure_actions[2].delay_ms, 0);
+    ck_assert_uint_eq(c->failure_actions[3].type, SC_ACTION_NONE);
+    ck_assert_uint_eq(c->failure_actions[4].type, SC_ACTION_NONE);
+    ck_assert_uint_eq(c->failure_actions[4].delay_ms, 5);
+    ck_assert_str_eq(c->failure_command, "/usr/bin/logger -t rec %1%");
+    ck_assert_str_eq(c->reboot_message, "going down");
+    ck_assert_uint_eq(c->failure_non_crash, 1);
+    ck_assert_uint_eq(c->preshutdown_timeout_ms, 180000);
+    ck_assert_uint_eq(c->delayed_autostart, 1);
+    svc_service_config_free(c);
+
+    /* Left out or empty: no actions, reset 0, Windows' 10 s preshutdown. */
+    write_file("services/Rec.ini", "[Service]\nImagePath = svchost -k demo\n"
+               "FailureActions =\nFailureCommand =\nPreshutdownTimeoutMs =\n"
+               "FailureResetPeriod = 4294967295\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "Rec", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_uint_eq(c->failure_reset_s, INFINITE);
+    ck_assert_uint_eq(c->n_failure_actions, 0);
+    ck_assert_ptr_null(c->failure_actions);
+    ck_assert_ptr_null(c->failure_command);
+    ck_assert_ptr_null(c->reboot_message);
+    ck_assert_uint_eq(c->failure_non_crash, 0);
+    ck_assert_uint_eq(c->preshutdown_timeout_ms, 10000);
+    ck_assert_uint_eq(c->delayed_autostart, 0);
+    svc_service_config_free(c);
+
+    /* Exactly the most actions there may be is fine. */
+    write_file("services/Rec.ini", "[Service]\nImagePath = svchost -k demo\n"
+               "FailureActions = restart/0/restart/0/restart/0/restart/0/restart/0/"
+               "restart/0/restart/0/run/4294967295\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "Rec", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_uint_eq(c->n_failure_actions, SVC_FAILURE_ACTIONS_MAX);
+    ck_assert_uint_eq(c->failure_actions[7].type, SC_ACTION_RUN_COMMAND);
+    ck_assert_uint_eq(c->failure_actions[7].delay_ms, UINT32_MAX);
+    svc_service_config_free(c);
+}
+END_TEST
+
+START_TEST(test_failure_action_values)
+{
+    struct svc_failure_action *a = (void *)1;
+    size_t n = 7;
+    char *s;
+
+    ck_assert_int_eq(svc_parse_failure_actions("", &a, &n), 0);
+    ck_assert_ptr_null(a);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(svc_parse_failure_actions("run/0x10", &a, &n), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_uint_eq(a[0].type, SC_ACTION_RUN_COMMAND);
+    ck_assert_uint_eq(a[0].delay_ms, 16);
+    s = svc_format_failure_actions(a, n);
+    ck_assert_str_eq(s, "run/16");
+    free(s);
+    free(a);
+    ck_assert_int_eq(svc_parse_failure_actions("restart/1/x/2", &a, &n), -EINVAL);
+    ck_assert_ptr_null(a);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(svc_parse_failure_actions("restart/-1", &a, &n), -EINVAL);
+    ck_assert_int_eq(svc_parse_failure_actions("restart/4294967296", &a, &n), -EINVAL);
+    ck_assert_int_eq(svc_parse_failure_actions("restartrestartrestart/1", &a, &n), -EINVAL);
+    ck_assert_int_eq(svc_parse_failure_actions("none/0/none/0/none/0/none/0/none/0/"
+                                               "none/0/none/0/none/0/none/0", &a, &n), -ERANGE);
+    ck_assert_ptr_null(a);
+    s = svc_format_failure_actions(NULL, 0);
+    ck_assert_str_eq(s, "");
+    free(s);
+    {
+        struct svc_failure_action bad = { 4, 0 };
+
+        errno = 0;
+        ck_assert_ptr_null(svc_format_failure_actions(&bad, 1));
+        ck_assert_int_eq(errno, EINVAL);
+    }
+    ck_assert_str_eq(svc_failure_action_name(SC_ACTION_NONE), "none");
+    ck_assert_str_eq(svc_failure_action_name(SC_ACTION_RESTART), "restart");
+    ck_assert_str_eq(svc_failure_action_name(SC_ACTION_REBOOT), "reboot");
+    ck_assert_str_eq(svc_failure_action_name(SC_ACTION_RUN_COMMAND), "run");
+    ck_assert_ptr_null(svc_failure_action_name(4));
+}
+END_TEST
+
 /* ---- Groups ----------------------------------------------------------- */
 
 START_TEST(test_groups_demo)
@@ -672,6 +804,19 @@ static char *scm_file(void)
     return fmt("%s/config/scm.ini", tmp_root);
 }
 
+/* svc_config_load_scm, keeping the string it gives *c until the next call
+ * or the end of the test, so that tests may load into one struct again. */
+
+static int scm_load(const char *root, struct svc_scm_config *c, struct svc_diag *d)
+{
+    int rc;
+
+    free(scm_owned);
+    rc = svc_config_load_scm(root, c, d);
+    scm_owned = c->reboot_command;
+    return rc;
+}
+
 static void expect_scm_defaults(const struct svc_scm_config *c)
 {
     ck_assert_uint_eq(c->split_threshold_kb, 0);
@@ -683,6 +828,10 @@ static void expect_scm_defaults(const struct svc_scm_config *c)
     ck_assert_uint_eq(c->max_connections, 1024);
     ck_assert_uint_eq(c->max_connections_per_user, 64);
     ck_assert_uint_eq(c->frame_timeout_ms, 5000);
+    ck_assert_uint_eq(c->allow_reboot, 0);
+    ck_assert_uint_eq(c->shutdown_timeout_ms, 20000);
+    ck_assert_uint_eq(c->delayed_autostart_delay_ms, 120000);
+    ck_assert_str_eq(c->reboot_command, "systemctl reboot");
 }
 
 START_TEST(test_scm_missing_file)
@@ -692,12 +841,12 @@ START_TEST(test_scm_missing_file)
     char *nowhere = fmt("%s/nonexistent", tmp_root);
 
     memset(&c, 0xff, sizeof c);
-    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), 0);
     expect_diag(&d, 0);
     expect_scm_defaults(&c);
     /* Not even a config/ directory. */
     memset(&c, 0xff, sizeof c);
-    ck_assert_int_eq(svc_config_load_scm(nowhere, &c, &d), 0);
+    ck_assert_int_eq(scm_load(nowhere, &c, &d), 0);
     expect_diag(&d, 0);
     expect_scm_defaults(&c);
     free(nowhere);
@@ -712,7 +861,7 @@ START_TEST(test_scm_all_keys)
     write_file("scm.ini", "; the SCM\n[SCM]\nSplitThresholdKB = 3670016\n"
                "StartTimeoutMs = 1\ncontroltimeoutms = 0x10\n"
                "STOPTIMEOUTMS = 4294967295 ; as long as it takes\n");
-    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), 0);
     expect_diag(&d, 0);
     ck_assert_uint_eq(c.split_threshold_kb, 3670016);
     ck_assert_uint_eq(c.start_timeout_ms, 1);
@@ -721,7 +870,7 @@ START_TEST(test_scm_all_keys)
 
     /* Keys left out, or empty, keep their defaults. */
     write_file("scm.ini", "[scm]\nSplitThresholdKB = 1\nStopTimeoutMs =\n");
-    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), 0);
     expect_diag(&d, 0);
     ck_assert_uint_eq(c.split_threshold_kb, 1);
     ck_assert_uint_eq(c.start_timeout_ms, 30000);
@@ -729,11 +878,11 @@ START_TEST(test_scm_all_keys)
 
     /* An empty file, or one without [SCM], is all defaults. */
     write_file("scm.ini", "");
-    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), 0);
     expect_diag(&d, 0);
     expect_scm_defaults(&c);
     write_file("scm.ini", "[SCM]\nSplitThresholdKB = 0\n");
-    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), 0);
     expect_scm_defaults(&c);
 }
 END_TEST
@@ -750,7 +899,7 @@ START_TEST(test_scm_bad_values)
                "StartTimeoutMs = 5\nSplitThresholdKB = 1\n[scm]\nstoptimeoutms = 1\n"
                "ControlTimeoutMs\nStopTimeoutMs = %s\n", long_line);
     write_file("scm.ini", text);
-    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), -EINVAL);
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), -EINVAL);
     expect_scm_defaults(&c);
     expect_diag(&d, 11,
         fmt("%s:2: error: bad SplitThresholdKB '3.5G'; accepted: KiB of RAM from 0 "
@@ -778,7 +927,7 @@ START_TEST(test_scm_bad_values)
 
     /* An indented line is a mistake, not more of the value above it. */
     write_file("scm.ini", "[SCM]\nSplitThresholdKB = 1\n  StartTimeoutMs = 2\n");
-    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), -EINVAL);
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), -EINVAL);
     expect_scm_defaults(&c);
     expect_diag(&d, 1,
         fmt("%s:3: error: 'SplitThresholdKB' cannot continue on this line (an "
@@ -796,12 +945,14 @@ START_TEST(test_scm_peer_limits)
     struct svc_diag d = { 0 };
     char *f = scm_file();
 
-    svc_scm_config_defaults(&def);
+    ck_assert_int_eq(svc_scm_config_defaults(&def), 0);
     expect_scm_defaults(&def);
+    svc_scm_config_free(&def);
+    ck_assert_ptr_null(def.reboot_command);
     write_file("scm.ini", "[SCM]\nClientQueueLimitKB = 1\nhostqueuelimitkb = 0x2000\n"
                "MaxConnections = 4294967295\nMaxConnectionsPerUser = 2\n"
                "FrameTimeoutMs = 250\n");
-    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), 0);
     expect_diag(&d, 0);
     ck_assert_uint_eq(c.client_queue_limit_kb, 1);
     ck_assert_uint_eq(c.host_queue_limit_kb, 8192);
@@ -814,7 +965,7 @@ START_TEST(test_scm_peer_limits)
 
     /* Empty means the default. */
     write_file("scm.ini", "[SCM]\nMaxConnections =\nFrameTimeoutMs = 7\n");
-    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), 0);
     ck_assert_uint_eq(c.max_connections, 1024);
     ck_assert_uint_eq(c.frame_timeout_ms, 7);
 
@@ -822,7 +973,7 @@ START_TEST(test_scm_peer_limits)
     write_file("scm.ini", "[SCM]\nClientQueueLimitKB = 0\nHostQueueLimitKB = 4G\n"
                "MaxConnections = 0\nMaxConnectionsPerUser = -1\nFrameTimeoutMs = 0\n"
                "MaxConnections = 5\n");
-    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), -EINVAL);
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), -EINVAL);
     expect_scm_defaults(&c);
     expect_diag(&d, 6,
         fmt("%s:2: error: bad ClientQueueLimitKB '0'; accepted: KiB from 1 to 4294967295, "
@@ -842,6 +993,48 @@ START_TEST(test_scm_peer_limits)
 }
 END_TEST
 
+/* The keys of recovery, shutdown and delayed start. */
+START_TEST(test_scm_recovery_keys)
+{
+    struct svc_scm_config c;
+    struct svc_diag d = { 0 };
+    char *f = scm_file();
+
+    write_file("scm.ini", "[SCM]\nAllowReboot = 1\nrebootcommand = /sbin/shutdown -r now\n"
+               "ShutdownTimeoutMs = 0x3a98\nDelayedAutoStartDelayMs = 0\n");
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_uint_eq(c.allow_reboot, 1);
+    ck_assert_str_eq(c.reboot_command, "/sbin/shutdown -r now");
+    ck_assert_uint_eq(c.shutdown_timeout_ms, 15000);
+    ck_assert_uint_eq(c.delayed_autostart_delay_ms, 0);
+    /* The others keep their defaults; an empty RebootCommand is the default. */
+    ck_assert_uint_eq(c.stop_timeout_ms, 30000);
+    write_file("scm.ini", "[SCM]\nRebootCommand =\nAllowReboot = 0\n");
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), 0);
+    expect_scm_defaults(&c);
+
+    /* Bad values: an error on their line, and *out is the defaults. */
+    write_file("scm.ini", "[SCM]\nAllowReboot = 2\nShutdownTimeoutMs = 0\n"
+               "DelayedAutoStartDelayMs = 2m\nRebootCommand = a\nRebootCommand = b\n"
+               "AllowReboot = yes\n");
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), -EINVAL);
+    expect_scm_defaults(&c);
+    expect_diag(&d, 5,
+        fmt("%s:2: error: bad AllowReboot '2'; accepted: 0 or 1", f),
+        fmt("%s:3: error: bad ShutdownTimeoutMs '0'; accepted: milliseconds from 1 to "
+            "4294967295, decimal or 0x hex", f),
+        fmt("%s:4: error: bad DelayedAutoStartDelayMs '2m'; accepted: milliseconds from 0 "
+            "to 4294967295, decimal or 0x hex", f),
+        fmt("%s:6: error: duplicate key 'RebootCommand' in [SCM]; it is already set "
+            "on line 5", f),
+        fmt("%s:7: error: duplicate key 'AllowReboot' in [SCM]; it is already set "
+            "on line 2", f));
+    svc_diag_free(&d);
+    free(f);
+}
+END_TEST
+
 START_TEST(test_scm_unknown_warns)
 {
     struct svc_scm_config c;
@@ -850,14 +1043,15 @@ START_TEST(test_scm_unknown_warns)
 
     write_file("scm.ini", "Stray = 1\n[SCM]\nSplitThresholdKb = 0x10\n"
                "SplitThreshold = 5\n[Other]\nStartTimeoutMs = 1\n");
-    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), 0);
     ck_assert_uint_eq(d.errors, 0);
     expect_diag(&d, 3,
         fmt("%s:1: warning: key 'Stray' is outside [SCM]; ignored", f),
         fmt("%s:4: warning: unknown key 'SplitThreshold' in [SCM]; ignored (known: "
             "SplitThresholdKB, StartTimeoutMs, ControlTimeoutMs, StopTimeoutMs, "
             "ClientQueueLimitKB, HostQueueLimitKB, MaxConnections, MaxConnectionsPerUser, "
-            "FrameTimeoutMs)", f),
+            "FrameTimeoutMs, AllowReboot, ShutdownTimeoutMs, DelayedAutoStartDelayMs, "
+            "RebootCommand)", f),
         fmt("%s:5: warning: unknown section [Other]; ignored (known: [SCM])", f));
     /* The known keys still count; [Other]'s do not. */
     ck_assert_uint_eq(c.split_threshold_kb, 16);
@@ -876,7 +1070,7 @@ START_TEST(test_scm_unreadable)
     /* Missing is fine; there but unreadable is not. */
     ck_assert_int_eq(mkdir(f, 0700), 0);
     memset(&c, 0xff, sizeof c);
-    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), -EISDIR);
+    ck_assert_int_eq(scm_load(tmp_root, &c, &d), -EISDIR);
     expect_diag(&d, 1, fmt("%s: error: cannot read: Is a directory", f));
     expect_scm_defaults(&c);
     svc_diag_free(&d);
@@ -1249,11 +1443,13 @@ static Suite *config_suite(void)
     tcase_add_test(tmp, test_groups_lists);
     tcase_add_test(tmp, test_group_member_checks);
     tcase_add_test(tmp, test_service_split_disable);
+    tcase_add_test(tmp, test_service_recovery);
     tcase_add_test(tmp, test_groups_split);
     tcase_add_test(tmp, test_scm_missing_file);
     tcase_add_test(tmp, test_scm_all_keys);
     tcase_add_test(tmp, test_scm_bad_values);
     tcase_add_test(tmp, test_scm_peer_limits);
+    tcase_add_test(tmp, test_scm_recovery_keys);
     tcase_add_test(tmp, test_scm_unknown_warns);
     tcase_add_test(tmp, test_scm_unreadable);
     tcase_add_test(tmp, test_mem_total);
@@ -1267,6 +1463,7 @@ static Suite *config_suite(void)
     suite_add_tcase(s, groups);
 
     tcase_add_test(values, test_parse_dword);
+    tcase_add_test(values, test_failure_action_values);
     tcase_add_test(values, test_parse_names);
     tcase_add_test(values, test_name_valid);
     tcase_add_loop_test(values, test_imagepath_group, 0,

@@ -152,6 +152,7 @@ static struct svc_service_config *minimal(const char *name)
     c->start = SERVICE_DEMAND_START;
     c->error_control = SERVICE_ERROR_NORMAL;
     c->image_path = xstrdup("svchost -k demo");
+    c->preshutdown_timeout_ms = SVC_PRESHUTDOWN_TIMEOUT_DEFAULT_MS; /* as the loader */
     return c;
 }
 
@@ -229,6 +230,17 @@ static void assert_config_same(const struct svc_service_config *a,
     assert_strv_same(a->depend_on_group, b->depend_on_group);
     ck_assert_uint_eq(a->wait_hint_ms, b->wait_hint_ms);
     ck_assert_uint_eq(a->split_disable, b->split_disable);
+    ck_assert_uint_eq(a->failure_reset_s, b->failure_reset_s);
+    ck_assert_uint_eq(a->n_failure_actions, b->n_failure_actions);
+    for (size_t i = 0; i < a->n_failure_actions; i++) {
+        ck_assert_uint_eq(a->failure_actions[i].type, b->failure_actions[i].type);
+        ck_assert_uint_eq(a->failure_actions[i].delay_ms, b->failure_actions[i].delay_ms);
+    }
+    assert_str_same(a->failure_command, b->failure_command);
+    assert_str_same(a->reboot_message, b->reboot_message);
+    ck_assert_uint_eq(a->failure_non_crash, b->failure_non_crash);
+    ck_assert_uint_eq(a->preshutdown_timeout_ms, b->preshutdown_timeout_ms);
+    ck_assert_uint_eq(a->delayed_autostart, b->delayed_autostart);
     assert_str_same(a->service_dll, b->service_dll);
     assert_str_same(a->service_main, b->service_main);
     ck_assert_uint_eq(a->n_params, b->n_params);
@@ -338,6 +350,119 @@ START_TEST(test_write_defaults)
     ck_assert_str_eq(back->params[0].key, "ServiceDll");
     free(text);
     svc_service_config_free(back);
+    svc_service_config_free(c);
+}
+END_TEST
+
+/* Failure actions, the non-crash flag, the preshutdown timeout and
+ * delayed start: written when not the default, read back the same. */
+START_TEST(test_write_recovery)
+{
+    static const struct svc_failure_action acts[] = {
+        { SC_ACTION_RESTART, 60000 }, { SC_ACTION_RUN_COMMAND, 1000 },
+        { SC_ACTION_REBOOT, 0 }, { SC_ACTION_NONE, UINT32_MAX },
+    };
+    struct svc_service_config *c = minimal("Rec"), *back;
+    char *text;
+
+    c->failure_reset_s = 86400;
+    c->failure_actions = malloc(sizeof acts);
+    ck_assert_ptr_nonnull(c->failure_actions);
+    memcpy(c->failure_actions, acts, sizeof acts);
+    c->n_failure_actions = 4;
+    c->failure_command = xstrdup("/usr/bin/logger -t rec \"failed %1%\"");
+    c->reboot_message = xstrdup("Rec failed; rebooting");
+    c->failure_non_crash = 1;
+    c->preshutdown_timeout_ms = 180000;
+    c->delayed_autostart = 1;
+    back = round_trip(c);
+    ck_assert_uint_eq(back->failure_reset_s, 86400);
+    ck_assert_uint_eq(back->n_failure_actions, 4);
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_uint_eq(back->failure_actions[i].type, acts[i].type);
+        ck_assert_uint_eq(back->failure_actions[i].delay_ms, acts[i].delay_ms);
+    }
+    ck_assert_str_eq(back->failure_command, c->failure_command);
+    ck_assert_str_eq(back->reboot_message, c->reboot_message);
+    ck_assert_uint_eq(back->failure_non_crash, 1);
+    ck_assert_uint_eq(back->preshutdown_timeout_ms, 180000);
+    ck_assert_uint_eq(back->delayed_autostart, 1);
+    svc_service_config_free(back);
+    text = read_file("services/Rec.ini");
+    ck_assert_str_eq(text, "[Service]\nDisplayName = Rec\nType = share\nStart = demand\n"
+                     "ErrorControl = normal\nImagePath = svchost -k demo\n"
+                     "ObjectName = LocalSystem\nFailureResetPeriod = 86400\n"
+                     "FailureActions = restart/60000/run/1000/reboot/0/none/4294967295\n"
+                     "FailureCommand = /usr/bin/logger -t rec \"failed %1%\"\n"
+                     "RebootMessage = Rec failed; rebooting\n"
+                     "FailureActionsOnNonCrashFailures = 1\n"
+                     "PreshutdownTimeoutMs = 180000\nDelayedAutostart = 1\n");
+    free(text);
+
+    /* Back to the defaults: every key goes; INFINITE and 0 ms are kept. */
+    free(c->failure_actions);
+    c->failure_actions = NULL;
+    c->n_failure_actions = 0;
+    free(c->failure_command);
+    c->failure_command = NULL;
+    free(c->reboot_message);
+    c->reboot_message = NULL;
+    c->failure_non_crash = 0;
+    c->delayed_autostart = 0;
+    c->failure_reset_s = 0;
+    c->preshutdown_timeout_ms = SVC_PRESHUTDOWN_TIMEOUT_DEFAULT_MS;
+    back = round_trip(c);
+    svc_service_config_free(back);
+    text = read_file("services/Rec.ini");
+    ck_assert_ptr_null(strstr(text, "Failure"));
+    ck_assert_ptr_null(strstr(text, "Reboot"));
+    ck_assert_ptr_null(strstr(text, "Preshutdown"));
+    ck_assert_ptr_null(strstr(text, "Delayed"));
+    free(text);
+    c->failure_reset_s = INFINITE;
+    c->preshutdown_timeout_ms = 0;
+    back = round_trip(c);
+    ck_assert_uint_eq(back->failure_reset_s, INFINITE);
+    ck_assert_uint_eq(back->preshutdown_timeout_ms, 0);
+    svc_service_config_free(back);
+
+    /* What would not read back is refused and nothing is written: a type
+     * outside 0..3, a flag of 2, a command with a comment, too many
+     * actions. */
+    text = read_file("services/Rec.ini");
+    c->failure_actions = calloc(SVC_FAILURE_ACTIONS_MAX + 1, sizeof *c->failure_actions);
+    ck_assert_ptr_nonnull(c->failure_actions);
+    c->failure_actions[0].type = 4;
+    c->n_failure_actions = 1;
+    ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
+    c->failure_actions[0].type = SC_ACTION_RESTART;
+    c->n_failure_actions = SVC_FAILURE_ACTIONS_MAX + 1;
+    ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
+    c->n_failure_actions = SVC_FAILURE_ACTIONS_MAX;
+    for (size_t i = 0; i < SVC_FAILURE_ACTIONS_MAX; i++)
+        c->failure_actions[i] = (struct svc_failure_action){ SC_ACTION_RESTART, UINT32_MAX };
+    back = round_trip(c);       /* the most there may be fits on a line */
+    ck_assert_uint_eq(back->n_failure_actions, SVC_FAILURE_ACTIONS_MAX);
+    svc_service_config_free(back);
+    free(text);
+    text = read_file("services/Rec.ini");
+    c->n_failure_actions = 0;
+    c->failure_non_crash = 2;
+    ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
+    c->failure_non_crash = 0;
+    c->failure_command = xstrdup("run-me ; rm -rf /");
+    ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
+    free(c->failure_command);
+    c->failure_command = xstrdup("");
+    ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
+    {
+        char *now = read_file("services/Rec.ini");
+
+        ck_assert_str_eq(now, text);
+        free(now);
+    }
+    assert_no_tmp();
+    free(text);
     svc_service_config_free(c);
 }
 END_TEST
@@ -1079,6 +1204,7 @@ static Suite *config_write_suite(void)
     tcase_add_test(svc, test_write_defaults);
     tcase_add_test(svc, test_write_numbers);
     tcase_add_test(svc, test_write_split_disable);
+    tcase_add_test(svc, test_write_recovery);
     tcase_add_test(svc, test_write_keeps_file_order);
     tcase_add_test(svc, test_write_long_lists);
     tcase_add_test(svc, test_write_line_limit);
