@@ -60,6 +60,10 @@ static char *params[] = {"Port=7", "Verbose=", NULL};
 static char *args[] = {"Echo", "-v", NULL};
 static char *table[] = {"Echo", "Heartbeat", NULL};
 
+static struct svc_msg_action actions[] = {
+    {SC_ACTION_RESTART, 60000}, {SC_ACTION_RUN_COMMAND, 1000}, {SC_ACTION_REBOOT, 0},
+};
+
 static const struct svc_msg_config config = {
     .mask = SVC_CFG_ALL,
     .name = "Echo",
@@ -76,6 +80,14 @@ static const struct svc_msg_config config = {
     .service_dll = "echo.so",
     .service_main = "ServiceMain",
     .params = params,
+    .failure_reset_s = 86400,
+    .failure_actions = actions,
+    .n_failure_actions = 3,
+    .failure_command = "/usr/bin/logger %1%",
+    .reboot_message = NULL,
+    .failure_non_crash = 1,
+    .preshutdown_timeout_ms = 10000,
+    .delayed_autostart = 1,
 };
 
 static const SERVICE_STATUS_PROCESS running = {
@@ -118,6 +130,15 @@ static void client_requests(void)
     svc_wbuf_init(&w);
     svc_msg_change_config_pack(&w, &change);
     write_payload(t, "change_config", SEL(SVC_MSG_CHANGE_CONFIG), &w);
+
+    {
+        struct svc_msg_config failure = config;
+
+        failure.mask = SVC_CFG_CONFIG2;
+        svc_wbuf_init(&w);
+        svc_msg_change_config_pack(&w, &failure);
+        write_payload(t, "change_config_failure", SEL(SVC_MSG_CHANGE_CONFIG), &w);
+    }
 
     svc_wbuf_init(&w);
     svc_msg_enum_services_pack(&w, SERVICE_WIN32, SERVICE_STATE_ALL, NULL);

@@ -435,7 +435,7 @@ static int create_service(SC_HANDLE m, LPCSTR name, LPCSTR display, DWORD access
         return rc;
 
     access = svc_map_service_access(access);
-    c.mask = SVC_CFG_ALL;
+    c.mask = SVC_CFG_ALL & ~(uint32_t)SVC_CFG_CONFIG2;  /* their defaults */
     c.name = unconst(name);
     c.display_name = unconst(display);
     c.type = type;

@@ -383,6 +383,25 @@ void svc_put_config(struct svc_wbuf *w, const struct svc_msg_config *c)
     svc_put_str(w, m & SVC_CFG_SERVICE_DLL ? c->service_dll : NULL);
     svc_put_str(w, m & SVC_CFG_SERVICE_MAIN ? c->service_main : NULL);
     svc_put_strv(w, m & SVC_CFG_PARAMS ? c->params : NULL);
+    svc_put_u32(w, m & SVC_CFG_FAILURE_ACTIONS ? c->failure_reset_s : 0);
+    if (m & SVC_CFG_FAILURE_ACTIONS) {
+        if (c->n_failure_actions > 0 && c->failure_actions == NULL) {
+            wbuf_fail(w, -EINVAL);
+            return;
+        }
+        svc_put_u32(w, c->n_failure_actions);
+        for (uint32_t i = 0; i < c->n_failure_actions; i++) {
+            svc_put_u32(w, c->failure_actions[i].type);
+            svc_put_u32(w, c->failure_actions[i].delay_ms);
+        }
+    } else {
+        svc_put_u32(w, 0);
+    }
+    svc_put_str(w, m & SVC_CFG_FAILURE_COMMAND ? c->failure_command : NULL);
+    svc_put_str(w, m & SVC_CFG_REBOOT_MESSAGE ? c->reboot_message : NULL);
+    svc_put_u32(w, m & SVC_CFG_FAILURE_FLAG ? c->failure_non_crash : 0);
+    svc_put_u32(w, m & SVC_CFG_PRESHUTDOWN ? c->preshutdown_timeout_ms : 0);
+    svc_put_u32(w, m & SVC_CFG_DELAYED_AUTOSTART ? c->delayed_autostart : 0);
 }
 
 static int strv_empty(char *const *v)
@@ -407,7 +426,14 @@ static int config_clear_fields_ok(const struct svc_msg_config *c)
            (m & SVC_CFG_OBJECT_NAME || c->object_name == NULL) &&
            (m & SVC_CFG_SERVICE_DLL || c->service_dll == NULL) &&
            (m & SVC_CFG_SERVICE_MAIN || c->service_main == NULL) &&
-           (m & SVC_CFG_PARAMS || strv_empty(c->params));
+           (m & SVC_CFG_PARAMS || strv_empty(c->params)) &&
+           (m & SVC_CFG_FAILURE_ACTIONS || (c->failure_reset_s == 0 &&
+                                            c->n_failure_actions == 0)) &&
+           (m & SVC_CFG_FAILURE_COMMAND || c->failure_command == NULL) &&
+           (m & SVC_CFG_REBOOT_MESSAGE || c->reboot_message == NULL) &&
+           (m & SVC_CFG_FAILURE_FLAG || c->failure_non_crash == 0) &&
+           (m & SVC_CFG_PRESHUTDOWN || c->preshutdown_timeout_ms == 0) &&
+           (m & SVC_CFG_DELAYED_AUTOSTART || c->delayed_autostart == 0);
 }
 
 static void strv_clear(char ***v)
@@ -434,6 +460,22 @@ int svc_get_config(struct svc_rbuf *r, struct svc_msg_config *c)
     c->service_dll = svc_get_str(r);
     c->service_main = svc_get_str(r);
     c->params = svc_get_strv(r);
+    c->failure_reset_s = svc_get_u32(r);
+    c->n_failure_actions = svc_get_count(r, SVC_WIRE_ACTION);
+    if (c->n_failure_actions > 0 &&
+        (c->failure_actions = calloc(c->n_failure_actions, sizeof *c->failure_actions)) == NULL) {
+        c->n_failure_actions = 0;
+        rbuf_fail(r, -ENOMEM);
+    }
+    for (uint32_t i = 0; i < c->n_failure_actions; i++) {
+        c->failure_actions[i].type = svc_get_u32(r);
+        c->failure_actions[i].delay_ms = svc_get_u32(r);
+    }
+    c->failure_command = svc_get_str(r);
+    c->reboot_message = svc_get_str(r);
+    c->failure_non_crash = svc_get_u32(r);
+    c->preshutdown_timeout_ms = svc_get_u32(r);
+    c->delayed_autostart = svc_get_u32(r);
     if (r->err == 0 &&
         ((c->mask & ~(uint32_t)SVC_CFG_ALL) != 0 || c->name == NULL || !config_clear_fields_ok(c)))
         rbuf_fail(r, -EPROTO);
@@ -465,6 +507,9 @@ void svc_msg_config_free(struct svc_msg_config *c)
     free(c->service_dll);
     free(c->service_main);
     svc_strv_free(c->params);
+    free(c->failure_actions);
+    free(c->failure_command);
+    free(c->reboot_message);
     memset(c, 0, sizeof *c);
 }
 
@@ -577,7 +622,7 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem)
 /* The wire sizes in proto.h must match what the encoders write. */
 _Static_assert(SVC_WIRE_USAGE_MIN == 36, "usage row: 7 u32, one of them a str length, and a u64");
 _Static_assert(SVC_WIRE_SERVICE_MIN == 44, "service entry: two str lengths and a status");
-_Static_assert(SVC_WIRE_CONFIG_MIN == 60, "config: 15 fields of 4 bytes at least");
+_Static_assert(SVC_WIRE_CONFIG_MIN == 88, "config: 22 fields of 4 bytes at least");
 
 /* Ends every unpack: fails r with -EPROTO unless ok (the decoded fields
  * are acceptable), then requires every byte consumed.  The error, if
@@ -1098,6 +1143,72 @@ int svc_msg_host_status_unpack(struct svc_rbuf *r, char **name, SERVICE_STATUS *
         return r->err;
     }
     return 0;
+}
+
+static int get_rejoin_elem(struct svc_rbuf *r, void *elem)
+{
+    struct svc_msg_rejoin_service *e = elem;
+
+    e->name = svc_get_str(r);
+    svc_get_service_status(r, &e->status);
+    if (r->err == 0 && e->name == NULL)
+        rbuf_fail(r, -EPROTO);
+    if (r->err != 0)
+        free_str(&e->name);
+    return r->err;
+}
+
+static void release_rejoin_elem(void *elem)
+{
+    free(((struct svc_msg_rejoin_service *)elem)->name);
+}
+
+static const struct list_elem rejoin_elem = {
+    sizeof(struct svc_msg_rejoin_service), SVC_WIRE_REJOIN_SERVICE_MIN, get_rejoin_elem,
+    release_rejoin_elem,
+};
+
+int svc_msg_host_rejoin_pack(struct svc_wbuf *w, uint32_t pid, const char *secret,
+                             char *const *table, const struct svc_msg_rejoin_service *v, size_t n)
+{
+    svc_put_u32(w, pid);
+    put_required_str(w, secret);
+    svc_put_strv(w, table);
+    put_count(w, n);
+    for (size_t i = 0; i < n && w->err == 0; i++) {
+        put_required_str(w, v[i].name);
+        svc_put_service_status(w, &v[i].status);
+    }
+    return w->err;
+}
+
+int svc_msg_host_rejoin_unpack(struct svc_rbuf *r, uint32_t *pid, char **secret, char ***table,
+                               struct svc_msg_rejoin_service **v, size_t *n)
+{
+    void *out = NULL;
+    int rc;
+
+    *pid = svc_get_u32(r);
+    *secret = svc_get_str(r);
+    *table = svc_get_strv(r);
+    if (r->err == 0 && (*secret == NULL || *table == NULL))
+        rbuf_fail(r, -EPROTO);
+    rc = r->err ? r->err : list_unpack(r, &rejoin_elem, &out, n);
+    if (rc != 0) {
+        free_str(secret);
+        free_strv(table);
+        *pid = 0;
+        *v = NULL;
+        *n = 0;
+        return rc;
+    }
+    *v = out;
+    return 0;
+}
+
+void svc_msg_rejoin_free(struct svc_msg_rejoin_service *v, size_t n)
+{
+    list_free(&rejoin_elem, v, n);
 }
 
 /* ---- Whole frames --------------------------------------------------------- */

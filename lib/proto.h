@@ -40,7 +40,7 @@
 #include <svchost/winsvc.h>
 
 #define SVC_PROTO_MAGIC 0x5653u
-#define SVC_PROTO_VERSION 1
+#define SVC_PROTO_VERSION 2
 #define SVC_PROTO_HEADER_SIZE 16
 #define SVC_PROTO_MAX_PAYLOAD (1024u * 1024u)
 #define SVC_PROTO_MAX_STRING 65535u
@@ -91,7 +91,13 @@ enum svc_msg_type {
     SVC_MSG_HOST_QUERY,             /* scmd -> host: (nothing); host answers
                                        SVC_MSG_REPLY: u32 error, u32 n, n x usage
                                        (one per service of its table) */
-    SVC_MSG_HOST_LAST = SVC_MSG_HOST_QUERY,
+    SVC_MSG_HOST_REJOIN,            /* host -> scmd on ROOT/run/host.sock, id 0, first
+                                       and only then: u32 pid, str secret, strv table
+                                       names, u32 n, n x (str name, 7 x u32
+                                       SERVICE_STATUS); scmd answers SVC_MSG_REPLY
+                                       (u32 error) and the connection is the host's
+                                       channel from then on */
+    SVC_MSG_HOST_LAST = SVC_MSG_HOST_REJOIN,
 };
 
 /* ---- Header ------------------------------------------------------------ */
@@ -157,8 +163,9 @@ char **svc_strv_dup(char *const *v);
 /* ---- A service's configuration on the wire -------------------------------- */
 
 /* Bits of svc_msg_config.mask: which fields the message carries a value
- * for.  QUERY_CONFIG and CREATE_SERVICE carry all of them (SVC_CFG_ALL);
- * CHANGE_CONFIG only those to change. */
+ * for.  QUERY_CONFIG carries all of them (SVC_CFG_ALL), CREATE_SERVICE
+ * all of them or all but SVC_CFG_CONFIG2, CHANGE_CONFIG only those to
+ * change. */
 enum {
     SVC_CFG_DISPLAY_NAME = 1u << 0,
     SVC_CFG_DESCRIPTION = 1u << 1,
@@ -173,14 +180,35 @@ enum {
     SVC_CFG_SERVICE_MAIN = 1u << 10,
     SVC_CFG_PARAMS = 1u << 11,         /* params: KEY=VALUE to set; KEY= with
                                           nothing after '=' removes KEY */
-    SVC_CFG_ALL = (1u << 12) - 1,
+    SVC_CFG_FAILURE_ACTIONS = 1u << 12,/* failure_reset_s and the action list
+                                          together, as lpsaActions carries them */
+    SVC_CFG_FAILURE_COMMAND = 1u << 13,/* absent or "": none */
+    SVC_CFG_REBOOT_MESSAGE = 1u << 14, /* absent or "": none */
+    SVC_CFG_FAILURE_FLAG = 1u << 15,   /* failure_non_crash */
+    SVC_CFG_PRESHUTDOWN = 1u << 16,    /* preshutdown_timeout_ms */
+    SVC_CFG_DELAYED_AUTOSTART = 1u << 17,
+    SVC_CFG_ALL = (1u << 18) - 1,
+    /* The fields only ChangeServiceConfig2 sets: a CREATE_SERVICE without
+     * their bits gives the service their defaults. */
+    SVC_CFG_CONFIG2 = SVC_CFG_FAILURE_ACTIONS | SVC_CFG_FAILURE_COMMAND |
+                      SVC_CFG_REBOOT_MESSAGE | SVC_CFG_FAILURE_FLAG |
+                      SVC_CFG_PRESHUTDOWN | SVC_CFG_DELAYED_AUTOSTART,
+};
+
+/* One failure action: SC_ACTION's Type (0..3) and Delay in milliseconds. */
+struct svc_msg_action {
+    uint32_t type;
+    uint32_t delay_ms;
 };
 
 /*
  * Encoded as: u32 mask, str name, str display_name, str description,
  * u32 type, u32 start, u32 error_control, str image_path,
  * str load_order_group, strv depend_on_service, strv depend_on_group,
- * str object_name, str service_dll, str service_main, strv params.
+ * str object_name, str service_dll, str service_main, strv params,
+ * u32 failure_reset_s, n x (u32 type, u32 delay_ms) failure actions,
+ * str failure_command, str reboot_message, u32 failure_non_crash,
+ * u32 preshutdown_timeout_ms, u32 delayed_autostart.
  * Every field is always encoded (absent/0/empty when its bit is clear),
  * so the layout does not depend on the mask.
  */
@@ -200,6 +228,14 @@ struct svc_msg_config {
     char *service_dll;
     char *service_main;
     char **params;              /* "KEY=VALUE" */
+    uint32_t failure_reset_s;   /* seconds; INFINITE: never reset */
+    struct svc_msg_action *failure_actions;  /* n_failure_actions of them */
+    uint32_t n_failure_actions;
+    char *failure_command;
+    char *reboot_message;
+    uint32_t failure_non_crash; /* 0 or 1 (the receiver checks) */
+    uint32_t preshutdown_timeout_ms;
+    uint32_t delayed_autostart; /* 0 or 1 (the receiver checks) */
 };
 
 /* Writes the fields whose mask bit is set and absent/0/empty for the
@@ -277,8 +313,11 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
 #define SVC_WIRE_SERVICE_STATUS (7u * SVC_WIRE_U32)       /* SERVICE_STATUS */
 #define SVC_WIRE_STATUS (9u * SVC_WIRE_U32)               /* SERVICE_STATUS_PROCESS */
 /* config: 4 u32 (mask, type, start, error control), 8 str, 3 strv (the
- * two dependency lists, params); see struct svc_msg_config. */
-#define SVC_WIRE_CONFIG_MIN (4u * SVC_WIRE_U32 + 8u * SVC_WIRE_STR_MIN + 3u * SVC_WIRE_STRV_MIN)
+ * two dependency lists, params), then 4 u32 (reset period, flag,
+ * preshutdown, delayed), the action count and 2 str (command, reboot
+ * message); see struct svc_msg_config. */
+#define SVC_WIRE_CONFIG_MIN (9u * SVC_WIRE_U32 + 10u * SVC_WIRE_STR_MIN + 3u * SVC_WIRE_STRV_MIN)
+#define SVC_WIRE_ACTION (2u * SVC_WIRE_U32)
 /* List elements. */
 #define SVC_WIRE_SERVICE_MIN (2u * SVC_WIRE_STR_MIN + SVC_WIRE_STATUS)
 #define SVC_WIRE_HOST_MIN (SVC_WIRE_U32 + SVC_WIRE_STR_MIN + SVC_WIRE_STRV_MIN)
@@ -302,6 +341,8 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
 #define SVC_MSG_HOST_START_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_STRV_MIN)
 #define SVC_MSG_HOST_CONTROL_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_U32)
 #define SVC_MSG_HOST_STATUS_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_SERVICE_STATUS)
+#define SVC_WIRE_REJOIN_SERVICE_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_SERVICE_STATUS)
+#define SVC_MSG_HOST_REJOIN_MIN (SVC_WIRE_U32 + SVC_WIRE_STR_MIN + SVC_WIRE_STRV_MIN + SVC_WIRE_U32)
 
 /* ---- Messages: one pack/unpack pair per message ------------------------------ */
 
@@ -424,6 +465,18 @@ int svc_msg_host_control_pack(struct svc_wbuf *w, const char *name, DWORD contro
 int svc_msg_host_control_unpack(struct svc_rbuf *r, char **name, DWORD *control);
 int svc_msg_host_status_pack(struct svc_wbuf *w, const char *name, const SERVICE_STATUS *st);
 int svc_msg_host_status_unpack(struct svc_rbuf *r, char **name, SERVICE_STATUS *st);
+/* HOST_REJOIN: a host whose scmd went away rejoins the next one with
+ * the secret it was given at spawn and the status of every service it
+ * runs.  v: n elements; unpacked into one calloc'd array. */
+struct svc_msg_rejoin_service {
+    char *name;
+    SERVICE_STATUS status;
+};
+int svc_msg_host_rejoin_pack(struct svc_wbuf *w, uint32_t pid, const char *secret,
+                             char *const *table, const struct svc_msg_rejoin_service *v, size_t n);
+int svc_msg_host_rejoin_unpack(struct svc_rbuf *r, uint32_t *pid, char **secret, char ***table,
+                               struct svc_msg_rejoin_service **v, size_t *n);
+void svc_msg_rejoin_free(struct svc_msg_rejoin_service *v, size_t n);
 /* HOST_QUERY's reply as a whole, head included, for the SCM's dispatch
  * of host replies: pack writes NO_ERROR and the rows (as
  * svc_msg_usage_reply_pack); unpack reads the error too, and a reply

@@ -145,9 +145,24 @@ void scm_db_config_msg(const struct scm_service *s, struct svc_msg_config *m)
         else
             k++;
     }
+    m->failure_reset_s = c->failure_reset_s;
+    if (c->n_failure_actions > 0 &&
+        (m->failure_actions = calloc(c->n_failure_actions, sizeof *m->failure_actions)) != NULL) {
+        m->n_failure_actions = (uint32_t)c->n_failure_actions;
+        for (size_t i = 0; i < c->n_failure_actions; i++) {
+            m->failure_actions[i].type = c->failure_actions[i].type;
+            m->failure_actions[i].delay_ms = c->failure_actions[i].delay_ms;
+        }
+    }
+    m->failure_command = dup_or_null(c->failure_command);
+    m->reboot_message = dup_or_null(c->reboot_message);
+    m->failure_non_crash = c->failure_non_crash;
+    m->preshutdown_timeout_ms = c->preshutdown_timeout_ms;
+    m->delayed_autostart = c->delayed_autostart;
 }
 
-/* Builds a service config from a complete message (mask SVC_CFG_ALL). */
+/* Builds a service config from a complete message (mask SVC_CFG_ALL, or
+ * without SVC_CFG_CONFIG2's bits, whose fields then get their defaults). */
 static struct svc_service_config *config_from_msg(const struct svc_msg_config *m)
 {
     struct svc_service_config *c = calloc(1, sizeof *c);
@@ -179,6 +194,27 @@ static struct svc_service_config *config_from_msg(const struct svc_msg_config *m
         c->params[c->n_params].value = strdup(eq + 1);
         c->n_params++;
     }
+    if (m->mask & SVC_CFG_FAILURE_ACTIONS) {
+        c->failure_reset_s = m->failure_reset_s;
+        if (m->n_failure_actions > 0 &&
+            (c->failure_actions = calloc(m->n_failure_actions, sizeof *c->failure_actions)) != NULL) {
+            c->n_failure_actions = m->n_failure_actions;
+            for (size_t i = 0; i < c->n_failure_actions; i++) {
+                c->failure_actions[i].type = m->failure_actions[i].type;
+                c->failure_actions[i].delay_ms = m->failure_actions[i].delay_ms;
+            }
+        }
+    }
+    if (m->mask & SVC_CFG_FAILURE_COMMAND)
+        c->failure_command = dup_set(m->failure_command);
+    if (m->mask & SVC_CFG_REBOOT_MESSAGE)
+        c->reboot_message = dup_set(m->reboot_message);
+    if (m->mask & SVC_CFG_FAILURE_FLAG)
+        c->failure_non_crash = m->failure_non_crash;
+    c->preshutdown_timeout_ms = m->mask & SVC_CFG_PRESHUTDOWN ? m->preshutdown_timeout_ms
+                                                               : SVC_PRESHUTDOWN_TIMEOUT_DEFAULT_MS;
+    if (m->mask & SVC_CFG_DELAYED_AUTOSTART)
+        c->delayed_autostart = m->delayed_autostart;
     return c;
 }
 
@@ -198,7 +234,6 @@ static void msg_overlay(struct svc_msg_config *m, const struct svc_msg_config *c
     COPY_STR(SVC_CFG_OBJECT_NAME, object_name)
     COPY_STR(SVC_CFG_SERVICE_DLL, service_dll)
     COPY_STR(SVC_CFG_SERVICE_MAIN, service_main)
-#undef COPY_STR
     if (change->mask & SVC_CFG_TYPE)
         m->type = change->type;
     if (change->mask & SVC_CFG_START)
@@ -211,6 +246,26 @@ static void msg_overlay(struct svc_msg_config *m, const struct svc_msg_config *c
         m->depend_on_service = svc_strv_dup(change->depend_on_service);
         m->depend_on_group = svc_strv_dup(change->depend_on_group);
     }
+    COPY_STR(SVC_CFG_FAILURE_COMMAND, failure_command)
+    COPY_STR(SVC_CFG_REBOOT_MESSAGE, reboot_message)
+    if (change->mask & SVC_CFG_FAILURE_ACTIONS) {
+        struct svc_msg_action *a = NULL;
+
+        if (change->n_failure_actions > 0 &&
+            (a = calloc(change->n_failure_actions, sizeof *a)) != NULL)
+            memcpy(a, change->failure_actions, change->n_failure_actions * sizeof *a);
+        free(m->failure_actions);
+        m->failure_actions = a;
+        m->n_failure_actions = a != NULL ? change->n_failure_actions : 0;
+        m->failure_reset_s = change->failure_reset_s;
+    }
+    if (change->mask & SVC_CFG_FAILURE_FLAG)
+        m->failure_non_crash = change->failure_non_crash;
+    if (change->mask & SVC_CFG_PRESHUTDOWN)
+        m->preshutdown_timeout_ms = change->preshutdown_timeout_ms;
+    if (change->mask & SVC_CFG_DELAYED_AUTOSTART)
+        m->delayed_autostart = change->delayed_autostart;
+#undef COPY_STR
     if ((change->mask & SVC_CFG_PARAMS) && change->params) {
         for (size_t i = 0; change->params[i]; i++) {
             const char *set = change->params[i];
@@ -276,6 +331,15 @@ static DWORD validate(const struct scm *scm, const struct svc_msg_config *m, con
             return ERROR_INVALID_PARAMETER;
     if (scm_deps_cycle(scm, m->name, m->depend_on_service, m->depend_on_group))
         return ERROR_CIRCULAR_DEPENDENCY;
+    /* SC_ACTION_TYPE is 0..3, the two BOOLs arrive as 0 or 1 (the client
+     * maps TRUE), and a file holds at most SVC_FAILURE_ACTIONS_MAX actions. */
+    if (m->n_failure_actions > SVC_FAILURE_ACTIONS_MAX)
+        return ERROR_INVALID_PARAMETER;
+    for (uint32_t i = 0; i < m->n_failure_actions; i++)
+        if (m->failure_actions[i].type > SC_ACTION_RUN_COMMAND)
+            return ERROR_INVALID_PARAMETER;
+    if (m->failure_non_crash > 1 || m->delayed_autostart > 1)
+        return ERROR_INVALID_PARAMETER;
     return NO_ERROR;
 }
 

@@ -40,6 +40,9 @@ static void valid_header(uint8_t out[SVC_PROTO_HEADER_SIZE], uint16_t type, uint
 static char *deps[] = {"RpcSs", "Tcpip", NULL};
 static char *groups[] = {"NetworkProvider", NULL};
 static char *params[] = {"Port=8080", "Verbose=", NULL};
+static struct svc_msg_action actions[] = {
+    {SC_ACTION_RESTART, 60000}, {SC_ACTION_RUN_COMMAND, 1000}, {SC_ACTION_NONE, 0xFFFFFFFFu},
+};
 
 static struct svc_msg_config full_config(void)
 {
@@ -59,6 +62,14 @@ static struct svc_msg_config full_config(void)
         .service_dll = "/usr/lib/svchost/plugins/echo.so",
         .service_main = "ServiceMain",
         .params = params,
+        .failure_reset_s = 86400,
+        .failure_actions = actions,
+        .n_failure_actions = 3,
+        .failure_command = "/usr/bin/logger %1%",
+        .reboot_message = "Echo failed",
+        .failure_non_crash = 1,
+        .preshutdown_timeout_ms = 180000,
+        .delayed_autostart = 1,
     };
     return c;
 }
@@ -521,8 +532,20 @@ START_TEST(config_round_trip)
     ck_assert_str_eq(back.service_dll, c.service_dll);
     ck_assert_str_eq(back.service_main, c.service_main);
     assert_strv_eq(back.params, params);
+    ck_assert_uint_eq(back.failure_reset_s, 86400);
+    ck_assert_uint_eq(back.n_failure_actions, 3);
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_uint_eq(back.failure_actions[i].type, actions[i].type);
+        ck_assert_uint_eq(back.failure_actions[i].delay_ms, actions[i].delay_ms);
+    }
+    ck_assert_str_eq(back.failure_command, c.failure_command);
+    ck_assert_str_eq(back.reboot_message, c.reboot_message);
+    ck_assert_uint_eq(back.failure_non_crash, 1);
+    ck_assert_uint_eq(back.preshutdown_timeout_ms, 180000);
+    ck_assert_uint_eq(back.delayed_autostart, 1);
     svc_msg_config_free(&back);
     ck_assert_ptr_null(back.name);
+    ck_assert_ptr_null(back.failure_actions);
     svc_wbuf_free(&w);
 }
 END_TEST
@@ -549,6 +572,8 @@ START_TEST(config_truncated_everywhere)
         ck_assert_ptr_null(back.name);
         ck_assert_ptr_null(back.params);
         ck_assert_ptr_null(back.depend_on_service);
+        ck_assert_ptr_null(back.failure_actions);
+        ck_assert_ptr_null(back.failure_command);
         free(p);
     }
     svc_wbuf_free(&w);
@@ -581,7 +606,53 @@ START_TEST(config_partial_mask)
     ck_assert_ptr_null(back.depend_on_group);
     ck_assert_ptr_null(back.service_dll);
     assert_strv_eq(back.params, params);
+    ck_assert_uint_eq(back.failure_reset_s, 0);
+    ck_assert_uint_eq(back.n_failure_actions, 0);
+    ck_assert_ptr_null(back.failure_actions);
+    ck_assert_ptr_null(back.failure_command);
+    ck_assert_ptr_null(back.reboot_message);
+    ck_assert_uint_eq(back.failure_non_crash, 0);
+    ck_assert_uint_eq(back.preshutdown_timeout_ms, 0);
+    ck_assert_uint_eq(back.delayed_autostart, 0);
     svc_msg_config_free(&back);
+
+    /* The Config2 fields alone, each with its bit. */
+    c.mask = SVC_CFG_CONFIG2;
+    svc_wbuf_init(&w2);
+    svc_put_config(&w2, &c);
+    ck_assert_int_eq(w2.err, 0);
+    svc_rbuf_init(&r, w2.data, w2.len);
+    ck_assert_int_eq(svc_get_config(&r, &back), 0);
+    ck_assert_int_eq(svc_rbuf_end(&r), 0);
+    ck_assert_ptr_null(back.params);
+    ck_assert_uint_eq(back.start, 0);
+    ck_assert_uint_eq(back.n_failure_actions, 3);
+    ck_assert_uint_eq(back.failure_actions[2].delay_ms, 0xFFFFFFFFu);
+    ck_assert_str_eq(back.reboot_message, "Echo failed");
+    ck_assert_uint_eq(back.preshutdown_timeout_ms, 180000);
+    svc_msg_config_free(&back);
+    svc_wbuf_free(&w2);
+    /* An empty action list is carried as such (it deletes the actions). */
+    c.n_failure_actions = 0;
+    c.failure_actions = NULL;
+    c.mask = SVC_CFG_FAILURE_ACTIONS;
+    svc_wbuf_init(&w2);
+    svc_put_config(&w2, &c);
+    svc_rbuf_init(&r, w2.data, w2.len);
+    ck_assert_int_eq(svc_get_config(&r, &back), 0);
+    ck_assert_uint_eq(back.mask, SVC_CFG_FAILURE_ACTIONS);
+    ck_assert_uint_eq(back.failure_reset_s, 86400);
+    ck_assert_uint_eq(back.n_failure_actions, 0);
+    svc_msg_config_free(&back);
+    svc_wbuf_free(&w2);
+    /* A count with no actions behind it is refused by the writer. */
+    c.n_failure_actions = 2;
+    svc_wbuf_init(&w2);
+    svc_put_config(&w2, &c);
+    ck_assert_int_eq(w2.err, -EINVAL);
+    svc_wbuf_free(&w2);
+    c = full_config();
+    c.mask = SVC_CFG_START | SVC_CFG_PARAMS;
 
     /* The layout does not depend on the mask: same length as a config
      * with the same bits set and the other fields empty. */
@@ -636,7 +707,7 @@ START_TEST(config_rejects)
     w.data[TYPE_OFF] = 0;
 
     /* An unknown mask bit. */
-    put_le32(w.data, SVC_CFG_START | (1u << 12));
+    put_le32(w.data, SVC_CFG_START | (1u << 18));
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
     put_le32(w.data, SVC_CFG_START);
@@ -661,11 +732,37 @@ START_TEST(config_rejects)
         svc_put_str(&w2, NULL);
         svc_put_str(&w2, NULL);
         svc_put_strv(&w2, NULL);
+        svc_put_u32(&w2, 0);                /* reset period */
+        svc_put_u32(&w2, 0);                /* no actions */
+        svc_put_str(&w2, NULL);
+        svc_put_str(&w2, NULL);
+        svc_put_u32(&w2, 0);
+        svc_put_u32(&w2, 0);
+        svc_put_u32(&w2, 0);
         ck_assert_uint_eq(w2.len, w.len - 4);
         svc_rbuf_init(&r, w2.data, w2.len);
         ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
         svc_wbuf_free(&w2);
     }
+
+    /* A Config2 field whose bit is clear carries a value: the last u32
+     * (delayed_autostart), then the action count. */
+    w.data[w.len - 4] = 1;
+    svc_rbuf_init(&r, w.data, w.len);
+    ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
+    w.data[w.len - 4] = 0;
+    put_le32(w.data + w.len - 24, 1);
+    svc_rbuf_init(&r, w.data, w.len);
+    ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
+    ck_assert_ptr_null(back.failure_actions);
+    put_le32(w.data, SVC_CFG_START | SVC_CFG_FAILURE_ACTIONS);
+    svc_rbuf_init(&r, w.data, w.len);
+    ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);  /* 1 action, 8 bytes short */
+    put_le32(w.data + w.len - 24, 0xFFFFFFFFu);
+    svc_rbuf_init(&r, w.data, w.len);
+    ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);  /* a count past any limit */
+    put_le32(w.data + w.len - 24, 0);
+    put_le32(w.data, SVC_CFG_START);
 
     /* Still decodes once repaired. */
     svc_rbuf_init(&r, w.data, w.len);
