@@ -750,8 +750,10 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
     size_t size;
     int rc;
 
-    if (level != SERVICE_CONFIG_DESCRIPTION && level != SVCHOST_CONFIG_SERVICE_DLL &&
-        level != SVCHOST_CONFIG_PARAMETERS)
+    if (level != SERVICE_CONFIG_DESCRIPTION && level != SERVICE_CONFIG_FAILURE_ACTIONS &&
+        level != SERVICE_CONFIG_DELAYED_AUTO_START_INFO &&
+        level != SERVICE_CONFIG_FAILURE_ACTIONS_FLAG && level != SERVICE_CONFIG_PRESHUTDOWN_INFO &&
+        level != SVCHOST_CONFIG_SERVICE_DLL && level != SVCHOST_CONFIG_PARAMETERS)
         return ERROR_INVALID_LEVEL;
     if (needed == NULL)
         return ERROR_INVALID_PARAMETER;
@@ -764,6 +766,21 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
     switch (level) {
     case SERVICE_CONFIG_DESCRIPTION:
         size = sizeof(SERVICE_DESCRIPTIONA) + opt_size(c.description);
+        break;
+    case SERVICE_CONFIG_FAILURE_ACTIONS:
+        /* The SC_ACTION array first, where the struct's alignment keeps it
+         * aligned, then the strings. */
+        size = sizeof(SERVICE_FAILURE_ACTIONSA) + c.n_failure_actions * sizeof(SC_ACTION) +
+               opt_size(c.reboot_message) + opt_size(c.failure_command);
+        break;
+    case SERVICE_CONFIG_DELAYED_AUTO_START_INFO:
+        size = sizeof(SERVICE_DELAYED_AUTO_START_INFO);
+        break;
+    case SERVICE_CONFIG_FAILURE_ACTIONS_FLAG:
+        size = sizeof(SERVICE_FAILURE_ACTIONS_FLAG);
+        break;
+    case SERVICE_CONFIG_PRESHUTDOWN_INFO:
+        size = sizeof(SERVICE_PRESHUTDOWN_INFO);
         break;
     case SVCHOST_CONFIG_SERVICE_DLL:
         size = sizeof(SVCHOST_SERVICE_DLL_INFO) + opt_size(c.service_dll) +
@@ -784,6 +801,42 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
 
         p.off = sizeof d;
         d.lpDescription = pack_opt(&p, c.description);
+        memcpy(buf, &d, sizeof d);
+        break;
+    }
+    case SERVICE_CONFIG_FAILURE_ACTIONS: {
+        SERVICE_FAILURE_ACTIONSA d;
+        SC_ACTION *a = (SC_ACTION *)(void *)(buf + sizeof d);
+
+        _Static_assert(sizeof d % _Alignof(SC_ACTION) == 0, "SC_ACTION array alignment");
+        p.off = sizeof d + c.n_failure_actions * sizeof(SC_ACTION);
+        d.dwResetPeriod = c.failure_reset_s;
+        d.lpRebootMsg = pack_opt(&p, c.reboot_message);
+        d.lpCommand = pack_opt(&p, c.failure_command);
+        d.cActions = c.n_failure_actions;
+        d.lpsaActions = c.n_failure_actions > 0 ? a : NULL;
+        for (uint32_t i = 0; i < c.n_failure_actions; i++) {
+            a[i].Type = (SC_ACTION_TYPE)c.failure_actions[i].type;
+            a[i].Delay = c.failure_actions[i].delay_ms;
+        }
+        memcpy(buf, &d, sizeof d);
+        break;
+    }
+    case SERVICE_CONFIG_DELAYED_AUTO_START_INFO: {
+        SERVICE_DELAYED_AUTO_START_INFO d = { c.delayed_autostart != 0 };
+
+        memcpy(buf, &d, sizeof d);
+        break;
+    }
+    case SERVICE_CONFIG_FAILURE_ACTIONS_FLAG: {
+        SERVICE_FAILURE_ACTIONS_FLAG d = { c.failure_non_crash != 0 };
+
+        memcpy(buf, &d, sizeof d);
+        break;
+    }
+    case SERVICE_CONFIG_PRESHUTDOWN_INFO: {
+        SERVICE_PRESHUTDOWN_INFO d = { c.preshutdown_timeout_ms };
+
         memcpy(buf, &d, sizeof d);
         break;
     }
@@ -910,14 +963,66 @@ BOOL WINAPI ChangeServiceConfigA(SC_HANDLE hService, DWORD dwServiceType, DWORD 
 
 /* ---- ChangeServiceConfig2A ----------------------------------------------- */
 
+/*
+ * SERVICE_FAILURE_ACTIONS as Win32 reads it: lpsaActions NULL keeps the
+ * actions and the reset period (cActions and dwResetPeriod are ignored);
+ * lpsaActions with cActions 0 deletes both; lpRebootMsg and lpCommand
+ * NULL keep theirs, "" deletes them.  An SC_ACTION_RESTART needs
+ * SERVICE_START access besides SERVICE_CHANGE_CONFIG (ERROR_ACCESS_DENIED).
+ * scmd refuses an action type outside 0..3 and more actions than a
+ * service file holds (ERROR_INVALID_PARAMETER).
+ */
+static int change_failure_actions(SC_HANDLE h, const SERVICE_FAILURE_ACTIONSA *fa)
+{
+    struct svc_msg_config c = {0};
+    struct svc_msg_action *a = NULL;
+    int rc;
+
+    if (fa->lpsaActions != NULL) {
+        c.mask |= SVC_CFG_FAILURE_ACTIONS;
+        if (fa->cActions > SVC_PROTO_MAX_LIST)
+            return ERROR_INVALID_PARAMETER;
+        if (fa->cActions > 0) {
+            for (DWORD i = 0; i < fa->cActions; i++) {
+                if (fa->lpsaActions[i].Type == SC_ACTION_RESTART &&
+                    (rc = need_access(h, SERVICE_START)) != 0)
+                    return rc;
+            }
+            a = calloc(fa->cActions, sizeof *a);
+            if (a == NULL)
+                return -ENOMEM;
+            for (DWORD i = 0; i < fa->cActions; i++) {
+                a[i].type = (uint32_t)fa->lpsaActions[i].Type;
+                a[i].delay_ms = fa->lpsaActions[i].Delay;
+            }
+            c.failure_reset_s = fa->dwResetPeriod;
+        }
+        c.failure_actions = a;
+        c.n_failure_actions = fa->cActions;
+    }
+    if (fa->lpRebootMsg != NULL) {
+        c.mask |= SVC_CFG_REBOOT_MESSAGE;
+        c.reboot_message = fa->lpRebootMsg;
+    }
+    if (fa->lpCommand != NULL) {
+        c.mask |= SVC_CFG_FAILURE_COMMAND;
+        c.failure_command = fa->lpCommand;
+    }
+    rc = c.mask != 0 ? change_config(h, &c) : 0;
+    free(a);
+    return rc;
+}
+
 static int change_service_config2(SC_HANDLE h, DWORD level, LPVOID info)
 {
     struct svc_msg_config c = {0};
     char *param[2] = {NULL, NULL};
     int rc;
 
-    if (level != SERVICE_CONFIG_DESCRIPTION && level != SVCHOST_CONFIG_SERVICE_DLL &&
-        level != SVCHOST_CONFIG_PARAMETER)
+    if (level != SERVICE_CONFIG_DESCRIPTION && level != SERVICE_CONFIG_FAILURE_ACTIONS &&
+        level != SERVICE_CONFIG_DELAYED_AUTO_START_INFO &&
+        level != SERVICE_CONFIG_FAILURE_ACTIONS_FLAG && level != SERVICE_CONFIG_PRESHUTDOWN_INFO &&
+        level != SVCHOST_CONFIG_SERVICE_DLL && level != SVCHOST_CONFIG_PARAMETER)
         return ERROR_INVALID_LEVEL;
     rc = need_access(h, SERVICE_CHANGE_CONFIG);
     if (rc != 0)
@@ -925,6 +1030,8 @@ static int change_service_config2(SC_HANDLE h, DWORD level, LPVOID info)
     /* A NULL lpInfo, like a NULL member, leaves the setting unchanged. */
     if (info == NULL)
         return 0;
+    if (level == SERVICE_CONFIG_FAILURE_ACTIONS)
+        return change_failure_actions(h, info);
 
     switch (level) {
     case SERVICE_CONFIG_DESCRIPTION: {
@@ -936,6 +1043,19 @@ static int change_service_config2(SC_HANDLE h, DWORD level, LPVOID info)
         c.description = d->lpDescription;
         break;
     }
+    case SERVICE_CONFIG_DELAYED_AUTO_START_INFO:
+        c.mask = SVC_CFG_DELAYED_AUTOSTART;     /* a BOOL: any non-zero is TRUE */
+        c.delayed_autostart = ((const SERVICE_DELAYED_AUTO_START_INFO *)info)->fDelayedAutostart != 0;
+        break;
+    case SERVICE_CONFIG_FAILURE_ACTIONS_FLAG:
+        c.mask = SVC_CFG_FAILURE_FLAG;
+        c.failure_non_crash =
+            ((const SERVICE_FAILURE_ACTIONS_FLAG *)info)->fFailureActionsOnNonCrashFailures != 0;
+        break;
+    case SERVICE_CONFIG_PRESHUTDOWN_INFO:
+        c.mask = SVC_CFG_PRESHUTDOWN;
+        c.preshutdown_timeout_ms = ((const SERVICE_PRESHUTDOWN_INFO *)info)->dwPreshutdownTimeout;
+        break;
     case SVCHOST_CONFIG_SERVICE_DLL: {
         const SVCHOST_SERVICE_DLL_INFO *d = info;
 

@@ -761,7 +761,7 @@ START_TEST(create_service_request)
     ck_assert_uint_eq(svc_get_u32(&r), svc_map_service_access(GENERIC_READ));
     ck_assert_int_eq(svc_get_config(&r, &c), 0);
     ck_assert_int_eq(svc_rbuf_end(&r), 0);
-    ck_assert_uint_eq(c.mask, SVC_CFG_ALL);
+    ck_assert_uint_eq(c.mask, SVC_CFG_ALL & ~(uint32_t)SVC_CFG_CONFIG2); /* their defaults */
     ck_assert_str_eq(c.name, "Svc");
     ck_assert_str_eq(c.display_name, "My service");
     ck_assert_ptr_null(c.description);
@@ -1036,6 +1036,9 @@ static enum fake_action config_reply(const struct fake_req *req, struct svc_rbuf
     static char *groups[] = {"NetGroup", NULL};
     static char *params[] = {"Greeting=hello world", "Port=8080", NULL};
     static char *none[] = {NULL};
+    static struct svc_msg_action actions[] = {
+        {SC_ACTION_RESTART, 60000}, {SC_ACTION_RUN_COMMAND, 1000}, {SC_ACTION_REBOOT, 0},
+    };
 
     if (req->type == SVC_MSG_QUERY_CONFIG) {
         struct svc_msg_config c = {
@@ -1054,6 +1057,14 @@ static enum fake_action config_reply(const struct fake_req *req, struct svc_rbuf
             .service_dll = "/lib/echo.so",
             .service_main = NULL,
             .params = params,
+            .failure_reset_s = 86400,
+            .failure_actions = actions,
+            .n_failure_actions = 3,
+            .failure_command = "/bin/notify %1%",
+            .reboot_message = "Echo failed",
+            .failure_non_crash = 1,
+            .preshutdown_timeout_ms = 180000,
+            .delayed_autostart = 1,
         };
         if (G.config_variant == 1) {
             /* A bare service: nothing optional set. */
@@ -1064,6 +1075,14 @@ static enum fake_action config_reply(const struct fake_req *req, struct svc_rbuf
             c.object_name = NULL;
             c.service_dll = NULL;
             c.params = none;
+            c.failure_reset_s = 0;
+            c.failure_actions = NULL;
+            c.n_failure_actions = 0;
+            c.failure_command = NULL;
+            c.reboot_message = NULL;
+            c.failure_non_crash = 0;
+            c.preshutdown_timeout_ms = 10000;
+            c.delayed_autostart = 0;
         }
         svc_put_u32(w, NO_ERROR);
         svc_put_config(w, &c);
@@ -1198,6 +1217,97 @@ START_TEST(query_config2)
     expect_fail(QueryServiceConfig2A(s, SVCHOST_CONFIG_PARAMETER, buf, sizeof buf, &needed),
                 ERROR_INVALID_LEVEL);
     expect_fail(QueryServiceConfig2A(s, SERVICE_CONFIG_DESCRIPTION, buf, sizeof buf, NULL),
+                ERROR_INVALID_PARAMETER);
+    ck_assert(CloseServiceHandle(s));
+    ck_assert(CloseServiceHandle(m));
+}
+END_TEST
+
+/* The Config2 levels of recovery, delayed start and preshutdown, with
+ * Win32's buffer rules: the structure, then the SC_ACTION array and the
+ * strings in the caller's buffer; 122 with the size needed when short. */
+START_TEST(query_config2_failure)
+{
+    SERVICE_FAILURE_ACTIONSA fa;
+    SERVICE_DELAYED_AUTO_START_INFO da;
+    SERVICE_FAILURE_ACTIONS_FLAG ff;
+    SERVICE_PRESHUTDOWN_INFO ps;
+    BYTE buf[512];
+    DWORD needed, want;
+    SC_HANDLE m, s;
+
+    set_handler(config_reply);
+    m = open_manager(SC_MANAGER_CONNECT);
+    s = open_service(m, "Echo", SERVICE_QUERY_CONFIG);
+
+    want = sizeof fa + 3 * sizeof(SC_ACTION) + sizeof "Echo failed" + sizeof "/bin/notify %1%";
+    needed = 0;
+    expect_fail(QueryServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS, NULL, 0, &needed),
+                ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(needed, want);
+    memset(buf, 0xaa, sizeof buf);
+    expect_fail(QueryServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS, buf, want - 1, &needed),
+                ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(needed, want);
+    ck_assert_uint_eq(buf[0], 0xaa);            /* nothing written */
+    ck_assert(QueryServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS, buf, want, &needed));
+    memcpy(&fa, buf, sizeof fa);
+    ck_assert_uint_eq(fa.dwResetPeriod, 86400);
+    ck_assert_str_eq(fa.lpRebootMsg, "Echo failed");
+    ck_assert_str_eq(fa.lpCommand, "/bin/notify %1%");
+    ck_assert_uint_eq(fa.cActions, 3);
+    ck_assert_ptr_eq(fa.lpsaActions, (void *)(buf + sizeof fa));
+    ck_assert_uint_eq((uintptr_t)fa.lpsaActions % _Alignof(SC_ACTION), 0);
+    ck_assert_int_eq(fa.lpsaActions[0].Type, SC_ACTION_RESTART);
+    ck_assert_uint_eq(fa.lpsaActions[0].Delay, 60000);
+    ck_assert_int_eq(fa.lpsaActions[1].Type, SC_ACTION_RUN_COMMAND);
+    ck_assert_uint_eq(fa.lpsaActions[1].Delay, 1000);
+    ck_assert_int_eq(fa.lpsaActions[2].Type, SC_ACTION_REBOOT);
+    expect_in(fa.lpRebootMsg, buf, want);
+    expect_in(fa.lpCommand + strlen(fa.lpCommand), buf, want);
+
+    needed = 0;
+    expect_fail(QueryServiceConfig2A(s, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, buf, 3, &needed),
+                ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(needed, sizeof da);
+    ck_assert(QueryServiceConfig2A(s, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, buf, sizeof da,
+                                   &needed));
+    memcpy(&da, buf, sizeof da);
+    ck_assert_int_eq(da.fDelayedAutostart, TRUE);
+    expect_fail(QueryServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, NULL, 0, &needed),
+                ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(needed, sizeof ff);
+    ck_assert(QueryServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, buf, sizeof buf,
+                                   &needed));
+    ck_assert_uint_eq(needed, sizeof ff);
+    memcpy(&ff, buf, sizeof ff);
+    ck_assert_int_eq(ff.fFailureActionsOnNonCrashFailures, TRUE);
+    ck_assert(QueryServiceConfig2A(s, SERVICE_CONFIG_PRESHUTDOWN_INFO, buf, sizeof buf, &needed));
+    ck_assert_uint_eq(needed, sizeof ps);
+    memcpy(&ps, buf, sizeof ps);
+    ck_assert_uint_eq(ps.dwPreshutdownTimeout, 180000);
+
+    /* Nothing set: NULL pointers, no actions, just the structure. */
+    G.config_variant = 1;
+    memset(buf, 0xaa, sizeof buf);
+    ck_assert(QueryServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS, buf, sizeof buf, &needed));
+    ck_assert_uint_eq(needed, sizeof fa);
+    memcpy(&fa, buf, sizeof fa);
+    ck_assert_uint_eq(fa.dwResetPeriod, 0);
+    ck_assert_ptr_null(fa.lpRebootMsg);
+    ck_assert_ptr_null(fa.lpCommand);
+    ck_assert_uint_eq(fa.cActions, 0);
+    ck_assert_ptr_null(fa.lpsaActions);
+    ck_assert(QueryServiceConfig2A(s, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, buf, sizeof buf,
+                                   &needed));
+    memcpy(&da, buf, sizeof da);
+    ck_assert_int_eq(da.fDelayedAutostart, FALSE);
+    ck_assert(QueryServiceConfig2A(s, SERVICE_CONFIG_PRESHUTDOWN_INFO, buf, sizeof buf, &needed));
+    memcpy(&ps, buf, sizeof ps);
+    ck_assert_uint_eq(ps.dwPreshutdownTimeout, 10000);
+
+    /* A buffer pointer of NULL with a size is a parameter error. */
+    expect_fail(QueryServiceConfig2A(s, SERVICE_CONFIG_PRESHUTDOWN_INFO, NULL, 4, &needed),
                 ERROR_INVALID_PARAMETER);
     ck_assert(CloseServiceHandle(s));
     ck_assert(CloseServiceHandle(m));
@@ -1368,8 +1478,104 @@ START_TEST(change_config2)
     p.lpName = NULL;
     expect_fail(ChangeServiceConfig2A(s, SVCHOST_CONFIG_PARAMETER, &p), ERROR_INVALID_PARAMETER);
     expect_fail(ChangeServiceConfig2A(s, SVCHOST_CONFIG_PARAMETERS, &p), ERROR_INVALID_LEVEL);
-    expect_fail(ChangeServiceConfig2A(s, 2, &p), ERROR_INVALID_LEVEL);
+    expect_fail(ChangeServiceConfig2A(s, 0xfff0, &p), ERROR_INVALID_LEVEL);
     ck_assert_uint_eq(count_type(SVC_MSG_CHANGE_CONFIG), before);
+    ck_assert(CloseServiceHandle(s));
+    ck_assert(CloseServiceHandle(m));
+}
+END_TEST
+
+/* SERVICE_FAILURE_ACTIONS: NULL members keep, "" and cActions 0 delete;
+ * a restart action needs SERVICE_START; the BOOL levels send 0 or 1. */
+START_TEST(change_config2_failure)
+{
+    SC_ACTION acts[2] = {{SC_ACTION_RUN_COMMAND, 5000}, {SC_ACTION_RESTART, 0}};
+    SERVICE_FAILURE_ACTIONSA fa = {3600, "bye", "/bin/true", 2, acts};
+    SERVICE_DELAYED_AUTO_START_INFO da = {5};
+    SERVICE_FAILURE_ACTIONS_FLAG ff = {0};
+    SERVICE_PRESHUTDOWN_INFO ps = {0xFFFFFFFFu};
+    struct svc_msg_config c;
+    size_t before;
+    SC_HANDLE m, s, nostart;
+
+    m = open_manager(SC_MANAGER_CONNECT);
+    s = open_service(m, "Echo", SERVICE_CHANGE_CONFIG | SERVICE_START);
+    nostart = open_service(m, "Echo", SERVICE_CHANGE_CONFIG);
+
+    ck_assert(ChangeServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS, &fa));
+    last_change(&c);
+    ck_assert_uint_eq(c.mask, SVC_CFG_FAILURE_ACTIONS | SVC_CFG_REBOOT_MESSAGE |
+                                  SVC_CFG_FAILURE_COMMAND);
+    ck_assert_uint_eq(c.failure_reset_s, 3600);
+    ck_assert_uint_eq(c.n_failure_actions, 2);
+    ck_assert_uint_eq(c.failure_actions[0].type, SC_ACTION_RUN_COMMAND);
+    ck_assert_uint_eq(c.failure_actions[0].delay_ms, 5000);
+    ck_assert_uint_eq(c.failure_actions[1].type, SC_ACTION_RESTART);
+    ck_assert_str_eq(c.reboot_message, "bye");
+    ck_assert_str_eq(c.failure_command, "/bin/true");
+    svc_msg_config_free(&c);
+
+    /* lpsaActions NULL keeps the actions and the reset period. */
+    fa.lpsaActions = NULL;
+    fa.lpRebootMsg = "";
+    fa.lpCommand = NULL;
+    ck_assert(ChangeServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS, &fa));
+    last_change(&c);
+    ck_assert_uint_eq(c.mask, SVC_CFG_REBOOT_MESSAGE);
+    ck_assert_str_eq(c.reboot_message, "");
+    svc_msg_config_free(&c);
+    /* cActions 0 with an array deletes both. */
+    fa.lpsaActions = acts;
+    fa.cActions = 0;
+    fa.lpRebootMsg = NULL;
+    ck_assert(ChangeServiceConfig2A(nostart, SERVICE_CONFIG_FAILURE_ACTIONS, &fa));
+    last_change(&c);
+    ck_assert_uint_eq(c.mask, SVC_CFG_FAILURE_ACTIONS);
+    ck_assert_uint_eq(c.n_failure_actions, 0);
+    ck_assert_uint_eq(c.failure_reset_s, 0);
+    svc_msg_config_free(&c);
+
+    /* A restart action without SERVICE_START: 5, nothing sent; the same
+     * list without the restart goes through on that handle. */
+    before = count_type(SVC_MSG_CHANGE_CONFIG);
+    fa.cActions = 2;
+    expect_fail(ChangeServiceConfig2A(nostart, SERVICE_CONFIG_FAILURE_ACTIONS, &fa),
+                ERROR_ACCESS_DENIED);
+    ck_assert_uint_eq(count_type(SVC_MSG_CHANGE_CONFIG), before);
+    fa.cActions = 1;
+    ck_assert(ChangeServiceConfig2A(nostart, SERVICE_CONFIG_FAILURE_ACTIONS, &fa));
+    ck_assert_uint_eq(count_type(SVC_MSG_CHANGE_CONFIG), before + 1);
+
+    /* Nothing to change: nothing sent. */
+    fa.lpsaActions = NULL;
+    ck_assert(ChangeServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS, &fa));
+    ck_assert_uint_eq(count_type(SVC_MSG_CHANGE_CONFIG), before + 1);
+
+    ck_assert(ChangeServiceConfig2A(s, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &da));
+    last_change(&c);
+    ck_assert_uint_eq(c.mask, SVC_CFG_DELAYED_AUTOSTART);
+    ck_assert_uint_eq(c.delayed_autostart, 1);      /* TRUE is any non-zero */
+    svc_msg_config_free(&c);
+    ck_assert(ChangeServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &ff));
+    last_change(&c);
+    ck_assert_uint_eq(c.mask, SVC_CFG_FAILURE_FLAG);
+    ck_assert_uint_eq(c.failure_non_crash, 0);
+    svc_msg_config_free(&c);
+    ck_assert(ChangeServiceConfig2A(s, SERVICE_CONFIG_PRESHUTDOWN_INFO, &ps));
+    last_change(&c);
+    ck_assert_uint_eq(c.mask, SVC_CFG_PRESHUTDOWN);
+    ck_assert_uint_eq(c.preshutdown_timeout_ms, 0xFFFFFFFFu);
+    svc_msg_config_free(&c);
+
+    /* SERVICE_CHANGE_CONFIG is needed for every level. */
+    {
+        SC_HANDLE q = open_service(m, "Echo", SERVICE_QUERY_CONFIG | SERVICE_START);
+
+        expect_fail(ChangeServiceConfig2A(q, SERVICE_CONFIG_PRESHUTDOWN_INFO, &ps),
+                    ERROR_ACCESS_DENIED);
+        ck_assert(CloseServiceHandle(q));
+    }
+    ck_assert(CloseServiceHandle(nostart));
     ck_assert(CloseServiceHandle(s));
     ck_assert(CloseServiceHandle(m));
 }
@@ -1889,7 +2095,7 @@ static Suite *client_suite(void)
         const char *name;
         void (*setup)(void);
         void (*teardown)(void);
-        const TTest *tests[9];
+        const TTest *tests[10];
     } cases[] = {
         {"no_server", root_setup, root_teardown, {
             no_server, NULL,
@@ -1902,10 +2108,11 @@ static Suite *client_suite(void)
         {"requests", server_setup, server_teardown, {
             open_service_key_name, create_service_request, create_service_errors,
             start_service_args, control_service, delete_service, change_config, change_config2,
-            NULL,
+            change_config2_failure, NULL,
         }},
         {"buffers", server_setup, server_teardown, {
-            query_status_ex, query_config, query_config2, enum_services, enum_dependents,
+            query_status_ex, query_config, query_config2, query_config2_failure, enum_services,
+            enum_dependents,
             enum_hosts, display_and_key_names, NULL,
         }},
         {"failures", server_setup, server_teardown, {
