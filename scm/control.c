@@ -44,18 +44,19 @@ static void on_timeout(uv_timer_t *t)
         scm_host_forget(s->host, s->control_host_id);
     finish(scm, s, ERROR_SERVICE_REQUEST_TIMEOUT, 0);
     /* A service that cannot take STOP is written off: its host is killed
-     * if nothing else lives there. */
-    if (s->control_code == SERVICE_CONTROL_STOP)
+     * if nothing else lives there.  So is one whose handler does not
+     * return from the shutdown controls, which end it as STOP does. */
+    if (s->control_code == SERVICE_CONTROL_STOP || s->control_code == SERVICE_CONTROL_SHUTDOWN ||
+        s->control_code == SERVICE_CONTROL_PRESHUTDOWN)
         scm_state_event(scm, s, EV_STOP_HUNG, NULL);
 }
 
-DWORD scm_control_send(struct scm *scm, struct scm_service *s, DWORD control, struct scm_waiter w)
+/* Sends control to s once the caller's checks passed (err). */
+static DWORD send_checked(struct scm *scm, struct scm_service *s, DWORD control, struct scm_waiter w,
+                          DWORD err)
 {
-    DWORD err = svc_control_check((const SERVICE_STATUS *)&s->status, control);
     uint32_t id = 0;
 
-    if (err == NO_ERROR && control == SERVICE_CONTROL_STOP && scm_deps_active_dependents(scm, s))
-        err = ERROR_DEPENDENT_SERVICES_RUNNING;
     if (err == NO_ERROR && (scm_control_busy(s) || !s->started_in_host || s->host == NULL))
         err = ERROR_SERVICE_CANNOT_ACCEPT_CTRL;   /* one control at a time */
     if (err == NO_ERROR && s->control_timer == NULL) {
@@ -75,6 +76,38 @@ DWORD scm_control_send(struct scm *scm, struct scm_service *s, DWORD control, st
     s->control_timer->data = s;
     uv_timer_start(s->control_timer, on_timeout, scm->set.control_timeout_ms, 0);
     return NO_ERROR;
+}
+
+DWORD scm_control_send(struct scm *scm, struct scm_service *s, DWORD control, struct scm_waiter w)
+{
+    DWORD err = svc_control_check((const SERVICE_STATUS *)&s->status, control);
+
+    if (err == NO_ERROR && control == SERVICE_CONTROL_STOP && scm_deps_active_dependents(scm, s))
+        err = ERROR_DEPENDENT_SERVICES_RUNNING;
+    return send_checked(scm, s, control, w, err);
+}
+
+DWORD scm_control_send_shutdown(struct scm *scm, struct scm_service *s, DWORD control)
+{
+    const SERVICE_STATUS *st = (const SERVICE_STATUS *)&s->status;
+    DWORD err = NO_ERROR, need = 0;
+
+    /* SHUTDOWN and PRESHUTDOWN are the SCM's own: svc_control_check
+     * refuses them, as ControlService does (ERROR_INVALID_PARAMETER). */
+    if (control == SERVICE_CONTROL_SHUTDOWN)
+        need = SERVICE_ACCEPT_SHUTDOWN;
+    else if (control == SERVICE_CONTROL_PRESHUTDOWN)
+        need = SERVICE_ACCEPT_PRESHUTDOWN;
+    else if (control != SERVICE_CONTROL_STOP)
+        return ERROR_INVALID_PARAMETER;
+    if (need == 0)
+        err = svc_control_check(st, control);
+    else if (!scm_service_up(s) || st->dwCurrentState == SERVICE_STOP_PENDING)
+        err = st->dwCurrentState == SERVICE_STOPPED ? ERROR_SERVICE_NOT_ACTIVE
+                                                    : ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
+    else if ((st->dwControlsAccepted & need) == 0)
+        err = ERROR_INVALID_SERVICE_CONTROL;
+    return send_checked(scm, s, control, (struct scm_waiter){ 0 }, err);
 }
 
 void scm_control_done(struct scm *scm, struct scm_service *s, uint32_t id, DWORD result)

@@ -16,6 +16,15 @@
  * ERROR_SERVICE_CANNOT_ACCEPT_CTRL while another control is in flight
  * or the host has not yet accepted START, or what host_chan answers. */
 DWORD scm_control_send(struct scm *scm, struct scm_service *s, DWORD control, struct scm_waiter w);
+/* The SCM's own controls while shutting down: SERVICE_CONTROL_PRESHUTDOWN
+ * or SERVICE_CONTROL_SHUTDOWN to a service that accepts it (clients
+ * cannot send these: svc_control_check answers ERROR_INVALID_PARAMETER),
+ * or STOP without the dependents check (shutdown orders the stops
+ * itself).  Nobody waits for the answer.  NO_ERROR; ERROR_INVALID_PARAMETER
+ * for any other control; ERROR_SERVICE_NOT_ACTIVE, ERROR_SERVICE_CANNOT_ACCEPT_CTRL
+ * (pending, another control in flight), ERROR_INVALID_SERVICE_CONTROL
+ * (not accepted), or what host_chan answers. */
+DWORD scm_control_send_shutdown(struct scm *scm, struct scm_service *s, DWORD control);
 /* The host answered request id of s (ERROR_PROCESS_ABORTED: it died). */
 void scm_control_done(struct scm *scm, struct scm_service *s, uint32_t id, DWORD result);
 /* 1 while a control to s is in flight. */

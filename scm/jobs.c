@@ -10,11 +10,38 @@
 #include "deps.h"
 #include "service_db.h"
 #include "state.h"
+#include "log.h"
 #include "win32.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/*
+ * Delayed auto-start (SERVICE_DELAYED_AUTO_START_INFO), as Windows does
+ * it: the delayed services wait until every other auto-start service has
+ * been started (its start job done and its START_PENDING over, however it
+ * ended), then DelayedAutoStartDelayMs more, and then start one at a
+ * time, in table order, each through a start job of its own (so their
+ * dependencies start first).  One that something else started meanwhile
+ * (StartService, or an auto-start service depending on it) is skipped.
+ */
+enum autostart_phase {
+    AS_SETTLING,        /* the other auto-start services are starting */
+    AS_DELAY,           /* the timer runs */
+    AS_STARTING,        /* the delayed ones, one at a time */
+    AS_DONE,
+};
+
+struct scm_autostart {
+    uv_timer_t timer;               /* the delay (scm->loop; none without one) */
+    int has_timer;
+    enum autostart_phase phase;
+    int busy;                       /* in advance(): starts re-enter it */
+    char *current;                  /* the delayed service started last */
+};
+
+static void autostart_update(struct scm *scm);
 
 /* A start in progress: the target and the dependencies it waits for. */
 struct scm_job {
@@ -241,23 +268,164 @@ void scm_jobs_update(struct scm *scm)
     }
     scm->jobs_depth--;
     jobs_sweep(scm);
+    autostart_update(scm);
+}
+
+static int is_auto(const struct scm_service *s)
+{
+    return s->cfg->start == SERVICE_AUTO_START;
+}
+
+static int is_delayed(const struct scm_service *s)
+{
+    return is_auto(s) && s->cfg->delayed_autostart;
+}
+
+/* Its start is under way: a job waits for it or it is START_PENDING. */
+static int starting(const struct scm_service *s)
+{
+    return s->job_pending || s->status.dwCurrentState == SERVICE_START_PENDING;
+}
+
+/* Starts s as autostart does: NO_ERROR if a job was queued.  A refusal
+ * is logged (7000); one already running or starting is not. */
+static DWORD autostart_one(struct scm *scm, struct scm_service *s)
+{
+    DWORD err;
+
+    if (scm_service_active(s) || s->job_pending)
+        return ERROR_SERVICE_ALREADY_RUNNING;
+    err = scm_job_start(scm, s, (struct scm_waiter){ 0 }, NULL);
+    if (err != NO_ERROR && err != ERROR_SERVICE_ALREADY_RUNNING)
+        scm_state_start_refused(scm, s, err);
+    return err;
+}
+
+static void on_delay(uv_timer_t *t)
+{
+    scm_jobs_autostart_delayed(t->data);
+}
+
+/* The delayed service after name in table order (all of them: NULL). */
+static struct scm_service *delayed_after(struct scm *scm, const char *name)
+{
+    for (struct scm_service *s = scm->services; s; s = s->next)
+        if (is_delayed(s) && (name == NULL || strcasecmp(s->name, name) > 0))
+            return s;
+    return NULL;
+}
+
+static void advance(struct scm *scm)
+{
+    struct scm_autostart *as = scm->autostart;
+
+    if (as->phase == AS_SETTLING) {
+        for (const struct scm_service *s = scm->services; s; s = s->next)
+            if (is_auto(s) && !is_delayed(s) && starting(s))
+                return;
+        as->phase = AS_DELAY;
+        log_info("auto-start services started; the delayed ones start in %u ms",
+                 scm->set.delayed_autostart_delay_ms);
+        if (scm->loop != NULL) {
+            uv_timer_init(scm->loop, &as->timer);
+            as->has_timer = 1;
+            as->timer.data = scm;
+            uv_timer_start(&as->timer, on_delay, scm->set.delayed_autostart_delay_ms, 0);
+        }
+        return;
+    }
+    if (as->phase != AS_STARTING)
+        return;
+    if (as->current != NULL) {
+        const struct scm_service *c = scm_service_find(scm, as->current);
+        if (c != NULL && starting(c))
+            return;     /* one at a time */
+    }
+    for (struct scm_service *s; (s = delayed_after(scm, as->current)) != NULL;) {
+        char *name = strdup(s->name);
+        if (name == NULL) {
+            log_warnx("delayed auto-start: out of memory; %s and those after it not started", s->name);
+            break;
+        }
+        free(as->current);
+        as->current = name;
+        if (autostart_one(scm, s) == NO_ERROR && starting(s))
+            return;
+    }
+    as->phase = AS_DONE;
+}
+
+/* Moves the delayed auto-starts on after a change (jobs freed). */
+static void autostart_update(struct scm *scm)
+{
+    struct scm_autostart *as = scm->autostart;
+
+    if (as == NULL || as->busy || scm->shutting_down ||
+        (as->phase != AS_SETTLING && as->phase != AS_STARTING))
+        return;
+    as->busy = 1;
+    advance(scm);
+    as->busy = 0;
 }
 
 void scm_jobs_autostart(struct scm *scm)
 {
+    int delayed = 0;
+
     for (struct scm_service *s = scm->services; s; s = s->next) {
-        if (s->cfg->start != SERVICE_AUTO_START || scm_service_active(s) || s->job_pending)
+        if (!is_auto(s))
             continue;
-        DWORD err = scm_job_start(scm, s, (struct scm_waiter){ 0 }, NULL);
-        if (err != NO_ERROR && err != ERROR_SERVICE_ALREADY_RUNNING)
-            scm_state_start_refused(scm, s, err);
+        if (is_delayed(s))
+            delayed = 1;
+        else
+            autostart_one(scm, s);
     }
+    if (!delayed || scm->autostart != NULL)
+        return;
+    scm->autostart = calloc(1, sizeof *scm->autostart);
+    if (scm->autostart == NULL) {
+        log_warnx("delayed auto-start: out of memory; starting the delayed services now");
+        for (struct scm_service *s = scm->services; s; s = s->next)
+            if (is_delayed(s))
+                autostart_one(scm, s);
+        return;
+    }
+    autostart_update(scm);
+}
+
+void scm_jobs_autostart_delayed(struct scm *scm)
+{
+    struct scm_autostart *as = scm->autostart;
+
+    if (as == NULL || as->phase != AS_DELAY || scm->shutting_down)
+        return;
+    as->phase = AS_STARTING;
+    autostart_update(scm);
+}
+
+static void free_autostart(uv_handle_t *h)
+{
+    free(h->data);
 }
 
 void scm_jobs_free(struct scm *scm)
 {
+    struct scm_autostart *as = scm->autostart;
+
     for (struct scm_job *j = scm->jobs; j; j = j->next)
         job_finish(scm, j, ERROR_SHUTDOWN_IN_PROGRESS);
     jobs_sweep(scm);
+    if (as == NULL)
+        return;
+    scm->autostart = NULL;
+    free(as->current);
+    as->current = NULL;
+    if (as->has_timer) {
+        /* Freed once the loop has closed the timer. */
+        as->timer.data = as;
+        uv_close((uv_handle_t *)&as->timer, free_autostart);
+    } else {
+        free(as);
+    }
 }
 

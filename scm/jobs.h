@@ -24,9 +24,19 @@
 DWORD scm_job_start(struct scm *scm, struct scm_service *s, struct scm_waiter w, char **args);
 /* Re-evaluates every job after a service changed state. */
 void scm_jobs_update(struct scm *scm);
-/* Starts every auto-start service (event 7000 for those that cannot). */
+/* Starts every auto-start service (event 7000 for those that cannot).
+ * Those with DelayedAutostart wait: once every other auto-start service
+ * has been started, a timer of DelayedAutoStartDelayMs on scm->loop
+ * (none in unit tests without a loop) calls scm_jobs_autostart_delayed. */
 void scm_jobs_autostart(struct scm *scm);
-/* Fails every job (shutdown) and frees them. */
+/* The delay has passed: the delayed auto-start services start, one at a
+ * time (the next once the one before has started or failed), skipping
+ * those already running or starting.  Does nothing before the other
+ * auto-starts have been started, once called already, or while
+ * shutting down. */
+void scm_jobs_autostart_delayed(struct scm *scm);
+/* Fails every job (shutdown) and frees them, and the delayed auto-start
+ * state (its timer closed on scm->loop). */
 void scm_jobs_free(struct scm *scm);
 
 #endif

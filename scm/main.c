@@ -103,6 +103,8 @@ static int load_settings(struct scm *scm, unsigned start_ms, unsigned control_ms
     set->max_connections = cfg.max_connections;
     set->max_connections_per_user = cfg.max_connections_per_user;
     set->frame_timeout_ms = cfg.frame_timeout_ms;
+    set->shutdown_timeout_ms = cfg.shutdown_timeout_ms;
+    set->delayed_autostart_delay_ms = cfg.delayed_autostart_delay_ms;
     svc_scm_config_free(&cfg);
     scm->mem_total_kb = svc_mem_total_kb();
     if (set->split_threshold_kb != 0)

@@ -28,6 +28,8 @@ struct scm_host;
 struct scm_hosts;
 struct scm_clients;
 struct scm_job;
+struct scm_autostart;
+struct scm_shutdown;
 struct scm_groups_cache;
 struct scm_effects;
 struct scm_client;
@@ -46,6 +48,8 @@ struct scm_settings {
     unsigned max_connections;       /* client connections in all */
     unsigned max_connections_per_user;
     unsigned frame_timeout_ms;      /* a client mid-frame this long is dropped */
+    unsigned shutdown_timeout_ms;   /* the whole shutdown, then hosts are killed (default 20000) */
+    unsigned delayed_autostart_delay_ms; /* after the auto-starts, the delayed ones (120000) */
 };
 
 /* Who is asking: the kernel's word (SO_PEERCRED), never the caller's. */
@@ -75,6 +79,7 @@ struct scm {
     struct scm_hosts *hosts;        /* host_chan.c */
     struct scm_clients *clients;    /* client.c */
     struct scm_job *jobs;           /* jobs.c */
+    struct scm_autostart *autostart;/* jobs.c: the delayed auto-starts, NULL if none wait */
     int jobs_depth;                 /* jobs.c: evaluations under way (nested) */
     int jobs_dirty;                 /* jobs.c: a service changed meanwhile */
     struct scm_groups_cache *groups;/* service_db.c: svchost.ini as last read */
@@ -86,7 +91,7 @@ struct scm {
     uint64_t seq;                   /* orders start requests and jobs */
     int sweep_pending;              /* a service marked for deletion changed */
     int shutting_down;
-    uv_timer_t *shutdown_timer;     /* shutdown.c: kills what outlives the stop timeout */
+    struct scm_shutdown *shutdown;  /* shutdown.c: its timers, once it began */
     void *core;                     /* core.c: the loop's own handles */
 };
 

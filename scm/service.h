@@ -36,7 +36,8 @@ struct scm_service {
     DWORD control_code;
     uv_timer_t *control_timer;
 
-    int shutdown_stopped;            /* shutdown: STOP sent (once) */
+    unsigned shutdown_sent;          /* shutdown: SCM_SHUTDOWN_SENT_* of the controls sent */
+    uint64_t shutdown_pre_ms;        /* shutdown: when PRESHUTDOWN was sent (the loop's clock) */
 };
 
 /* A new service for cfg (taken over; freed with the service), STOPPED,
