@@ -266,6 +266,141 @@ START_TEST(config_round_trip)
 }
 END_TEST
 
+static void query_failure(SC_HANDLE h, BYTE *buf, DWORD size)
+{
+    DWORD need;
+
+    ck_assert_msg(QueryServiceConfig2A(h, SERVICE_CONFIG_FAILURE_ACTIONS, buf, size, &need),
+                  "QueryServiceConfig2 FAILURE_ACTIONS: %u", GetLastError());
+}
+
+/* The Config2 levels of recovery, delayed start and preshutdown through
+ * the real scmd: defaults, each change, what is kept, what is refused,
+ * and the service file they are stored in. */
+START_TEST(failure_actions_stored)
+{
+    SC_HANDLE h = create("Fail", "g", "simple", NULL);
+    SC_ACTION acts[9] = {{SC_ACTION_RESTART, 60000}, {SC_ACTION_RUN_COMMAND, 1000},
+                         {SC_ACTION_REBOOT, 0}, {SC_ACTION_NONE, 5}};
+    SERVICE_FAILURE_ACTIONSA fa = {86400, "Fail failed", "/bin/echo %1%", 4, acts}, *got;
+    SERVICE_FAILURE_ACTIONS_FLAG ff = {TRUE};
+    SERVICE_PRESHUTDOWN_INFO ps = {180000};
+    SERVICE_DELAYED_AUTO_START_INFO da = {TRUE};
+    BYTE buf[1024];
+    DWORD need;
+    char path[400], *text = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    /* The defaults: no actions, reset 0, Windows' 10 s preshutdown. */
+    got = (LPSERVICE_FAILURE_ACTIONSA)buf;
+    query_failure(h, buf, sizeof buf);
+    ck_assert_uint_eq(got->dwResetPeriod, 0);
+    ck_assert_uint_eq(got->cActions, 0);
+    ck_assert_ptr_null(got->lpsaActions);
+    ck_assert_ptr_null(got->lpCommand);
+    ck_assert_ptr_null(got->lpRebootMsg);
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_PRESHUTDOWN_INFO, buf, sizeof buf, &need));
+    ck_assert_uint_eq(((LPSERVICE_PRESHUTDOWN_INFO)buf)->dwPreshutdownTimeout, 10000);
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, buf, sizeof buf,
+                                   &need));
+    ck_assert_int_eq(((LPSERVICE_DELAYED_AUTO_START_INFO)buf)->fDelayedAutostart, FALSE);
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, buf, sizeof buf, &need));
+    ck_assert_int_eq(((LPSERVICE_FAILURE_ACTIONS_FLAG)buf)->fFailureActionsOnNonCrashFailures,
+                     FALSE);
+
+    ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_FAILURE_ACTIONS, &fa));
+    ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &ff));
+    ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_PRESHUTDOWN_INFO, &ps));
+    ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &da));
+    /* A ChangeServiceConfig of something else keeps them all. */
+    ck_assert(ChangeServiceConfigA(h, SERVICE_NO_CHANGE, SERVICE_AUTO_START, SERVICE_NO_CHANGE,
+                                   NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+    query_failure(h, buf, sizeof buf);
+    ck_assert_uint_eq(got->dwResetPeriod, 86400);
+    ck_assert_str_eq(got->lpRebootMsg, "Fail failed");
+    ck_assert_str_eq(got->lpCommand, "/bin/echo %1%");
+    ck_assert_uint_eq(got->cActions, 4);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(got->lpsaActions[i].Type, acts[i].Type);
+        ck_assert_uint_eq(got->lpsaActions[i].Delay, acts[i].Delay);
+    }
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_PRESHUTDOWN_INFO, buf, sizeof buf, &need));
+    ck_assert_uint_eq(((LPSERVICE_PRESHUTDOWN_INFO)buf)->dwPreshutdownTimeout, 180000);
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, buf, sizeof buf,
+                                   &need));
+    ck_assert_int_eq(((LPSERVICE_DELAYED_AUTO_START_INFO)buf)->fDelayedAutostart, TRUE);
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, buf, sizeof buf, &need));
+    ck_assert_int_eq(((LPSERVICE_FAILURE_ACTIONS_FLAG)buf)->fFailureActionsOnNonCrashFailures,
+                     TRUE);
+
+    /* Stored in the service's file, as its keys. */
+    snprintf(path, sizeof path, "%s/config/services/Fail.ini", root);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_gt(getdelim(&text, &len, '\0', f), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(text, "\nFailureResetPeriod = 86400\n"
+                                       "FailureActions = restart/60000/run/1000/reboot/0/none/5\n"
+                                       "FailureCommand = /bin/echo %1%\n"
+                                       "RebootMessage = Fail failed\n"
+                                       "FailureActionsOnNonCrashFailures = 1\n"
+                                       "PreshutdownTimeoutMs = 180000\n"
+                                       "DelayedAutostart = 1\n"));
+
+    /* Refused, and nothing changes: an action type of 4, nine actions
+     * (a service file holds eight), a command inih would cut at ';'. */
+    acts[1].Type = (SC_ACTION_TYPE)4;
+    EXPECT_FAIL(ChangeServiceConfig2A(h, SERVICE_CONFIG_FAILURE_ACTIONS, &fa),
+                ERROR_INVALID_PARAMETER);
+    acts[1].Type = SC_ACTION_RUN_COMMAND;
+    fa.cActions = 9;
+    EXPECT_FAIL(ChangeServiceConfig2A(h, SERVICE_CONFIG_FAILURE_ACTIONS, &fa),
+                ERROR_INVALID_PARAMETER);
+    fa.cActions = 4;
+    fa.lpCommand = "/bin/echo a ; reboot";
+    EXPECT_FAIL(ChangeServiceConfig2A(h, SERVICE_CONFIG_FAILURE_ACTIONS, &fa),
+                ERROR_INVALID_PARAMETER);
+    query_failure(h, buf, sizeof buf);
+    ck_assert_uint_eq(got->cActions, 4);
+    ck_assert_int_eq(got->lpsaActions[1].Type, SC_ACTION_RUN_COMMAND);
+    ck_assert_str_eq(got->lpCommand, "/bin/echo %1%");
+
+    /* A restart action on a handle without SERVICE_START: 5. */
+    {
+        SC_HANDLE nostart = OpenServiceA(scm, "Fail", SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG);
+
+        ck_assert_ptr_nonnull(nostart);
+        fa.lpCommand = NULL;
+        EXPECT_FAIL(ChangeServiceConfig2A(nostart, SERVICE_CONFIG_FAILURE_ACTIONS, &fa),
+                    ERROR_ACCESS_DENIED);
+        CloseServiceHandle(nostart);
+    }
+
+    /* NULL keeps, "" deletes; cActions 0 deletes the actions and the reset. */
+    fa.lpsaActions = NULL;
+    fa.lpRebootMsg = "";
+    fa.lpCommand = NULL;
+    ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_FAILURE_ACTIONS, &fa));
+    query_failure(h, buf, sizeof buf);
+    ck_assert_uint_eq(got->cActions, 4);
+    ck_assert_uint_eq(got->dwResetPeriod, 86400);
+    ck_assert_ptr_null(got->lpRebootMsg);
+    ck_assert_str_eq(got->lpCommand, "/bin/echo %1%");
+    fa.lpsaActions = acts;
+    fa.cActions = 0;
+    fa.lpCommand = "";
+    ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_FAILURE_ACTIONS, &fa));
+    query_failure(h, buf, sizeof buf);
+    ck_assert_uint_eq(got->cActions, 0);
+    ck_assert_ptr_null(got->lpsaActions);
+    ck_assert_uint_eq(got->dwResetPeriod, 0);
+    ck_assert_ptr_null(got->lpCommand);
+    free(text);
+    CloseServiceHandle(h);
+}
+END_TEST
+
 START_TEST(more_errors)
 {
     SERVICE_STATUS st;
@@ -484,6 +619,7 @@ static Suite *suite(void)
     tcase_add_test(tc, one_pid_per_group);
     tcase_add_test(tc, errors);
     tcase_add_test(tc, config_round_trip);
+    tcase_add_test(tc, failure_actions_stored);
     tcase_add_test(tc, more_errors);
     tcase_add_test(tc, garbage_closes_one_connection);
     tcase_add_test(tc, ten_clients);
