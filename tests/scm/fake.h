@@ -11,6 +11,7 @@
  *     arm NAME MS             arm
  *     disarm NAME             disarm
  *     changed NAME            changed (then scm_jobs_update, as scmd's)
+ *     failed NAME crash|exit  failed (crashed or not)
  *     event ID NAME: TEXT     event
  *
  * host_connected and host_pid are queries: they answer what the test set
@@ -145,6 +146,11 @@ static inline void fake_changed(struct scm *scm, struct scm_service *s)
     scm_jobs_update(scm);
 }
 
+static inline void fake_failed(struct scm *scm, struct scm_service *s, int crashed)
+{
+    fake_logf(fake_of(scm), "failed %s %s", s->name, crashed ? "crash" : "exit");
+}
+
 static inline void fake_event(struct scm *scm, unsigned id, const char *service, const char *text)
 {
     fake_logf(fake_of(scm), "event %u %s: %s", id, service, text);
@@ -159,6 +165,7 @@ static const struct scm_effects fake_effects = {
     .arm = fake_arm,
     .disarm = fake_disarm,
     .changed = fake_changed,
+    .failed = fake_failed,
     .event = fake_event,
 };
 

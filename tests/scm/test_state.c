@@ -76,6 +76,7 @@ struct snapshot {
     uint32_t last_checkpoint;
     uint64_t start_seq;
     unsigned crashes;
+    uint32_t failures;
     int started_in_host;
     uint64_t seq;
     size_t log_n;
@@ -89,6 +90,7 @@ static struct snapshot snap(const struct scm_service *s)
     n.last_checkpoint = s->last_checkpoint;
     n.start_seq = s->start_seq;
     n.crashes = s->crashes;
+    n.failures = s->failures;
     n.started_in_host = s->started_in_host;
     n.seq = scm.seq;
     n.log_n = fk.n;
@@ -99,7 +101,7 @@ static int snap_equal(const struct snapshot *a, const struct snapshot *b)
 {
     return memcmp(&a->status, &b->status, sizeof a->status) == 0 &&
            a->last_checkpoint == b->last_checkpoint && a->start_seq == b->start_seq &&
-           a->crashes == b->crashes && a->started_in_host == b->started_in_host &&
+           a->crashes == b->crashes && a->failures == b->failures && a->started_in_host == b->started_in_host &&
            a->seq == b->seq && a->log_n == b->log_n;
 }
 
@@ -224,9 +226,9 @@ START_TEST(test_cell)
                           SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_PAUSE_CONTINUE);
         break;
     case CRASH:
-        EXPECT_LOG(&fk, mark, entered("Svc", "stopped"),
-                   "event 7034 Svc: The Svc display service terminated unexpectedly. It has done this 1 time(s).",
-                   "disarm Svc", "leave Svc", "changed Svc");
+        /* The failure is recovery's to count and answer. */
+        EXPECT_LOG(&fk, mark, entered("Svc", "stopped"), "failed Svc crash", "disarm Svc",
+                   "leave Svc", "changed Svc");
         expect_stopped(s, ERROR_PROCESS_ABORTED);
         ck_assert_uint_eq(s->crashes, 1);
         break;
@@ -252,8 +254,12 @@ START_TEST(test_cell)
     /* The comparison above can fail: every acting cell changes the snapshot. */
     if (expected[state][e] != NONE)
         ck_assert(!snap_equal(&before, &after));
-    if (expected[state][e] != CRASH)
+    if (expected[state][e] != CRASH) {
+        ck_assert_int_lt(fake_find(&fk, mark, "failed Svc crash"), 0);
         ck_assert_uint_eq(s->crashes, 0);
+    }
+    /* The state machine counts nothing itself. */
+    ck_assert_uint_eq(s->failures, 0);
     free_lines();
 }
 END_TEST
@@ -445,7 +451,8 @@ START_TEST(test_stop_pending_checkpoints)
         st.dwServiceSpecificExitCode = 42;
         scm_state_event(&scm, s, EV_STATUS, &(struct scm_event_data){ .status = &st });
     }
-    EXPECT_LOG(&fk, mark, entered("Svc", "stopped"), "disarm Svc", "leave Svc", "changed Svc");
+    EXPECT_LOG(&fk, mark, entered("Svc", "stopped"), "failed Svc exit", "disarm Svc", "leave Svc",
+               "changed Svc");
     ck_assert_uint_eq(s->status.dwWin32ExitCode, ERROR_SERVICE_SPECIFIC_ERROR);
     ck_assert_uint_eq(s->status.dwServiceSpecificExitCode, 42);
     ck_assert_uint_eq(s->status.dwProcessId, 0);
@@ -514,8 +521,9 @@ END_TEST
 
 /* ---- ends --------------------------------------------------------------- */
 
-/* Each crash counts; a service without a display name is named by key. */
-START_TEST(test_crash_count_and_name)
+/* Each crash is a failure for recovery, from any state it can happen
+ * in; a late exit of a stopped service is none. */
+START_TEST(test_crash_is_a_failure)
 {
     struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
     size_t mark;
@@ -528,15 +536,65 @@ START_TEST(test_crash_count_and_name)
     mark = fk.n;
     ev(s, EV_HOST_EXIT);
     EXPECT_LOG(&fk, mark, "event 7036 Svc: The Svc service entered the stopped state.",
-               "event 7034 Svc: The Svc service terminated unexpectedly. It has done this 2 time(s).",
-               "disarm Svc", "leave Svc", "changed Svc");
+               "failed Svc crash", "disarm Svc", "leave Svc", "changed Svc");
+    ck_assert_uint_eq(fake_count(&fk, 0, "failed Svc crash"), 2);
     ck_assert_uint_eq(s->crashes, 2);
     expect_stopped(s, ERROR_PROCESS_ABORTED);
     /* Stopped, a late exit is nothing. */
     mark = fk.n;
     ev(s, EV_HOST_EXIT);
     EXPECT_NO_LOG(&fk, mark);
-    ck_assert_uint_eq(s->crashes, 2);
+}
+END_TEST
+
+/* A stop reported with an error is a failure too (recovery reads
+ * FailureActionsOnNonCrashFailures); with exit code 0, or repeated, not. */
+START_TEST(test_stop_with_error_is_a_failure)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    SERVICE_STATUS st = fake_status(SERVICE_STOPPED, 0, 0);
+    size_t mark;
+
+    reach(s, SERVICE_RUNNING);
+    mark = fk.n;
+    report(s, SERVICE_STOPPED, 0, 0);
+    EXPECT_LOG(&fk, mark, entered("Svc", "stopped"), "disarm Svc", "leave Svc", "changed Svc");
+
+    /* From START_PENDING (ServiceMain gave up) as from RUNNING. */
+    reach(s, SERVICE_START_PENDING);
+    st.dwWin32ExitCode = ERROR_FILE_NOT_FOUND;
+    mark = fk.n;
+    scm_state_event(&scm, s, EV_STATUS, &(struct scm_event_data){ .status = &st });
+    EXPECT_LOG(&fk, mark, entered("Svc", "stopped"), "failed Svc exit", "disarm Svc", "leave Svc",
+               "changed Svc");
+    ck_assert_uint_eq(s->status.dwWin32ExitCode, ERROR_FILE_NOT_FOUND);
+    /* The same STOPPED again is not a second stop. */
+    mark = fk.n;
+    scm_state_event(&scm, s, EV_STATUS, &(struct scm_event_data){ .status = &st });
+    ck_assert_int_lt(fake_find(&fk, mark, "failed Svc exit"), 0);
+    ck_assert_int_ge(fake_find(&fk, mark, "leave Svc"), 0);   /* it was seen */
+    free_lines();
+}
+END_TEST
+
+/* Write-offs by the SCM (timeouts, a refused start) are no failure of
+ * the service's own: nothing for recovery (Windows takes no failure
+ * action for a service that fails to start). */
+START_TEST(test_write_offs_are_not_failures)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+
+    ev(s, EV_START);
+    ev(s, EV_TIMEOUT);
+    reach(s, SERVICE_STOP_PENDING);
+    ev(s, EV_TIMEOUT);
+    reach(s, SERVICE_RUNNING);
+    ev(s, EV_STOP_HUNG);
+    ev(s, EV_START);
+    scm_state_event(&scm, s, EV_START_FAILED, &(struct scm_event_data){ .error = ERROR_FILE_NOT_FOUND });
+    ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_STOPPED);
+    ck_assert_uint_eq(fake_count(&fk, 0, "failed "), 0);
+    ck_assert_uint_eq(fake_count(&fk, 0, "event 7036 Svc: The Svc display service entered the stopped"), 4);
 }
 END_TEST
 
@@ -695,7 +753,9 @@ static Suite *state_suite(void)
     tcase_add_test(tc, test_stop_pending_checkpoints);
     tcase_add_test(tc, test_7036_settled_states_only);
     tcase_add_test(tc, test_status_fields);
-    tcase_add_test(tc, test_crash_count_and_name);
+    tcase_add_test(tc, test_crash_is_a_failure);
+    tcase_add_test(tc, test_stop_with_error_is_a_failure);
+    tcase_add_test(tc, test_write_offs_are_not_failures);
     tcase_add_test(tc, test_stop_hung);
     suite_add_tcase(su, tc);
 
