@@ -16,7 +16,8 @@
  *   NAME running                 it reported RUNNING
  *   NAME PRESHUTDOWN|SHUTDOWN|STOP|CONTROL N   the handler was called
  *   NAME stopped                 just before it reports STOPPED
- * each prefixed by the CLOCK_MONOTONIC time in milliseconds.
+ * each prefixed by the time (CLOCK_REALTIME, in milliseconds since the
+ * epoch: what a shell's $EPOCHREALTIME shows, times 1000).
  *
  * A control it does not accept answers ERROR_CALL_NOT_IMPLEMENTED, and
  * is still recorded (so that a control it should never have been sent
@@ -51,7 +52,7 @@ static double now_ms(void)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_REALTIME, &ts);
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
