@@ -80,10 +80,20 @@ char *svc_path_events_log(const char *root)
     return under_root(root, "log/events.log");
 }
 
-char *svc_scm_socket_path(const char *root)
+char *svc_path_failures_file(const char *root)
+{
+    return under_root(root, "run/failures");
+}
+
+char *svc_path_journal(const char *root)
+{
+    return under_root(root, "run/journal");
+}
+
+static char *socket_path(const char *root, const char *part)
 {
     struct sockaddr_un sa;
-    char *path = under_root(root, "run/scm.sock");
+    char *path = under_root(root, part);
 
     if (path == NULL)
         return NULL;
@@ -92,6 +102,16 @@ char *svc_scm_socket_path(const char *root)
         return NULL;
     }
     return path;
+}
+
+char *svc_scm_socket_path(const char *root)
+{
+    return socket_path(root, "run/scm.sock");
+}
+
+char *svc_host_socket_path(const char *root)
+{
+    return socket_path(root, "run/host.sock");
 }
 
 char *svc_exe_dir(void)

@@ -5,7 +5,8 @@
  * ROOT/config/services/NAME.ini one service
  * ROOT/config/svchost.ini       the groups
  * ROOT/config/scm.ini           the SCM's settings
- * ROOT/run/                     scm.sock (the client socket of scmd), scmd.lock
+ * ROOT/run/                     scm.sock (the client socket of scmd), scmd.lock,
+ *                               host.sock (hosts rejoining), journal
  * ROOT/log/                     events.log
  *
  * ROOT is --root DIR where a program takes it, else $SVCHOST_ROOT, else
@@ -39,10 +40,17 @@ char *svc_path_run_dir(const char *root);        /* ROOT/run */
 char *svc_path_lock_file(const char *root);      /* ROOT/run/scmd.lock */
 char *svc_path_log_dir(const char *root);        /* ROOT/log */
 char *svc_path_events_log(const char *root);     /* ROOT/log/events.log */
+/* ROOT/run/failures: each service's failure count and when it last
+ * failed, kept across restarts of scmd (scm/recovery.c). */
+char *svc_path_failures_file(const char *root);
 
 /* ROOT/run/scm.sock; NULL also when the path is too long for a socket
  * address (sun_path). */
 char *svc_scm_socket_path(const char *root);
+/* ROOT/run/host.sock, where hosts rejoin a restarted scmd; NULL also
+ * when too long for a socket address. */
+char *svc_host_socket_path(const char *root);
+char *svc_path_journal(const char *root);        /* ROOT/run/journal */
 
 /* The directory of the running executable (readlink /proc/self/exe),
  * new string; NULL if it cannot be read or out of memory.  Programs find

@@ -11,6 +11,7 @@
 #include "scm_channel.h"
 #include "dispatcher.h"
 #include "log.h"
+#include "paths.h"
 #include "proto.h"
 #include "threads.h"
 #include "win32.h"
@@ -20,25 +21,35 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define MAIN_GRACE_MS 2000
 
+/* Rejoin attempts start this often and back off to REJOIN_MAX_MS. */
+#define REJOIN_FIRST_MS 20
+#define REJOIN_MAX_MS 500
+
 static struct {
-    int fd;
+    int fd;                 /* -1 while the SCM is away */
     struct svc_dispatcher *d;
     char **scm_names;       /* per entry: the name the SCM started it as */
     size_t n_names;
+    char *secret;           /* SVCHOST_HOST_SECRET: proves this host to a new scmd */
+    char *root;             /* SVCHOST_ROOT: where its host socket is */
     pthread_mutex_t send_lock;
 } chan = { .fd = -1, .send_lock = PTHREAD_MUTEX_INITIALIZER };
 
-/* Sends the payload built in w (if building it did not fail) and frees w. */
+/* Sends the payload built in w (if building it did not fail) and frees w.
+ * While the SCM is away nothing is sent: what the services report then
+ * reaches the next scmd in the rejoin message. */
 static void send_locked(uint16_t type, uint32_t id, struct svc_wbuf *w)
 {
     pthread_mutex_lock(&chan.send_lock);
     if (w->err != 0)
         log_warnx("channel to the SCM: message %u not sent: %s", type, strerror(-w->err));
-    else if (svc_frame_send(chan.fd, type, id, w) < 0)
+    else if (chan.fd >= 0 && svc_frame_send(chan.fd, type, id, w) < 0)
         log_warnx("lost the channel to the SCM");
     pthread_mutex_unlock(&chan.send_lock);
     svc_wbuf_free(w);
@@ -286,8 +297,9 @@ static int on_exit_request(uint32_t id, struct svc_rbuf *r)
     return rc < 0 ? rc : 1;
 }
 
-/* The SCM answers a host's message only to refuse it (a status for a
- * service it did not start here): logged, nothing else to do. */
+/* The SCM answers a host's message to refuse it (a status for a service
+ * it did not start here), and answers a rejoin: logged, nothing else to
+ * do (a refused rejoin is followed by the SCM closing the connection). */
 static int on_refusal(uint32_t id, struct svc_rbuf *r)
 {
     DWORD err;
@@ -296,7 +308,10 @@ static int on_refusal(uint32_t id, struct svc_rbuf *r)
     (void)id;
     if (rc < 0)
         return rc;
-    log_warnx("the SCM refused a message: %u (%s)", err, svc_win32_message(err));
+    if (err == NO_ERROR)
+        log_info("rejoined the SCM");
+    else
+        log_warnx("the SCM refused a message: %u (%s)", err, svc_win32_message(err));
     return 0;
 }
 
@@ -358,11 +373,128 @@ static int send_hello(void)
     return 0;
 }
 
+/* ---- Rejoining a restarted SCM ----------------------------------------------- */
+
+/*
+ * When scmd dies, its end of the channel closes.  The services keep
+ * running: the host connects to ROOT/run/host.sock of whatever scmd
+ * comes next and sends HOST_REJOIN with the secret it got at spawn and
+ * every started service's status, then goes on as on its first channel.
+ * A host with nothing running any more has nothing to keep and exits.
+ */
+
+static int any_running(void)
+{
+    size_t n = svc_dispatch_count(chan.d);
+
+    for (size_t i = 0; i < n; i++) {
+        SERVICE_STATUS st;
+        svc_dispatch_status(chan.d, i, &st);
+        if (st.dwCurrentState != SERVICE_STOPPED)
+            return 1;
+    }
+    return 0;
+}
+
+static int connect_host_socket(void)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    char *path = svc_host_socket_path(chan.root);
+    int fd;
+
+    if (path == NULL)
+        return -ENAMETOOLONG;
+    strcpy(sa.sun_path, path);
+    free(path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        int rc = -errno;
+        close(fd);
+        return rc;
+    }
+    return fd;
+}
+
+/* One attempt: 0 when the rejoin went out on a new channel (the SCM's
+ * answer is read like any other frame), else a negative errno. */
+static int rejoin_once(void)
+{
+    size_t n = svc_dispatch_count(chan.d), k = 0;
+    struct svc_msg_rejoin_service *v = calloc(n + 1, sizeof *v);
+    char **names = calloc(n + 1, sizeof *names);
+    struct svc_wbuf w;
+    int fd = -1, rc = -ENOMEM;
+
+    if (v == NULL || names == NULL)
+        goto out;
+    fd = connect_host_socket();
+    if (fd < 0) {
+        rc = fd;
+        goto out;
+    }
+    svc_wbuf_init(&w);
+    /* Under the lock from the snapshot to the switch: a status reported
+     * meanwhile goes after the rejoin, on the new channel. */
+    pthread_mutex_lock(&chan.send_lock);
+    for (size_t i = 0; i < n; i++) {
+        names[i] = (char *)(uintptr_t)svc_dispatch_name(chan.d, i);
+        if (i < chan.n_names && chan.scm_names[i] != NULL) {
+            v[k].name = chan.scm_names[i];
+            svc_dispatch_status(chan.d, i, &v[k].status);
+            k++;
+        }
+    }
+    svc_msg_host_rejoin_pack(&w, (uint32_t)getpid(), chan.secret, names, v, k);
+    rc = w.err ? w.err : svc_frame_send(fd, SVC_MSG_HOST_REJOIN, 0, &w);
+    if (rc == 0) {
+        chan.fd = fd;
+        fd = -1;
+    }
+    pthread_mutex_unlock(&chan.send_lock);
+    svc_wbuf_free(&w);
+out:
+    if (fd >= 0)
+        close(fd);
+    free(v);
+    free(names);
+    return rc;
+}
+
+/* 0 once rejoined; -1 when there is nothing to rejoin for. */
+static int rejoin(void)
+{
+    unsigned delay = REJOIN_FIRST_MS;
+
+    pthread_mutex_lock(&chan.send_lock);
+    if (chan.fd >= 0)
+        close(chan.fd);
+    chan.fd = -1;
+    pthread_mutex_unlock(&chan.send_lock);
+    if (chan.secret == NULL || chan.root == NULL)
+        return -1;
+    log_warnx("lost the channel to the SCM; the services keep running until one takes them");
+    for (;;) {
+        if (!any_running())
+            return -1;
+        if (rejoin_once() == 0)
+            return 0;
+        usleep(delay * 1000);
+        delay = delay * 2 > REJOIN_MAX_MS ? REJOIN_MAX_MS : delay * 2;
+    }
+}
+
 DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
 {
+    const char *secret = getenv("SVCHOST_HOST_SECRET"), *root = getenv("SVCHOST_ROOT");
     int rc;
 
     chan.fd = fd;
+    /* Kept for a rejoin, and out of the environment plugins see. */
+    chan.secret = secret && secret[0] ? strdup(secret) : NULL;
+    chan.root = root && root[0] ? strdup(root) : NULL;
+    unsetenv("SVCHOST_HOST_SECRET");
     /* Plugins' own children must not inherit the SCM's channel. */
     fcntl(fd, F_SETFD, FD_CLOEXEC);
     unsetenv("SVCHOST_SCM_FD");
@@ -384,10 +516,13 @@ DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
         struct svc_frame_header h;
         uint8_t *payload = NULL;
 
-        rc = svc_frame_recv(fd, &h, &payload);
+        /* Only this thread changes chan.fd. */
+        rc = svc_frame_recv(chan.fd, &h, &payload);
         if (rc < 0) {
             if (rc != -ECONNRESET)
                 log_warnx("channel to the SCM: %s", strerror(-rc));
+            if (rejoin() == 0)
+                continue;
             break;
         }
         rc = dispatch(&h, payload);

@@ -2,16 +2,20 @@
  * core.c - the SCM put together (see core.h).
  */
 #include "core.h"
+#include "adopt.h"
 #include "client.h"
 #include "conn.h"
 #include "events.h"
 #include "host_chan.h"
 #include "hosting.h"
 #include "jobs.h"
+#include "journal.h"
 #include "peer.h"
+#include "recovery.h"
 #include "service_db.h"
 #include "shutdown.h"
 #include "log.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -29,6 +33,7 @@ struct core_handles {
 static void on_host_freed(struct scm *scm)
 {
     scm_shutdown_step(scm);
+    scm_adopt_compact_if_large(scm);
 }
 
 static void on_idle(uv_idle_t *idle)
@@ -72,6 +77,7 @@ static void on_signal(uv_signal_t *sig, int signum)
 int scm_core_start(struct scm *scm, const char *sock_path)
 {
     struct core_handles *hd = calloc(1, sizeof *hd);
+    char *hsock;
     int rc;
 
     scm->core = hd;
@@ -88,8 +94,18 @@ int scm_core_start(struct scm *scm, const char *sock_path)
         log_warnx("%s/log/events.log: %s", scm->root, strerror(-rc));
         return rc;
     }
-    if ((rc = scm_db_load(scm)) < 0)
+    if ((rc = scm_recovery_init(scm, NULL)) < 0 || (rc = scm_db_load(scm)) < 0)
         return rc;
+    scm_recovery_load(scm);
+    /* Hosts of an scmd that died rejoin on host.sock; the journal says
+     * which they are, before any client can start anything. */
+    hsock = svc_host_socket_path(scm->root);
+    if (hsock == NULL || (rc = scm_hosts_listen(scm, hsock)) < 0) {
+        free(hsock);
+        return hsock ? rc : -ENAMETOOLONG;
+    }
+    free(hsock);
+    scm_adopt_start(scm);
     if ((rc = scm_conn_listen(scm, sock_path, scm_client_request)) < 0)
         return rc;
     uv_idle_init(scm->loop, &hd->keep_turning);
@@ -107,14 +123,17 @@ int scm_core_start(struct scm *scm, const char *sock_path)
 void scm_core_run(struct scm *scm)
 {
     scm_jobs_autostart(scm);
+    scm_adopt_finish(scm);
     uv_run(scm->loop, UV_RUN_DEFAULT);
 }
 
 void scm_core_free(struct scm *scm)
 {
     scm_jobs_free(scm);
+    scm_recovery_free(scm);
     scm_db_free(scm);
     scm_events_close(scm);
+    scm_journal_close(scm);
     free(scm->read_buf);
     scm->read_buf = NULL;
     /* The loop's handles in scm->core stay: the process is ending. */

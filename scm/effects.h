@@ -28,8 +28,16 @@ struct scm_effects {
     void (*disarm)(struct scm *scm, struct scm_service *s);
     /* s changed state: waiters (start jobs, deletion) look again. */
     void (*changed)(struct scm *scm, struct scm_service *s);
+    /* s failed: crashed, its process ended under it (it is STOPPED with
+     * ERROR_PROCESS_ABORTED), or not, it reported STOPPED by itself with
+     * a non-zero dwWin32ExitCode.  What follows (the failure count, the
+     * failure actions, events 7031/7034) is recovery's to decide. */
+    void (*failed)(struct scm *scm, struct scm_service *s, int crashed);
     /* An event for the event log. */
     void (*event)(struct scm *scm, unsigned id, const char *service, const char *text);
+    /* s's state or exit code changed: a restarted scmd will find it so
+     * (the journal).  May be NULL. */
+    void (*recorded)(struct scm *scm, const struct scm_service *s);
 };
 
 #endif

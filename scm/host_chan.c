@@ -7,6 +7,7 @@
  */
 #include "host_chan.h"
 #include "peer.h"
+#include "journal.h"
 #include "log.h"
 #include "win32.h"
 
@@ -15,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct pending {
@@ -38,7 +41,10 @@ struct scm_host {
     char *own_service;           /* own-process: the service it runs */
     char *split_service;         /* split instance (svchost -k G -s S): S */
     pid_t pid;
-    struct scm_peer peer;
+    struct scm_peer *peer;       /* NULL while an adopted host has not rejoined */
+    char secret[SCM_SECRET_LEN + 1];   /* given at spawn: proves it on a rejoin */
+    unsigned long long start_time;     /* its process's, for the journal */
+    int adopted;                 /* from a journal: waits for its rejoin */
     int connected;               /* HELLO received */
     char **table;                /* names in its dispatch table (HELLO) */
     int exiting;                 /* HOST_EXIT sent, killed, or process gone */
@@ -52,6 +58,8 @@ struct scm_host {
 struct scm_hosts {
     struct scm_host *list;
     const struct scm_host_hooks *hooks;
+    uv_pipe_t server;            /* ROOT/run/host.sock: hosts rejoining */
+    int listening;
 };
 
 int scm_hosts_init(struct scm *scm, const struct scm_host_hooks *hooks)
@@ -107,15 +115,16 @@ struct scm_host *scm_host_find(struct scm *scm, const char *group, const char *s
 }
 
 static void host_close(struct scm_host *h);
+static const struct scm_peer_ops host_peer_ops;
 
 /* Queues one frame; a host whose queue is full is treated as hung. */
 static int send_frame(struct scm_host *h, uint16_t type, uint32_t id, const struct svc_wbuf *w)
 {
-    int rc = scm_peer_send(&h->peer, type, id, w);
+    int rc = h->peer ? scm_peer_send(h->peer, type, id, w) : -EPIPE;
 
     if (rc == -ENOBUFS) {
         log_warnx("host %d does not read its channel (%zu bytes waiting); killing it", (int)h->pid,
-                  scm_peer_queued(&h->peer));
+                  scm_peer_queued(h->peer));
         host_close(h);
     }
     return rc;
@@ -239,7 +248,7 @@ DWORD scm_host_control(struct scm_host *h, const char *service, DWORD control, u
     struct svc_wbuf w;
     DWORD err;
 
-    if (!h->connected || h->exited || h->peer.closing)
+    if (!h->connected || h->exited || h->peer == NULL || h->peer->closing)
         return ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
     svc_wbuf_init(&w);
     svc_msg_host_control_pack(&w, service, control);
@@ -250,7 +259,7 @@ DWORD scm_host_control(struct scm_host *h, const char *service, DWORD control, u
 
 DWORD scm_host_query(struct scm_host *h, void *cookie)
 {
-    if (!h->connected || h->exited || h->peer.closing)
+    if (!h->connected || h->exited || h->peer == NULL || h->peer->closing)
         return ERROR_SERVICE_NOT_ACTIVE;
     return request(h, SVC_MSG_HOST_QUERY, NULL, cookie, NULL, NULL);
 }
@@ -280,6 +289,22 @@ void scm_host_release(struct scm_host *h)
         scm_host_kill(h);
 }
 
+/* Sends the STARTs that waited for the host to connect. */
+static void send_queued(struct scm_host *h)
+{
+    while (h->queued && !h->exited) {
+        struct queued *q = h->queued;
+        DWORD err;
+        h->queued = q->next;
+        err = send_start(h, q->service, q->args);
+        if (err != NO_ERROR)
+            hooks(h)->started(h->scm, h, q->service, err);
+        svc_strv_free(q->args);
+        free(q->service);
+        free(q);
+    }
+}
+
 /* ---- the host channel's request table --------------------------------- */
 
 static int on_hello(struct scm_host *h, uint32_t id, struct svc_rbuf *r)
@@ -295,17 +320,7 @@ static int on_hello(struct scm_host *h, uint32_t id, struct svc_rbuf *r)
     h->table = table;
     h->connected = 1;
     log_debug("host %d connected (%s)", (int)h->pid, h->group ? h->group : h->own_service);
-    while (h->queued && !h->exited) {
-        struct queued *q = h->queued;
-        DWORD err;
-        h->queued = q->next;
-        err = send_start(h, q->service, q->args);
-        if (err != NO_ERROR)
-            hooks(h)->started(h->scm, h, q->service, err);
-        svc_strv_free(q->args);
-        free(q->service);
-        free(q);
-    }
+    send_queued(h);
     return 0;
 }
 
@@ -449,13 +464,16 @@ static void free_host(struct scm_host *h)
 
 static void maybe_free(struct scm_host *h)
 {
-    if (!h->peer.open && !h->proc_open)
+    if (h->peer == NULL && !h->proc_open)
         free_host(h);
 }
 
 static void on_closed(void *ctx)
 {
-    maybe_free(ctx);
+    struct scm_host *h = ctx;
+    free(h->peer);
+    h->peer = NULL;
+    maybe_free(h);
 }
 
 static const struct scm_peer_ops host_peer_ops = { on_frame, on_error, on_closed };
@@ -465,12 +483,14 @@ static const struct scm_peer_ops host_peer_ops = { on_frame, on_error, on_closed
 static void host_close(struct scm_host *h)
 {
     h->exiting = 1;
-    scm_peer_close(&h->peer);
+    if (h->peer)
+        scm_peer_close(h->peer);
     scm_host_kill(h);
 }
 
 struct scm_host *scm_host_new(struct scm *scm, pid_t pid, int fd, const char *group,
-                              const char *own_service, const char *split_service)
+                              const char *own_service, const char *split_service,
+                              const char *secret)
 {
     struct scm_host *h = calloc(1, sizeof *h);
 
@@ -479,22 +499,30 @@ struct scm_host *scm_host_new(struct scm *scm, pid_t pid, int fd, const char *gr
     h->scm = scm;
     h->pid = pid;
     h->proc_open = 1;
+    if (secret)
+        snprintf(h->secret, sizeof h->secret, "%s", secret);
     if ((group && !(h->group = strdup(group))) ||
         (own_service && !(h->own_service = strdup(own_service))) ||
         (split_service && !(h->split_service = strdup(split_service))))
         goto fail;
-    if (scm_peer_init(scm, &h->peer, &host_peer_ops, h, scm->set.host_queue_limit) < 0)
-        goto fail;
-    if (scm_peer_open_fd(&h->peer, fd) < 0 || scm_peer_start(&h->peer) < 0) {
-        /* The pipe handle exists: it closes like any other. */
-        h->proc_open = 0;
-        h->next = scm->hosts->list;
-        scm->hosts->list = h;
-        host_close(h);
-        return NULL;
-    }
     h->next = scm->hosts->list;
     scm->hosts->list = h;
+    if (fd < 0) {
+        /* Adopted from a journal: its channel comes with its rejoin. */
+        h->adopted = 1;
+        return h;
+    }
+    h->peer = calloc(1, sizeof *h->peer);
+    if (h->peer == NULL || scm_peer_init(scm, h->peer, &host_peer_ops, h, scm->set.host_queue_limit) < 0) {
+        free(h->peer);
+        h->peer = NULL;
+        close(fd);
+        h->exiting = 1;
+        scm_host_kill(h);
+        return h;   /* it goes when its process ends */
+    }
+    if (scm_peer_open_fd(h->peer, fd) < 0 || scm_peer_start(h->peer) < 0)
+        host_close(h);
     return h;
 
 fail:
@@ -507,6 +535,222 @@ fail:
     if (fd >= 0)
         close(fd);
     return NULL;
+}
+
+int scm_host_adopted(const struct scm_host *h) { return h->adopted; }
+unsigned long long scm_host_start_time(const struct scm_host *h) { return h->start_time; }
+void scm_host_set_start_time(struct scm_host *h, unsigned long long t) { h->start_time = t; }
+const char *scm_host_secret(const struct scm_host *h) { return h->secret; }
+const char *scm_host_own_service(const struct scm_host *h) { return h->own_service; }
+const char *scm_host_split_service(const struct scm_host *h) { return h->split_service; }
+
+/* ---- hosts rejoining a restarted scmd ------------------------------------------ */
+
+/*
+ * A host whose scmd died connects to ROOT/run/host.sock and sends
+ * HOST_REJOIN.  It is taken only for a host this scmd adopted from its
+ * journal, by that pid (the kernel's word, SO_PEERCRED, and the claim
+ * must agree), with that host's secret; anything else is refused, logged
+ * and closed, and the real host keeps its place.  The connection then
+ * becomes that host's channel.
+ */
+
+/* A connection on host.sock before its rejoin is decided. */
+struct rejoiner {
+    struct scm *scm;
+    struct scm_peer *peer;
+    struct ucred cred;
+    uv_timer_t timer;            /* it must speak at once */
+    int done;
+};
+
+#define REJOIN_TIMEOUT_MS 2000
+
+static void rejoiner_timer_closed(uv_handle_t *t)
+{
+    free(t->data);
+}
+
+static void rejoiner_done(struct rejoiner *j)
+{
+    if (j->done)
+        return;
+    j->done = 1;
+    uv_timer_stop(&j->timer);
+    uv_close((uv_handle_t *)&j->timer, rejoiner_timer_closed);
+}
+
+static int secrets_equal(const char *a, const char *b)
+{
+    unsigned char diff = 0;
+    size_t la = strlen(a), lb = strlen(b);
+
+    if (la != lb || la == 0)
+        return 0;
+    for (size_t i = 0; i < la; i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+static void refuse(struct rejoiner *j, const char *why)
+{
+    struct svc_wbuf w;
+
+    log_warnx("host rejoin from pid %d uid %u refused: %s", (int)j->cred.pid, (unsigned)j->cred.uid,
+              why);
+    svc_wbuf_init(&w);
+    svc_msg_reply_pack(&w, ERROR_ACCESS_DENIED);
+    scm_peer_send(j->peer, SVC_MSG_REPLY, 0, &w);
+    svc_wbuf_free(&w);
+    scm_peer_close(j->peer);
+}
+
+static int on_rejoin_frame(void *ctx, const struct svc_frame_header *hd, const uint8_t *payload)
+{
+    struct rejoiner *j = ctx;
+    struct scm *scm = j->scm;
+    struct svc_msg_rejoin_service *v = NULL;
+    struct scm_host *h = NULL;
+    struct svc_rbuf r;
+    struct svc_wbuf w;
+    char *secret = NULL, **table = NULL;
+    uint32_t pid;
+    size_t n = 0;
+
+    if (hd->type != SVC_MSG_HOST_REJOIN) {
+        refuse(j, "not a rejoin");
+        return -ECANCELED;
+    }
+    svc_rbuf_init(&r, payload, hd->length);
+    if (svc_msg_host_rejoin_unpack(&r, &pid, &secret, &table, &v, &n) < 0) {
+        refuse(j, "malformed");
+        return -ECANCELED;
+    }
+    for (struct scm_host *o = scm->hosts->list; o && !h; o = o->next)
+        if (o->pid == (pid_t)pid)
+            h = o;
+    if (pid != (uint32_t)j->cred.pid)
+        refuse(j, "it claims another process's pid");
+    else if (h == NULL || !h->adopted || h->exited || h->peer != NULL)
+        refuse(j, "no host of that pid waits to rejoin");
+    else if (!secrets_equal(secret, h->secret))
+        refuse(j, "wrong secret");
+    else {
+        /* The connection is the host's channel from now on. */
+        rejoiner_done(j);
+        h->peer = j->peer;
+        h->peer->ctx = h;
+        h->peer->ops = &host_peer_ops;
+        scm_peer_set_budget(h->peer, 0);
+        h->adopted = 0;
+        h->connected = 1;
+        h->table = table;
+        table = NULL;
+        svc_wbuf_init(&w);
+        svc_msg_reply_pack(&w, NO_ERROR);
+        send_frame(h, SVC_MSG_REPLY, 0, &w);
+        svc_wbuf_free(&w);
+        log_info("host %d (%s) rejoined with %zu service(s)", (int)h->pid,
+                 h->group ? h->group : h->own_service, n);
+        for (size_t i = 0; i < n && !h->exited; i++)
+            if (v[i].status.dwCurrentState >= SERVICE_STOPPED &&
+                v[i].status.dwCurrentState <= SERVICE_PAUSED)
+                hooks(h)->status(scm, h, v[i].name, &v[i].status);
+        send_queued(h);
+    }
+    free(secret);
+    svc_strv_free(table);
+    svc_msg_rejoin_free(v, n);
+    return h != NULL && h->peer == j->peer ? 1 : -ECANCELED;
+}
+
+static void on_rejoin_error(void *ctx, int err)
+{
+    struct rejoiner *j = ctx;
+    (void)err;
+    scm_peer_close(j->peer);
+}
+
+static void on_rejoin_closed(void *ctx)
+{
+    struct rejoiner *j = ctx;
+    free(j->peer);
+    rejoiner_done(j);
+}
+
+static const struct scm_peer_ops rejoin_peer_ops = { on_rejoin_frame, on_rejoin_error, on_rejoin_closed };
+
+static void on_rejoin_timeout(uv_timer_t *t)
+{
+    struct rejoiner *j = t->data;
+    refuse(j, "no rejoin message in time");
+}
+
+static void on_host_connection(uv_stream_t *server, int status)
+{
+    struct scm *scm = server->data;
+    struct rejoiner *j;
+    socklen_t len = sizeof(struct ucred);
+    int fd;
+
+    if (status < 0)
+        return;
+    j = calloc(1, sizeof *j);
+    if (j == NULL || (j->peer = calloc(1, sizeof *j->peer)) == NULL ||
+        scm_peer_init(scm, j->peer, &rejoin_peer_ops, j, 4096) < 0) {
+        uv_pipe_t drop;
+        if (j)
+            free(j->peer);
+        free(j);
+        uv_pipe_init(scm->loop, &drop, 0);
+        if (uv_accept(server, (uv_stream_t *)&drop) == 0)
+            uv_close((uv_handle_t *)&drop, NULL);
+        return;
+    }
+    j->scm = scm;
+    uv_timer_init(scm->loop, &j->timer);
+    j->timer.data = j;
+    /* One frame: the rejoin, then the host's budget applies. */
+    scm_peer_set_budget(j->peer, 1);
+    if (uv_accept(server, (uv_stream_t *)&j->peer->pipe) != 0 || (fd = scm_peer_fd(j->peer)) < 0 ||
+        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &j->cred, &len) != 0 || scm_peer_start(j->peer) < 0) {
+        scm_peer_close(j->peer);
+        return;
+    }
+    uv_timer_start(&j->timer, on_rejoin_timeout, REJOIN_TIMEOUT_MS, 0);
+}
+
+int scm_hosts_listen(struct scm *scm, const char *path)
+{
+    struct scm_hosts *t = scm->hosts;
+    int rc;
+
+    uv_pipe_init(scm->loop, &t->server, 0);
+    t->server.data = scm;
+    t->listening = 1;
+    unlink(path);
+    rc = uv_pipe_bind(&t->server, path);
+    if (rc != 0) {
+        log_warnx("%s: %s", path, uv_strerror(rc));
+        return -EADDRINUSE;
+    }
+    /* Hosts may run as other users; each proves itself with its secret. */
+    chmod(path, 0666);
+    rc = uv_listen((uv_stream_t *)&t->server, 64, on_host_connection);
+    if (rc != 0) {
+        log_warnx("listen %s: %s", path, uv_strerror(rc));
+        return -EIO;
+    }
+    return 0;
+}
+
+void scm_hosts_stop_listening(struct scm *scm)
+{
+    struct scm_hosts *t = scm->hosts;
+    if (t && t->listening) {
+        t->listening = 0;
+        uv_close((uv_handle_t *)&t->server, NULL);
+    }
 }
 
 void scm_host_process_exited(struct scm_host *h, int64_t status, int sig)

@@ -39,12 +39,27 @@ struct scm_host_hooks {
 int scm_hosts_init(struct scm *scm, const struct scm_host_hooks *hooks);
 void scm_hosts_free(struct scm *scm);
 
-/* A host for the process pid, speaking on fd (taken over in every case).
+/* A host for the process pid, speaking on fd (taken over in every case),
+ * known by secret (a host spawned by this scmd, or adopted).
  * group: its svchost group, NULL for an own-process program running
  * own_service; split_service: the one service of a split instance.
  * NULL on failure. */
 struct scm_host *scm_host_new(struct scm *scm, pid_t pid, int fd, const char *group,
-                              const char *own_service, const char *split_service);
+                              const char *own_service, const char *split_service,
+                              const char *secret);
+/* fd -1: a host adopted from the journal, whose channel comes when it
+ * rejoins (HOST_REJOIN on ROOT/run/host.sock with secret). */
+int scm_host_adopted(const struct scm_host *h);
+/* Its process's start time (/proc/PID/stat), as spawn.c read it. */
+unsigned long long scm_host_start_time(const struct scm_host *h);
+void scm_host_set_start_time(struct scm_host *h, unsigned long long t);
+const char *scm_host_secret(const struct scm_host *h);
+const char *scm_host_own_service(const struct scm_host *h);
+const char *scm_host_split_service(const struct scm_host *h);
+/* Listens on path for hosts rejoining (scmd restarted).  0 or a
+ * negative errno. */
+int scm_hosts_listen(struct scm *scm, const char *path);
+void scm_hosts_stop_listening(struct scm *scm);
 /* spawn.c tells the host its process ended (exit status or signal), and
  * later that the process handle is closed. */
 void scm_host_process_exited(struct scm_host *h, int64_t status, int sig);

@@ -6,6 +6,8 @@
 #include "effects.h"
 #include "events.h"
 #include "jobs.h"
+#include "journal.h"
+#include "recovery.h"
 #include "service_db.h"
 #include "spawn.h"
 #include "state.h"
@@ -121,9 +123,19 @@ static void changed(struct scm *scm, struct scm_service *s)
     scm_jobs_update(scm);
 }
 
+static void failed(struct scm *scm, struct scm_service *s, int crashed)
+{
+    scm_recovery_failed(scm, s, crashed);
+}
+
 static void event(struct scm *scm, unsigned id, const char *service, const char *text)
 {
     scm_event_text(scm, id, service, text);
+}
+
+static void recorded(struct scm *scm, const struct scm_service *s)
+{
+    scm_journal_service(scm, s->name, &s->status, s->crashes);
 }
 
 const struct scm_effects scm_hosting_effects = {
@@ -135,7 +147,9 @@ const struct scm_effects scm_hosting_effects = {
     .arm = arm,
     .disarm = disarm,
     .changed = changed,
+    .failed = failed,
     .event = event,
+    .recorded = recorded,
 };
 
 /* ---- what hosts report ------------------------------------------------------------ */

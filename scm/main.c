@@ -223,6 +223,7 @@ int main(int argc, char **argv)
     scm.svchost_path = svchost_beside_me();
     scm.loop = uv_default_loop();
     scm.events_fd = -1;
+    scm.journal_fd = -1;
     if (scm.root == NULL || scm.svchost_path == NULL)
         fatalx("out of memory");
     if (make_dirs(&scm) < 0)

@@ -34,6 +34,8 @@ struct scm_groups_cache;
 struct scm_effects;
 struct scm_client;
 struct scm_peer;
+struct adopt;
+struct scm_recovery;
 
 #define SCM_READ_BUF_SIZE 65536
 
@@ -84,6 +86,9 @@ struct scm {
     int jobs_dirty;                 /* jobs.c: a service changed meanwhile */
     struct scm_groups_cache *groups;/* service_db.c: svchost.ini as last read */
     int events_fd;                  /* events.c: ROOT/log/events.log, -1 none */
+    int journal_fd;                 /* journal.c: ROOT/run/journal ... */
+    int journal_open;               /* ... when this is set */
+    size_t journal_bytes;           /* journal.c: appended since the last rewrite */
     uint8_t *read_buf;              /* peer.c: SCM_READ_BUF_SIZE bytes for every read */
     struct scm_peer *paused;        /* peer.c: peers over their budget this turn */
     uint64_t turn;                  /* peer.c: loop turns */
@@ -92,7 +97,9 @@ struct scm {
     int sweep_pending;              /* a service marked for deletion changed */
     int shutting_down;
     struct scm_shutdown *shutdown;  /* shutdown.c: its timers, once it began */
+    struct scm_recovery *recovery;  /* recovery.c: failure actions waiting for their delay */
     void *core;                     /* core.c: the loop's own handles */
+    struct adopt *adopt;            /* adopt.c: what a previous scmd left */
 };
 
 #endif

@@ -81,7 +81,7 @@ static void event(struct scm *scm, unsigned id, const struct scm_service *s, con
  * new state.  quiet: no event (a new service). */
 static void set_status(struct scm *scm, struct scm_service *s, const SERVICE_STATUS *st, int quiet)
 {
-    DWORD old = s->status.dwCurrentState;
+    DWORD old = s->status.dwCurrentState, old_exit = s->status.dwWin32ExitCode;
 
     s->status.dwServiceType = st->dwServiceType ? st->dwServiceType : s->cfg->type;
     s->status.dwCurrentState = st->dwCurrentState;
@@ -92,6 +92,8 @@ static void set_status(struct scm *scm, struct scm_service *s, const SERVICE_STA
     s->status.dwWaitHint = st->dwWaitHint;
     s->status.dwProcessId = st->dwCurrentState == SERVICE_STOPPED ? 0 : scm->fx->host_pid(scm, s);
     s->status.dwServiceFlags = 0;
+    if (scm->fx->recorded && (old != st->dwCurrentState || old_exit != st->dwWin32ExitCode))
+        scm->fx->recorded(scm, s);
     /* As Windows, 7036 marks the settled states only. */
     if (!quiet && old != st->dwCurrentState &&
         (st->dwCurrentState == SERVICE_RUNNING || st->dwCurrentState == SERVICE_STOPPED ||
@@ -113,6 +115,15 @@ void scm_state_init(struct scm *scm, struct scm_service *s)
 {
     SERVICE_STATUS st = { .dwServiceType = s->cfg->type, .dwCurrentState = SERVICE_STOPPED };
     set_status(scm, s, &st, 1);
+}
+
+void scm_state_restore(struct scm *scm, struct scm_service *s, const SERVICE_STATUS_PROCESS *st)
+{
+    SERVICE_STATUS copy;
+
+    memcpy(&copy, st, sizeof copy);   /* SERVICE_STATUS is its prefix */
+    set_status(scm, s, &copy, 1);
+    s->last_checkpoint = st->dwCheckPoint;
 }
 
 void scm_state_config_changed(struct scm *scm, struct scm_service *s)
@@ -179,6 +190,11 @@ static void record_status(struct scm *scm, struct scm_service *s, const struct s
     set_status(scm, s, st, 0);
     switch (st->dwCurrentState) {
     case SERVICE_STOPPED:
+        /* SERVICE_FAILURE_ACTIONS_FLAG: a stop with an error may count as
+         * a failure; recovery reads the flag.  A repeated STOPPED is not a
+         * second stop. */
+        if (old != SERVICE_STOPPED && st->dwWin32ExitCode != NO_ERROR)
+            scm->fx->failed(scm, s, 0);
         after_stop(scm, s);
         return;
     case SERVICE_START_PENDING:
@@ -205,9 +221,10 @@ static void enter_crashed(struct scm *scm, struct scm_service *s, const struct s
 {
     (void)d;
     set_state(scm, s, SERVICE_STOPPED, ERROR_PROCESS_ABORTED);
+    /* Win32: a service is considered failed when it terminates without
+     * reporting SERVICE_STOPPED (SERVICE_FAILURE_ACTIONS). */
     s->crashes++;
-    event(scm, 7034, s, "The %s service terminated unexpectedly. It has done this %u time(s).",
-          scm_service_display(s), s->crashes);
+    scm->fx->failed(scm, s, 1);
     after_stop(scm, s);
 }
 

@@ -34,6 +34,10 @@ void scm_state_event(struct scm *scm, struct scm_service *s, enum scm_event ev,
                      const struct scm_event_data *data);
 /* A new service's status: STOPPED, its type, no event logged. */
 void scm_state_init(struct scm *scm, struct scm_service *s);
+/* The status a previous scmd recorded (the journal), or that a host
+ * rejoining reports before its first status: no event, the pid from the
+ * host it is in. */
+void scm_state_restore(struct scm *scm, struct scm_service *s, const SERVICE_STATUS_PROCESS *st);
 /* Its configuration changed: a stopped service shows its new type. */
 void scm_state_config_changed(struct scm *scm, struct scm_service *s);
 /* A start refused before it reached the state machine (autostart of a

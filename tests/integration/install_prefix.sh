@@ -22,7 +22,7 @@ pass "svchost.pc points into the moved tree"
 cmd=$(grep -E '^cc .*pkg-config .*svchost' "$SOURCE_DIR/README.md")
 [ "$(echo "$cmd" | wc -l)" -eq 1 ] || fail "README has no single plugin build command: '$cmd'"
 out=$(echo "$cmd" | grep -oE -- '-o [^ ]+\.so' | cut -c4-)
-src=$(echo "$cmd" | grep -oE '[^ ]+\.c$')
+src=$(echo "$cmd" | grep -oE '[^ ]+\.c( |$)' | head -1 | tr -d ' ')
 [ -n "$out" ] && [ -n "$src" ] || fail "cannot tell the output and source of '$cmd'"
 mkdir -p "$ROOT/src"
 # The source: the plugin guide's complete example.
