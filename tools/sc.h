@@ -114,8 +114,9 @@ void sc_print_service_status(const char *name, const char *display,
                              const SERVICE_STATUS *st);
 /* "        LABEL<pad>: value", the column sc.exe uses. */
 void sc_print_field(const char *label, const char *fmt, ...) SVC_PRINTF(2, 3);
-/* The qc block after "[SC] QueryServiceConfig SUCCESS". */
-void sc_print_config(const char *name, const QUERY_SERVICE_CONFIGA *c);
+/* The qc block after "[SC] QueryServiceConfig SUCCESS"; delayed adds
+ * "(DELAYED)" to an AUTO_START start type, as sc.exe shows delayed-auto. */
+void sc_print_config(const char *name, const QUERY_SERVICE_CONFIGA *c, int delayed);
 
 /* ---- command handlers ---------------------------------------------------- */
 
@@ -129,6 +130,11 @@ DWORD sc_cmd_qc(struct sc_ctx *ctx, int argc, char **argv);
 DWORD sc_cmd_qdescription(struct sc_ctx *ctx, int argc, char **argv);
 DWORD sc_cmd_getdisplayname(struct sc_ctx *ctx, int argc, char **argv);
 DWORD sc_cmd_getkeyname(struct sc_ctx *ctx, int argc, char **argv);
+/* sc_failure.c */
+DWORD sc_cmd_failure(struct sc_ctx *ctx, int argc, char **argv);
+DWORD sc_cmd_qfailure(struct sc_ctx *ctx, int argc, char **argv);
+DWORD sc_cmd_failureflag(struct sc_ctx *ctx, int argc, char **argv);
+DWORD sc_cmd_qfailureflag(struct sc_ctx *ctx, int argc, char **argv);
 /* sc_control.c */
 DWORD sc_cmd_start(struct sc_ctx *ctx, int argc, char **argv);
 DWORD sc_cmd_stop(struct sc_ctx *ctx, int argc, char **argv);

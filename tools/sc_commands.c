@@ -20,7 +20,7 @@
 
 #define SC_CONFIG_OPTIONS                                                           \
     " type= <own|share|interact|kernel|filesys|rec|userown|usershare>\n"            \
-    " start= <boot|system|auto|demand|disabled>\n"                                  \
+    " start= <boot|system|auto|demand|disabled|delayed-auto>\n"                     \
     " error= <normal|severe|critical|ignore>\n"                                     \
     " binPath= <command line of the service, e.g. \"svchost -k GROUP\">\n"          \
     " group= <LoadOrderGroup>\n"                                                    \
@@ -106,6 +106,38 @@ static const struct sc_command commands[] = {
       "        Sets the description string for a service.\n"
       "USAGE:\n"
       "        sc <server> description [service name] [description]\n" },
+    { "failure", sc_cmd_failure, SC_MANAGER_CONNECT, SERVICE_CHANGE_CONFIG, 1,
+      "Changes the actions taken by a service upon failure.",
+      "DESCRIPTION:\n"
+      "        Changes the actions upon failure\n"
+      "USAGE:\n"
+      "        sc <server> failure [service name] <option1> <option2>...\n"
+      "\n"
+      "OPTIONS:\n"
+      "        reset=   <Length of period of no failures (in seconds)\n"
+      "                  after which to reset the failure count to 0 (may be INFINITE)>\n"
+      "                  (Must be used in conjunction with actions= )\n"
+      "        reboot=  <Message broadcast before rebooting on failure>\n"
+      "        command= <Command line to be run on failure>\n"
+      "        actions= <Failure actions and their delay time (in milliseconds),\n"
+      "                  separated by / (forward slash) -- e.g., run/5000/reboot/800\n"
+      "                  Valid actions are <run|restart|reboot> >\n"
+      "                  (Must be used in conjunction with the reset= option)\n" },
+    { "failureflag", sc_cmd_failureflag, SC_MANAGER_CONNECT, SERVICE_CHANGE_CONFIG, 1,
+      "Changes the failure actions flag of a service.",
+      "DESCRIPTION:\n"
+      "        Changes the failure actions flag setting of a service.\n"
+      "        If this setting is 0 (default), the Service Control Manager\n"
+      "        enables configured failure actions on the service only if\n"
+      "        the service process terminates with the service in a state\n"
+      "        other than SERVICE_STOPPED.\n"
+      "        If this setting is 1, the Service Control Manager enables\n"
+      "        configured failure actions on the service if the service\n"
+      "        enters the SERVICE_STOPPED state with a Win32 exit code other\n"
+      "        than 0 in addition to the service process termination as\n"
+      "        above.\n"
+      "USAGE:\n"
+      "        sc <server> failureflag [service name] [flag]\n" },
     { "control", sc_cmd_control, SC_MANAGER_CONNECT, SERVICE_USER_DEFINED_CONTROL, 1,
       "Sends a CONTROL to a service.",
       "DESCRIPTION:\n"
@@ -124,6 +156,18 @@ static const struct sc_command commands[] = {
       "        services that have them.\n"
       "USAGE:\n"
       "        sc <server> qc [service name] <bufferSize>\n" },
+    { "qfailure", sc_cmd_qfailure, SC_MANAGER_CONNECT, SERVICE_QUERY_CONFIG, 1,
+      "Queries the actions taken by a service upon failure.",
+      "DESCRIPTION:\n"
+      "        Queries the actions taken by a service upon failure.\n"
+      "USAGE:\n"
+      "        sc <server> qfailure [service name] <bufferSize>\n" },
+    { "qfailureflag", sc_cmd_qfailureflag, SC_MANAGER_CONNECT, SERVICE_QUERY_CONFIG, 1,
+      "Queries the failure actions flag of a service.",
+      "DESCRIPTION:\n"
+      "        Queries the failure actions flag of a service.\n"
+      "USAGE:\n"
+      "        sc <server> qfailureflag [service name]\n" },
     { "qdescription", sc_cmd_qdescription, SC_MANAGER_CONNECT, SERVICE_QUERY_CONFIG, 1,
       "Queries the description for a service.",
       "DESCRIPTION:\n"

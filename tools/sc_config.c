@@ -20,6 +20,7 @@ struct config_args {
     char *depend;           /* double-NUL list (allocated) */
     int classic;            /* any option of (Change)ServiceConfig given */
     char *dll, *main;       /* ServiceDll=, ServiceMain= */
+    int delayed;            /* start= delayed-auto 1, start= auto 0, else -1 */
     struct sc_opt *params;  /* param= KEY=VALUE, split: name KEY, value VALUE */
     size_t n_params;
 };
@@ -32,7 +33,7 @@ static void config_args_free(struct config_args *a)
 
 static int has_extensions(const struct config_args *a)
 {
-    return a->dll != NULL || a->main != NULL || a->n_params > 0;
+    return a->dll != NULL || a->main != NULL || a->n_params > 0 || a->delayed >= 0;
 }
 
 static DWORD parse_one(struct config_args *a, const struct sc_opt *o)
@@ -48,11 +49,14 @@ static DWORD parse_one(struct config_args *a, const struct sc_opt *o)
         else
             return sc_usage_error("type= %s is not a service type", v);
     } else if (sc_opt_is(o, "start")) {
+        /* delayed-auto is AUTO_START plus SERVICE_CONFIG_DELAYED_AUTO_START_INFO;
+         * auto clears that flag, as sc.exe does. */
         if (strcasecmp(v, "delayed-auto") == 0)
-            return sc_usage_error("start= delayed-auto is not supported; use auto");
-        if (svc_parse_start(v, &n) < 0)
+            n = SERVICE_AUTO_START;
+        else if (svc_parse_start(v, &n) < 0)
             return sc_usage_error("start= %s is not a start type", v);
         a->start = n;
+        a->delayed = strcasecmp(v, "delayed-auto") == 0 ? 1 : n == SERVICE_AUTO_START ? 0 : -1;
     } else if (sc_opt_is(o, "error")) {
         if (svc_parse_error_control(v, &n) < 0)
             return sc_usage_error("error= %s is not an error control", v);
@@ -109,6 +113,7 @@ static DWORD parse_config_args(int argc, char **argv, struct config_args *a)
 
     memset(a, 0, sizeof *a);
     a->type = a->start = a->error = SERVICE_NO_CHANGE;
+    a->delayed = -1;
     err = sc_parse_options(argc, argv, &opts, &n);
     if (err != NO_ERROR)
         return err;
@@ -130,6 +135,14 @@ static DWORD apply_extensions(SC_HANDLE svc, const struct config_args *a)
 {
     if (!has_extensions(a))
         return NO_ERROR;
+    if (a->delayed >= 0) {
+        SERVICE_DELAYED_AUTO_START_INFO info = { a->delayed };
+
+        if (!ChangeServiceConfig2A(svc, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &info))
+            return sc_fail("ChangeServiceConfig2", GetLastError());
+        if (a->dll == NULL && a->main == NULL && a->n_params == 0)
+            return NO_ERROR;    /* sc.exe prints only its ChangeServiceConfig line */
+    }
     if (a->dll != NULL || a->main != NULL) {
         SVCHOST_SERVICE_DLL_INFO info = { a->dll, a->main };
 

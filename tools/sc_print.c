@@ -139,13 +139,17 @@ static void print_enum_field(const char *label, DWORD v, const char *name)
         sc_print_field(label, "%lu", (unsigned long)v);
 }
 
-void sc_print_config(const char *name, const QUERY_SERVICE_CONFIGA *c)
+void sc_print_config(const char *name, const QUERY_SERVICE_CONFIGA *c, int delayed)
 {
     const char *dep = c->lpDependencies;
 
     printf("\nSERVICE_NAME: %s\n", str(name));
     print_type(c->dwServiceType);
-    print_enum_field("START_TYPE", c->dwStartType, svc_start_display_name(c->dwStartType));
+    if (delayed && c->dwStartType == SERVICE_AUTO_START)
+        sc_print_field("START_TYPE", "%lu   %s  (DELAYED)", (unsigned long)c->dwStartType,
+                       svc_start_display_name(c->dwStartType));
+    else
+        print_enum_field("START_TYPE", c->dwStartType, svc_start_display_name(c->dwStartType));
     print_enum_field("ERROR_CONTROL", c->dwErrorControl,
                      svc_error_control_display_name(c->dwErrorControl));
     sc_print_field("BINARY_PATH_NAME", "%s", str(c->lpBinaryPathName));

@@ -122,6 +122,17 @@ static DWORD fetch_config(struct sc_ctx *ctx, int argc, char **argv, sc_fill_fn 
     return err;
 }
 
+/* Whether svc is a delayed auto-start service (an SCM that keeps no such
+ * setting: no). */
+static int is_delayed(SC_HANDLE svc)
+{
+    SERVICE_DELAYED_AUTO_START_INFO d;
+    DWORD needed;
+
+    return QueryServiceConfig2A(svc, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, (LPBYTE)&d,
+                                sizeof d, &needed) && d.fDelayedAutostart;
+}
+
 DWORD sc_cmd_qc(struct sc_ctx *ctx, int argc, char **argv)
 {
     struct config2_args a = { 0 };
@@ -133,7 +144,7 @@ DWORD sc_cmd_qc(struct sc_ctx *ctx, int argc, char **argv)
     if (err != NO_ERROR)
         return err;
     printf("[SC] QueryServiceConfig SUCCESS\n");
-    sc_print_config(argv[0], (const QUERY_SERVICE_CONFIGA *)buf);
+    sc_print_config(argv[0], (const QUERY_SERVICE_CONFIGA *)buf, is_delayed(ctx->svc));
     free(buf);
     return print_config_extensions(ctx->svc);
 }
