@@ -21,6 +21,9 @@ struct scm_service {
     uint32_t last_checkpoint;        /* state */
     uint64_t start_seq;              /* state: when it was last asked to start */
     unsigned crashes;                /* state: unexpected ends since scmd started */
+    uint32_t failures;               /* recovery: the failure count (reset after
+                                        FailureResetPeriod without one) */
+    int64_t last_failure_ms;         /* recovery: when the last one was (wall clock) */
 
     struct scm_host *host;           /* hosting: while not STOPPED */
     int started_in_host;             /* hosting: the host acknowledged START */

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# FailureActionsOnNonCrashFailures: a service that stops by itself with a
+# non-zero exit code is a failure only when the flag is set (then its
+# actions run); a clean stop never is.
+. "$(dirname "$0")/lib.sh"
+
+# rservice NAME GROUP DLL [LINE...]: a share service; LINEs before the
+# first "--" end its [Service] section (the failure settings), those after
+# go to [Parameters].
+rservice() {
+    local name=$1 grp=$2 dll=$3 params=0
+    shift 3
+    {
+        printf '[Service]\nDisplayName = %s test service\nType = share\nStart = demand\n' "$name"
+        printf 'ImagePath = svchost -k %s\n' "$grp"
+        for l in "$@"; do
+            if [ "$l" = -- ]; then
+                printf '\n[Parameters]\nServiceDll = %s\n' "$dll"
+                params=1
+            else
+                printf '%s\n' "$l"
+            fi
+        done
+        [ $params = 1 ] || printf '\n[Parameters]\nServiceDll = %s\n' "$dll"
+    } >"$ROOT/config/services/$name.ini"
+}
+
+# running_pid NAME [OLD]: waits until NAME is RUNNING in a process other
+# than OLD; prints its PID.
+running_pid() {
+    local deadline=$((SECONDS + TIMEOUT)) pid st
+    while :; do
+        st=$("$BIN/sc" queryex "$1" 2>/dev/null || true)
+        pid=$(echo "$st" | awk '$1 == "PID" { print $3; exit }')
+        if echo "$st" | grep -q 'STATE.*RUNNING' && [ -n "$pid" ] && [ "$pid" != 0 ] &&
+            [ "$pid" != "${2:-0}" ]; then
+            echo "$pid"
+            return 0
+        fi
+        [ $SECONDS -le $deadline ] || fail "$1 not RUNNING in a new process (last: $st)"
+        sleep 0.02
+    done
+}
+
+# events ID NAME: the texts of event ID for NAME, one a line, in order.
+events() {
+    awk -v id="$1" -v n="$2" '$2 == id && $3 == n { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }' \
+        "$ROOT/log/events.log"
+}
+
+group quit Flagged Unflagged Clean
+for s in Flagged Unflagged Clean; do
+    flag=1
+    [ $s = Unflagged ] && flag=0
+    code=1066
+    [ $s = Clean ] && code=0
+    rservice $s quit "$TEST_PLUGINS/stopfail.so" "FailureResetPeriod = 4294967295" \
+        "FailureActions = restart/0/none/0" "FailureActionsOnNonCrashFailures = $flag" -- \
+        "StopAfterMs = 300" "ExitCode = $code"
+done
+scmd
+
+# With the flag: restarted once (the second action is none).
+sc_ok start Flagged
+wait_for "$ROOT/log/events.log" ' 7031 Flagged '
+events 7031 Flagged | grep -qx 'The Flagged test service service terminated unexpectedly. It has done this 1 time(s). The following corrective action will be taken in 0 milliseconds: Restart the service.' ||
+    fail "7031 for Flagged: $(events 7031 Flagged)"
+n=0
+while [ "$(grep -c ' 7036 Flagged .*running' "$ROOT/log/events.log")" -lt 2 ]; do
+    [ $n -lt 400 ] || fail "Flagged not restarted after its stop with an error"
+    n=$((n + 1))
+    sleep 0.05
+done
+wait_state Flagged STOPPED
+[ "$(field Flagged WIN32_EXIT_CODE)" = 1066 ] || fail "Flagged exit code $(field Flagged WIN32_EXIT_CODE)"
+pass "with the flag, a stop with 1066 is a failure: restarted"
+
+# Without the flag, or with exit code 0: not a failure.  Each runs for
+# as long as Flagged took to be restarted, so a restart would be seen.
+for s in Unflagged Clean; do
+    sc_ok start $s
+    wait_state $s STOPPED
+    sleep 1
+    [ "$(state $s)" = STOPPED ] || fail "$s restarted"
+    [ "$(grep -c " 7036 $s .*running" "$ROOT/log/events.log")" -eq 1 ] || fail "$s ran twice"
+    grep -q " 703[14] $s " "$ROOT/log/events.log" && fail "$s counted as a failure"
+done
+[ "$(field Unflagged WIN32_EXIT_CODE)" = 1066 ] || fail "Unflagged exit code $(field Unflagged WIN32_EXIT_CODE)"
+pass "without the flag, or with exit code 0, no failure action"
+
+stop_scmd
+[ "$RC" -eq 0 ] || fail "scmd exit $RC"

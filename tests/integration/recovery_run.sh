@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Failure actions, run and reboot: FailureCommand runs through the shell
+# with "%1%" replaced by the failure count ("/fail=%1%" gives /fail=N, as
+# Windows); reboot is refused and logged (7032) unless scm.ini has
+# AllowReboot = 1, and then RebootCommand runs.
+. "$(dirname "$0")/lib.sh"
+
+# rservice NAME GROUP DLL [LINE...]: a share service; LINEs before the
+# first "--" end its [Service] section (the failure settings), those after
+# go to [Parameters].
+rservice() {
+    local name=$1 grp=$2 dll=$3 params=0
+    shift 3
+    {
+        printf '[Service]\nDisplayName = %s test service\nType = share\nStart = demand\n' "$name"
+        printf 'ImagePath = svchost -k %s\n' "$grp"
+        for l in "$@"; do
+            if [ "$l" = -- ]; then
+                printf '\n[Parameters]\nServiceDll = %s\n' "$dll"
+                params=1
+            else
+                printf '%s\n' "$l"
+            fi
+        done
+        [ $params = 1 ] || printf '\n[Parameters]\nServiceDll = %s\n' "$dll"
+    } >"$ROOT/config/services/$name.ini"
+}
+
+# running_pid NAME [OLD]: waits until NAME is RUNNING in a process other
+# than OLD; prints its PID.
+running_pid() {
+    local deadline=$((SECONDS + TIMEOUT)) pid st
+    while :; do
+        st=$("$BIN/sc" queryex "$1" 2>/dev/null || true)
+        pid=$(echo "$st" | awk '$1 == "PID" { print $3; exit }')
+        if echo "$st" | grep -q 'STATE.*RUNNING' && [ -n "$pid" ] && [ "$pid" != 0 ] &&
+            [ "$pid" != "${2:-0}" ]; then
+            echo "$pid"
+            return 0
+        fi
+        [ $SECONDS -le $deadline ] || fail "$1 not RUNNING in a new process (last: $st)"
+        sleep 0.02
+    done
+}
+
+# events ID NAME: the texts of event ID for NAME, one a line, in order.
+events() {
+    awk -v id="$1" -v n="$2" '$2 == id && $3 == n { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }' \
+        "$ROOT/log/events.log"
+}
+
+# The command writes its arguments, one a line, to $ROOT/argv.out.
+cat >"$ROOT/record.sh" <<'SH'
+#!/bin/sh
+for a in "$@"; do printf '%s\n' "$a"; done >>"${0%/*}/argv.out"
+SH
+chmod +x "$ROOT/record.sh"
+
+group rec Victim
+rservice Victim rec "$TEST_PLUGINS/simple.so" "FailureResetPeriod = 4294967295" \
+    "FailureActions = run/0/reboot/0" "FailureCommand = $ROOT/record.sh first /fail=%1%" \
+    "RebootMessage = Victim failed: going down"
+scmd
+
+sc_ok start Victim
+pid=$(running_pid Victim)
+kill -KILL "$pid"
+wait_for "$ROOT/argv.out" '^/fail=1$'
+[ "$(sed -n 1p "$ROOT/argv.out")" = first ] || fail "the command's first argument: $(cat "$ROOT/argv.out")"
+events 7031 Victim | grep -qx 'The Victim test service service terminated unexpectedly. It has done this 1 time(s). The following corrective action will be taken in 0 milliseconds: Run the configured recovery program.' ||
+    fail "no 7031 for the run action: $(events 7031 Victim)"
+[ "$(state Victim)" = STOPPED ] || fail "Victim is $(state Victim) after a run action"
+pass "run: FailureCommand got /fail=1"
+
+# Second failure: reboot, refused (no AllowReboot in scm.ini).
+sc_ok start Victim
+pid=$(running_pid Victim "$pid")
+kill -KILL "$pid"
+wait_for "$ROOT/log/events.log" ' 7032 Victim '
+events 7032 Victim | grep -qx 'The Service Control Manager tried to take a corrective action (Reboot the machine) after the unexpected termination of the Victim test service service, but this action failed with the following error: Access is denied.' ||
+    fail "7032 for the refused reboot: $(events 7032 Victim)"
+wait_for "$ROOT/scmd.err" 'Victim: reboot refused: AllowReboot is not 1'
+grep -q 'Victim: reboot message: Victim failed: going down' "$ROOT/scmd.err" || fail "reboot message not logged"
+grep -c . "$ROOT/argv.out" | grep -qx 2 || fail "something ran for the refused reboot: $(cat "$ROOT/argv.out")"
+pass "reboot refused without AllowReboot, logged"
+
+# Allowed: RebootCommand runs (read when the action is taken).
+printf '[SCM]\nAllowReboot = 1\nRebootCommand = %s reboot now\n' "$ROOT/record.sh" >"$ROOT/config/scm.ini"
+sc_ok start Victim
+pid=$(running_pid Victim "$pid")
+kill -KILL "$pid"
+wait_for "$ROOT/argv.out" '^now$'
+grep -qx reboot "$ROOT/argv.out" || fail "RebootCommand's arguments: $(cat "$ROOT/argv.out")"
+[ "$(events 7032 Victim | wc -l)" -eq 1 ] || fail "7032 for an allowed reboot"
+events 7031 Victim | grep -q 'It has done this 3 time(s).*Reboot the machine\.$' || fail "7031 for the third failure"
+pass "reboot allowed: RebootCommand ran"
+
+stop_scmd
+[ "$RC" -eq 0 ] || fail "scmd exit $RC"
