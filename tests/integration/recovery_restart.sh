@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Failure actions, restart: a host killed 100 times in a row with
-# FailureActions = restart/0 comes back every time, in a new process,
+# restart/0 (set by sc failure) comes back every time, in a new process,
 # with 7031 counting the failures; a restart with a delay waits for it.
 . "$(dirname "$0")/lib.sh"
 
@@ -34,13 +34,15 @@ new_pid() {
     done
 }
 
-group loop Phoenix
-rservice Phoenix loop "$TEST_PLUGINS/simple.so" "FailureResetPeriod = 4294967295" \
-    "FailureActions = restart/0"
 group slow Slow
 rservice Slow slow "$TEST_PLUGINS/simple.so" "FailureResetPeriod = 4294967295" \
     "FailureActions = restart/3000"
 scmd
+# Set as an administrator would, with sc failure.
+install Phoenix loop "$TEST_PLUGINS/simple.so"
+sc_ok failure Phoenix reset= 4294967295 actions= restart/0
+sc_ok qfailure Phoenix
+echo "$OUT" | grep -q 'RESTART -- Delay = 0 milliseconds' || fail "sc qfailure: $OUT"
 
 sc_ok start Phoenix
 pid=$(new_pid Phoenix 0)
@@ -50,7 +52,7 @@ for i in $(seq 1 100); do
 done
 n=$(grep -c ' 7031 Phoenix .*Restart the service\.$' "$ROOT/log/events.log" || true)
 [ "$n" -eq 100 ] || fail "7031 logged $n times for 100 kills"
-grep -q ' 7031 Phoenix The Phoenix test service service terminated unexpectedly. It has done this 100 time(s). The following corrective action will be taken in 0 milliseconds: Restart the service.$' \
+grep -q ' 7031 Phoenix The Phoenix service terminated unexpectedly. It has done this 100 time(s). The following corrective action will be taken in 0 milliseconds: Restart the service.$' \
     "$ROOT/log/events.log" || fail "no 7031 counting the 100th failure"
 grep -q ' 7034 Phoenix ' "$ROOT/log/events.log" && fail "7034 logged although an action was taken"
 pass "a host killed 100 times with restart/0 came back every time (pid $pid)"
