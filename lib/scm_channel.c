@@ -435,17 +435,20 @@ static int rejoin_once(void)
         goto out;
     }
     svc_wbuf_init(&w);
-    /* Under the lock from the snapshot to the switch: a status reported
-     * meanwhile goes after the rejoin, on the new channel. */
+    /* The names under send_lock (an entry keeps its SCM name once set),
+     * the statuses outside it: SetServiceStatus takes a service's lock,
+     * then send_lock. */
     pthread_mutex_lock(&chan.send_lock);
     for (size_t i = 0; i < n; i++) {
         names[i] = (char *)(uintptr_t)svc_dispatch_name(chan.d, i);
-        if (i < chan.n_names && chan.scm_names[i] != NULL) {
-            v[k].name = chan.scm_names[i];
-            svc_dispatch_status(chan.d, i, &v[k].status);
-            k++;
-        }
+        if (i < chan.n_names && chan.scm_names[i] != NULL)
+            v[k++].name = chan.scm_names[i];
     }
+    pthread_mutex_unlock(&chan.send_lock);
+    for (size_t i = 0, j = 0; i < n && j < k; i++)
+        if (i < chan.n_names && chan.scm_names[i] == v[j].name)
+            svc_dispatch_status(chan.d, i, &v[j++].status);
+    pthread_mutex_lock(&chan.send_lock);
     svc_msg_host_rejoin_pack(&w, (uint32_t)getpid(), chan.secret, names, v, k);
     rc = w.err ? w.err : svc_frame_send(fd, SVC_MSG_HOST_REJOIN, 0, &w);
     if (rc == 0) {
@@ -454,6 +457,15 @@ static int rejoin_once(void)
     }
     pthread_mutex_unlock(&chan.send_lock);
     svc_wbuf_free(&w);
+    /* What changed between the snapshot and the switch was reported to
+     * no channel: each status again, after the rejoin. */
+    for (size_t i = 0, j = 0; rc == 0 && i < n && j < k; i++) {
+        if (i < chan.n_names && chan.scm_names[i] == v[j].name) {
+            SERVICE_STATUS st;
+            svc_dispatch_status(chan.d, i, &st);
+            send_status(v[j++].name, &st);
+        }
+    }
 out:
     if (fd >= 0)
         close(fd);

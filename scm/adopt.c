@@ -10,6 +10,7 @@
  * start a second host for them.
  */
 #include "adopt.h"
+#include "effects.h"
 #include "host_chan.h"
 #include "journal.h"
 #include "service.h"
@@ -116,6 +117,12 @@ int scm_adopt_start(struct scm *scm)
                 a->lost[a->n_lost++] = s;
         }
         scm_state_restore(scm, s, &e->status);
+        /* A start or stop under way when scmd died must still finish in
+         * time, as if the deadline began now. */
+        if (e->status.dwCurrentState == SERVICE_START_PENDING)
+            scm->fx->arm(scm, s, s->cfg->wait_hint_ms ? s->cfg->wait_hint_ms : scm->set.start_timeout_ms);
+        else if (e->status.dwCurrentState == SERVICE_STOP_PENDING)
+            scm->fx->arm(scm, s, scm->set.stop_timeout_ms);
     }
     if (adopted > 0 || a->n_lost > 0)
         log_info("journal: %zu host(s) still running adopted, %zu service(s) lost with their host",
