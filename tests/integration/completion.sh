@@ -51,6 +51,7 @@ has() {
 }
 
 has "" -- query queryex start stop pause continue create config delete qc hosts EnumDepend
+has "" -- failure qfailure failureflag qfailureflag
 expect st -- start stop
 expect --v -- --version
 expect ho -- hosts
@@ -67,12 +68,14 @@ pass "service names from the running scmd"
 has create New "" -- binPath= type= start= error= depend= DisplayName= ServiceDll= param=
 expect create New Serv -- ServiceDll= ServiceMain=
 has config Echo "" -- start= type= binPath= param=
+has failure Echo "" -- reset= actions= command= reboot=
+expect failureflag Echo "" -- 0 1
 pass "the name= options of create and config"
 
 expect create New type = s -- share
 expect create New type= s -- share
-expect config Echo start = "" -- boot system auto demand disabled
-expect config Echo start= d -- demand disabled
+expect config Echo start = "" -- boot system auto demand disabled delayed-auto
+expect config Echo start= d -- demand disabled delayed-auto
 expect config Echo error = "" -- normal severe critical ignore
 expect config Echo depend = H -- Heartbeat
 has query type = "" -- service driver all own share
