@@ -380,6 +380,8 @@ void scm_recovery_failed(struct scm *scm, struct scm_service *s, int crashed)
     const struct svc_failure_action *a = NULL;
     int64_t now;
 
+    if (scm->recovery == NULL)
+        return;
     /* SERVICE_FAILURE_ACTIONS_FLAG is ignored unless the service has
      * failure actions. */
     if (!crashed && !(c->failure_non_crash && c->n_failure_actions > 0))
