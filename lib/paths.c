@@ -1,30 +1,95 @@
 /* paths.c - every path under the state directory (paths.h). */
 #include "paths.h"
 
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+/* $SVCHOST_SYSTEM_PREFIX and the system state directory, read once: a
+ * process keeps one layout for its life. */
+static char system_prefix_buf[PATH_MAX / 2];
+static char system_root[PATH_MAX];
+static pthread_once_t system_once = PTHREAD_ONCE_INIT;
+
+static void system_init(void)
+{
+    const char *p = getenv("SVCHOST_SYSTEM_PREFIX");
+
+    if (p != NULL && strlen(p) < sizeof system_prefix_buf)
+        strcpy(system_prefix_buf, p);
+    snprintf(system_root, sizeof system_root, "%s%s", system_prefix_buf, SVCHOST_SYSTEM_ROOT);
+}
+
+static const char *system_prefix(void)
+{
+    pthread_once(&system_once, system_init);
+    return system_prefix_buf;
+}
+
+const char *svc_system_root(void)
+{
+    pthread_once(&system_once, system_init);
+    return system_root;
+}
+
 const char *svc_default_root(void)
 {
     const char *env = getenv("SVCHOST_ROOT");
-    return env != NULL && env[0] != '\0' ? env : SVCHOST_SYSTEM_ROOT;
+    return env != NULL && env[0] != '\0' ? env : svc_system_root();
 }
 
-/* ROOT joined with a relative part, by the rule in paths.h. */
+/* ROOT's length without its trailing slashes. */
+static size_t root_len(const char *root)
+{
+    size_t len = strlen(root);
+    while (len > 0 && root[len - 1] == '/')
+        len--;
+    return len;
+}
+
+int svc_root_is_system(const char *root)
+{
+    const char *sys = svc_system_root();
+    size_t len;
+
+    if (root == NULL)
+        return 0;
+    len = root_len(root);
+    return len == root_len(sys) && strncmp(root, sys, len) == 0;
+}
+
+/* The system layout (paths.h): the first word of a part names the FHS
+ * directory it moves to. */
+static const struct {
+    const char *word;
+    const char *dir;
+} system_dirs[] = {
+    { "config", SVCHOST_SYSTEM_CONFIG_DIR },
+    { "run", SVCHOST_SYSTEM_RUN_DIR },
+    { "log", SVCHOST_SYSTEM_LOG_DIR },
+};
+
+/* ROOT joined with a relative part, by the rules in paths.h. */
 static char *under_root(const char *root, const char *part)
 {
-    size_t len;
     char *path;
 
     if (root == NULL)
         return NULL;
-    len = strlen(root);
-    while (len > 0 && root[len - 1] == '/')
-        len--;
-    if (asprintf(&path, "%.*s/%s", (int)len, root, part) < 0)
+    if (svc_root_is_system(root))
+        for (size_t i = 0; i < sizeof system_dirs / sizeof system_dirs[0]; i++) {
+            size_t w = strlen(system_dirs[i].word);
+            if (strncmp(part, system_dirs[i].word, w) == 0 && (part[w] == '\0' || part[w] == '/')) {
+                if (asprintf(&path, "%s%s%s", system_prefix(), system_dirs[i].dir, part + w) < 0)
+                    return NULL;
+                return path;
+            }
+        }
+    if (asprintf(&path, "%.*s/%s", (int)root_len(root), root, part) < 0)
         return NULL;
     return path;
 }

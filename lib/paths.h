@@ -12,6 +12,24 @@
  * ROOT is --root DIR where a program takes it, else $SVCHOST_ROOT, else
  * the system state directory SVCHOST_SYSTEM_ROOT (/var/lib/svchost).
  *
+ * The system layout.  When ROOT is the system state directory (after the
+ * rule below), the parts follow the FHS instead of living under ROOT:
+ *
+ *   ROOT/config/...  ->  /etc/svchost/...       (SVCHOST_SYSTEM_CONFIG_DIR)
+ *   ROOT/run/...     ->  /run/svchost/...       (SVCHOST_SYSTEM_RUN_DIR)
+ *   ROOT/log/...     ->  /var/log/svchost/...   (SVCHOST_SYSTEM_LOG_DIR)
+ *
+ * and ROOT itself, /var/lib/svchost, is the state directory proper.  So a
+ * program without --root and without $SVCHOST_ROOT (sc, a host, scmd
+ * --system) uses the system layout, and every program that is given the
+ * same ROOT finds the same socket whichever layout it is.
+ *
+ * $SVCHOST_SYSTEM_PREFIX, if set and non-empty, is put in front of the
+ * four system directories (tests and packagers, as DESTDIR is for an
+ * install): with it, the system state directory is
+ * PREFIX/var/lib/svchost and its parts are under PREFIX/etc, PREFIX/run
+ * and PREFIX/var/log.
+ *
  * Every path under ROOT is built here and only here, with one rule:
  * ROOT's trailing slashes are dropped before a part is added, so "state/"
  * and "state" give the same paths, and "/" gives "/config".  Each
@@ -24,9 +42,23 @@
 #ifndef SVCHOST_SYSTEM_ROOT
 #define SVCHOST_SYSTEM_ROOT "/var/lib/svchost"
 #endif
+#define SVCHOST_SYSTEM_CONFIG_DIR "/etc/svchost"
+#define SVCHOST_SYSTEM_RUN_DIR    "/run/svchost"
+#define SVCHOST_SYSTEM_LOG_DIR    "/var/log/svchost"
+
+/* The system state directory: $SVCHOST_SYSTEM_PREFIX followed by
+ * SVCHOST_SYSTEM_ROOT, read once per process (a prefix of PATH_MAX/2
+ * bytes or more is ignored).  Never NULL; not to be freed. */
+const char *svc_system_root(void);
+
+/* 1 if ROOT is the system state directory, so that its parts follow the
+ * system layout above; 0 otherwise (and for NULL).  Trailing slashes do
+ * not count; the comparison is of strings, so a symbolic link to the
+ * system state directory is an ordinary ROOT. */
+int svc_root_is_system(const char *root);
 
 /* The state directory when no --root is given: $SVCHOST_ROOT if set and
- * non-empty, else SVCHOST_SYSTEM_ROOT.  Never NULL; not to be freed. */
+ * non-empty, else svc_system_root().  Never NULL; not to be freed. */
 const char *svc_default_root(void);
 
 char *svc_path_config_dir(const char *root);     /* ROOT/config */

@@ -1,5 +1,5 @@
 /*
- * scmd [--root DIR] [--start-timeout MS] [--control-timeout MS]
+ * scmd [--root DIR | --system] [--start-timeout MS] [--control-timeout MS]
  *      [--stop-timeout MS] [--verbose]
  *
  * The service control manager.  Runs in the foreground, logs to stderr,
@@ -32,9 +32,11 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: scmd [--root DIR] [--start-timeout MS] [--control-timeout MS]\n"
+            "usage: scmd [--root DIR | --system] [--start-timeout MS] [--control-timeout MS]\n"
             "            [--stop-timeout MS] [--split-threshold-kb KB] [--verbose]\n"
             "  --root DIR            state directory (default $SVCHOST_ROOT, else %s)\n"
+            "  --system              the system layout: %s for the configuration,\n"
+            "                        %s, %s, %s (see scmd(8))\n"
             "  --start-timeout MS    a start must connect and make progress within MS (30000)\n"
             "  --control-timeout MS  a handler must return within MS (30000)\n"
             "  --stop-timeout MS     a stopping service must make progress within MS (30000)\n"
@@ -42,7 +44,8 @@ static void usage(FILE *f)
             "                        (0: never; default from config/scm.ini, else 0)\n"
             "  Defaults for these come from ROOT/config/scm.ini [SCM].\n"
             "  --verbose             debug logging\n",
-            SVCHOST_SYSTEM_ROOT);
+            SVCHOST_SYSTEM_ROOT, SVCHOST_SYSTEM_CONFIG_DIR, SVCHOST_SYSTEM_ROOT, SVCHOST_SYSTEM_RUN_DIR,
+            SVCHOST_SYSTEM_LOG_DIR);
 }
 
 static int parse_ms(const char *s, unsigned *out)
@@ -166,6 +169,7 @@ int main(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "root", required_argument, NULL, 'r' },
+        { "system", no_argument, NULL, 'S' },
         { "start-timeout", required_argument, NULL, 's' },
         { "control-timeout", required_argument, NULL, 'c' },
         { "stop-timeout", required_argument, NULL, 't' },
@@ -187,6 +191,7 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "r:v", opts, NULL)) != -1) {
         switch (c) {
         case 'r': root = optarg; break;
+        case 'S': root = svc_system_root(); break;
         case 's': if (parse_ms(optarg, &start_ms) < 0) { usage(stderr); return 2; } break;
         case 'c': if (parse_ms(optarg, &control_ms) < 0) { usage(stderr); return 2; } break;
         case 't': if (parse_ms(optarg, &stop_ms) < 0) { usage(stderr); return 2; } break;
@@ -218,7 +223,8 @@ int main(int argc, char **argv)
         fatal("%s", root);
     if (realpath(root, real) == NULL)
         fatal("%s", root);
-    scm.root = strdup(real);
+    /* The system layout goes with the system root's own name (paths.h). */
+    scm.root = strdup(svc_root_is_system(root) ? svc_system_root() : real);
     scm.self_uid = geteuid();
     scm.svchost_path = svchost_beside_me();
     scm.loop = uv_default_loop();

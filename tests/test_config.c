@@ -433,9 +433,9 @@ END_TEST
 
 START_TEST(test_service_path)
 {
-    char *p = svc_path_service_file("/var/lib/svchost", "Echo");
+    char *p = svc_path_service_file("/srv/svchost", "Echo");
 
-    ck_assert_str_eq(p, "/var/lib/svchost/config/services/Echo.ini");
+    ck_assert_str_eq(p, "/srv/svchost/config/services/Echo.ini");
     free(p);
     p = svc_path_service_file("state/", "Echo");
     ck_assert_str_eq(p, "state/config/services/Echo.ini");
