@@ -343,10 +343,18 @@ static DWORD validate(const struct scm *scm, const struct svc_msg_config *m, con
     return NO_ERROR;
 }
 
-/* Writes m to disk, reads it back and returns the parsed config. */
-static DWORD persist(struct scm *scm, const struct svc_msg_config *m, struct svc_service_config **out)
+/* Writes m to disk, reads it back and returns the parsed config.  keep:
+ * the configuration being changed, whose keys the wire does not carry
+ * (StartTimeoutMs, SvcHostSplitDisable) are kept; NULL for a new one. */
+static DWORD persist(struct scm *scm, const struct svc_msg_config *m,
+                     const struct svc_service_config *keep, struct svc_service_config **out)
 {
     struct svc_service_config *c = config_from_msg(m), *back = NULL;
+
+    if (c != NULL && keep != NULL) {
+        c->wait_hint_ms = keep->wait_hint_ms;
+        c->split_disable = keep->split_disable;
+    }
     struct svc_diag diag = { 0 };
     char *group = NULL;
     int rc;
@@ -389,7 +397,7 @@ DWORD scm_db_create(struct scm *scm, const struct svc_msg_config *c, const char 
     err = validate(scm, c, NULL);
     if (err != NO_ERROR)
         return err;
-    err = persist(scm, c, &cfg);
+    err = persist(scm, c, NULL, &cfg);
     if (err != NO_ERROR) {
         svc_config_remove_service(scm->root, c->name);
         return err;
@@ -422,7 +430,7 @@ DWORD scm_db_change(struct scm *scm, struct scm_service *s, const struct svc_msg
     msg_overlay(&m, change);
     err = validate(scm, &m, s);
     if (err == NO_ERROR)
-        err = persist(scm, &m, &cfg);
+        err = persist(scm, &m, s->cfg, &cfg);
     svc_msg_config_free(&m);
     if (err != NO_ERROR)
         return err;

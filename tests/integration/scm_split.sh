@@ -49,6 +49,12 @@ wait_state A RUNNING
 [ "$(field A PID)" != "$a" ] || fail "A restarted in a dead host"
 cmdline "$(field A PID)" | grep -q -- "-s A" || fail "A restarted unsplit"
 pass "a split instance lives and dies with its one service"
+
+# A change through the API keeps the keys the wire does not carry.
+grep -q '^SvcHostSplitDisable *= *1' "$ROOT/config/services/C.ini" || fail "C.ini has no SvcHostSplitDisable to keep"
+sc_ok config C start= auto
+grep -q '^SvcHostSplitDisable *= *1' "$ROOT/config/services/C.ini" || fail "sc config dropped SvcHostSplitDisable"
+pass "sc config keeps SvcHostSplitDisable"
 stop_scmd
 
 # Split = always without any threshold.
