@@ -1,6 +1,7 @@
 /*
  * globals.c - the SVCHOST_GLOBALS table: host services offered to plugins
- * (parameters, logging, stop callbacks).
+ * (parameters, logging, stop callbacks), and what happens when a service
+ * stops.
  */
 #include "host.h"
 #include "config.h"
@@ -65,6 +66,14 @@ static void run_stop_callbacks(const char *name)
     }
 }
 
+/* The dispatcher's stop hook: the plugin's callbacks first, while its
+ * code is surely there. */
+static void service_stopped(const char *name)
+{
+    run_stop_callbacks(name);
+    host_module_stopped(name);
+}
+
 int host_add_member(const char *name)
 {
     struct member *m, **grown;
@@ -97,7 +106,7 @@ int host_init(const char *root, const char *group, char *const *names, size_t n)
     for (size_t i = 0; i < n; i++)
         if (host_add_member(names[i]) < 0)
             return -ENOMEM;
-    svc_dispatcher_set_stop_hook(run_stop_callbacks);
+    svc_dispatcher_set_stop_hook(service_stopped);
     return 0;
 }
 

@@ -4,8 +4,9 @@
  * Like Windows svchost, every entry of the dispatch table points at one
  * function; it learns which service it runs from argv[0], reads that
  * service's configuration fresh (so `sc config` changes take effect at the
- * next start), loads the ServiceDll and calls its entry point.  A failure
- * stops that one service with a Win32 error; the group runs on.
+ * next start), loads the ServiceDll (modules.c) and calls its entry
+ * point.  A failure stops that one service with a Win32 error; the group
+ * runs on.
  */
 #include "host.h"
 #include "config.h"
@@ -13,8 +14,8 @@
 #include "log.h"
 #include "threads.h"
 
-#include <dlfcn.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <strings.h>
 
@@ -61,16 +62,34 @@ void host_plugin_init(void)
     svc_dispatcher_set_resolver(resolve_new_member);
 }
 
+/* ServiceDllUnloadOnStop, a REG_DWORD in the service's Parameters key on
+ * Windows: nonzero unloads the DLL once the service has stopped. */
+static int unload_on_stop(const char *name, const struct svc_service_config *cfg)
+{
+    const char *v = svc_service_config_param(cfg, "ServiceDllUnloadOnStop");
+    uint32_t n;
+
+    if (v == NULL || v[0] == '\0')
+        return 0;
+    if (svc_parse_dword(v, &n) < 0) {
+        log_msg(SVC_LOG_WARNING, name, "%s: [Parameters] ServiceDllUnloadOnStop = %s is not a number; the plugin stays loaded",
+                cfg->path, v);
+        return 0;
+    }
+    return n != 0;
+}
+
 VOID WINAPI host_service_main(DWORD argc, LPSTR *argv)
 {
     const char *name = argv[0];
     struct svc_service_config *cfg = NULL;
     struct svc_diag diag = { 0 };
     char *path = NULL;
-    void *dl;
+    struct host_module *mod;
+    const char *err;
     LPSERVICE_MAIN_FUNCTIONA entry;
     LPSVCHOST_PUSH_SERVICE_GLOBALS push;
-    int rc;
+    int rc, unload;
 
     rc = svc_config_load_service(host_root, name, &cfg, &diag);
     for (size_t i = 0; i < diag.n; i++)
@@ -90,24 +109,27 @@ VOID WINAPI host_service_main(DWORD argc, LPSTR *argv)
         fail_service(name, ERROR_NOT_ENOUGH_MEMORY);
         goto out;
     }
-    /* RTLD_NOW: a plugin with an unresolved symbol fails here, at start,
-     * rather than crashing the whole host later.  RTLD_LOCAL: plugins do
-     * not see each other's symbols. */
-    dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (dl == NULL) {
-        log_msg(SVC_LOG_ERROR, name, "cannot load %s: %s", path, dlerror());
+    unload = unload_on_stop(name, cfg);
+    /* A file loaded already (by this service's earlier run or another
+     * service) is not mapped again: the same code runs. */
+    mod = host_module_load(name, path, &err);
+    if (mod == NULL) {
+        log_msg(SVC_LOG_ERROR, name, "cannot load %s: %s", path, err);
         fail_service(name, ERROR_MOD_NOT_FOUND);
         goto out;
     }
     svc_thread_owner_set_image(svc_thread_owner_current(), path);
-    entry = (LPSERVICE_MAIN_FUNCTIONA)dlsym(dl, cfg->service_main);
+    entry = (LPSERVICE_MAIN_FUNCTIONA)host_module_symbol(mod, cfg->service_main);
     if (entry == NULL) {
         log_msg(SVC_LOG_ERROR, name, "%s does not export %s", path, cfg->service_main);
-        dlclose(dl);
+        host_module_release(mod);
         fail_service(name, ERROR_PROC_NOT_FOUND);
         goto out;
     }
-    push = (LPSVCHOST_PUSH_SERVICE_GLOBALS)dlsym(dl, "SvchostPushServiceGlobals");
+    push = (LPSVCHOST_PUSH_SERVICE_GLOBALS)host_module_symbol(mod, "SvchostPushServiceGlobals");
+    /* Before the entry runs, so that its stop (even from within it) hands
+     * this reference to the unload. */
+    host_module_keep(name, mod, unload);
     svc_service_config_free(cfg);
     cfg = NULL;
     free(path);
@@ -115,8 +137,9 @@ VOID WINAPI host_service_main(DWORD argc, LPSTR *argv)
     if (push != NULL)
         push(host_globals());
 
-    /* The plugin stays loaded after its service stops: threads it started
-     * may outlive ServiceMain, and Windows svchost does not unload either. */
+    /* Without ServiceDllUnloadOnStop the plugin stays loaded after its
+     * service stops: threads it started may outlive ServiceMain, and
+     * Windows svchost keeps such a DLL too. */
     entry(argc, argv);
     return;
 

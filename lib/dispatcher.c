@@ -5,7 +5,8 @@
  * Threads: each started service runs its ServiceMain on a thread of its
  * own.  Controls for a service go into that service's queue; a worker
  * thread of that service delivers them to its handler one at a time, in
- * order, and exits after WORKER_LINGER_MS without work.  Windows delivers
+ * order, and exits after WORKER_LINGER_MS without work, or as soon as its
+ * service has stopped and its queue is empty.  Windows delivers
  * every control of a process on the one dispatcher thread, so one hung
  * handler blocks every service of a svchost; here it blocks only its own.
  */
@@ -453,6 +454,15 @@ static void *worker_thread(void *p)
     pthread_mutex_lock(&s->lock);
     for (;;) {
         while (s->head == NULL) {
+            /* A stopped service gets no more controls.  Ending at once
+             * also tells whoever waits for the service's last thread
+             * (svc_thread_owner_wait_idle: the host before it unloads a
+             * plugin) that no handler call is in flight. */
+            if (!s->registered) {
+                s->worker = 0;
+                pthread_mutex_unlock(&s->lock);
+                return NULL;
+            }
             struct timespec until = deadline(CLOCK_MONOTONIC, WORKER_LINGER_MS);
             if (pthread_cond_timedwait(&s->work, &s->lock, &until) == ETIMEDOUT &&
                 s->head == NULL) {

@@ -8,7 +8,9 @@
  * service has its own control queue, drained by a worker thread of that
  * service, so a handler that never returns holds up its own service only.
  * The worker exits after a short idle time, so an idle service costs one
- * thread (its ServiceMain's).
+ * thread (its ServiceMain's), and at once when its service has stopped and
+ * no control is left: once every thread of a stopped service has ended
+ * (svc_thread_owner_wait_idle), no handler call of it is in flight.
  *
  * The controller hears of every SetServiceStatus call and every finished
  * control through the callbacks in struct svc_dispatch_ops; the

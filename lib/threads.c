@@ -32,6 +32,8 @@ struct svc_thread_owner {
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t left;    /* a thread left an owner (CLOCK_MONOTONIC) */
+static pthread_once_t left_once = PTHREAD_ONCE_INIT;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static pthread_key_t key;
 static _Thread_local struct svc_thread_owner *current;
@@ -42,6 +44,16 @@ static uint64_t thread_cpu_ns(clockid_t clk)
     if (clock_gettime(clk, &ts) != 0)
         return 0;
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void make_left(void)
+{
+    pthread_condattr_t attr;
+
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&left, &attr);
+    pthread_condattr_destroy(&attr);
 }
 
 static void detach(struct svc_thread_owner *o)
@@ -55,6 +67,10 @@ static void detach(struct svc_thread_owner *o)
             *pp = m->next;
             free(m);
             o->n_live--;
+            if (o->n_live == 0) {
+                pthread_once(&left_once, make_left);
+                pthread_cond_broadcast(&left);
+            }
             break;
         }
     }
@@ -103,6 +119,27 @@ void svc_thread_owner_set_image(struct svc_thread_owner *o, const char *path)
     free(o->image);
     o->image = copy;
     pthread_mutex_unlock(&lock);
+}
+
+uint32_t svc_thread_owner_wait_idle(struct svc_thread_owner *o, unsigned timeout_ms)
+{
+    struct timespec until;
+    uint32_t n;
+
+    pthread_once(&left_once, make_left);
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&lock);
+    while (o->n_live > 0 && pthread_cond_timedwait(&left, &lock, &until) == 0)
+        ;
+    n = o->n_live;
+    pthread_mutex_unlock(&lock);
+    return n;
 }
 
 void svc_thread_attach(struct svc_thread_owner *owner)

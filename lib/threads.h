@@ -28,6 +28,12 @@ void svc_thread_owner_free(struct svc_thread_owner *o);
  * mappings count as the service's memory. */
 void svc_thread_owner_set_image(struct svc_thread_owner *o, const char *path);
 
+/* Waits up to timeout_ms for the last thread attached to o to end (a
+ * thread counts until its thread-specific-data destructors run, after its
+ * start function has returned).  Returns how many are left: 0 when none
+ * is, else the number still attached at the deadline. */
+uint32_t svc_thread_owner_wait_idle(struct svc_thread_owner *o, unsigned timeout_ms);
+
 struct svc_thread_usage {
     uint32_t threads;        /* live threads */
     uint64_t cpu_ns;         /* CPU time of live and ended threads */
