@@ -91,7 +91,9 @@ int scm_core_start(struct scm *scm, const char *sock_path)
     if ((rc = scm_hosts_init(scm, &hd->hooks)) < 0)
         return rc;
     if ((rc = scm_events_open(scm)) < 0) {
-        log_warnx("%s/log/events.log: %s", scm->root, strerror(-rc));
+        char *path = svc_path_events_log(scm->root);
+        log_warnx("%s: %s", path ? path : "the event log", strerror(-rc));
+        free(path);
         return rc;
     }
     if ((rc = scm_recovery_init(scm, NULL)) < 0 || (rc = scm_db_load(scm)) < 0)
