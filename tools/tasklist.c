@@ -473,10 +473,12 @@ int main(int argc, char **argv)
     for (DWORD i = 0; i < n; i++) {
         if (!matches(&o, &procs[i]))
             continue;
-        if (shown++ == 0 && !o.nh) {
+        /* The table starts with a blank line, header or not. */
+        if (shown++ == 0) {
             if (o.fmt == FMT_TABLE)
                 putchar('\n');
-            print_header(&o);
+            if (!o.nh)
+                print_header(&o);
         }
         print_proc(&o, &procs[i]);
     }
