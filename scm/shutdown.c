@@ -35,10 +35,8 @@
 #include "deps.h"
 #include "host_chan.h"
 #include "hosting.h"
-#include "jobs.h"
 #include "service.h"
 #include "log.h"
-#include "win32.h"
 
 #include <stdio.h>
 #include <stdlib.h>
