@@ -65,6 +65,7 @@ struct user {
 
 struct unload_job {
     struct user *u;
+    struct svc_thread_owner *owner;   /* u->owner when it stopped */
     struct held *held;
     unsigned starts;                  /* u->starts when it stopped */
 };
@@ -249,7 +250,7 @@ static void *unload_thread(void *p)
      * counts for it: it must not wait for itself. */
     svc_thread_attach(NULL);
     for (;;) {
-        left = svc_thread_owner_wait_idle(u->owner, HOST_UNLOAD_POLL_MS);
+        left = svc_thread_owner_wait_idle(job->owner, HOST_UNLOAD_POLL_MS);
         waited += HOST_UNLOAD_POLL_MS;
         pthread_mutex_lock(&lock);
         starts = u->starts;
@@ -311,6 +312,7 @@ void host_module_stopped(const char *service)
         return;
     }
     job->u = u;
+    job->owner = u->owner;
     job->held = u->held;
     job->starts = u->starts;
     u->held = NULL;
