@@ -490,6 +490,11 @@ static int rejoin(void)
     for (;;) {
         if (!any_running())
             return -1;
+        /* A state directory that is gone has no scmd to come back. */
+        if (access(chan.root, F_OK) != 0 && errno == ENOENT) {
+            log_warnx("%s is gone; exiting", chan.root);
+            return -1;
+        }
         if (rejoin_once() == 0)
             return 0;
         usleep(delay * 1000);

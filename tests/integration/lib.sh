@@ -14,11 +14,28 @@ ROOT=$(mktemp -d "${TMPDIR:-/tmp}/svchost-test.XXXXXX")
 mkdir -p "$ROOT/config/services"
 PIDS=()
 
+# kill_root_processes: every process of this state directory, by the
+# SVCHOST_ROOT in its environment: hosts outlive a killed scmd (they wait
+# to rejoin the next one), so killing scmd alone would leave them.
+kill_root_processes() {
+    local real e p
+    real=$(realpath "$ROOT" 2>/dev/null || echo "$ROOT")
+    for e in /proc/[0-9]*/environ; do
+        p=${e#/proc/}
+        p=${p%/environ}
+        [ "$p" = "$$" ] && continue
+        if { tr '\0' '\n' <"$e"; } 2>/dev/null | grep -qxF -e "SVCHOST_ROOT=$ROOT" -e "SVCHOST_ROOT=$real"; then
+            kill -KILL "$p" 2>/dev/null || true
+        fi
+    done
+}
+
 cleanup() {
     local rc=$?
     for p in "${PIDS[@]:-}"; do
         [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true
     done
+    kill_root_processes
     if [ $rc -ne 0 ]; then
         echo "---- test failed; state directory $ROOT:" >&2
         for f in "$ROOT"/*.out "$ROOT"/*.err; do
