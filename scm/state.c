@@ -16,6 +16,9 @@ typedef void action_fn(struct scm *scm, struct scm_service *s, const struct scm_
 static action_fn enter_start_pending, record_status, enter_crashed, start_timed_out,
     stop_timed_out, enter_start_failed;
 
+/* The wait hint of a service the SCM has just started. */
+#define SCM_START_WAIT_HINT_MS 2000
+
 #define NONE NULL
 static action_fn *const actions[SERVICE_PAUSED + 1][EV_COUNT] = {
     /*                           EV_START             EV_STATUS      EV_HOST_EXIT   EV_TIMEOUT       EV_START_FAILED     EV_STOP_HUNG */
@@ -111,9 +114,13 @@ static void set_state(struct scm *scm, struct scm_service *s, DWORD state, DWORD
     set_status(scm, s, &st, 0);
 }
 
+/* Win32 (System Error Codes): a service no one has tried to start since
+ * the SCM began shows ERROR_SERVICE_NEVER_STARTED (1077) as its exit code. */
 void scm_state_init(struct scm *scm, struct scm_service *s)
 {
-    SERVICE_STATUS st = { .dwServiceType = s->cfg->type, .dwCurrentState = SERVICE_STOPPED };
+    SERVICE_STATUS st = { .dwServiceType = s->cfg->type,
+                          .dwCurrentState = SERVICE_STOPPED,
+                          .dwWin32ExitCode = ERROR_SERVICE_NEVER_STARTED };
     set_status(scm, s, &st, 1);
 }
 
@@ -177,7 +184,14 @@ static void enter_start_pending(struct scm *scm, struct scm_service *s, const st
     scm->fx->arm(scm, s, start_budget(scm, s));
     /* Handed over first, so that the status shows the host's pid. */
     err = scm->fx->start_in_host(scm, s, d ? d->args : NULL);
-    set_state(scm, s, SERVICE_START_PENDING, NO_ERROR);
+    /* As the Windows SCM shows a service it has just started (StartService,
+     * "Service Startup"): START_PENDING, checkpoint 0, a 2,000 ms wait hint,
+     * until the service's first SetServiceStatus replaces it. */
+    set_status(scm, s,
+               &(SERVICE_STATUS){ .dwServiceType = s->cfg->type,
+                                  .dwCurrentState = SERVICE_START_PENDING,
+                                  .dwWaitHint = SCM_START_WAIT_HINT_MS },
+               0);
     if (err != NO_ERROR)
         scm_state_event(scm, s, EV_START_FAILED, &(struct scm_event_data){ .error = err });
 }

@@ -81,10 +81,13 @@ static void print_status_lines(const SERVICE_STATUS *st)
 
     print_type(st->dwServiceType);
     sc_print_field("STATE", "%lu  %s", (unsigned long)st->dwCurrentState, str(state));
-    printf("%32s(%s, %s, %s)\n", "",
-           (acc & SERVICE_ACCEPT_STOP) ? "STOPPABLE" : "NOT_STOPPABLE",
-           (acc & SERVICE_ACCEPT_PAUSE_CONTINUE) ? "PAUSABLE" : "NOT_PAUSABLE",
-           (acc & SERVICE_ACCEPT_SHUTDOWN) ? "ACCEPTS_SHUTDOWN" : "IGNORES_SHUTDOWN");
+    /* sc.exe prints the accepted controls of a service that runs only: a
+     * STOPPED one has none, and gets no line for them. */
+    if (st->dwCurrentState != SERVICE_STOPPED)
+        printf("%32s(%s, %s, %s)\n", "",
+               (acc & SERVICE_ACCEPT_STOP) ? "STOPPABLE" : "NOT_STOPPABLE",
+               (acc & SERVICE_ACCEPT_PAUSE_CONTINUE) ? "PAUSABLE" : "NOT_PAUSABLE",
+               (acc & SERVICE_ACCEPT_SHUTDOWN) ? "ACCEPTS_SHUTDOWN" : "IGNORES_SHUTDOWN");
     sc_print_field("WIN32_EXIT_CODE", "%lu  (0x%lx)", (unsigned long)st->dwWin32ExitCode,
                    (unsigned long)st->dwWin32ExitCode);
     sc_print_field("SERVICE_EXIT_CODE", "%lu  (0x%lx)",

@@ -1,9 +1,11 @@
 /*
  * slowstart.c - test plugin: a service that takes a while to start.
  *
- * [Parameters]  WaitHintMs (default 500), StepMs (200), Steps (5).
+ * [Parameters]  WaitHintMs (default 500), StepMs (200), Steps (5),
+ *               FirstReportMs (0).
  *
- * Reports START_PENDING with dwCheckPoint 1, 2, ... Steps, each with
+ * Waits FirstReportMs before its first report (the SCM's own status shows
+ * meanwhile), then reports START_PENDING with dwCheckPoint 1, 2, ... Steps, each with
  * dwWaitHint = WaitHintMs, sleeping StepMs after each; then RUNNING,
  * accepting STOP.  While starting it accepts no controls.
  *   STOP         STOP_PENDING, then STOPPED (exit code 0) from ServiceMain;
@@ -37,6 +39,7 @@ SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
     hint = tp_get_dword(s.name, "WaitHintMs", 500);
     step = tp_get_dword(s.name, "StepMs", 200);
     steps = tp_get_dword(s.name, "Steps", 5);
+    sleep_ms(tp_get_dword(s.name, "FirstReportMs", 0));
 
     /* A failed report means the SCM gave up on this start (its handle is
      * dead): there is nothing left to wait for. */

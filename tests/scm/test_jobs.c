@@ -379,7 +379,8 @@ START_TEST(test_dependency_fails)
     ck_assert_int_eq(a->job_pending, 0);
     ck_assert_int_eq(b->job_pending, 0);
     ck_assert_uint_eq(a->status.dwCurrentState, SERVICE_STOPPED);
-    ck_assert_uint_eq(a->status.dwWin32ExitCode, NO_ERROR);
+    /* Never started: it keeps ERROR_SERVICE_NEVER_STARTED. */
+    ck_assert_uint_eq(a->status.dwWin32ExitCode, ERROR_SERVICE_NEVER_STARTED);
     EXPECT_STARTS(0, "B");
     ck_assert_ptr_null(scm.jobs);
     free_kept();

@@ -214,6 +214,10 @@ START_TEST(test_cell)
         EXPECT_LOG(&fk, mark, "arm Svc 30000", "start Svc");
         ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_START_PENDING);
         ck_assert_uint_eq(s->status.dwWin32ExitCode, NO_ERROR);
+        /* As Windows shows a service just started, until its first report. */
+        ck_assert_uint_eq(s->status.dwWaitHint, 2000);
+        ck_assert_uint_eq(s->status.dwCheckPoint, 0);
+        ck_assert_uint_eq(s->status.dwControlsAccepted, 0);
         ck_assert_uint_eq(s->status.dwProcessId, 777);
         ck_assert_uint_eq(s->start_seq, before.seq + 1);
         ck_assert_uint_eq(scm.seq, before.seq + 1);
@@ -316,6 +320,29 @@ START_TEST(test_start_passes_args)
     scm_state_event(&scm, s, EV_START, NULL);
     ck_assert_str_eq(fk.log[fk.n - 1], "start Svc");
     ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_START_PENDING);
+}
+END_TEST
+
+/* Never started: 1077.  Just started: START_PENDING with the SCM's own
+ * 2,000 ms wait hint and no exit code, until the service's first report
+ * replaces the hint with its own. */
+START_TEST(test_start_shows_scm_wait_hint)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+
+    ck_assert_uint_eq(s->status.dwWin32ExitCode, ERROR_SERVICE_NEVER_STARTED);
+    ev(s, EV_START);
+    ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_START_PENDING);
+    ck_assert_uint_eq(s->status.dwWin32ExitCode, NO_ERROR);
+    ck_assert_uint_eq(s->status.dwWaitHint, 2000);
+    report(s, SERVICE_START_PENDING, 1, 500);
+    ck_assert_uint_eq(s->status.dwWaitHint, 500);
+    ck_assert_uint_eq(s->status.dwCheckPoint, 1);
+    report(s, SERVICE_RUNNING, 0, 0);
+    ck_assert_uint_eq(s->status.dwWaitHint, 0);
+    /* Stopped after a run: the run's exit code, not 1077 again. */
+    report(s, SERVICE_STOPPED, 0, 0);
+    ck_assert_uint_eq(s->status.dwWin32ExitCode, NO_ERROR);
 }
 END_TEST
 
@@ -664,7 +691,8 @@ START_TEST(test_init_quiet)
     ck_assert_uint_eq(s->status.dwServiceType, SERVICE_WIN32_OWN_PROCESS);
     ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_STOPPED);
     ck_assert_uint_eq(s->status.dwProcessId, 0);
-    ck_assert_uint_eq(s->status.dwWin32ExitCode, 0);
+    /* Never started since the SCM began, as Windows shows it. */
+    ck_assert_uint_eq(s->status.dwWin32ExitCode, ERROR_SERVICE_NEVER_STARTED);
     ck_assert_uint_eq(scm.seq, 0);
     EXPECT_NO_LOG(&fk, 0);
     /* Quiet even when the state it replaces was not STOPPED (the only
@@ -746,6 +774,7 @@ static Suite *state_suite(void)
     tc = tcase_create("actions");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_start_passes_args);
+    tcase_add_test(tc, test_start_shows_scm_wait_hint);
     tcase_add_test(tc, test_start_fails_in_host);
     tcase_add_test(tc, test_start_budget_and_seq);
     tcase_add_test(tc, test_start_pending_checkpoints);
