@@ -74,6 +74,8 @@ struct main_start {
 };
 
 static struct svc_dispatcher *the_dispatcher;
+/* The service whose ServiceMain runs on this thread, if any. */
+static _Thread_local struct svc_service *this_main;
 static svc_stop_hook stop_hook;
 static svc_resolver resolver;
 
@@ -327,7 +329,9 @@ static void *main_thread(void *p)
     int stopped = 0;
 
     svc_thread_attach(s->owner);
+    this_main = s;
     s->main((DWORD)ms->argc, ms->argv);
+    this_main = NULL;
 
     /*
      * Win32 lets ServiceMain return once the service runs (its handler
@@ -367,6 +371,12 @@ static void *main_thread(void *p)
 
 int svc_dispatch_start(struct svc_dispatcher *d, size_t index, int argc, const char *const *args)
 {
+    return svc_dispatch_start_as(d, index, NULL, argc, args);
+}
+
+int svc_dispatch_start_as(struct svc_dispatcher *d, size_t index, const char *as_name, int argc,
+                          const char *const *args)
+{
     struct svc_service *s = slot(d, index);
     struct main_start *ms;
     int rc;
@@ -381,7 +391,7 @@ int svc_dispatch_start(struct svc_dispatcher *d, size_t index, int argc, const c
         free(ms);
         return -ENOMEM;
     }
-    ms->argv[0] = strdup(s->name);
+    ms->argv[0] = strdup(as_name ? as_name : s->name);
     for (int i = 0; i < argc; i++)
         ms->argv[i + 1] = strdup(args[i]);
     for (int i = 0; i < ms->argc; i++) {
@@ -409,7 +419,7 @@ int svc_dispatch_start(struct svc_dispatcher *d, size_t index, int argc, const c
     d->mains_running++;
     pthread_mutex_unlock(&d->lock);
 
-    rc = svc_spawn_thread(main_thread, ms, s->name);
+    rc = svc_spawn_thread(main_thread, ms, ms->argv[0]);
     if (rc < 0) {
         pthread_mutex_lock(&d->lock);
         d->mains_running--;
@@ -572,6 +582,14 @@ int svc_dispatch_wait_mains(struct svc_dispatcher *d, unsigned timeout_ms)
 
 /* ---- Win32 entry points --------------------------------------------- */
 
+/*
+ * The service a handler is registered for.  A host of shared services
+ * (one with a resolver: svchost) matches the name against its table.  In
+ * an own-process program Windows does not check the name, there being one
+ * service in the process (RegisterServiceCtrlHandler, lpServiceName): a
+ * name of the table still picks its entry, any other name the service
+ * whose ServiceMain calls, else the only entry.
+ */
 static struct svc_service *find_registered_target(const char *name)
 {
     struct svc_dispatcher *d = the_dispatcher;
@@ -580,7 +598,13 @@ static struct svc_service *find_registered_target(const char *name)
     if (d == NULL || name == NULL)
         return NULL;
     i = svc_dispatch_find(d, name);
-    return i < 0 ? NULL : slot(d, (size_t)i);
+    if (i >= 0)
+        return slot(d, (size_t)i);
+    if (resolver != NULL)
+        return NULL;
+    if (this_main != NULL && this_main->d == d)
+        return this_main;
+    return svc_dispatch_count(d) == 1 ? slot(d, 0) : NULL;
 }
 
 static SERVICE_STATUS_HANDLE register_handler(LPCSTR name, LPHANDLER_FUNCTION_EX hex,

@@ -82,6 +82,12 @@ void svc_dispatch_status(struct svc_dispatcher *d, size_t index, SERVICE_STATUS 
  * -EALREADY if it is not stopped; -EAGAIN if no thread could be created;
  * -ENOMEM. */
 int svc_dispatch_start(struct svc_dispatcher *d, size_t index, int argc, const char *const *args);
+/* The same with argv[0] = as_name (NULL: the table's name), the name the
+ * SCM started the service as: Windows passes the installed name, so one
+ * own-process executable can run under several names.  The ServiceMain
+ * thread is named after it too. */
+int svc_dispatch_start_as(struct svc_dispatcher *d, size_t index, const char *as_name, int argc,
+                          const char *const *args);
 
 /* Queues a control for the service's handler.  Returns 0; -ESRCH if the
  * service has no registered handler (not started, or stopped); -EAGAIN;

@@ -199,7 +199,9 @@ static int on_start(uint32_t id, struct svc_rbuf *r)
     /* The answer goes first: the SCM sees the start accepted before any
      * status the new ServiceMain reports. */
     send_reply(id, NO_ERROR);
-    rc = svc_dispatch_start(chan.d, (size_t)i, argc, (const char *const *)args);
+    /* ServiceMain's argv[0] is the name the SCM started it as (Windows
+     * passes the installed name, whatever the table says). */
+    rc = svc_dispatch_start_as(chan.d, (size_t)i, name, argc, (const char *const *)args);
     if (rc < 0) {
         memset(&st, 0, sizeof st);
         st.dwServiceType = SERVICE_WIN32_SHARE_PROCESS;

@@ -64,6 +64,9 @@ static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
 static VOID WINAPI own_main(DWORD argc, LPSTR *argv)
 {
     (void)argc;
+    /* argv[0] is the name the service is installed as, whatever the
+     * table below says: one program can be installed under several. */
+    fprintf(stderr, "ownservice: running as %s\n", argv[0]);
     svc.handle = RegisterServiceCtrlHandlerExA(argv[0], handler, NULL);
     if (svc.handle == NULL)
         return;
