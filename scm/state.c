@@ -14,7 +14,7 @@
 typedef void action_fn(struct scm *scm, struct scm_service *s, const struct scm_event_data *d);
 
 static action_fn enter_start_pending, record_status, enter_crashed, start_timed_out,
-    stop_timed_out, enter_start_failed;
+    stop_timed_out, stop_hung, enter_start_failed;
 
 /* The wait hint of a service the SCM has just started. */
 #define SCM_START_WAIT_HINT_MS 2000
@@ -24,11 +24,11 @@ static action_fn *const actions[SERVICE_PAUSED + 1][EV_COUNT] = {
     /*                           EV_START             EV_STATUS      EV_HOST_EXIT   EV_TIMEOUT       EV_START_FAILED     EV_STOP_HUNG */
     [SERVICE_STOPPED]          = { enter_start_pending, record_status, NONE,          NONE,            NONE,               NONE },
     [SERVICE_START_PENDING]    = { NONE,                record_status, enter_crashed, start_timed_out, enter_start_failed, NONE },
-    [SERVICE_STOP_PENDING]     = { NONE,                record_status, enter_crashed, stop_timed_out,  NONE,               stop_timed_out },
-    [SERVICE_RUNNING]          = { NONE,                record_status, enter_crashed, NONE,            NONE,               stop_timed_out },
-    [SERVICE_CONTINUE_PENDING] = { NONE,                record_status, enter_crashed, NONE,            NONE,               stop_timed_out },
-    [SERVICE_PAUSE_PENDING]    = { NONE,                record_status, enter_crashed, NONE,            NONE,               stop_timed_out },
-    [SERVICE_PAUSED]           = { NONE,                record_status, enter_crashed, NONE,            NONE,               stop_timed_out },
+    [SERVICE_STOP_PENDING]     = { NONE,                record_status, enter_crashed, stop_timed_out,  NONE,               stop_hung },
+    [SERVICE_RUNNING]          = { NONE,                record_status, enter_crashed, NONE,            NONE,               stop_hung },
+    [SERVICE_CONTINUE_PENDING] = { NONE,                record_status, enter_crashed, NONE,            NONE,               stop_hung },
+    [SERVICE_PAUSE_PENDING]    = { NONE,                record_status, enter_crashed, NONE,            NONE,               stop_hung },
+    [SERVICE_PAUSED]           = { NONE,                record_status, enter_crashed, NONE,            NONE,               stop_hung },
 };
 #undef NONE
 _Static_assert(EV_COUNT == 6, "the action table has one column per event");
@@ -149,6 +149,43 @@ static void log_start_failed(struct scm *scm, const struct scm_service *s, DWORD
           scm_service_display(s), svc_win32_message(err));
 }
 
+/* 7024's %2: Windows inserts the code as a message reference, which the
+ * event viewer shows as the system's text when there is one. */
+static void log_specific_error(struct scm *scm, const struct scm_service *s)
+{
+    DWORD code = s->status.dwServiceSpecificExitCode;
+
+    if (svc_win32_name(code) != NULL)
+        event(scm, 7024, s, "The %s service terminated with the following service-specific error: %s",
+              scm_service_display(s), svc_win32_message(code));
+    else
+        event(scm, 7024, s, "The %s service terminated with the following service-specific error: %u",
+              scm_service_display(s), (unsigned)code);
+}
+
+/*
+ * A service that reported STOPPED with a non-zero exit code.  Before it
+ * ever reported RUNNING the start failed: 7000 with the error (a plugin
+ * the host cannot load reports 126 or 127 so, before its code runs;
+ * Windows would log 7023 for a ServiceMain that gives up, but a start
+ * that failed is 7000 here, whoever reports it).  After, it terminated:
+ * 7023 with the error, or 7024 with the service's own code for
+ * ERROR_SERVICE_SPECIFIC_ERROR, which a failed start logs after its 7000
+ * too, since 7000 cannot carry the code.
+ */
+static void log_stopped_with_error(struct scm *scm, const struct scm_service *s, DWORD old)
+{
+    DWORD err = s->status.dwWin32ExitCode;
+
+    if (old == SERVICE_START_PENDING)
+        log_start_failed(scm, s, err);
+    else if (err != ERROR_SERVICE_SPECIFIC_ERROR)
+        event(scm, 7023, s, "The %s service terminated with the following error: %s",
+              scm_service_display(s), svc_win32_message(err));
+    if (err == ERROR_SERVICE_SPECIFIC_ERROR)
+        log_specific_error(scm, s);
+}
+
 void scm_state_start_refused(struct scm *scm, struct scm_service *s, DWORD err)
 {
     log_start_failed(scm, s, err);
@@ -207,8 +244,10 @@ static void record_status(struct scm *scm, struct scm_service *s, const struct s
         /* SERVICE_FAILURE_ACTIONS_FLAG: a stop with an error may count as
          * a failure; recovery reads the flag.  A repeated STOPPED is not a
          * second stop. */
-        if (old != SERVICE_STOPPED && st->dwWin32ExitCode != NO_ERROR)
+        if (old != SERVICE_STOPPED && st->dwWin32ExitCode != NO_ERROR) {
+            log_stopped_with_error(scm, s, old);
             scm->fx->failed(scm, s, 0);
+        }
         after_stop(scm, s);
         return;
     case SERVICE_START_PENDING:
@@ -262,11 +301,23 @@ static void start_timed_out(struct scm *scm, struct scm_service *s, const struct
     give_up(scm, s);
 }
 
+/* STOP_PENDING without progress within the deadline record_status armed. */
 static void stop_timed_out(struct scm *scm, struct scm_service *s, const struct scm_event_data *d)
 {
+    unsigned ms = s->status.dwWaitHint > scm->set.stop_timeout_ms ? s->status.dwWaitHint
+                                                                    : scm->set.stop_timeout_ms;
     (void)d;
-    event(scm, 7011, s, "A timeout was reached while waiting for the %s service to stop.",
-          scm_service_display(s));
+    event(scm, 7011, s,
+          "A timeout (%u milliseconds) was reached while waiting for a transaction response from the %s service.",
+          ms, scm_service_display(s));
+    give_up(scm, s);
+}
+
+/* A STOP (or shutdown control) whose handler did not return: written off
+ * as a stop timeout, its 7011 logged by the control's own timer. */
+static void stop_hung(struct scm *scm, struct scm_service *s, const struct scm_event_data *d)
+{
+    (void)d;
     give_up(scm, s);
 }
 

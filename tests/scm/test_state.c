@@ -145,17 +145,17 @@ static const char *failed_7000(const char *name, DWORD err)
 
 /* What each cell does, written here from the design (not from state.c's
  * table), so a changed cell shows. */
-enum outcome { NONE, START, RECORD, CRASH, START_TIMEOUT, STOP_TIMEOUT, START_FAILED };
+enum outcome { NONE, START, RECORD, CRASH, START_TIMEOUT, STOP_TIMEOUT, STOP_HUNG, START_FAILED };
 
 static const enum outcome expected[SERVICE_PAUSED + 1][EV_COUNT] = {
     /*                            START  STATUS  HOST_EXIT TIMEOUT        START_FAILED  STOP_HUNG */
     [SERVICE_STOPPED]          = { START, RECORD, NONE,  NONE,          NONE,         NONE },
     [SERVICE_START_PENDING]    = { NONE,  RECORD, CRASH, START_TIMEOUT, START_FAILED, NONE },
-    [SERVICE_STOP_PENDING]     = { NONE,  RECORD, CRASH, STOP_TIMEOUT,  NONE,         STOP_TIMEOUT },
-    [SERVICE_RUNNING]          = { NONE,  RECORD, CRASH, NONE,          NONE,         STOP_TIMEOUT },
-    [SERVICE_CONTINUE_PENDING] = { NONE,  RECORD, CRASH, NONE,          NONE,         STOP_TIMEOUT },
-    [SERVICE_PAUSE_PENDING]    = { NONE,  RECORD, CRASH, NONE,          NONE,         STOP_TIMEOUT },
-    [SERVICE_PAUSED]           = { NONE,  RECORD, CRASH, NONE,          NONE,         STOP_TIMEOUT },
+    [SERVICE_STOP_PENDING]     = { NONE,  RECORD, CRASH, STOP_TIMEOUT,  NONE,         STOP_HUNG },
+    [SERVICE_RUNNING]          = { NONE,  RECORD, CRASH, NONE,          NONE,         STOP_HUNG },
+    [SERVICE_CONTINUE_PENDING] = { NONE,  RECORD, CRASH, NONE,          NONE,         STOP_HUNG },
+    [SERVICE_PAUSE_PENDING]    = { NONE,  RECORD, CRASH, NONE,          NONE,         STOP_HUNG },
+    [SERVICE_PAUSED]           = { NONE,  RECORD, CRASH, NONE,          NONE,         STOP_HUNG },
 };
 
 /* The stopped status every write-off leaves. */
@@ -244,9 +244,18 @@ START_TEST(test_cell)
         expect_stopped(s, ERROR_SERVICE_REQUEST_TIMEOUT);
         break;
     case STOP_TIMEOUT:
+        /* Windows' 7011, with the deadline it waited: StopTimeoutMs here
+         * (reach reported no wait hint). */
         EXPECT_LOG(&fk, mark,
-                   "event 7011 Svc: A timeout was reached while waiting for the Svc display service to stop.",
+                   "event 7011 Svc: A timeout (20000 milliseconds) was reached while waiting for a "
+                   "transaction response from the Svc display service.",
                    entered("Svc", "stopped"), "kill Svc", "disarm Svc", "leave Svc", "changed Svc");
+        expect_stopped(s, ERROR_SERVICE_REQUEST_TIMEOUT);
+        break;
+    case STOP_HUNG:
+        /* The control's timer has logged 7011 (control.c): not twice. */
+        EXPECT_LOG(&fk, mark, entered("Svc", "stopped"), "kill Svc", "disarm Svc", "leave Svc",
+                   "changed Svc");
         expect_stopped(s, ERROR_SERVICE_REQUEST_TIMEOUT);
         break;
     case START_FAILED:
@@ -478,8 +487,10 @@ START_TEST(test_stop_pending_checkpoints)
         st.dwServiceSpecificExitCode = 42;
         scm_state_event(&scm, s, EV_STATUS, &(struct scm_event_data){ .status = &st });
     }
-    EXPECT_LOG(&fk, mark, entered("Svc", "stopped"), "failed Svc exit", "disarm Svc", "leave Svc",
-               "changed Svc");
+    EXPECT_LOG(&fk, mark, entered("Svc", "stopped"),
+               "event 7024 Svc: The Svc display service terminated with the following "
+               "service-specific error: 42",
+               "failed Svc exit", "disarm Svc", "leave Svc", "changed Svc");
     ck_assert_uint_eq(s->status.dwWin32ExitCode, ERROR_SERVICE_SPECIFIC_ERROR);
     ck_assert_uint_eq(s->status.dwServiceSpecificExitCode, 42);
     ck_assert_uint_eq(s->status.dwProcessId, 0);
@@ -592,8 +603,8 @@ START_TEST(test_stop_with_error_is_a_failure)
     st.dwWin32ExitCode = ERROR_FILE_NOT_FOUND;
     mark = fk.n;
     scm_state_event(&scm, s, EV_STATUS, &(struct scm_event_data){ .status = &st });
-    EXPECT_LOG(&fk, mark, entered("Svc", "stopped"), "failed Svc exit", "disarm Svc", "leave Svc",
-               "changed Svc");
+    EXPECT_LOG(&fk, mark, entered("Svc", "stopped"), failed_7000("Svc", ERROR_FILE_NOT_FOUND),
+               "failed Svc exit", "disarm Svc", "leave Svc", "changed Svc");
     ck_assert_uint_eq(s->status.dwWin32ExitCode, ERROR_FILE_NOT_FOUND);
     /* The same STOPPED again is not a second stop. */
     mark = fk.n;
@@ -635,8 +646,8 @@ START_TEST(test_stop_hung)
     reach(s, SERVICE_RUNNING);
     mark = fk.n;
     scm_state_event(&scm, s, EV_STOP_HUNG, NULL);
-    ck_assert_str_eq(fk.log[mark],
-                     "event 7011 Svc: A timeout was reached while waiting for the Svc display service to stop.");
+    ck_assert_str_eq(fk.log[mark], entered("Svc", "stopped"));
+    ck_assert_uint_eq(fake_count(&fk, mark, "event 7011"), 0);
     ck_assert_int_ge(fake_find(&fk, mark, "kill Svc"), 0);
     ck_assert_int_lt(fake_find(&fk, mark, "kill Svc"), fake_find(&fk, mark, "leave Svc"));
     expect_stopped(s, ERROR_SERVICE_REQUEST_TIMEOUT);
@@ -644,6 +655,104 @@ START_TEST(test_stop_hung)
     ev(s, EV_START);
     ck_assert_uint_eq(s->status.dwCurrentState, SERVICE_START_PENDING);
     ck_assert_uint_eq(s->status.dwWin32ExitCode, NO_ERROR);
+    free_lines();
+}
+END_TEST
+
+/* Reports STOPPED with err (and specific) from the state s is in. */
+static void report_stopped(struct scm_service *s, DWORD err, DWORD specific)
+{
+    SERVICE_STATUS st = fake_status(SERVICE_STOPPED, 0, 0);
+
+    st.dwWin32ExitCode = err;
+    st.dwServiceSpecificExitCode = specific;
+    scm_state_event(&scm, s, EV_STATUS, &(struct scm_event_data){ .status = &st });
+}
+
+/* A service that had started and stops by itself with an error: 7023
+ * with the system's text, or 7024 with its own code (the system's text
+ * when the code has one); from any state after the start, after 7036. */
+START_TEST(test_terminated_with_error)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    const char *t7023 = "event 7023 Svc: The Svc display service terminated with the following error: ";
+    size_t mark;
+
+    reach(s, SERVICE_RUNNING);
+    mark = fk.n;
+    report_stopped(s, ERROR_FILE_NOT_FOUND, 0);
+    EXPECT_LOG(&fk, mark, entered("Svc", "stopped"),
+               line("%sThe system cannot find the file specified.", t7023), "failed Svc exit",
+               "disarm Svc", "leave Svc", "changed Svc");
+
+    reach(s, SERVICE_PAUSED);
+    mark = fk.n;
+    report_stopped(s, ERROR_SERVICE_SPECIFIC_ERROR, 4242);
+    ck_assert_str_eq(fk.log[mark + 1], "event 7024 Svc: The Svc display service terminated with the "
+                                       "following service-specific error: 4242");
+    ck_assert_uint_eq(fake_count(&fk, mark, "event 7023"), 0);
+
+    /* A code that is a Win32 error reads as its text, as Windows shows it. */
+    reach(s, SERVICE_STOP_PENDING);
+    mark = fk.n;
+    report_stopped(s, ERROR_SERVICE_SPECIFIC_ERROR, ERROR_ACCESS_DENIED);
+    ck_assert_str_eq(fk.log[mark + 1], "event 7024 Svc: The Svc display service terminated with the "
+                                       "following service-specific error: Access is denied.");
+
+    /* Exit code 0: no error event; the same STOPPED again: none either. */
+    reach(s, SERVICE_RUNNING);
+    mark = fk.n;
+    report_stopped(s, NO_ERROR, 99);
+    ck_assert_uint_eq(fake_count(&fk, mark, "event 700"), 0);
+    ck_assert_uint_eq(fake_count(&fk, mark, "event 702"), 0);
+    ck_assert_uint_eq(fake_count(&fk, mark, "event 7036"), 1);
+    report_stopped(s, ERROR_FILE_NOT_FOUND, 0);
+    ck_assert_uint_eq(fake_count(&fk, mark, "event 7023"), 0);
+    free_lines();
+}
+END_TEST
+
+/* Stopped with an error before RUNNING: the start failed, 7000 (a plugin
+ * that cannot be loaded: 126), and 7024 after it for a service-specific
+ * error, whose code 7000 cannot carry.  No 7023. */
+START_TEST(test_start_failed_by_report)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    size_t mark;
+
+    reach(s, SERVICE_START_PENDING);
+    mark = fk.n;
+    report_stopped(s, ERROR_MOD_NOT_FOUND, 0);
+    EXPECT_LOG(&fk, mark, entered("Svc", "stopped"), failed_7000("Svc", ERROR_MOD_NOT_FOUND),
+               "failed Svc exit", "disarm Svc", "leave Svc", "changed Svc");
+    ck_assert_ptr_nonnull(strstr(fk.log[mark + 1], "The specified module could not be found."));
+
+    reach(s, SERVICE_START_PENDING);
+    mark = fk.n;
+    report_stopped(s, ERROR_SERVICE_SPECIFIC_ERROR, 4242);
+    EXPECT_LOG(&fk, mark, entered("Svc", "stopped"), failed_7000("Svc", ERROR_SERVICE_SPECIFIC_ERROR),
+               "event 7024 Svc: The Svc display service terminated with the following "
+               "service-specific error: 4242",
+               "failed Svc exit", "disarm Svc", "leave Svc", "changed Svc");
+    ck_assert_uint_eq(fake_count(&fk, 0, "event 7023"), 0);
+    free_lines();
+}
+END_TEST
+
+/* A STOP_PENDING service's 7011 names the deadline it had: its wait hint
+ * when above StopTimeoutMs. */
+START_TEST(test_stop_timeout_ms)
+{
+    struct scm_service *s = fake_service(&scm, "Svc", NULL, NULL, NULL);
+    size_t mark;
+
+    reach(s, SERVICE_RUNNING);
+    report(s, SERVICE_STOP_PENDING, 1, 45000);
+    mark = fk.n;
+    ev(s, EV_TIMEOUT);
+    ck_assert_str_eq(fk.log[mark], "event 7011 Svc: A timeout (45000 milliseconds) was reached while "
+                                   "waiting for a transaction response from the Svc display service.");
+    expect_stopped(s, ERROR_SERVICE_REQUEST_TIMEOUT);
 }
 END_TEST
 
@@ -786,6 +895,9 @@ static Suite *state_suite(void)
     tcase_add_test(tc, test_stop_with_error_is_a_failure);
     tcase_add_test(tc, test_write_offs_are_not_failures);
     tcase_add_test(tc, test_stop_hung);
+    tcase_add_test(tc, test_terminated_with_error);
+    tcase_add_test(tc, test_start_failed_by_report);
+    tcase_add_test(tc, test_stop_timeout_ms);
     suite_add_tcase(su, tc);
 
     tc = tcase_create("api");
