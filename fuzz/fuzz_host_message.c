@@ -5,18 +5,37 @@
  *
  * Input: one byte choosing what the payload is, then the payload.  The
  * byte (modulo the number of cases) picks one of: the host-channel types
- * SVC_MSG_HOST_HELLO .. SVC_MSG_HOST_QUERY; a reply to HOST_START or
+ * SVC_MSG_HOST_HELLO .. SVC_MSG_HOST_LAST; a reply to HOST_START or
  * HOST_CONTROL (host -> scmd); a reply to each client request type
  * (scmd -> client); last, HOST_QUERY's whole reply as scmd reads it.  A reply does not name its request on the wire: the
  * receiver knows it from the id, so the selector stands in for that.
  */
 #include "transcode.h"
 
+static void transcode_rejoin(struct svc_rbuf *r, struct svc_wbuf *w)
+{
+    struct svc_msg_rejoin_service *v;
+    char *secret, **table;
+    uint32_t pid;
+    size_t n;
+
+    if (tc_result(r, svc_msg_host_rejoin_unpack(r, &pid, &secret, &table, &v, &n)) != 0) {
+        tc_empty(secret);
+        tc_empty(table);
+        tc_empty(v);
+        return;
+    }
+    svc_msg_host_rejoin_pack(w, pid, secret, table, v, n);
+    free(secret);
+    svc_strv_free(table);
+    svc_msg_rejoin_free(v, n);
+}
+
 /* Host-channel messages, both directions. */
 static void transcode_host(uint16_t type, struct svc_rbuf *r, struct svc_wbuf *w)
 {
-    char *name = NULL, **v = NULL;
-    uint32_t pid;
+    char *name = NULL, **v = NULL, *text = NULL;
+    uint32_t pid, level;
     DWORD control;
     SERVICE_STATUS st;
 
@@ -44,6 +63,16 @@ static void transcode_host(uint16_t type, struct svc_rbuf *r, struct svc_wbuf *w
     case SVC_MSG_HOST_EXIT:
     case SVC_MSG_HOST_QUERY:
         tc_result(r, svc_msg_empty_unpack(r));
+        break;
+    case SVC_MSG_HOST_REJOIN:
+        transcode_rejoin(r, w);
+        break;
+    case SVC_MSG_HOST_LOG:
+        if (tc_result(r, svc_msg_host_log_unpack(r, &name, &level, &text)) == 0)
+            svc_msg_host_log_pack(w, name, level, text);
+        else
+            tc_empty(text);
+        free(text);
         break;
     default:
         abort();

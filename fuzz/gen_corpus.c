@@ -193,6 +193,17 @@ static void host_messages(void)
     write_payload(t, "host_exit", HOST(SVC_MSG_HOST_EXIT), &w);
 
     svc_wbuf_init(&w);
+    {
+        struct svc_msg_rejoin_service v = {.name = "Echo", .status = st};
+        svc_msg_host_rejoin_pack(&w, 4242, "c2VjcmV0", table, &v, 1);
+    }
+    write_payload(t, "host_rejoin", HOST(SVC_MSG_HOST_REJOIN), &w);
+
+    svc_wbuf_init(&w);
+    svc_msg_host_log_pack(&w, "Echo", 1, "listening on 127.0.0.1:7007");
+    write_payload(t, "host_log", HOST(SVC_MSG_HOST_LOG), &w);
+
+    svc_wbuf_init(&w);
     svc_msg_reply_pack(&w, NO_ERROR);
     write_payload(t, "reply_host_start", nhost, &w);
 

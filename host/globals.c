@@ -7,10 +7,13 @@
 #include "config.h"
 #include "dispatcher.h"
 #include "log.h"
+#include "proto.h"
+#include "scm_channel.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -192,16 +195,34 @@ static DWORD WINAPI get_parameter_dword(LPCSTR service, LPCSTR key, LPDWORD out)
 
 static VOID WINAPI host_log(LPCSTR service, DWORD level, LPCSTR fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A line goes to the host's stderr, as ever (DEBUG only with --verbose),
+ * and, ERROR to INFO, to the SCM's event log and syslog under the
+ * service's name (HOST_LOG; DEBUG stays local, as SvchostLog on Windows
+ * sends it to OutputDebugString, not the event log).  stderr keeps every
+ * line, flood or not: the SCM drops what passes its rate limit. */
 static VOID WINAPI host_log(LPCSTR service, DWORD level, LPCSTR fmt, ...)
 {
     int lv = level > SVC_LOG_DEBUG ? SVC_LOG_DEBUG : (int)level;
+    int local = lv <= log_level(), to_scm = lv <= SVC_LOG_INFO && service != NULL;
     va_list ap;
 
-    if (fmt == NULL || lv > log_level())
+    if (fmt == NULL || (!local && !to_scm))
         return;
-    va_start(ap, fmt);
-    log_vmsg(lv, service, fmt, ap);
-    va_end(ap);
+    if (to_scm) {
+        /* Longer than a HOST_LOG text, so that the cut is proto's, at a
+         * character boundary. */
+        char text[2 * SVC_MSG_HOST_LOG_MAX_TEXT];
+
+        va_start(ap, fmt);
+        vsnprintf(text, sizeof text, fmt, ap);
+        va_end(ap);
+        svc_scm_channel_log(service, (unsigned)lv, text);
+    }
+    if (local) {
+        va_start(ap, fmt);
+        log_vmsg(lv, service, fmt, ap);
+        va_end(ap);
+    }
 }
 
 static DWORD WINAPI register_stop_callback(LPCSTR service, SVCHOST_STOP_CALLBACK fn, PVOID ctx)

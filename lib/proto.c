@@ -1211,6 +1211,44 @@ void svc_msg_rejoin_free(struct svc_msg_rejoin_service *v, size_t n)
     list_free(&rejoin_elem, v, n);
 }
 
+int svc_msg_host_log_pack(struct svc_wbuf *w, const char *name, uint32_t level, const char *text)
+{
+    size_t n;
+
+    put_required_str(w, name);
+    if (level > SVC_MSG_HOST_LOG_MAX_LEVEL || text == NULL) {
+        wbuf_fail(w, -EINVAL);
+        return w->err;
+    }
+    svc_put_u32(w, level);
+    n = strlen(text);
+    if (n > SVC_MSG_HOST_LOG_MAX_TEXT) {
+        /* Back off over UTF-8 continuation bytes (10xxxxxx) so the cut
+         * does not split a character. */
+        n = SVC_MSG_HOST_LOG_MAX_TEXT;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+    }
+    svc_put_u32(w, (uint32_t)n);
+    wbuf_append(w, text, n);
+    return w->err;
+}
+
+int svc_msg_host_log_unpack(struct svc_rbuf *r, char **name, uint32_t *level, char **text)
+{
+    *name = svc_get_str(r);
+    *level = svc_get_u32(r);
+    *text = svc_get_str(r);
+    if (unpack_done(r, *name != NULL && *text != NULL && *level <= SVC_MSG_HOST_LOG_MAX_LEVEL &&
+                           strlen(*text) <= SVC_MSG_HOST_LOG_MAX_TEXT) != 0) {
+        free_str(name);
+        free_str(text);
+        *level = 0;
+        return r->err;
+    }
+    return 0;
+}
+
 /* ---- Whole frames --------------------------------------------------------- */
 
 /* Waits until fd is ready for events; used when a non-blocking fd says

@@ -97,7 +97,11 @@ enum svc_msg_type {
                                        SERVICE_STATUS); scmd answers SVC_MSG_REPLY
                                        (u32 error) and the connection is the host's
                                        channel from then on */
-    SVC_MSG_HOST_LAST = SVC_MSG_HOST_REJOIN,
+    SVC_MSG_HOST_LOG,               /* host -> scmd, id 0: str name, u32 level (0 error,
+                                       1 warning, 2 information), str text (at most
+                                       SVC_MSG_HOST_LOG_MAX_TEXT bytes): a plugin's
+                                       Log() line; no answer */
+    SVC_MSG_HOST_LAST = SVC_MSG_HOST_LOG,
 };
 
 /* ---- Header ------------------------------------------------------------ */
@@ -343,6 +347,10 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
 #define SVC_MSG_HOST_STATUS_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_SERVICE_STATUS)
 #define SVC_WIRE_REJOIN_SERVICE_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_SERVICE_STATUS)
 #define SVC_MSG_HOST_REJOIN_MIN (SVC_WIRE_U32 + SVC_WIRE_STR_MIN + SVC_WIRE_STRV_MIN + SVC_WIRE_U32)
+#define SVC_MSG_HOST_LOG_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_U32 + SVC_WIRE_STR_MIN)
+/* HOST_LOG: the longest text, in bytes (the sender cuts a longer one). */
+#define SVC_MSG_HOST_LOG_MAX_TEXT 1024u
+#define SVC_MSG_HOST_LOG_MAX_LEVEL 2u
 
 /* ---- Messages: one pack/unpack pair per message ------------------------------ */
 
@@ -375,6 +383,8 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
  *   HOST_EXIT          (empty) svc_msg_empty_unpack       (none)
  *   HOST_QUERY         (empty) svc_msg_empty_unpack       svc_msg_host_query_reply_*
  *                                                         (or svc_msg_usage_reply_*)
+ *   HOST_REJOIN        svc_msg_host_rejoin_*              svc_msg_reply_*
+ *   HOST_LOG           svc_msg_host_log_*                 (none)
  *
  * An empty message is sent with a NULL payload (svc_frame_send).
  *
@@ -477,6 +487,13 @@ int svc_msg_host_rejoin_pack(struct svc_wbuf *w, uint32_t pid, const char *secre
 int svc_msg_host_rejoin_unpack(struct svc_rbuf *r, uint32_t *pid, char **secret, char ***table,
                                struct svc_msg_rejoin_service **v, size_t *n);
 void svc_msg_rejoin_free(struct svc_msg_rejoin_service *v, size_t n);
+/* HOST_LOG: one Log() line of the plugin of service name.  pack cuts a
+ * text over SVC_MSG_HOST_LOG_MAX_TEXT bytes at the last whole UTF-8
+ * character that fits, and fails with -EINVAL for a NULL name or text or
+ * a level over SVC_MSG_HOST_LOG_MAX_LEVEL; unpack refuses (-EPROTO) such
+ * a level, an absent name or text, and a text over the limit. */
+int svc_msg_host_log_pack(struct svc_wbuf *w, const char *name, uint32_t level, const char *text);
+int svc_msg_host_log_unpack(struct svc_rbuf *r, char **name, uint32_t *level, char **text);
 /* HOST_QUERY's reply as a whole, head included, for the SCM's dispatch
  * of host replies: pack writes NO_ERROR and the rows (as
  * svc_msg_usage_reply_pack); unpack reads the error too, and a reply

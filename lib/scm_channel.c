@@ -155,6 +155,33 @@ static long find_for_control(const char *name)
     return i;
 }
 
+int svc_scm_channel_log(const char *service, unsigned level, const char *text)
+{
+    struct svc_wbuf w;
+    long i;
+    int rc;
+
+    if (service == NULL || text == NULL || level > SVC_MSG_HOST_LOG_MAX_LEVEL)
+        return -EINVAL;
+    if (chan.d == NULL)
+        return -ENOTCONN;
+    /* Found before send_lock: the dispatcher's lock is taken before it
+     * elsewhere, never after. */
+    i = svc_dispatch_find(chan.d, service);
+    svc_wbuf_init(&w);
+    pthread_mutex_lock(&chan.send_lock);
+    if (chan.fd < 0) {
+        rc = -ENOTCONN;
+    } else {
+        /* The SCM knows the service by the name it started it as. */
+        svc_msg_host_log_pack(&w, i >= 0 ? scm_name_locked((size_t)i) : service, level, text);
+        rc = w.err ? w.err : svc_frame_send(chan.fd, SVC_MSG_HOST_LOG, 0, &w);
+    }
+    pthread_mutex_unlock(&chan.send_lock);
+    svc_wbuf_free(&w);
+    return rc;
+}
+
 /* ---- Requests from the SCM ---------------------------------------------- */
 
 /* Each handler gets a payload of at least its table minimum.  It returns

@@ -4,6 +4,7 @@
 #include "events.h"
 #include "log.h"
 #include "paths.h"
+#include "proto.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,9 +37,24 @@ void scm_events_close(struct scm *scm)
     scm->events_fd = -1;
 }
 
+/* syslog's priority: Windows logs these as Information, the other SCM
+ * events as Error (7031, 7034: Error; the plugin levels are their own). */
+static int priority(unsigned id)
+{
+    switch (id) {
+    case SCM_EVENT_PLUGIN_ERROR: return LOG_ERR;
+    case SCM_EVENT_PLUGIN_WARNING: return LOG_WARNING;
+    case SCM_EVENT_PLUGIN_INFO:
+    case 7036:
+    case 7040:
+    case 7045: return LOG_INFO;
+    default: return LOG_ERR;
+    }
+}
+
 void scm_event_text(struct scm *scm, unsigned id, const char *service, const char *text)
 {
-    char line[1200], stamp[40];
+    char line[1600], stamp[40];
     struct timespec ts;
     struct tm tm;
     int n;
@@ -57,8 +73,7 @@ void scm_event_text(struct scm *scm, unsigned id, const char *service, const cha
     /* One write per line with O_APPEND keeps lines whole. */
     if (scm->events_fd >= 0 && write(scm->events_fd, line, (size_t)n) < 0)
         log_warn("events.log");
-    syslog(id == 7036 || id == 7045 ? LOG_INFO : LOG_ERR, "%u %s %s", id, service ? service : "-",
-           text);
+    syslog(priority(id), "%u %s %s", id, service ? service : "-", text);
     log_debug("event %u %s %s", id, service ? service : "-", text);
 }
 
@@ -71,4 +86,17 @@ void scm_event(struct scm *scm, unsigned id, const char *service, const char *fm
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     scm_event_text(scm, id, service, text);
+}
+
+void scm_event_plugin(struct scm *scm, const char *service, unsigned level, const char *text)
+{
+    char clean[SVC_MSG_HOST_LOG_MAX_TEXT + 1];
+    size_t i;
+
+    if (level > SCM_EVENT_PLUGIN_INFO)
+        level = SCM_EVENT_PLUGIN_INFO;
+    for (i = 0; text[i] != '\0' && i < sizeof clean - 1; i++)
+        clean[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? ' ' : text[i];
+    clean[i] = '\0';
+    scm_event_text(scm, level, service, clean);
 }

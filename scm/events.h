@@ -2,7 +2,7 @@
  * events.h - the event log: one line per event in ROOT/log/events.log
  * ("TIME ID SERVICE TEXT"), also sent to syslog.  IDs and texts follow the
  * Windows Service Control Manager's (7036 entered a state, 7045
- * installed, 7000 failed to start, ...).
+ * installed, 7000 failed to start, ...); docs/events.md lists them all.
  */
 #ifndef SCM_EVENTS_H
 #define SCM_EVENTS_H
@@ -17,5 +17,15 @@ void scm_events_close(struct scm *scm);
 void scm_event(struct scm *scm, unsigned id, const char *service, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void scm_event_text(struct scm *scm, unsigned id, const char *service, const char *text);
+
+/* IDs of a plugin's own lines (SVCHOST_GLOBALS Log), by level: a plugin
+ * line is "TIME LEVEL SERVICE TEXT" (docs/events.md). */
+#define SCM_EVENT_PLUGIN_ERROR 0u
+#define SCM_EVENT_PLUGIN_WARNING 1u
+#define SCM_EVENT_PLUGIN_INFO 2u
+/* Logs a line of service's plugin at level (an SCM_EVENT_PLUGIN_* id;
+ * another is logged as INFO): control characters in text become spaces,
+ * so that one line stays one line of events.log. */
+void scm_event_plugin(struct scm *scm, const char *service, unsigned level, const char *text);
 
 #endif

@@ -53,6 +53,9 @@ struct scm_host {
     struct pending *pending;
     uint32_t next_id;
     struct queued *queued;       /* STARTs to send once connected */
+    uint64_t log_tokens;         /* HOST_LOG's rate limit: thousandths of a line */
+    uint64_t log_refilled;       /* loop time (ms) of the last refill */
+    unsigned long log_dropped;   /* lines dropped since the bucket was last full */
 };
 
 struct scm_hosts {
@@ -392,6 +395,59 @@ static int on_reply(struct scm_host *h, uint32_t id, struct svc_rbuf *r)
     return 0;
 }
 
+/* HOST_LOG's token bucket, refilled for the time since it was last
+ * looked at; 1 if it is full. */
+static int log_refill(struct scm_host *h)
+{
+    const uint64_t full = (uint64_t)SCM_HOST_LOG_BURST * 1000u;
+    uint64_t now = uv_now(h->scm->loop);
+
+    if (h->log_refilled == 0) {
+        h->log_tokens = full;
+    } else if (now > h->log_refilled) {
+        uint64_t add = (now - h->log_refilled) * SCM_HOST_LOG_PER_SEC;
+        h->log_tokens = add >= full - h->log_tokens ? full : h->log_tokens + add;
+    }
+    h->log_refilled = now ? now : 1;
+    return h->log_tokens == full;
+}
+
+/*
+ * A plugin's Log() line.  Bounded before the hook runs, so that a host
+ * cannot fill the event log whatever it sends: a line that finds the
+ * bucket empty is dropped and counted.  The first one dropped is
+ * reported at once; the count, when the bucket is next found full (the
+ * host kept to the rate for a whole burst), so that a host that floods
+ * without end costs the event log its rate and one line.  Never
+ * answered: a flood of refusals would be a flood the other way.
+ */
+static int on_log(struct scm_host *h, uint32_t id, struct svc_rbuf *r)
+{
+    char *name = NULL, *text = NULL;
+    uint32_t level;
+
+    (void)id;
+    if (svc_msg_host_log_unpack(r, &name, &level, &text) < 0)
+        return -EPROTO;
+    if (log_refill(h) && h->log_dropped != 0) {
+        if (hooks(h)->log_dropped)
+            hooks(h)->log_dropped(h->scm, h, name, h->log_dropped);
+        h->log_dropped = 0;
+    }
+    if (h->log_tokens < 1000u) {
+        if (h->log_dropped++ == 0 && hooks(h)->log_dropped)
+            hooks(h)->log_dropped(h->scm, h, name, 0);
+    } else {
+        h->log_tokens -= 1000u;
+        if (hooks(h)->log && hooks(h)->log(h->scm, h, name, level, text) != NO_ERROR)
+            log_warnx("host %d logged a line for %s, which it does not run; dropped", (int)h->pid,
+                      name);
+    }
+    free(name);
+    free(text);
+    return 0;
+}
+
 static const struct {
     uint16_t type;
     int (*handler)(struct scm_host *h, uint32_t id, struct svc_rbuf *r);
@@ -400,6 +456,7 @@ static const struct {
     { SVC_MSG_HOST_HELLO, on_hello, 0 },
     { SVC_MSG_HOST_STATUS, on_status, 1 },
     { SVC_MSG_REPLY, on_reply, 1 },
+    { SVC_MSG_HOST_LOG, on_log, 1 },
 };
 
 static int on_frame(void *ctx, const struct svc_frame_header *hd, const uint8_t *payload)

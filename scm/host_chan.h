@@ -28,6 +28,18 @@ struct scm_host_hooks {
     /* The answer to scm_host_query (rows NULL, n 0: none will come). */
     void (*queried)(struct scm *scm, struct scm_host *h, void *cookie, struct svc_msg_usage *rows,
                     uint32_t n);
+    /* A Log() line of service's plugin (level 0..2, text at most
+     * SVC_MSG_HOST_LOG_MAX_TEXT bytes), within the host's rate limit:
+     * NO_ERROR, or ERROR_SERVICE_NOT_IN_EXE when service is not one h
+     * may speak for (the line is then dropped). */
+    DWORD (*log)(struct scm *scm, struct scm_host *h, const char *service, unsigned level,
+                 const char *text);
+    /* The rate limit drops lines: dropped is 0 at the first one (a line
+     * of service), then the count, once the host has kept to the rate
+     * for a whole burst (reported with the line, of service, that finds
+     * it so).  May be NULL. */
+    void (*log_dropped)(struct scm *scm, struct scm_host *h, const char *service,
+                        unsigned long dropped);
     /* The process ended.  Requests in flight have been answered by the
      * hooks above with ERROR_PROCESS_ABORTED; h is freed soon after. */
     void (*exited)(struct scm *scm, struct scm_host *h);
@@ -101,5 +113,13 @@ void scm_host_forget(struct scm_host *h, uint32_t id);
 void scm_host_release(struct scm_host *h);
 /* SIGKILL, unless it has exited already. */
 void scm_host_kill(struct scm_host *h);
+
+/* HOST_LOG's rate limit, per host: a burst of SCM_HOST_LOG_BURST lines,
+ * then SCM_HOST_LOG_PER_SEC a second (a token bucket on the loop's
+ * clock, full again after 5 s of quiet).  What passes it reaches
+ * hooks->log; the rest is counted and reported through
+ * hooks->log_dropped. */
+#define SCM_HOST_LOG_BURST 100u
+#define SCM_HOST_LOG_PER_SEC 20u
 
 #endif

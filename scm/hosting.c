@@ -15,6 +15,7 @@
 #include "log.h"
 #include "win32.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
 
@@ -213,11 +214,64 @@ static void on_exited(struct scm *scm, struct scm_host *h)
     }
 }
 
+/* Whether h may log for s: a service it runs, or ran (a plugin may log
+ * after its service reported STOPPED, from a stop callback or a thread
+ * still ending): one of its own group, its split service, or its
+ * own-process service. */
+static int may_log_for(struct scm_host *h, const struct scm_service *s)
+{
+    const char *group = scm_host_group(h), *one;
+    char *its_group;
+    int ok;
+
+    if (s->host == h)
+        return 1;
+    if (group == NULL)
+        return (one = scm_host_own_service(h)) != NULL && strcasecmp(one, s->name) == 0;
+    if ((one = scm_host_split_service(h)) != NULL)
+        return strcasecmp(one, s->name) == 0;
+    its_group = scm_service_host_group(s);
+    ok = its_group != NULL && strcasecmp(its_group, group) == 0;
+    free(its_group);
+    return ok;
+}
+
+static DWORD on_log(struct scm *scm, struct scm_host *h, const char *name, unsigned level,
+                    const char *text)
+{
+    struct scm_service *s = scm_service_find(scm, name);
+
+    if (s == NULL || !may_log_for(h, s))
+        return ERROR_SERVICE_NOT_IN_EXE;
+    /* Under the installed name, as the events of the SCM are. */
+    scm_event_plugin(scm, s->name, level, text);
+    return NO_ERROR;
+}
+
+static void on_log_dropped(struct scm *scm, struct scm_host *h, const char *name,
+                           unsigned long dropped)
+{
+    struct scm_service *s = scm_service_find(scm, name);
+    const char *who = s != NULL && may_log_for(h, s) ? s->name : NULL;
+    char text[200];
+
+    if (dropped == 0)
+        snprintf(text, sizeof text,
+                 "Log lines of host process %d are dropped: more than %u at once, or %u a second.",
+                 (int)scm_host_pid(h), SCM_HOST_LOG_BURST, SCM_HOST_LOG_PER_SEC);
+    else
+        snprintf(text, sizeof text, "%lu log line(s) of host process %d were dropped.", dropped,
+                 (int)scm_host_pid(h));
+    scm_event_plugin(scm, who ? who : "-", SCM_EVENT_PLUGIN_WARNING, text);
+}
+
 const struct scm_host_hooks scm_hosting_hooks = {
     .status = on_status,
     .started = on_started,
     .controlled = on_controlled,
     .queried = on_queried,
+    .log = on_log,
+    .log_dropped = on_log_dropped,
     .exited = on_exited,
     .freed = NULL,     /* scm.c: the shutdown check */
 };

@@ -1492,6 +1492,182 @@ START_TEST(msg_client_requests)
 }
 END_TEST
 
+/* ---- HOST_LOG ------------------------------------------------------------ */
+
+/* A HOST_LOG payload written field by field, past the pack's checks. */
+static void raw_host_log(struct svc_wbuf *w, const char *name, uint32_t level, const char *text)
+{
+    svc_wbuf_init(w);
+    svc_put_str(w, name);
+    svc_put_u32(w, level);
+    svc_put_str(w, text);
+}
+
+START_TEST(msg_host_log_round_trip)
+{
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    char *name, *text;
+    uint32_t level;
+    uint8_t *buf;
+
+    for (uint32_t lv = 0; lv <= SVC_MSG_HOST_LOG_MAX_LEVEL; lv++) {
+        svc_wbuf_init(&w);
+        ck_assert_int_eq(svc_msg_host_log_pack(&w, "Echo", lv, "listening on 127.0.0.1:7007"), 0);
+        ck_assert_uint_eq(w.len, SVC_MSG_HOST_LOG_MIN + 4 + 27);
+        buf = to_reader(&w, &r);
+        ck_assert_int_eq(svc_msg_host_log_unpack(&r, &name, &level, &text), 0);
+        ck_assert_str_eq(name, "Echo");
+        ck_assert_uint_eq(level, lv);
+        ck_assert_str_eq(text, "listening on 127.0.0.1:7007");
+        free(name);
+        free(text);
+        free(buf);
+    }
+    /* An empty text is a line too. */
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_host_log_pack(&w, "Echo", 2, ""), 0);
+    ck_assert_uint_eq(w.len, SVC_MSG_HOST_LOG_MIN + 4);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_log_unpack(&r, &name, &level, &text), 0);
+    ck_assert_str_eq(text, "");
+    free(name);
+    free(text);
+    free(buf);
+}
+END_TEST
+
+/* A text over the limit is cut at it, or before a character that would
+ * not fit whole; the limit itself passes. */
+START_TEST(msg_host_log_cut)
+{
+    char long_text[3000], *name, *text;
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    uint32_t level;
+    uint8_t *buf;
+
+    memset(long_text, 'x', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = '\0';
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_host_log_pack(&w, "Echo", 1, long_text), 0);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_log_unpack(&r, &name, &level, &text), 0);
+    ck_assert_uint_eq(strlen(text), SVC_MSG_HOST_LOG_MAX_TEXT);
+    free(name);
+    free(text);
+    free(buf);
+
+    /* "é" (2 bytes) across the limit: cut before it. */
+    long_text[SVC_MSG_HOST_LOG_MAX_TEXT - 1] = (char)0xC3;
+    long_text[SVC_MSG_HOST_LOG_MAX_TEXT] = (char)0xA9;
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_host_log_pack(&w, "Echo", 1, long_text), 0);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_log_unpack(&r, &name, &level, &text), 0);
+    ck_assert_uint_eq(strlen(text), SVC_MSG_HOST_LOG_MAX_TEXT - 1);
+    ck_assert_int_eq(text[SVC_MSG_HOST_LOG_MAX_TEXT - 2], 'x');
+    free(name);
+    free(text);
+    free(buf);
+
+    /* Exactly at the limit: whole. */
+    long_text[SVC_MSG_HOST_LOG_MAX_TEXT - 1] = 'y';
+    long_text[SVC_MSG_HOST_LOG_MAX_TEXT] = '\0';
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_host_log_pack(&w, "Echo", 1, long_text), 0);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_log_unpack(&r, &name, &level, &text), 0);
+    ck_assert_str_eq(text, long_text);
+    free(name);
+    free(text);
+    free(buf);
+}
+END_TEST
+
+START_TEST(msg_host_log_rejects)
+{
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    char *name = (char *)"x", *text = (char *)"y";
+    uint32_t level = 9;
+    uint8_t *buf;
+
+    /* The sender's errors. */
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_host_log_pack(&w, NULL, 0, "t"), -EINVAL);
+    svc_wbuf_free(&w);
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_host_log_pack(&w, "Echo", 0, NULL), -EINVAL);
+    svc_wbuf_free(&w);
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_host_log_pack(&w, "Echo", SVC_MSG_HOST_LOG_MAX_LEVEL + 1, "t"), -EINVAL);
+    svc_wbuf_free(&w);
+
+    /* A well-formed raw payload decodes: the raw writer is right. */
+    raw_host_log(&w, "Echo", 2, "ok");
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_log_unpack(&r, &name, &level, &text), 0);
+    ck_assert_str_eq(text, "ok");
+    free(name);
+    free(text);
+    free(buf);
+
+    /* A level over 2 (DEBUG never goes out), a text over the limit, an
+     * absent name or text: malformed, nothing left allocated. */
+    raw_host_log(&w, "Echo", 3, "t");
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_log_unpack(&r, &name, &level, &text), -EPROTO);
+    ck_assert_ptr_null(name);
+    ck_assert_ptr_null(text);
+    ck_assert_uint_eq(level, 0);
+    free(buf);
+
+    {
+        char over[SVC_MSG_HOST_LOG_MAX_TEXT + 2];
+
+        memset(over, 'x', sizeof over - 1);
+        over[sizeof over - 1] = '\0';
+        raw_host_log(&w, "Echo", 0, over);
+    }
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_log_unpack(&r, &name, &level, &text), -EPROTO);
+    ck_assert_ptr_null(name);
+    ck_assert_ptr_null(text);
+    free(buf);
+
+    raw_host_log(&w, NULL, 0, "t");
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_log_unpack(&r, &name, &level, &text), -EPROTO);
+    ck_assert_ptr_null(text);
+    free(buf);
+
+    raw_host_log(&w, "Echo", 0, NULL);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_log_unpack(&r, &name, &level, &text), -EPROTO);
+    ck_assert_ptr_null(name);
+    free(buf);
+
+    /* Short, and trailing bytes. */
+    svc_wbuf_init(&w);
+    svc_msg_host_log_pack(&w, "Echo", 0, "t");
+    buf = to_reader(&w, &r);
+    r.len--;
+    ck_assert_int_eq(svc_msg_host_log_unpack(&r, &name, &level, &text), -EPROTO);
+    free(buf);
+    svc_wbuf_init(&w);
+    svc_msg_host_log_pack(&w, "Echo", 0, "t");
+    svc_put_u32(&w, 0);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_log_unpack(&r, &name, &level, &text), -EPROTO);
+    free(buf);
+
+    /* The message sits at the end of the host range. */
+    ck_assert_int_eq(SVC_MSG_HOST_LOG, SVC_MSG_HOST_REJOIN + 1);
+    ck_assert_int_eq(SVC_MSG_HOST_LAST, SVC_MSG_HOST_LOG);
+}
+END_TEST
+
 static Suite *proto_suite(void)
 {
     Suite *s = suite_create("proto");
@@ -1534,6 +1710,9 @@ static Suite *proto_suite(void)
     tcase_add_test(tc, msg_usage_list);
     tcase_add_test(tc, msg_services_list);
     tcase_add_test(tc, msg_client_requests);
+    tcase_add_test(tc, msg_host_log_round_trip);
+    tcase_add_test(tc, msg_host_log_cut);
+    tcase_add_test(tc, msg_host_log_rejects);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("frames");
