@@ -406,7 +406,7 @@ SC_HANDLE WINAPI OpenSCManagerA(LPCSTR lpMachineName, LPCSTR lpDatabaseName,
 static int create_service(SC_HANDLE m, LPCSTR name, LPCSTR display, DWORD access, DWORD type,
                           DWORD start, DWORD error_control, LPCSTR path, LPCSTR group,
                           LPDWORD tag, LPCSTR deps, LPCSTR account, LPCSTR password,
-                          SC_HANDLE *out)
+                          const SVCHOST_CREATE_INFO *x, SC_HANDLE *out)
 {
     struct svc_msg_config c = {0};
     struct svc_wbuf w;
@@ -446,6 +446,22 @@ static int create_service(SC_HANDLE m, LPCSTR name, LPCSTR display, DWORD access
     c.depend_on_service = svc_deps;
     c.depend_on_group = grp_deps;
     c.object_name = account != NULL && account[0] != '\0' ? unconst(account) : NULL;
+    if (x != NULL) {
+        /* One message: scmd writes the service file with all of it. */
+        for (size_t i = 0; x->lpParameters != NULL && x->lpParameters[i] != NULL; i++) {
+            const char *eq = strchr(x->lpParameters[i], '=');
+            if (eq == NULL || eq == x->lpParameters[i]) {
+                free(svc_deps);
+                free(grp_deps);
+                return ERROR_INVALID_PARAMETER;
+            }
+        }
+        c.service_dll = unconst(x->lpServiceDll);
+        c.service_main = unconst(x->lpServiceMain);
+        c.params = (char **)(uintptr_t)x->lpParameters;
+        c.mask |= SVC_CFG_DELAYED_AUTOSTART;
+        c.delayed_autostart = x->fDelayedAutostart != 0;
+    }
 
     svc_wbuf_init(&w);
     svc_msg_create_service_pack(&w, access, &c);
@@ -476,7 +492,28 @@ SC_HANDLE WINAPI CreateServiceA(SC_HANDLE hSCManager, LPCSTR lpServiceName,
     rc = create_service(hSCManager, lpServiceName, lpDisplayName, dwDesiredAccess,
                         dwServiceType, dwStartType, dwErrorControl, lpBinaryPathName,
                         lpLoadOrderGroup, lpdwTagId, lpDependencies, lpServiceStartName,
-                        lpPassword, &h);
+                        lpPassword, NULL, &h);
+    svc_handle_put(hSCManager);
+    return rc == 0 ? h : fail_handle(rc);
+}
+
+SC_HANDLE WINAPI SvchostCreateService(SC_HANDLE hSCManager, LPCSTR lpServiceName,
+                                      LPCSTR lpDisplayName, DWORD dwDesiredAccess,
+                                      DWORD dwServiceType, DWORD dwStartType,
+                                      DWORD dwErrorControl, LPCSTR lpBinaryPathName,
+                                      LPCSTR lpLoadOrderGroup, LPDWORD lpdwTagId,
+                                      LPCSTR lpDependencies, LPCSTR lpServiceStartName,
+                                      LPCSTR lpPassword, const SVCHOST_CREATE_INFO *lpInfo)
+{
+    SC_HANDLE h = NULL;
+    int rc = svc_handle_get(hSCManager, SVC_HANDLE_MANAGER);
+
+    if (rc != 0)
+        return fail_handle(rc);
+    rc = create_service(hSCManager, lpServiceName, lpDisplayName, dwDesiredAccess,
+                        dwServiceType, dwStartType, dwErrorControl, lpBinaryPathName,
+                        lpLoadOrderGroup, lpdwTagId, lpDependencies, lpServiceStartName,
+                        lpPassword, lpInfo, &h);
     svc_handle_put(hSCManager);
     return rc == 0 ? h : fail_handle(rc);
 }

@@ -358,5 +358,10 @@ int svc_config_value_ok(const char *value);
  * the SCM's other state files.  0 or a negative errno; path is then as
  * it was. */
 int svc_write_file_atomic(const char *path, const char *data, size_t len);
+/* Removes the temporary files those writes leave when the process dies
+ * between creating and renaming one (NAME.tmp.XXXXXX in the configuration
+ * directory, services/ and run/): for scmd's start, when no write can be
+ * under way.  How many it removed, or the first negative errno. */
+int svc_config_remove_temporaries(const char *root);
 
 #endif

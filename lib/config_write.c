@@ -12,6 +12,7 @@
 #include "paths.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -352,6 +353,52 @@ static int write_atomic(const char *path, const char *data, size_t len)
 int svc_write_file_atomic(const char *path, const char *data, size_t len)
 {
     return write_atomic(path, data, len);
+}
+
+/* 1 if a directory entry is a temporary of write_atomic: NAME.tmp. and
+ * mkostemp's six characters. */
+static int is_temporary(const char *name)
+{
+    size_t n = strlen(name);
+
+    return n > 11 && memcmp(name + n - 11, ".tmp.", 5) == 0 && strchr(name + n - 6, '/') == NULL;
+}
+
+/* Removes the temporaries in dir; how many, or a negative errno. */
+static int remove_temporaries_in(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    if (d == NULL)
+        return errno == ENOENT ? 0 : -errno;
+    while ((e = readdir(d)) != NULL) {
+        if (!is_temporary(e->d_name))
+            continue;
+        if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+int svc_config_remove_temporaries(const char *root)
+{
+    char *dirs[3] = { svc_path_config_dir(root), svc_path_services_dir(root),
+                      svc_path_run_dir(root) };
+    int total = 0, rc = 0;
+
+    for (size_t i = 0; i < 3; i++) {
+        int n = dirs[i] != NULL ? remove_temporaries_in(dirs[i]) : -ENOMEM;
+
+        if (n < 0 && rc == 0)
+            rc = n;
+        else if (n > 0)
+            total += n;
+        free(dirs[i]);
+    }
+    return rc < 0 ? rc : total;
 }
 
 /* Writes t to path unless building it failed; frees t. */

@@ -57,14 +57,76 @@ static int load_one(struct scm *scm, const char *name)
     return 0;
 }
 
+/* The group a service's file puts it in (share services whose ImagePath
+ * is "svchost -k GROUP"), malloc'd, or NULL. */
+static char *file_group(const struct svc_service_config *c)
+{
+    char *group = NULL;
+
+    if (!(c->type & SERVICE_WIN32_SHARE_PROCESS) || svc_imagepath_group(c->image_path, &group) != 1)
+        return NULL;
+    return group;
+}
+
+/* The group of svchost.ini that lists name, or NULL. */
+static const char *listed_group(const struct svc_groups *g, const char *name)
+{
+    for (size_t i = 0; g != NULL && i < g->n; i++)
+        for (size_t k = 0; k < g->groups[i].n_services; k++)
+            if (strcasecmp(g->groups[i].services[k], name) == 0)
+                return g->groups[i].name;
+    return NULL;
+}
+
+/*
+ * A change is written service file first, svchost.ini second (persist),
+ * and a deletion the other way round (remove_from_disk), so a crash in
+ * between leaves a service file whose group svchost.ini does not show
+ * yet, or still shows.  The service file is the truth: at start each
+ * loaded service's membership is made what its file says.  Names that
+ * svchost.ini lists without a service file are left to whoever wrote
+ * them (scmd never leaves one behind).
+ */
+static void repair_groups(struct scm *scm)
+{
+    struct svc_groups *g = NULL;
+    struct svc_diag diag = { 0 };
+    int rc = svc_config_load_groups(scm->root, &g, &diag);
+
+    svc_diag_free(&diag);
+    if (rc < 0 && rc != -ENOENT)
+        return;     /* a malformed file is left for a person to fix */
+    for (struct scm_service *s = scm->services; s != NULL; s = s->next) {
+        char *want = file_group(s->cfg);
+        const char *have = listed_group(g, s->name);
+
+        if (want == NULL ? have != NULL : have == NULL || strcasecmp(want, have) != 0) {
+            rc = svc_config_set_group_membership(scm->root, s->name, want);
+            if (rc < 0)
+                log_warnx("svchost.ini: cannot put %s in its group: %s", s->name, strerror(-rc));
+            else
+                log_info("svchost.ini: %s %s%s, as its service file says", s->name,
+                         want ? "put in group " : "taken out of its group", want ? want : "");
+        }
+        free(want);
+    }
+    svc_groups_free(g);
+}
+
 int scm_db_load(struct scm *scm)
 {
     char *dir = svc_path_services_dir(scm->root);
     DIR *d;
     struct dirent *e;
+    int removed;
 
     if (dir == NULL)
         return -ENOMEM;
+    /* Left by an scmd that died in the middle of a write. */
+    removed = svc_config_remove_temporaries(scm->root);
+    if (removed > 0)
+        log_info("removed %d temporary file%s left by an interrupted write", removed,
+                 removed == 1 ? "" : "s");
     d = opendir(dir);
     if (d == NULL) {
         int rc = errno == ENOENT ? 0 : -errno;
@@ -86,6 +148,7 @@ int scm_db_load(struct scm *scm)
     }
     closedir(d);
     free(dir);
+    repair_groups(scm);
     return 0;
 }
 
@@ -369,10 +432,9 @@ static DWORD persist(struct scm *scm, const struct svc_msg_config *m,
     log_diag(&diag);
     if (rc < 0)
         return ERROR_INVALID_PARAMETER;
-    /* Group membership follows the ImagePath (share services only). */
-    if ((back->type & SERVICE_WIN32_SHARE_PROCESS) &&
-        svc_imagepath_group(back->image_path, &group) != 1)
-        group = NULL;
+    /* Group membership follows the ImagePath (share services only);
+     * written after the service file (see repair_groups). */
+    group = file_group(back);
     rc = svc_config_set_group_membership(scm->root, back->name, group);
     free(group);
     if (rc < 0) {

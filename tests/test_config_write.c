@@ -950,6 +950,36 @@ START_TEST(test_remove_service)
 }
 END_TEST
 
+/* What a writer killed between mkostemp and rename leaves: removed, and
+ * nothing else (a name that only looks similar, a real file, a file of
+ * another directory). */
+START_TEST(test_remove_temporaries)
+{
+    struct svc_service_config *c = minimal("Kept");
+    char *run = fmt("%s/run", tmp_root), *p;
+
+    ck_assert_int_eq(svc_config_write_service(tmp_root, c), 0);
+    ck_assert_int_eq(mkdir(run, 0755), 0);
+    write_file("services/Kept.ini.tmp.Ab12Cd", "[Service]\n");
+    write_file("svchost.ini.tmp.zzzzzz", "");
+    write_file("services/Kept.ini.tmp.short", "");     /* not mkostemp's six characters */
+    write_file("services/notes.tmp.txt", "");
+    p = fmt("%s/journal.tmp.123456", run);
+    test_write_text(p, "");
+    ck_assert_int_eq(svc_config_remove_temporaries(tmp_root), 3);
+    ck_assert(!exists("services/Kept.ini.tmp.Ab12Cd"));
+    ck_assert(!exists("svchost.ini.tmp.zzzzzz"));
+    ck_assert_int_ne(access(p, F_OK), 0);
+    ck_assert(exists("services/Kept.ini.tmp.short"));
+    ck_assert(exists("services/notes.tmp.txt"));
+    ck_assert(exists("services/Kept.ini"));
+    ck_assert_int_eq(svc_config_remove_temporaries(tmp_root), 0);
+    free(p);
+    free(run);
+    svc_service_config_free(c);
+}
+END_TEST
+
 /* ---- Groups ------------------------------------------------------------------ */
 
 static struct svc_groups *groups(void)
@@ -1211,6 +1241,7 @@ static Suite *config_write_suite(void)
     tcase_add_loop_test(svc, test_write_refuses, 0, (int)(sizeof bad / sizeof bad[0]));
     tcase_add_test(svc, test_value_ok);
     tcase_add_test(svc, test_remove_service);
+    tcase_add_test(svc, test_remove_temporaries);
     suite_add_tcase(s, svc);
 
     tcase_add_checked_fixture(atomic, tmp_setup, tmp_teardown);

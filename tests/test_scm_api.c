@@ -268,6 +268,60 @@ START_TEST(config_round_trip)
 }
 END_TEST
 
+/* SvchostCreateService: the plugin, its parameters and the delayed start
+ * in the one request; a parameter the file cannot hold installs nothing. */
+START_TEST(create_in_one_step)
+{
+    char dll[512];
+    LPCSTR params[] = { "Port=7007", "Banner=hello there", NULL };
+    SVCHOST_CREATE_INFO info = { dll, "NotServiceMain", params, TRUE };
+    LPCSTR bad[] = { "Port=1", "[NoKey=2", NULL };
+    SVCHOST_CREATE_INFO bad_info = { dll, NULL, bad, FALSE };
+    LPCSTR noeq[] = { "JustAKey", NULL };
+    SVCHOST_CREATE_INFO noeq_info = { dll, NULL, noeq, FALSE };
+    BYTE buf[4096];
+    DWORD need;
+    SC_HANDLE h;
+
+    snprintf(dll, sizeof dll, TEST_BINARY_DIR "/tests/plugins/noentry.so");
+    h = SvchostCreateService(scm, "Whole", NULL, SERVICE_ALL_ACCESS, SERVICE_WIN32_SHARE_PROCESS,
+                             SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, "svchost -k g", NULL, NULL,
+                             NULL, NULL, NULL, &info);
+    ck_assert_msg(h != NULL, "SvchostCreateService: %u", GetLastError());
+    ck_assert(QueryServiceConfig2A(h, SVCHOST_CONFIG_SERVICE_DLL, buf, sizeof buf, &need));
+    ck_assert_str_eq(((SVCHOST_SERVICE_DLL_INFO *)buf)->lpServiceDll, dll);
+    ck_assert_str_eq(((SVCHOST_SERVICE_DLL_INFO *)buf)->lpServiceMain, "NotServiceMain");
+    ck_assert(QueryServiceConfig2A(h, SVCHOST_CONFIG_PARAMETERS, buf, sizeof buf, &need));
+    {
+        const char *p = ((SVCHOST_PARAMETERS_INFO *)buf)->lpParameters;
+        ck_assert_str_eq(p, "Port=7007");
+        ck_assert_str_eq(p + strlen(p) + 1, "Banner=hello there");
+    }
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, buf, sizeof buf, &need));
+    ck_assert(((SERVICE_DELAYED_AUTO_START_INFO *)buf)->fDelayedAutostart);
+    /* It runs: the entry point and the plugin came with the create. */
+    ck_assert(StartServiceA(h, 0, NULL));
+    wait_state(h, SERVICE_RUNNING);
+    ck_assert(ControlService(h, SERVICE_CONTROL_STOP, (LPSERVICE_STATUS)buf));
+    wait_state(h, SERVICE_STOPPED);
+    CloseServiceHandle(h);
+
+    SetLastError(0);
+    ck_assert_ptr_null(SvchostCreateService(scm, "Torn", NULL, SERVICE_ALL_ACCESS,
+                                            SERVICE_WIN32_SHARE_PROCESS, SERVICE_DEMAND_START,
+                                            SERVICE_ERROR_NORMAL, "svchost -k g", NULL, NULL, NULL,
+                                            NULL, NULL, &bad_info));
+    ck_assert_uint_eq(GetLastError(), ERROR_INVALID_PARAMETER);
+    SetLastError(0);
+    ck_assert_ptr_null(SvchostCreateService(scm, "Torn", NULL, SERVICE_ALL_ACCESS,
+                                            SERVICE_WIN32_SHARE_PROCESS, SERVICE_DEMAND_START,
+                                            SERVICE_ERROR_NORMAL, "svchost -k g", NULL, NULL, NULL,
+                                            NULL, NULL, &noeq_info));
+    ck_assert_uint_eq(GetLastError(), ERROR_INVALID_PARAMETER);
+    EXPECT_FAIL(OpenServiceA(scm, "Torn", SERVICE_QUERY_STATUS), ERROR_SERVICE_DOES_NOT_EXIST);
+}
+END_TEST
+
 static void query_failure(SC_HANDLE h, BYTE *buf, DWORD size)
 {
     DWORD need;
@@ -623,6 +677,7 @@ static Suite *suite(void)
     tcase_add_test(tc, one_pid_per_group);
     tcase_add_test(tc, errors);
     tcase_add_test(tc, config_round_trip);
+    tcase_add_test(tc, create_in_one_step);
     tcase_add_test(tc, failure_actions_stored);
     tcase_add_test(tc, more_errors);
     tcase_add_test(tc, garbage_closes_one_connection);

@@ -188,19 +188,43 @@ DWORD sc_cmd_create(struct sc_ctx *ctx, int argc, char **argv)
         return err;
     }
 
-    /* sc.exe's defaults: own process, demand start, normal errors. */
-    ctx->svc = CreateServiceA(ctx->scm, argv[0], a.display,
-                              has_extensions(&a) ? SERVICE_CHANGE_CONFIG : SERVICE_QUERY_STATUS,
-                              type,
-                              a.start != SERVICE_NO_CHANGE ? a.start : SERVICE_DEMAND_START,
-                              a.error != SERVICE_NO_CHANGE ? a.error : SERVICE_ERROR_NORMAL,
-                              a.binpath, a.group, NULL, a.depend, a.obj, NULL);
-    if (ctx->svc == NULL) {
-        err = sc_fail("CreateService", GetLastError());
-    } else {
-        printf("[SC] CreateService SUCCESS\n");
-        err = apply_extensions(ctx->svc, &a);
+    /* ServiceDll=, ServiceMain=, param= and delayed-auto go in the same
+     * request as the rest: the service is installed with all of them or
+     * not at all (SvchostCreateService).  KEY= removes nothing from a new
+     * service and is left out. */
+    const char **params = calloc(a.n_params + 1, sizeof *params);
+    char **texts = calloc(a.n_params + 1, sizeof *texts);
+    size_t n = 0;
+
+    for (size_t i = 0; params != NULL && texts != NULL && i < a.n_params; i++) {
+        if (a.params[i].value == NULL)
+            continue;
+        if (asprintf(&texts[n], "%s=%s", a.params[i].name, a.params[i].value) < 0)
+            break;
+        params[n] = texts[n];
+        n++;
     }
+    if (params == NULL || texts == NULL) {
+        err = sc_fail("CreateService", ERROR_NOT_ENOUGH_MEMORY);
+    } else {
+        SVCHOST_CREATE_INFO info = { a.dll, a.main, params, a.delayed == 1 };
+
+        /* sc.exe's defaults: own process, demand start, normal errors. */
+        ctx->svc = SvchostCreateService(ctx->scm, argv[0], a.display, SERVICE_QUERY_STATUS, type,
+                                        a.start != SERVICE_NO_CHANGE ? a.start
+                                                                     : SERVICE_DEMAND_START,
+                                        a.error != SERVICE_NO_CHANGE ? a.error
+                                                                     : SERVICE_ERROR_NORMAL,
+                                        a.binpath, a.group, NULL, a.depend, a.obj, NULL, &info);
+        if (ctx->svc == NULL)
+            err = sc_fail("CreateService", GetLastError());
+        else
+            printf("[SC] CreateService SUCCESS\n");
+    }
+    for (size_t i = 0; texts != NULL && i < n; i++)
+        free(texts[i]);
+    free(texts);
+    free(params);
     config_args_free(&a);
     return err;
 }

@@ -87,6 +87,33 @@ typedef struct _SVCHOST_USAGE_INFO {
 SVCAPI BOOL WINAPI SvchostEnumUsage(SC_HANDLE hSCManager, LPBYTE lpBuffer, DWORD cbBufSize,
                                     LPDWORD pcbBytesNeeded, LPDWORD lpEntriesReturned);
 
+/* What SvchostCreateService sets besides CreateServiceA's arguments. */
+typedef struct _SVCHOST_CREATE_INFO {
+    LPCSTR lpServiceDll;        /* [Parameters] ServiceDll; NULL: none */
+    LPCSTR lpServiceMain;       /* [Parameters] ServiceMain; NULL: ServiceMain */
+    LPCSTR const *lpParameters; /* the plugin's [Parameters] as "KEY=VALUE"
+                                   strings, NULL-terminated; NULL: none */
+    BOOL fDelayedAutostart;     /* SERVICE_CONFIG_DELAYED_AUTO_START_INFO */
+} SVCHOST_CREATE_INFO;
+
+/*
+ * CreateServiceA with a plugin service's ServiceDll, ServiceMain,
+ * parameters and delayed start, installed in one step: the service
+ * exists with all of it, or not at all (Windows needs CreateService and
+ * then registry writes under Services\NAME\Parameters, and a failure in
+ * between leaves a service without them).  lpInfo NULL is CreateServiceA.
+ * Returns the handle, or NULL with CreateServiceA's errors, and
+ * ERROR_INVALID_PARAMETER for a parameter without '=' or with a key the
+ * service file cannot hold.
+ */
+SVCAPI SC_HANDLE WINAPI SvchostCreateService(SC_HANDLE hSCManager, LPCSTR lpServiceName,
+                                             LPCSTR lpDisplayName, DWORD dwDesiredAccess,
+                                             DWORD dwServiceType, DWORD dwStartType,
+                                             DWORD dwErrorControl, LPCSTR lpBinaryPathName,
+                                             LPCSTR lpLoadOrderGroup, LPDWORD lpdwTagId,
+                                             LPCSTR lpDependencies, LPCSTR lpServiceStartName,
+                                             LPCSTR lpPassword, const SVCHOST_CREATE_INFO *lpInfo);
+
 #ifdef __cplusplus
 }
 #endif
