@@ -160,6 +160,18 @@ static void release_locked(struct host_module *m, const char *service)
     for (pp = &modules; *pp != m; pp = &(*pp)->next)
         ;
     *pp = m->next;
+    /* Two ServiceDll paths naming one file (a symlink) get one handle
+     * from the loader, which counts both opens. */
+    for (struct host_module *o = modules; o != NULL; o = o->next) {
+        if (o->dl == m->dl) {
+            if (service != NULL)
+                log_msg(SVC_LOG_INFO, service, "%s stays loaded: the same file as %s", m->path, o->path);
+            dlclose(m->dl);
+            free(m->path);
+            free(m);
+            return;
+        }
+    }
     dlclose(m->dl);
     /* glibc keeps an object it marked NODELETE (RTLD_NODELETE, -z nodelete,
      * a C++ unique symbol): then the next start would run the old code. */

@@ -4,7 +4,7 @@
 # host maps the file afresh, so a plugin rebuilt in between runs its new
 # code.  Without the value the plugin stays mapped and the old code runs
 # again.  A service whose thread never ends is not unloaded (and the log
-# says why); a file two services use stays until both have stopped.
+# says why); a file several services use stays until all have stopped.
 #
 # Each "not mapped" check is the same grep of /proc/PID/maps that first
 # found the file mapped.
@@ -166,6 +166,9 @@ install Keep ul "$ROOT/src/keep.so" "Out=$ROOT/keep.txt"
 install Stuck ul "$ROOT/src/stuck.so" ServiceDllUnloadOnStop=1 Linger=1 "Out=$ROOT/stuck.txt"
 install Twin1 ul "$ROOT/src/twin.so" ServiceDllUnloadOnStop=1 "Out=$ROOT/twin1.txt"
 install Twin2 ul "$ROOT/src/twin.so" ServiceDllUnloadOnStop=1 "Out=$ROOT/twin2.txt"
+# The same file under another name: the loader maps it once.
+ln -s twin.so "$ROOT/src/twin-link.so"
+install Twin3 ul "$ROOT/src/twin-link.so" ServiceDllUnloadOnStop=1 "Out=$ROOT/twin3.txt"
 grep -qx 'ServiceDllUnloadOnStop = 1' "$ROOT/config/services/Unload.ini" ||
     fail "sc create did not write ServiceDllUnloadOnStop: $(cat "$ROOT/config/services/Unload.ini")"
 
@@ -243,25 +246,31 @@ grep -q '\[Stuck\] unloaded' "$ROOT/scmd.err" && fail "Stuck's plugin was unload
 [ "$(state Always)" = RUNNING ] && [ "$(host_pid Always)" = "$pid" ] || fail "the host did not run on"
 pass "a service whose thread never ends keeps its plugin, says why, and the host runs on"
 
-# ---- one file, two services: unloaded with the last ------------------------
-sc_ok start Twin1
-sc_ok start Twin2
-wait_state Twin1 RUNNING
-wait_state Twin2 RUNNING
-wait_for "$ROOT/twin1.txt" '^version 1$'
-wait_for "$ROOT/twin2.txt" '^version 1$'
+# ---- one file, several services: unloaded with the last -------------------
+for t in Twin1 Twin2 Twin3; do
+    sc_ok start $t
+done
+for t in 1 2 3; do
+    wait_state Twin$t RUNNING
+    wait_for "$ROOT/twin$t.txt" '^version 1$'
+done
 [ "$(mapped "$pid" "$ROOT/src/twin.so" | awk '{ print $5 }' | sort -u | wc -l)" -eq 1 ] ||
     fail "twin.so is not mapped once: $(mapped "$pid" "$ROOT/src/twin.so")"
+[ -z "$(mapped "$pid" "$ROOT/src/twin-link.so")" ] || fail "twin.so is mapped a second time as twin-link.so"
 sc_ok stop Twin1
 wait_state Twin1 STOPPED
 wait_for "$ROOT/scmd.err" "\\[Twin1\\] $ROOT/src/twin.so stays loaded: also used by Twin2\$"
 [ -n "$(mapped "$pid" "$ROOT/src/twin.so")" ] || fail "twin.so unmapped while Twin2 runs"
 [ "$(state Twin2)" = RUNNING ] || fail "Twin2 is $(state Twin2)"
+sc_ok stop Twin3
+wait_state Twin3 STOPPED
+wait_for "$ROOT/scmd.err" "\\[Twin3\\] $ROOT/src/twin-link.so stays loaded: the same file as $ROOT/src/twin.so\$"
+[ -n "$(mapped "$pid" "$ROOT/src/twin.so")" ] || fail "twin.so unmapped with Twin3, while Twin2 runs"
 sc_ok stop Twin2
 wait_state Twin2 STOPPED
 wait_for "$ROOT/scmd.err" "\\[Twin2\\] unloaded $ROOT/src/twin.so\$"
-[ -z "$(mapped "$pid" "$ROOT/src/twin.so")" ] || fail "twin.so still mapped after both stopped"
-pass "a file two services use is unloaded when the second stops"
+[ -z "$(mapped "$pid" "$ROOT/src/twin.so")" ] || fail "twin.so still mapped after all three stopped"
+pass "a file several services use (one through a symlink) is unloaded when the last stops"
 
 [ "$(host_pid Always)" = "$pid" ] && kill -0 "$pid" || fail "host $pid is gone"
 sc_ok stop Always
