@@ -166,6 +166,7 @@ install Keep ul "$ROOT/src/keep.so" "Out=$ROOT/keep.txt"
 install Stuck ul "$ROOT/src/stuck.so" ServiceDllUnloadOnStop=1 Linger=1 "Out=$ROOT/stuck.txt"
 install Twin1 ul "$ROOT/src/twin.so" ServiceDllUnloadOnStop=1 "Out=$ROOT/twin1.txt"
 install Twin2 ul "$ROOT/src/twin.so" ServiceDllUnloadOnStop=1 "Out=$ROOT/twin2.txt"
+install Pin ul "$ROOT/src/twin.so" "Out=$ROOT/pin.txt"
 # The same file under another name: the loader maps it once.
 ln -s twin.so "$ROOT/src/twin-link.so"
 install Twin3 ul "$ROOT/src/twin-link.so" ServiceDllUnloadOnStop=1 "Out=$ROOT/twin3.txt"
@@ -271,6 +272,24 @@ wait_state Twin2 STOPPED
 wait_for "$ROOT/scmd.err" "\\[Twin2\\] unloaded $ROOT/src/twin.so\$"
 [ -z "$(mapped "$pid" "$ROOT/src/twin.so")" ] || fail "twin.so still mapped after all three stopped"
 pass "a file several services use (one through a symlink) is unloaded when the last stops"
+
+# Pin uses twin.so without unloading on stop: the file stays for good.
+sc_ok start Pin
+sc_ok start Twin1
+wait_state Pin RUNNING
+wait_state Twin1 RUNNING
+sc_ok stop Twin1
+wait_state Twin1 STOPPED
+wait_for "$ROOT/scmd.err" "\\[Twin1\\] $ROOT/src/twin.so stays loaded: also used by Pin\$"
+sc_ok stop Pin
+wait_state Pin STOPPED
+sc_ok start Twin1
+wait_state Twin1 RUNNING
+sc_ok stop Twin1
+wait_state Twin1 STOPPED
+wait_count "$ROOT/scmd.err" "\\[Twin1\\] $ROOT/src/twin.so stays loaded: also used by Pin\$" 2
+[ -n "$(mapped "$pid" "$ROOT/src/twin.so")" ] || fail "twin.so unmapped although Pin keeps it"
+pass "a file that a service without ServiceDllUnloadOnStop used stays loaded"
 
 [ "$(host_pid Always)" = "$pid" ] && kill -0 "$pid" || fail "host $pid is gone"
 sc_ok stop Always
