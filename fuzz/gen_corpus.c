@@ -128,6 +128,10 @@ static void client_requests(void)
     write_payload(t, "query_status", SEL(SVC_MSG_QUERY_STATUS), &w);
 
     svc_wbuf_init(&w);
+    svc_msg_name_pack(&w, "Echo");
+    write_payload(t, "close_service", SEL(SVC_MSG_CLOSE_SERVICE), &w);
+
+    svc_wbuf_init(&w);
     svc_msg_change_config_pack(&w, &change);
     write_payload(t, "change_config", SEL(SVC_MSG_CHANGE_CONFIG), &w);
 

@@ -40,7 +40,7 @@
 #include <svchost/winsvc.h>
 
 #define SVC_PROTO_MAGIC 0x5653u
-#define SVC_PROTO_VERSION 2
+#define SVC_PROTO_VERSION 3
 #define SVC_PROTO_HEADER_SIZE 16
 #define SVC_PROTO_MAX_PAYLOAD (1024u * 1024u)
 #define SVC_PROTO_MAX_STRING 65535u
@@ -77,7 +77,9 @@ enum svc_msg_type {
     SVC_MSG_ENUM_USAGE,             /* (nothing) -> u32 n, n x usage: per host
                                        process one row without a service (the
                                        whole process) and one per service */
-    SVC_MSG_CLIENT_LAST = SVC_MSG_ENUM_USAGE,
+    SVC_MSG_CLOSE_SERVICE,          /* str name -> (nothing): the connection's
+                                       handle on the service is closed */
+    SVC_MSG_CLIENT_LAST = SVC_MSG_CLOSE_SERVICE,
 
     /* ---- host channel ---- */
     SVC_MSG_HOST_HELLO = 64,        /* host -> scmd, id 0: u32 pid, strv table names */
@@ -336,7 +338,8 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
 #define SVC_MSG_START_SERVICE_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_STRV_MIN)
 #define SVC_MSG_CONTROL_SERVICE_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_U32)
 #define SVC_MSG_NAME_MIN SVC_WIRE_STR_MIN       /* QUERY_STATUS, QUERY_CONFIG, DELETE_SERVICE,
-                                                   GET_DISPLAY_NAME, GET_KEY_NAME */
+                                                   GET_DISPLAY_NAME, GET_KEY_NAME,
+                                                   CLOSE_SERVICE */
 #define SVC_MSG_CHANGE_CONFIG_MIN SVC_WIRE_CONFIG_MIN
 #define SVC_MSG_ENUM_SERVICES_MIN (2u * SVC_WIRE_U32 + SVC_WIRE_STR_MIN)
 #define SVC_MSG_ENUM_DEPENDENTS_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_U32)
@@ -375,6 +378,7 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
  *   GET_KEY_NAME       svc_msg_name_*                     svc_msg_name_reply_*
  *   ENUM_HOSTS         (empty) svc_msg_empty_unpack       svc_msg_hosts_reply_*
  *   ENUM_USAGE         (empty) svc_msg_empty_unpack       svc_msg_usage_reply_*
+ *   CLOSE_SERVICE      svc_msg_name_*                     svc_msg_reply_*
  *   HOST_HELLO         svc_msg_host_hello_*               (none)
  *   HOST_START         svc_msg_host_start_*               svc_msg_reply_*
  *   HOST_CONTROL       svc_msg_host_control_*             svc_msg_reply_* (handler result)

@@ -354,6 +354,19 @@ void svc_handle_put(SC_HANDLE h)
         return;
     conn = h->conn;
     h->magic = 0;
+    /* scmd counts service handles: a deleted service stays until the last
+     * one is closed (DeleteService).  A connection that fails here, or
+     * closes, releases every handle of it on scmd's side anyway. */
+    if (h->kind == SVC_HANDLE_SERVICE && h->name != NULL) {
+        struct svc_wbuf w;
+        struct svc_reply rep;
+
+        svc_wbuf_init(&w);
+        svc_msg_name_pack(&w, h->name);
+        if (svc_conn_call(conn, SVC_MSG_CLOSE_SERVICE, &w, &rep) == 0)
+            svc_reply_finish(conn, &rep);
+        svc_wbuf_free(&w);
+    }
     free(h->name);
     free(h);
     svc_conn_unref(conn);

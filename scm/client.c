@@ -9,6 +9,7 @@
  */
 #include "client.h"
 #include "access.h"
+#include "conn.h"
 #include "control.h"
 #include "deps.h"
 #include "jobs.h"
@@ -152,17 +153,43 @@ static void req_create(struct req *q)
     struct passwd *pw = getpwuid(q->who->uid);
 
     snprintf(installer, sizeof installer, "%s (uid %u)", pw ? pw->pw_name : "?", (unsigned)q->who->uid);
-    reply(q, scm_db_create(q->scm, &q->cfg, installer));
+    DWORD err = scm_db_create(q->scm, &q->cfg, installer);
+    /* CreateService returns a handle: the connection holds it. */
+    if (err == NO_ERROR && scm_conn_handle_open(q->w.client, q->cfg.name) < 0) {
+        struct scm_service *s = scm_service_find(q->scm, q->cfg.name);
+        if (s != NULL)
+            scm_db_delete(q->scm, s);
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    }
+    reply(q, err);
 }
 
 static void req_open_service(struct req *q)
 {
-    reply_str(q, q->s->name);
+    if (scm_conn_handle_open(q->w.client, q->s->name) < 0)
+        reply(q, ERROR_NOT_ENOUGH_MEMORY);
+    else
+        reply_str(q, q->s->name);
+}
+
+/* CloseServiceHandle: no right beyond holding the handle. */
+static void req_close_service(struct req *q)
+{
+    reply(q, scm_conn_handle_close(q->scm, q->w.client, q->s->name) == 0 ? NO_ERROR
+                                                                          : ERROR_INVALID_HANDLE);
 }
 
 static void req_start(struct req *q)
 {
-    DWORD err = scm_job_start(q->scm, q->s, q->w, q->args);
+    DWORD err;
+
+    /* Deleted, kept only while handles to it are open (StartService:
+     * ERROR_SERVICE_MARKED_FOR_DELETE). */
+    if (q->s->marked_for_delete) {
+        reply(q, ERROR_SERVICE_MARKED_FOR_DELETE);
+        return;
+    }
+    err = scm_job_start(q->scm, q->s, q->w, q->args);
     q->args = NULL;   /* the job owns them, or they were freed */
     if (err != NO_ERROR)
         reply(q, err);
@@ -362,6 +389,7 @@ static const struct client_request {
     { SVC_MSG_GET_KEY_NAME, dec_name, SCM_OBJ_MANAGER, SC_MANAGER_CONNECT, NULL, req_key_name },
     { SVC_MSG_ENUM_HOSTS, dec_nothing, SCM_OBJ_MANAGER, SC_MANAGER_ENUMERATE_SERVICE, NULL, req_enum_hosts },
     { SVC_MSG_ENUM_USAGE, dec_nothing, SCM_OBJ_MANAGER, SC_MANAGER_ENUMERATE_SERVICE, NULL, req_enum_usage },
+    { SVC_MSG_CLOSE_SERVICE, dec_name, SCM_OBJ_SERVICE, 0, NULL, req_close_service },
 };
 
 int scm_client_request(struct scm *scm, struct scm_client *c, const struct scm_caller *who,

@@ -12,10 +12,12 @@
 #include "log.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,6 +30,15 @@ struct scm_client {
     int closing;
     int refs;                       /* waiters pointing here */
     int linked;                     /* counted in the table */
+    struct conn_handle *handles;    /* the service handles it holds */
+    size_t n_handles, cap_handles;
+};
+
+/* A client's handles on one service.  A client holds a handful, so a
+ * small array searched in order is enough. */
+struct conn_handle {
+    char *name;
+    unsigned count;
 };
 
 struct scm_clients {
@@ -174,6 +185,80 @@ static void unlink_client(struct scm_client *c)
     t->n--;
 }
 
+/* ---- service handles ---------------------------------------------------------------- */
+
+static struct conn_handle *handle_find(const struct scm_client *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_handles; i++)
+        if (strcasecmp(c->handles[i].name, name) == 0)
+            return &c->handles[i];
+    return NULL;
+}
+
+int scm_conn_handle_open(struct scm_client *c, const char *name)
+{
+    struct conn_handle *h = handle_find(c, name);
+
+    if (h != NULL) {
+        if (h->count == UINT_MAX)
+            return -ENOMEM;
+        h->count++;
+        return 0;
+    }
+    if (c->n_handles == c->cap_handles) {
+        size_t cap = c->cap_handles ? c->cap_handles * 2 : 4;
+        struct conn_handle *grown = realloc(c->handles, cap * sizeof *grown);
+
+        if (grown == NULL)
+            return -ENOMEM;
+        c->handles = grown;
+        c->cap_handles = cap;
+    }
+    h = &c->handles[c->n_handles];
+    if ((h->name = strdup(name)) == NULL)
+        return -ENOMEM;
+    h->count = 1;
+    c->n_handles++;
+    return 0;
+}
+
+int scm_conn_handle_close(struct scm *scm, struct scm_client *c, const char *name)
+{
+    struct conn_handle *h = handle_find(c, name);
+
+    if (h == NULL)
+        return -ENOENT;
+    if (--h->count == 0) {
+        free(h->name);
+        *h = c->handles[--c->n_handles];
+        scm->sweep_pending = 1;
+    }
+    return 0;
+}
+
+unsigned scm_conn_handles_on(const struct scm *scm, const char *name)
+{
+    unsigned n = 0;
+
+    for (const struct scm_client *c = scm->clients ? scm->clients->list : NULL; c; c = c->next) {
+        const struct conn_handle *h = handle_find(c, name);
+        if (h != NULL)
+            n += h->count;
+    }
+    return n;
+}
+
+static void handles_release(struct scm_client *c)
+{
+    for (size_t i = 0; i < c->n_handles; i++)
+        free(c->handles[i].name);
+    if (c->n_handles > 0)
+        c->scm->sweep_pending = 1;
+    free(c->handles);
+    c->handles = NULL;
+    c->n_handles = c->cap_handles = 0;
+}
+
 static void client_close(struct scm_client *c, const char *why)
 {
     if (c->closing)
@@ -182,9 +267,11 @@ static void client_close(struct scm_client *c, const char *why)
         client_log(c->scm, "client uid %u pid %d %s; connection closed", (unsigned)c->who.uid,
                    (int)c->who.pid, why);
     c->closing = 1;
-    /* No more requests from it; replies still owed go nowhere. */
+    /* No more requests from it; replies still owed go nowhere.  Its
+     * handles close with it (a deleted service may now go). */
     uv_read_stop((uv_stream_t *)&c->peer.pipe);
     unlink_client(c);
+    handles_release(c);
     client_maybe_free(c);
 }
 

@@ -35,6 +35,21 @@ void scm_reply_status(struct scm *scm, const struct scm_waiter *w, DWORD err,
 /* A whole reply payload (its u32 error included). */
 void scm_reply_buffer(struct scm *scm, const struct scm_waiter *w, const struct svc_wbuf *b);
 
+/*
+ * Service handles.  Windows removes a deleted service only once every
+ * handle to it is closed (DeleteService), so the SCM counts, per
+ * connection, the handles its client holds on each service, by the
+ * service's key name.  Closing the connection closes them all (and asks
+ * for a sweep).
+ */
+/* One more handle of c on the service name.  0 or -ENOMEM. */
+int scm_conn_handle_open(struct scm_client *c, const char *name);
+/* One handle fewer; a sweep is asked for when the last one of c goes.
+ * 0, or -ENOENT if c holds none on name. */
+int scm_conn_handle_close(struct scm *scm, struct scm_client *c, const char *name);
+/* How many handles every open connection holds on the service name. */
+unsigned scm_conn_handles_on(const struct scm *scm, const char *name);
+
 /* Keeps w's client allocated until scm_waiter_release; returns w. */
 struct scm_waiter scm_waiter_hold(struct scm_waiter w);
 /* Lets the client go and clears w. */

@@ -2,6 +2,7 @@
  * service_db.c - the service database on disk (see service_db.h).
  */
 #include "service_db.h"
+#include "conn.h"
 #include "deps.h"
 #include "events.h"
 #include "state.h"
@@ -546,8 +547,10 @@ DWORD scm_db_delete(struct scm *scm, struct scm_service *s)
 {
     if (s->marked_for_delete)
         return ERROR_SERVICE_MARKED_FOR_DELETE;
-    if (scm_service_active(s)) {
-        /* As Windows: a running service is deleted once it stops. */
+    if (scm_service_active(s) || scm_conn_handles_on(scm, s->name) > 0) {
+        /* As Windows (DeleteService): the service goes once it is stopped
+         * and the last handle to it is closed; meanwhile it can be
+         * queried and stopped, not started. */
         s->marked_for_delete = 1;
         scm_db_touch(scm, s);
         return NO_ERROR;
@@ -570,7 +573,7 @@ void scm_db_sweep(struct scm *scm)
     for (; s != NULL; s = next) {
         next = s->next;
         if (s->marked_for_delete && !scm_service_active(s) && !s->job_pending &&
-            s->control_host_id == 0) {
+            s->control_host_id == 0 && scm_conn_handles_on(scm, s->name) == 0) {
             remove_from_disk(scm, s);
             service_unlink_free(scm, s);
         }

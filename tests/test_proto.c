@@ -1492,6 +1492,35 @@ START_TEST(msg_client_requests)
 }
 END_TEST
 
+/* CLOSE_SERVICE: the name layout, at the end of the client range. */
+START_TEST(msg_close_service)
+{
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    char *name;
+    uint8_t *buf;
+
+    ck_assert_int_eq(SVC_MSG_CLOSE_SERVICE, SVC_MSG_ENUM_USAGE + 1);
+    ck_assert_int_eq(SVC_MSG_CLIENT_LAST, SVC_MSG_CLOSE_SERVICE);
+    ck_assert_int_lt(SVC_MSG_CLIENT_LAST, SVC_MSG_HOST_HELLO);
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_name_pack(&w, "My Service, v2"), 0);
+    ck_assert_uint_ge(w.len, SVC_MSG_NAME_MIN);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_name_unpack(&r, &name), 0);
+    ck_assert_str_eq(name, "My Service, v2");
+    free(name);
+    free(buf);
+    /* The name is required. */
+    svc_wbuf_init(&w);
+    svc_put_str(&w, NULL);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_name_unpack(&r, &name), -EPROTO);
+    ck_assert_ptr_null(name);
+    free(buf);
+}
+END_TEST
+
 /* ---- HOST_LOG ------------------------------------------------------------ */
 
 /* A HOST_LOG payload written field by field, past the pack's checks. */
@@ -1710,6 +1739,7 @@ static Suite *proto_suite(void)
     tcase_add_test(tc, msg_usage_list);
     tcase_add_test(tc, msg_services_list);
     tcase_add_test(tc, msg_client_requests);
+    tcase_add_test(tc, msg_close_service);
     tcase_add_test(tc, msg_host_log_round_trip);
     tcase_add_test(tc, msg_host_log_cut);
     tcase_add_test(tc, msg_host_log_rejects);

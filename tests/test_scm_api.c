@@ -322,6 +322,119 @@ START_TEST(create_in_one_step)
 }
 END_TEST
 
+/* 1 once OpenService of name fails with 1060, within about 4 s. */
+static int gone_soon(const char *name)
+{
+    for (int i = 0; i < 400; i++) {
+        SC_HANDLE h = OpenServiceA(scm, name, SERVICE_QUERY_STATUS);
+        if (h == NULL)
+            return GetLastError() == ERROR_SERVICE_DOES_NOT_EXIST;
+        CloseServiceHandle(h);
+        usleep(10000);
+    }
+    return 0;
+}
+
+/* DeleteService as Windows has it: the service stays, queryable, while a
+ * handle to it is open; StartService and CreateService of its name fail
+ * with 1072; it goes when the last handle closes and it is stopped. */
+START_TEST(delete_waits_for_handles)
+{
+    SC_HANDLE h1 = create("Doomed", "gd", "simple", NULL);
+    SC_HANDLE h2 = OpenServiceA(scm, "Doomed", SERVICE_ALL_ACCESS), h3;
+    SERVICE_STATUS st;
+    BYTE buf[4096];
+    DWORD need;
+    char path[600];
+
+    ck_assert_ptr_nonnull(h2);
+    ck_assert(DeleteService(h1));
+    /* Still there: its status and configuration, on either handle. */
+    ck_assert(QueryServiceStatus(h2, &st));
+    ck_assert_uint_eq(st.dwCurrentState, SERVICE_STOPPED);
+    ck_assert(QueryServiceConfigA(h1, (LPQUERY_SERVICE_CONFIGA)buf, sizeof buf, &need));
+    ck_assert_str_eq(((LPQUERY_SERVICE_CONFIGA)buf)->lpBinaryPathName, "svchost -k gd");
+    EXPECT_FAIL(StartServiceA(h2, 0, NULL), ERROR_SERVICE_MARKED_FOR_DELETE);
+    EXPECT_FAIL(DeleteService(h2), ERROR_SERVICE_MARKED_FOR_DELETE);
+    EXPECT_FAIL(CreateServiceA(scm, "Doomed", NULL, SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS,
+                               SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, "/bin/true", NULL, NULL,
+                               NULL, NULL, NULL),
+                ERROR_SERVICE_MARKED_FOR_DELETE);
+    /* Opening it is still allowed, as on Windows. */
+    h3 = OpenServiceA(scm, "doomed", SERVICE_QUERY_STATUS);
+    ck_assert_ptr_nonnull(h3);
+    ck_assert(CloseServiceHandle(h3));
+    ck_assert(CloseServiceHandle(h1));
+    ck_assert(QueryServiceStatus(h2, &st));
+    snprintf(path, sizeof path, "%s/config/services/Doomed.ini", root);
+    ck_assert_int_eq(access(path, F_OK), 0);
+    /* The last handle: gone, file and all; the name is free again. */
+    ck_assert(CloseServiceHandle(h2));
+    EXPECT_FAIL(OpenServiceA(scm, "Doomed", SERVICE_QUERY_STATUS), ERROR_SERVICE_DOES_NOT_EXIST);
+    ck_assert_int_ne(access(path, F_OK), 0);
+    h1 = create("Doomed", "gd", "simple", NULL);
+    ck_assert(DeleteService(h1));
+    ck_assert(CloseServiceHandle(h1));
+
+    /* Running: it stays after its last handle closed, until it stops. */
+    h1 = create("Busy", "gd", "simple", NULL);
+    ck_assert(StartServiceA(h1, 0, NULL));
+    wait_state(h1, SERVICE_RUNNING);
+    ck_assert(DeleteService(h1));
+    ck_assert(CloseServiceHandle(h1));
+    h2 = OpenServiceA(scm, "Busy", SERVICE_ALL_ACCESS);
+    ck_assert_ptr_nonnull(h2);
+    ck_assert_uint_eq(state_of(h2, NULL), SERVICE_RUNNING);
+    ck_assert(ControlService(h2, SERVICE_CONTROL_STOP, &st));
+    wait_state(h2, SERVICE_STOPPED);
+    /* Stopped, but h2 is open. */
+    ck_assert(QueryServiceStatus(h2, &st));
+    ck_assert(CloseServiceHandle(h2));
+    ck_assert(gone_soon("Busy"));
+}
+END_TEST
+
+/* A client that ends without closing its handles: its connection's
+ * handles are released, and a service deleted meanwhile goes. */
+START_TEST(delete_after_client_exits)
+{
+    SC_HANDLE h = create("Held", "gh", "simple", NULL);
+    int to_child[2], to_parent[2];
+    char c = 0;
+    pid_t pid;
+
+    ck_assert_int_eq(pipe(to_child), 0);
+    ck_assert_int_eq(pipe(to_parent), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        SC_HANDLE m = OpenSCManagerA(NULL, NULL, SC_MANAGER_CONNECT);
+        SC_HANDLE held = m ? OpenServiceA(m, "Held", SERVICE_QUERY_STATUS) : NULL;
+
+        c = held != NULL ? 'y' : 'n';
+        if (write(to_parent[1], &c, 1) != 1 || read(to_child[0], &c, 1) != 1)
+            _exit(2);
+        _exit(0);       /* without CloseServiceHandle */
+    }
+    ck_assert_int_eq(read(to_parent[0], &c, 1), 1);
+    ck_assert_int_eq(c, 'y');
+    ck_assert(DeleteService(h));
+    ck_assert(CloseServiceHandle(h));
+    /* The child's handle keeps it. */
+    usleep(100000);
+    h = OpenServiceA(scm, "Held", SERVICE_QUERY_STATUS);
+    ck_assert_msg(h != NULL, "Held went while a handle was open: %u", GetLastError());
+    ck_assert(CloseServiceHandle(h));
+    ck_assert_int_eq(write(to_child[1], &c, 1), 1);
+    ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+    ck_assert(gone_soon("Held"));
+    close(to_child[0]);
+    close(to_child[1]);
+    close(to_parent[0]);
+    close(to_parent[1]);
+}
+END_TEST
+
 static void query_failure(SC_HANDLE h, BYTE *buf, DWORD size)
 {
     DWORD need;
@@ -678,6 +791,8 @@ static Suite *suite(void)
     tcase_add_test(tc, errors);
     tcase_add_test(tc, config_round_trip);
     tcase_add_test(tc, create_in_one_step);
+    tcase_add_test(tc, delete_waits_for_handles);
+    tcase_add_test(tc, delete_after_client_exits);
     tcase_add_test(tc, failure_actions_stored);
     tcase_add_test(tc, more_errors);
     tcase_add_test(tc, garbage_closes_one_connection);
