@@ -273,8 +273,9 @@ static void *unload_thread(void *p)
 
     pthread_mutex_lock(&lock);
     if (u->starts != job->starts) {
-        /* Started again: the new run holds the file (the same mapping)
-         * and its stop tries again. */
+        /* Started again: the new run took its own reference (to the
+         * mapping still there, if it is the same file), and its stop
+         * tries again with these. */
         give_back_locked(job);
         log_msg(SVC_LOG_DEBUG, u->name, "started again before its plugin was unloaded");
     } else if (left > 0) {
