@@ -93,7 +93,9 @@ static int load_settings(struct scm *scm, unsigned start_ms, unsigned control_ms
         log_warnx("%s", diag.lines[i]);
     svc_diag_free(&diag);
     if (rc < 0) {
-        log_warnx("cannot use %s/config/scm.ini", scm->root);
+        char *ini = svc_path_scm_ini(scm->root);
+        log_warnx("cannot use %s", ini ? ini : "scm.ini");
+        free(ini);
         svc_scm_config_free(&cfg);
         return rc;
     }
@@ -240,7 +242,7 @@ int main(int argc, char **argv)
     if (lock == -EBUSY)
         fatalx("another scmd runs on %s", scm.root);
     if (lock < 0)
-        fatalx("%s/run/scmd.lock: %s", scm.root, strerror(-lock));
+        fatalx("%s: %s", svc_path_lock_file(scm.root), strerror(-lock));
     sock_path = svc_scm_socket_path(scm.root);
     if (sock_path == NULL)
         fatalx("%s: path too long for a socket", scm.root);
