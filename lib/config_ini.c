@@ -14,6 +14,7 @@
  * can still point at both places.
  */
 #include "config_ini.h"
+#include "paths.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -581,7 +582,13 @@ int svc_ini_split_list(const struct svc_ini_entry *e, struct svc_ini_item **out,
         if (grown == NULL)
             goto nomem;
         items = grown;
-        items[n].name = strndup(begin, (size_t)(s - begin));
+        /* Names holding blanks, commas or '%' are written %XX in a list
+         * (config_write.c); a '%' that starts no such triple is kept. */
+        {
+            char *raw = strndup(begin, (size_t)(s - begin));
+            items[n].name = raw ? svc_percent_decode(raw) : NULL;
+            free(raw);
+        }
         items[n].line = e->lines[part];
         if (items[n].name == NULL)
             goto nomem;

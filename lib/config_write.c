@@ -196,17 +196,34 @@ static void text_enum(struct text *t, const char *key, uint32_t v, const char *n
         text_kv(t, key, name);
 }
 
-/* A name inside a list.  The reader splits lists at commas and blanks;
- * a ';' after ", " starts a comment, and so does a '#' or ';' at the
- * start of a continuation line, where a wrapped list may put any name. */
+/* A name inside a list. */
 static int list_name_ok(const char *s)
 {
-    if (!svc_name_valid(s) || *s == ';' || *s == '#')
-        return 0;
-    for (; *s != '\0'; s++)
-        if (*s == ',' || isspace((unsigned char)*s))
-            return 0;
-    return 1;
+    return svc_name_valid(s);
+}
+
+/* A name as a list holds it.  The reader splits lists at commas and
+ * blanks; a ';' after ", " starts a comment, and so does a '#' or ';' at
+ * the start of a continuation line, where a wrapped list may put any
+ * name.  So those bytes, and '%', are written %XX, which the reader
+ * decodes (svc_ini_split_list): "My Service, v2" is My%20Service%2C%20v2.
+ * NULL when out of memory. */
+static char *list_name_encode(const char *s)
+{
+    char *out = malloc(strlen(s) * 3 + 1), *o = out;
+
+    if (out == NULL)
+        return NULL;
+    for (const char *p = s; *p != '\0'; p++) {
+        if (*p == '%' || *p == ',' || isspace((unsigned char)*p) ||
+            (p == s && (*p == ';' || *p == '#'))) {
+            o += sprintf(o, "%%%02X", (unsigned char)*p);
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
 }
 
 /*
@@ -228,12 +245,23 @@ static void text_list(struct text *t, const char *key, char *const *list, const 
             return;
         }
     }
+    char *item = list_name_encode(list[0]);
+
     text_str(&line, key);
     text_str(&line, " = ");
-    text_str(&line, list[0]);
+    if (item == NULL)
+        text_fail(&line, -ENOMEM);
+    else
+        text_str(&line, item);
+    free(item);
     for (size_t i = 1; list[i] != NULL && line.err == 0; i++) {
-        size_t need = 2 + strlen(list[i]) + (list[i + 1] != NULL);
+        size_t need;
 
+        if ((item = list_name_encode(list[i])) == NULL) {
+            text_fail(&line, -ENOMEM);
+            break;
+        }
+        need = 2 + strlen(item) + (list[i + 1] != NULL);
         if (line.len + need <= WRAP_WIDTH) {
             text_str(&line, ", ");
         } else {
@@ -243,7 +271,8 @@ static void text_list(struct text *t, const char *key, char *const *list, const 
             for (size_t k = 0; k < indent; k++)
                 text_str(&line, " ");
         }
-        text_str(&line, list[i]);
+        text_str(&line, item);
+        free(item);
     }
     if (line.err)
         text_fail(t, line.err);
@@ -365,7 +394,7 @@ static int is_temporary(const char *name)
 }
 
 /* Removes the temporaries in dir; how many, or a negative errno. */
-static int remove_temporaries_in(const char *dir)
+static int remove_temporaries_in(const char *dir, int depth)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -374,10 +403,22 @@ static int remove_temporaries_in(const char *dir)
     if (d == NULL)
         return errno == ENOENT ? 0 : -errno;
     while ((e = readdir(d)) != NULL) {
-        if (!is_temporary(e->d_name))
-            continue;
-        if (unlinkat(dirfd(d), e->d_name, 0) == 0)
-            n++;
+        struct stat st;
+
+        if (is_temporary(e->d_name)) {
+            if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+                n++;
+        } else if (depth > 0 && e->d_name[0] != '.' &&
+                   fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                   S_ISDIR(st.st_mode)) {
+            /* The pieces of a long name (svc_path_service_file). */
+            char *sub;
+            if (asprintf(&sub, "%s/%s", dir, e->d_name) >= 0) {
+                int k = remove_temporaries_in(sub, depth - 1);
+                n += k > 0 ? k : 0;
+                free(sub);
+            }
+        }
     }
     closedir(d);
     return n;
@@ -390,7 +431,7 @@ int svc_config_remove_temporaries(const char *root)
     int total = 0, rc = 0;
 
     for (size_t i = 0; i < 3; i++) {
-        int n = dirs[i] != NULL ? remove_temporaries_in(dirs[i]) : -ENOMEM;
+        int n = dirs[i] != NULL ? remove_temporaries_in(dirs[i], i == 1 ? 8 : 0) : -ENOMEM;
 
         if (n < 0 && rc == 0)
             rc = n;
@@ -516,6 +557,52 @@ static void text_parameters(struct text *t, const struct svc_service_config *c)
     }
 }
 
+/* The directories a long name is cut into (svc_path_service_file), between
+ * services/ and the file: made for a write, removed once empty. */
+static int make_piece_dirs(const char *root, const char *path)
+{
+    char *dir = svc_path_services_dir(root), *p;
+    size_t base;
+    int rc = 0;
+
+    if (dir == NULL)
+        return -ENOMEM;
+    base = strlen(dir);
+    free(dir);
+    if ((p = strdup(path)) == NULL)
+        return -ENOMEM;
+    for (char *slash = strchr(p + base + 1, '/'); slash != NULL && rc == 0;
+         slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        if (mkdir(p, 0755) < 0 && errno != EEXIST)
+            rc = -errno;
+        else
+            sync_parent(p);
+        *slash = '/';
+    }
+    free(p);
+    return rc;
+}
+
+static void remove_piece_dirs(const char *root, const char *path)
+{
+    char *dir = svc_path_services_dir(root), *p = strdup(path), *slash;
+    size_t base = dir ? strlen(dir) : 0;
+
+    free(dir);
+    if (p == NULL || base == 0) {
+        free(p);
+        return;
+    }
+    while ((slash = strrchr(p, '/')) != NULL && (size_t)(slash - p) > base) {
+        *slash = '\0';
+        if (rmdir(p) < 0)
+            break;
+        sync_parent(p);
+    }
+    free(p);
+}
+
 int svc_config_write_service(const char *root, const struct svc_service_config *c)
 {
     struct text t = { 0 };
@@ -525,7 +612,11 @@ int svc_config_write_service(const char *root, const struct svc_service_config *
     if (root == NULL || c == NULL || !svc_name_valid(c->name))
         return -EINVAL;
     text_line(&t, "[Service]");
-    text_service_string(&t, "DisplayName", c->display_name);
+    /* The reader takes the name for a missing DisplayName: a name too long
+     * for a line (up to 256 characters) is then left out of the file. */
+    if (c->display_name == NULL || strcmp(c->display_name, c->name) != 0 ||
+        strlen(c->display_name) + strlen("DisplayName = ") <= MAX_LINE_CONTENT)
+        text_service_string(&t, "DisplayName", c->display_name);
     text_service_string(&t, "Description", c->description);
     text_enum(&t, "Type", c->type, svc_type_name(c->type), 1, svc_parse_type);
     text_enum(&t, "Start", c->start, svc_start_name(c->start), 0, svc_parse_start);
@@ -555,6 +646,8 @@ int svc_config_write_service(const char *root, const struct svc_service_config *
     path = svc_path_service_file(root, c->name);
     if (path == NULL)
         text_fail(&t, -ENOMEM);
+    else if (t.err == 0 && (rc = make_piece_dirs(root, path)) < 0)
+        text_fail(&t, rc);
     rc = text_commit(&t, path);
     free(path);
     return rc;
@@ -571,10 +664,12 @@ int svc_config_remove_service(const char *root, const char *name)
     path = svc_path_service_file(root, name);
     if (path == NULL)
         return -ENOMEM;
-    if (unlink(path) == 0)
+    if (unlink(path) == 0) {
         sync_parent(path);
-    else if (errno != ENOENT)
+        remove_piece_dirs(root, path);
+    } else if (errno != ENOENT) {
         rc = -errno;
+    }
     free(path);
     return rc;
 }

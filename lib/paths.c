@@ -104,15 +104,114 @@ char *svc_path_services_dir(const char *root)
     return under_root(root, "config/services");
 }
 
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+char *svc_percent_decode(const char *s)
+{
+    char *out = malloc(strlen(s) + 1), *o = out;
+
+    if (out == NULL)
+        return NULL;
+    while (*s != '\0') {
+        int hi, lo;
+        if (s[0] == '%' && (hi = hex_value(s[1])) >= 0 && (lo = hex_value(s[2])) >= 0) {
+            *o++ = (char)(hi * 16 + lo);
+            s += 3;
+        } else {
+            *o++ = *s++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Where a long file name may be cut: not inside a %XX, not inside a UTF-8
+ * sequence, not before a '.' (a piece "." or ".." would name a directory
+ * that already exists). */
+static int cut_ok(const char *e, size_t at)
+{
+    return (at < 1 || e[at - 1] != '%') && (at < 2 || e[at - 2] != '%') &&
+           ((unsigned char)e[at] & 0xC0) != 0x80 && e[at] != '.';
+}
+
 char *svc_path_service_file(const char *root, const char *name)
 {
-    char *part, *path;
+    size_t n = 0, len;
+    char *enc, *part, *path;
 
-    if (name == NULL || asprintf(&part, "config/services/%s.ini", name) < 0)
+    if (name == NULL)
         return NULL;
+    for (const char *p = name; *p; p++)
+        n += *p == '%' ? 3 : 1;
+    /* Each piece may gain a '/', at most one per SVC_NAME_CHUNK / 2 bytes. */
+    enc = malloc(n + n / (SVC_NAME_CHUNK / 2) + 8);
+    if (enc == NULL)
+        return NULL;
+    len = 0;
+    for (const char *p = name; *p; p++) {
+        if (*p == '%') {
+            memcpy(enc + len, "%25", 3);
+            len += 3;
+        } else {
+            enc[len++] = *p;
+        }
+    }
+    enc[len] = '\0';
+    if (len + 4 > 255) {
+        /* Cut into pieces of at most SVC_NAME_CHUNK bytes. */
+        char *cut = malloc(len + len / (SVC_NAME_CHUNK / 2) + 8);
+        size_t from = 0, o = 0;
+
+        if (cut == NULL) {
+            free(enc);
+            return NULL;
+        }
+        while (len - from + 4 > SVC_NAME_CHUNK) {
+            size_t at = from + SVC_NAME_CHUNK;
+            while (at > from + SVC_NAME_CHUNK / 2 && !cut_ok(enc, at))
+                at--;
+            memcpy(cut + o, enc + from, at - from);
+            o += at - from;
+            cut[o++] = '/';
+            from = at;
+        }
+        memcpy(cut + o, enc + from, len - from + 1);
+        free(enc);
+        enc = cut;
+    }
+    if (asprintf(&part, "config/services/%s.ini", enc) < 0) {
+        free(enc);
+        return NULL;
+    }
+    free(enc);
     path = under_root(root, part);
     free(part);
     return path;
+}
+
+char *svc_service_name_from_file(const char *rel)
+{
+    size_t n = strlen(rel);
+    char *joined, *name, *o;
+
+    if (n <= 4 || strcmp(rel + n - 4, ".ini") != 0)
+        return NULL;
+    joined = malloc(n + 1);
+    if (joined == NULL)
+        return NULL;
+    o = joined;
+    for (size_t i = 0; i < n - 4; i++)
+        if (rel[i] != '/')
+            *o++ = rel[i];
+    *o = '\0';
+    name = svc_percent_decode(joined);
+    free(joined);
+    return name;
 }
 
 char *svc_path_groups_file(const char *root)

@@ -63,9 +63,26 @@ const char *svc_default_root(void);
 
 char *svc_path_config_dir(const char *root);     /* ROOT/config */
 char *svc_path_services_dir(const char *root);   /* ROOT/config/services */
-/* ROOT/config/services/NAME.ini; name is used as given (see
- * svc_name_valid, config.h, for the names a file may have). */
+/*
+ * ROOT/config/services/FILE.ini, FILE being the service's name with each
+ * '%' written "%25" (a name may hold spaces, commas and anything but '/'
+ * and '\\', see svc_name_valid in config.h).  A FILE.ini longer than a
+ * file name may be (255 bytes) is cut into directories of at most
+ * SVC_NAME_CHUNK bytes, the last piece being the file, so a 256-character
+ * name stays readable and reversible: services/AAA...A/AA.ini.  NULL when
+ * out of memory.
+ */
+#define SVC_NAME_CHUNK 200
 char *svc_path_service_file(const char *root, const char *name);
+/* The service name a file under config/services/ stands for, from its
+ * path relative to that directory ("My Service, v2.ini", "AAA/AA.ini"):
+ * the pieces joined, ".ini" taken off, %XX decoded.  NULL when rel does
+ * not end in ".ini" or out of memory.  The caller checks that
+ * svc_path_service_file of the name gives the path back. */
+char *svc_service_name_from_file(const char *rel);
+/* s with each "%XX" (two hex digits) decoded; a '%' that starts no such
+ * triple is kept.  NULL when out of memory. */
+char *svc_percent_decode(const char *s);
 char *svc_path_groups_file(const char *root);    /* ROOT/config/svchost.ini */
 char *svc_path_scm_ini(const char *root);        /* ROOT/config/scm.ini */
 char *svc_path_run_dir(const char *root);        /* ROOT/run */

@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -114,12 +115,57 @@ static void repair_groups(struct scm *scm)
     svc_groups_free(g);
 }
 
+/* Pieces of a long name are directories (svc_path_service_file); no name
+ * needs more than a few. */
+#define LOAD_MAX_DEPTH 8
+
+/* Loads the services whose files are under dir, which is rel below
+ * services/ ("" at the top).  A file is a service only if the name it
+ * stands for maps back to it. */
+static int load_dir(struct scm *scm, const char *dir, const char *rel, int depth)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (d == NULL) {
+        int rc = errno == ENOENT && depth == 0 ? 0 : -errno;
+        if (rc < 0)
+            log_warn("%s", dir);
+        return rc;
+    }
+    while ((e = readdir(d)) != NULL) {
+        char *sub = NULL, *sub_rel = NULL, *name = NULL, *back = NULL;
+        struct stat st;
+
+        if (e->d_name[0] == '.')
+            continue;
+        if (asprintf(&sub, "%s/%s", dir, e->d_name) < 0)
+            break;
+        if (asprintf(&sub_rel, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name) < 0) {
+            free(sub);
+            break;
+        }
+        if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (depth < LOAD_MAX_DEPTH)
+                load_dir(scm, sub, sub_rel, depth + 1);
+        } else if ((name = svc_service_name_from_file(sub_rel)) != NULL &&
+                   svc_name_valid(name) && (back = svc_path_service_file(scm->root, name)) != NULL &&
+                   strcmp(back, sub) == 0 && scm_service_find(scm, name) == NULL) {
+            load_one(scm, name);
+        }
+        free(back);
+        free(name);
+        free(sub_rel);
+        free(sub);
+    }
+    closedir(d);
+    return 0;
+}
+
 int scm_db_load(struct scm *scm)
 {
     char *dir = svc_path_services_dir(scm->root);
-    DIR *d;
-    struct dirent *e;
-    int removed;
+    int removed, rc;
 
     if (dir == NULL)
         return -ENOMEM;
@@ -128,27 +174,10 @@ int scm_db_load(struct scm *scm)
     if (removed > 0)
         log_info("removed %d temporary file%s left by an interrupted write", removed,
                  removed == 1 ? "" : "s");
-    d = opendir(dir);
-    if (d == NULL) {
-        int rc = errno == ENOENT ? 0 : -errno;
-        if (rc < 0)
-            log_warn("%s", dir);
-        free(dir);
-        return rc;
-    }
-    while ((e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if (n <= 4 || strcmp(e->d_name + n - 4, ".ini") != 0 || e->d_name[0] == '.')
-            continue;
-        char *name = strndup(e->d_name, n - 4);
-        if (name == NULL)
-            break;
-        if (svc_name_valid(name) && scm_service_find(scm, name) == NULL)
-            load_one(scm, name);
-        free(name);
-    }
-    closedir(d);
+    rc = load_dir(scm, dir, "", 0);
     free(dir);
+    if (rc < 0)
+        return rc;
     repair_groups(scm);
     return 0;
 }

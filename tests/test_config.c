@@ -659,6 +659,33 @@ START_TEST(test_groups_lists)
 }
 END_TEST
 
+/* Hand-written files with names as Windows allows them: a list holds a
+ * name with blanks, commas or '%' as %XX; the file name is the name ('%'
+ * as %25); a '%' that starts no %XX is itself. */
+START_TEST(test_group_names_encoded)
+{
+    struct svc_group_members *m = NULL;
+    struct svc_diag d = { 0 };
+
+    write_file("svchost.ini", "[g]\nServices = Plain, My%20Service%2C%20v2,\n  100%25%20sure, 5%x\n");
+    write_file("services/Plain.ini", "[Service]\nImagePath = svchost -k g\n[Parameters]\nServiceDll = x.so\n");
+    write_file("services/My Service, v2.ini", "[Service]\nImagePath = svchost -k g\n"
+               "DependOnService = Plain, 100%25%20sure\n[Parameters]\nServiceDll = x.so\n");
+    write_file("services/100%25 sure.ini", "[Service]\nImagePath = svchost -k g\n[Parameters]\nServiceDll = x.so\n");
+    write_file("services/5%25x.ini", "[Service]\nImagePath = svchost -k g\n[Parameters]\nServiceDll = x.so\n");
+    ck_assert_int_eq(svc_config_load_group(tmp_root, "g", &m, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_uint_eq(m->n, 4);
+    ck_assert_str_eq(m->services[1]->name, "My Service, v2");
+    ck_assert_str_eq(m->services[1]->display_name, "My Service, v2");
+    ck_assert_str_eq(m->services[1]->depend_on_service[1], "100% sure");
+    ck_assert_str_eq(m->services[2]->name, "100% sure");
+    ck_assert_str_eq(m->services[3]->name, "5%x");
+    svc_group_members_free(m);
+    svc_diag_free(&d);
+}
+END_TEST
+
 START_TEST(test_groups_split)
 {
     struct svc_groups *g = NULL;
@@ -1441,6 +1468,7 @@ static Suite *config_suite(void)
     tcase_add_test(tmp, test_service_line_limit_boundary);
     tcase_add_test(tmp, test_service_file_quirks);
     tcase_add_test(tmp, test_groups_lists);
+    tcase_add_test(tmp, test_group_names_encoded);
     tcase_add_test(tmp, test_group_member_checks);
     tcase_add_test(tmp, test_service_split_disable);
     tcase_add_test(tmp, test_service_recovery);
