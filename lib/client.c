@@ -790,7 +790,9 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
     if (level != SERVICE_CONFIG_DESCRIPTION && level != SERVICE_CONFIG_FAILURE_ACTIONS &&
         level != SERVICE_CONFIG_DELAYED_AUTO_START_INFO &&
         level != SERVICE_CONFIG_FAILURE_ACTIONS_FLAG && level != SERVICE_CONFIG_PRESHUTDOWN_INFO &&
-        level != SVCHOST_CONFIG_SERVICE_DLL && level != SVCHOST_CONFIG_PARAMETERS)
+        level != SERVICE_CONFIG_TRIGGER_INFO && level != SERVICE_CONFIG_PREFERRED_NODE &&
+        level != SERVICE_CONFIG_LAUNCH_PROTECTED && level != SVCHOST_CONFIG_SERVICE_DLL &&
+        level != SVCHOST_CONFIG_PARAMETERS)
         return ERROR_INVALID_LEVEL;
     if (needed == NULL)
         return ERROR_INVALID_PARAMETER;
@@ -818,6 +820,15 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
         break;
     case SERVICE_CONFIG_PRESHUTDOWN_INFO:
         size = sizeof(SERVICE_PRESHUTDOWN_INFO);
+        break;
+    case SERVICE_CONFIG_TRIGGER_INFO:
+        size = sizeof(SERVICE_TRIGGER_INFO);
+        break;
+    case SERVICE_CONFIG_PREFERRED_NODE:
+        size = sizeof(SERVICE_PREFERRED_NODE_INFO);
+        break;
+    case SERVICE_CONFIG_LAUNCH_PROTECTED:
+        size = sizeof(SERVICE_LAUNCH_PROTECTED_INFO);
         break;
     case SVCHOST_CONFIG_SERVICE_DLL:
         size = sizeof(SVCHOST_SERVICE_DLL_INFO) + opt_size(c.service_dll) +
@@ -873,6 +884,26 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
     }
     case SERVICE_CONFIG_PRESHUTDOWN_INFO: {
         SERVICE_PRESHUTDOWN_INFO d = { c.preshutdown_timeout_ms };
+
+        memcpy(buf, &d, sizeof d);
+        break;
+    }
+    case SERVICE_CONFIG_TRIGGER_INFO: {
+        SERVICE_TRIGGER_INFO d = { 0, NULL, NULL };    /* none kept yet */
+
+        memcpy(buf, &d, sizeof d);
+        break;
+    }
+    case SERVICE_CONFIG_PREFERRED_NODE: {
+        /* None set reads as fDelete TRUE, what setting it would remove. */
+        SERVICE_PREFERRED_NODE_INFO d = {
+            (USHORT)(c.preferred_node ? c.preferred_node - 1 : 0), c.preferred_node == 0 };
+
+        memcpy(buf, &d, sizeof d);
+        break;
+    }
+    case SERVICE_CONFIG_LAUNCH_PROTECTED: {
+        SERVICE_LAUNCH_PROTECTED_INFO d = { c.launch_protected };
 
         memcpy(buf, &d, sizeof d);
         break;
@@ -1059,7 +1090,9 @@ static int change_service_config2(SC_HANDLE h, DWORD level, LPVOID info)
     if (level != SERVICE_CONFIG_DESCRIPTION && level != SERVICE_CONFIG_FAILURE_ACTIONS &&
         level != SERVICE_CONFIG_DELAYED_AUTO_START_INFO &&
         level != SERVICE_CONFIG_FAILURE_ACTIONS_FLAG && level != SERVICE_CONFIG_PRESHUTDOWN_INFO &&
-        level != SVCHOST_CONFIG_SERVICE_DLL && level != SVCHOST_CONFIG_PARAMETER)
+        level != SERVICE_CONFIG_TRIGGER_INFO && level != SERVICE_CONFIG_PREFERRED_NODE &&
+        level != SERVICE_CONFIG_LAUNCH_PROTECTED && level != SVCHOST_CONFIG_SERVICE_DLL &&
+        level != SVCHOST_CONFIG_PARAMETER)
         return ERROR_INVALID_LEVEL;
     rc = need_access(h, SERVICE_CHANGE_CONFIG);
     if (rc != 0)
@@ -1092,6 +1125,28 @@ static int change_service_config2(SC_HANDLE h, DWORD level, LPVOID info)
     case SERVICE_CONFIG_PRESHUTDOWN_INFO:
         c.mask = SVC_CFG_PRESHUTDOWN;
         c.preshutdown_timeout_ms = ((const SERVICE_PRESHUTDOWN_INFO *)info)->dwPreshutdownTimeout;
+        break;
+    case SERVICE_CONFIG_TRIGGER_INFO: {
+        const SERVICE_TRIGGER_INFO *d = info;
+
+        /* cTriggers 0 removes every trigger, which there is none of; a
+         * trigger itself cannot be kept yet (docs/api.md). */
+        if (d->cTriggers > 0 && d->pTriggers == NULL)
+            return ERROR_INVALID_PARAMETER;
+        return d->cTriggers == 0 ? 0 : ERROR_NOT_SUPPORTED;
+    }
+    case SERVICE_CONFIG_PREFERRED_NODE: {
+        const SERVICE_PREFERRED_NODE_INFO *d = info;
+
+        c.mask = SVC_CFG_PREFERRED_NODE;
+        c.preferred_node = d->fDelete ? 0 : (uint32_t)d->usPreferredNode + 1;
+        break;
+    }
+    case SERVICE_CONFIG_LAUNCH_PROTECTED:
+        c.mask = SVC_CFG_LAUNCH_PROTECTED;
+        c.launch_protected = ((const SERVICE_LAUNCH_PROTECTED_INFO *)info)->dwLaunchProtected;
+        if (c.launch_protected > SERVICE_LAUNCH_PROTECTED_ANTIMALWARE_LIGHT)
+            return ERROR_INVALID_PARAMETER;
         break;
     case SVCHOST_CONFIG_SERVICE_DLL: {
         const SVCHOST_SERVICE_DLL_INFO *d = info;

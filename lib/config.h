@@ -103,6 +103,11 @@ struct svc_service_config {
     uint32_t delayed_autostart;/* DelayedAutostart: 1 = an auto-start service
                                   started after the others, after the SCM's
                                   DelayedAutoStartDelayMs; 0 (default) */
+    /* Stored for Windows' sake, with no effect yet */
+    uint32_t preferred_node;   /* PreferredNode + 1 (SERVICE_CONFIG_PREFERRED_NODE);
+                                  0 (default): none */
+    uint32_t launch_protected; /* LaunchProtected (SERVICE_CONFIG_LAUNCH_PROTECTED):
+                                  0 (default) to 3 */
     /* [Parameters] */
     char *service_dll;     /* ServiceDll as written (may be NULL for own process) */
     char *service_main;    /* ServiceMain (defaults to "ServiceMain") */

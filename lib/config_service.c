@@ -63,7 +63,8 @@ enum service_key {
     K_IMAGE_PATH, K_OBJECT_NAME, K_GROUP, K_DEPEND_ON_SERVICE,
     K_DEPEND_ON_GROUP, K_START_TIMEOUT_MS, K_SVCHOST_SPLIT_DISABLE,
     K_FAILURE_RESET_PERIOD, K_FAILURE_ACTIONS, K_FAILURE_COMMAND, K_REBOOT_MESSAGE,
-    K_FAILURE_NON_CRASH, K_PRESHUTDOWN_TIMEOUT_MS, K_DELAYED_AUTOSTART, K_COUNT
+    K_FAILURE_NON_CRASH, K_PRESHUTDOWN_TIMEOUT_MS, K_DELAYED_AUTOSTART,
+    K_PREFERRED_NODE, K_LAUNCH_PROTECTED, K_COUNT
 };
 
 static const char *const service_keys[] = {
@@ -86,6 +87,8 @@ static const char *const service_keys[] = {
     [K_FAILURE_NON_CRASH] = "FailureActionsOnNonCrashFailures",
     [K_PRESHUTDOWN_TIMEOUT_MS] = "PreshutdownTimeoutMs",
     [K_DELAYED_AUTOSTART] = "DelayedAutostart",
+    [K_PREFERRED_NODE] = "PreferredNode",
+    [K_LAUNCH_PROTECTED] = "LaunchProtected",
 };
 _Static_assert(sizeof(service_keys) / sizeof(service_keys[0]) == K_COUNT,
                "service_keys out of step with enum service_key");
@@ -248,6 +251,26 @@ static int set_service_key(struct service_load *l, enum service_key k,
             c->failure_reset_s = num;
         else
             c->preshutdown_timeout_ms = num;
+        return 0;
+    case K_PREFERRED_NODE:
+        /* SERVICE_PREFERRED_NODE_INFO's USHORT; stored, no effect yet. */
+        if (*v == '\0')
+            return 0;
+        if (svc_parse_dword(v, &num) < 0 || num > 0xFFFF)
+            svc_error_at(&l->w, e->lines[0], "bad PreferredNode '%s'; accepted: a NUMA node "
+                         "number from 0 to 65535", v);
+        else
+            c->preferred_node = num + 1;
+        return 0;
+    case K_LAUNCH_PROTECTED:
+        /* SERVICE_LAUNCH_PROTECTED_NONE .. _ANTIMALWARE_LIGHT; stored, no effect yet. */
+        if (*v == '\0')
+            return 0;
+        if (svc_parse_dword(v, &num) < 0 || num > SERVICE_LAUNCH_PROTECTED_ANTIMALWARE_LIGHT)
+            svc_error_at(&l->w, e->lines[0], "bad LaunchProtected '%s'; accepted: 0 (none), "
+                         "1 (windows), 2 (windows light), 3 (antimalware light)", v);
+        else
+            c->launch_protected = num;
         return 0;
     case K_FAILURE_COMMAND:
         return set_string(&c->failure_command, v);

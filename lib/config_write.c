@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <svchost/winsvc.h>
+
 /* Debian's inih reads lines into a 200-byte buffer: content, newline and
  * NUL must fit (config_ini.c reports longer lines as errors). */
 #define MAX_LINE_CONTENT 198
@@ -175,6 +177,13 @@ static void text_recovery(struct text *t, const struct svc_service_config *c)
         text_line(t, "PreshutdownTimeoutMs = %" PRIu32, c->preshutdown_timeout_ms);
     if (c->delayed_autostart)
         text_line(t, "DelayedAutostart = 1");
+    if (c->preferred_node > 0x10000 ||
+        c->launch_protected > SERVICE_LAUNCH_PROTECTED_ANTIMALWARE_LIGHT)
+        text_fail(t, -EINVAL);
+    if (c->preferred_node != 0)
+        text_line(t, "PreferredNode = %" PRIu32, c->preferred_node - 1);
+    if (c->launch_protected != 0)
+        text_line(t, "LaunchProtected = %" PRIu32, c->launch_protected);
 }
 
 /* Type, Start, ErrorControl: the name when there is one, else the number

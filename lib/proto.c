@@ -402,6 +402,8 @@ void svc_put_config(struct svc_wbuf *w, const struct svc_msg_config *c)
     svc_put_u32(w, m & SVC_CFG_FAILURE_FLAG ? c->failure_non_crash : 0);
     svc_put_u32(w, m & SVC_CFG_PRESHUTDOWN ? c->preshutdown_timeout_ms : 0);
     svc_put_u32(w, m & SVC_CFG_DELAYED_AUTOSTART ? c->delayed_autostart : 0);
+    svc_put_u32(w, m & SVC_CFG_PREFERRED_NODE ? c->preferred_node : 0);
+    svc_put_u32(w, m & SVC_CFG_LAUNCH_PROTECTED ? c->launch_protected : 0);
 }
 
 static int strv_empty(char *const *v)
@@ -433,7 +435,9 @@ static int config_clear_fields_ok(const struct svc_msg_config *c)
            (m & SVC_CFG_REBOOT_MESSAGE || c->reboot_message == NULL) &&
            (m & SVC_CFG_FAILURE_FLAG || c->failure_non_crash == 0) &&
            (m & SVC_CFG_PRESHUTDOWN || c->preshutdown_timeout_ms == 0) &&
-           (m & SVC_CFG_DELAYED_AUTOSTART || c->delayed_autostart == 0);
+           (m & SVC_CFG_DELAYED_AUTOSTART || c->delayed_autostart == 0) &&
+           (m & SVC_CFG_PREFERRED_NODE || c->preferred_node == 0) &&
+           (m & SVC_CFG_LAUNCH_PROTECTED || c->launch_protected == 0);
 }
 
 static void strv_clear(char ***v)
@@ -476,6 +480,8 @@ int svc_get_config(struct svc_rbuf *r, struct svc_msg_config *c)
     c->failure_non_crash = svc_get_u32(r);
     c->preshutdown_timeout_ms = svc_get_u32(r);
     c->delayed_autostart = svc_get_u32(r);
+    c->preferred_node = svc_get_u32(r);
+    c->launch_protected = svc_get_u32(r);
     if (r->err == 0 &&
         ((c->mask & ~(uint32_t)SVC_CFG_ALL) != 0 || c->name == NULL || !config_clear_fields_ok(c)))
         rbuf_fail(r, -EPROTO);
@@ -622,7 +628,7 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem)
 /* The wire sizes in proto.h must match what the encoders write. */
 _Static_assert(SVC_WIRE_USAGE_MIN == 36, "usage row: 7 u32, one of them a str length, and a u64");
 _Static_assert(SVC_WIRE_SERVICE_MIN == 44, "service entry: two str lengths and a status");
-_Static_assert(SVC_WIRE_CONFIG_MIN == 88, "config: 22 fields of 4 bytes at least");
+_Static_assert(SVC_WIRE_CONFIG_MIN == 96, "config: 24 fields of 4 bytes at least");
 
 /* Ends every unpack: fails r with -EPROTO unless ok (the decoded fields
  * are acceptable), then requires every byte consumed.  The error, if

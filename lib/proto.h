@@ -193,12 +193,15 @@ enum {
     SVC_CFG_FAILURE_FLAG = 1u << 15,   /* failure_non_crash */
     SVC_CFG_PRESHUTDOWN = 1u << 16,    /* preshutdown_timeout_ms */
     SVC_CFG_DELAYED_AUTOSTART = 1u << 17,
-    SVC_CFG_ALL = (1u << 18) - 1,
+    SVC_CFG_PREFERRED_NODE = 1u << 18, /* preferred_node */
+    SVC_CFG_LAUNCH_PROTECTED = 1u << 19,/* launch_protected */
+    SVC_CFG_ALL = (1u << 20) - 1,
     /* The fields only ChangeServiceConfig2 sets: a CREATE_SERVICE without
      * their bits gives the service their defaults. */
     SVC_CFG_CONFIG2 = SVC_CFG_FAILURE_ACTIONS | SVC_CFG_FAILURE_COMMAND |
                       SVC_CFG_REBOOT_MESSAGE | SVC_CFG_FAILURE_FLAG |
-                      SVC_CFG_PRESHUTDOWN | SVC_CFG_DELAYED_AUTOSTART,
+                      SVC_CFG_PRESHUTDOWN | SVC_CFG_DELAYED_AUTOSTART |
+                      SVC_CFG_PREFERRED_NODE | SVC_CFG_LAUNCH_PROTECTED,
 };
 
 /* One failure action: SC_ACTION's Type (0..3) and Delay in milliseconds. */
@@ -214,7 +217,8 @@ struct svc_msg_action {
  * str object_name, str service_dll, str service_main, strv params,
  * u32 failure_reset_s, n x (u32 type, u32 delay_ms) failure actions,
  * str failure_command, str reboot_message, u32 failure_non_crash,
- * u32 preshutdown_timeout_ms, u32 delayed_autostart.
+ * u32 preshutdown_timeout_ms, u32 delayed_autostart, u32 preferred_node,
+ * u32 launch_protected.
  * Every field is always encoded (absent/0/empty when its bit is clear),
  * so the layout does not depend on the mask.
  */
@@ -242,6 +246,8 @@ struct svc_msg_config {
     uint32_t failure_non_crash; /* 0 or 1 (the receiver checks) */
     uint32_t preshutdown_timeout_ms;
     uint32_t delayed_autostart; /* 0 or 1 (the receiver checks) */
+    uint32_t preferred_node;    /* SERVICE_CONFIG_PREFERRED_NODE: the node + 1; 0 none */
+    uint32_t launch_protected;  /* SERVICE_CONFIG_LAUNCH_PROTECTED: 0..3 (the receiver checks) */
 };
 
 /* Writes the fields whose mask bit is set and absent/0/empty for the
@@ -320,9 +326,10 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
 #define SVC_WIRE_STATUS (9u * SVC_WIRE_U32)               /* SERVICE_STATUS_PROCESS */
 /* config: 4 u32 (mask, type, start, error control), 8 str, 3 strv (the
  * two dependency lists, params), then 4 u32 (reset period, flag,
- * preshutdown, delayed), the action count and 2 str (command, reboot
- * message); see struct svc_msg_config. */
-#define SVC_WIRE_CONFIG_MIN (9u * SVC_WIRE_U32 + 10u * SVC_WIRE_STR_MIN + 3u * SVC_WIRE_STRV_MIN)
+ * preshutdown, delayed), the action count, 2 str (command, reboot
+ * message) and 2 u32 (preferred node, launch protected); see struct
+ * svc_msg_config. */
+#define SVC_WIRE_CONFIG_MIN (11u * SVC_WIRE_U32 + 10u * SVC_WIRE_STR_MIN + 3u * SVC_WIRE_STRV_MIN)
 #define SVC_WIRE_ACTION (2u * SVC_WIRE_U32)
 /* List elements. */
 #define SVC_WIRE_SERVICE_MIN (2u * SVC_WIRE_STR_MIN + SVC_WIRE_STATUS)

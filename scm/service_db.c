@@ -252,6 +252,8 @@ void scm_db_config_msg(const struct scm_service *s, struct svc_msg_config *m)
     m->failure_non_crash = c->failure_non_crash;
     m->preshutdown_timeout_ms = c->preshutdown_timeout_ms;
     m->delayed_autostart = c->delayed_autostart;
+    m->preferred_node = c->preferred_node;
+    m->launch_protected = c->launch_protected;
 }
 
 /* Builds a service config from a complete message (mask SVC_CFG_ALL, or
@@ -308,6 +310,10 @@ static struct svc_service_config *config_from_msg(const struct svc_msg_config *m
                                                                : SVC_PRESHUTDOWN_TIMEOUT_DEFAULT_MS;
     if (m->mask & SVC_CFG_DELAYED_AUTOSTART)
         c->delayed_autostart = m->delayed_autostart;
+    if (m->mask & SVC_CFG_PREFERRED_NODE)
+        c->preferred_node = m->preferred_node;
+    if (m->mask & SVC_CFG_LAUNCH_PROTECTED)
+        c->launch_protected = m->launch_protected;
     return c;
 }
 
@@ -358,6 +364,10 @@ static void msg_overlay(struct svc_msg_config *m, const struct svc_msg_config *c
         m->preshutdown_timeout_ms = change->preshutdown_timeout_ms;
     if (change->mask & SVC_CFG_DELAYED_AUTOSTART)
         m->delayed_autostart = change->delayed_autostart;
+    if (change->mask & SVC_CFG_PREFERRED_NODE)
+        m->preferred_node = change->preferred_node;
+    if (change->mask & SVC_CFG_LAUNCH_PROTECTED)
+        m->launch_protected = change->launch_protected;
 #undef COPY_STR
     if ((change->mask & SVC_CFG_PARAMS) && change->params) {
         for (size_t i = 0; change->params[i]; i++) {
@@ -431,7 +441,8 @@ static DWORD validate(const struct scm *scm, const struct svc_msg_config *m, con
     for (uint32_t i = 0; i < m->n_failure_actions; i++)
         if (m->failure_actions[i].type > SC_ACTION_RUN_COMMAND)
             return ERROR_INVALID_PARAMETER;
-    if (m->failure_non_crash > 1 || m->delayed_autostart > 1)
+    if (m->failure_non_crash > 1 || m->delayed_autostart > 1 || m->preferred_node > 0x10000 ||
+        m->launch_protected > SERVICE_LAUNCH_PROTECTED_ANTIMALWARE_LIGHT)
         return ERROR_INVALID_PARAMETER;
     return NO_ERROR;
 }

@@ -686,6 +686,36 @@ START_TEST(test_group_names_encoded)
 }
 END_TEST
 
+/* PreferredNode and LaunchProtected (Config2 levels 9 and 12): absent is
+ * none and 0; the ranges Windows' structures allow; a bad value is an
+ * error with its line. */
+START_TEST(test_service_stored_levels)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+
+    write_file("services/N.ini", "[Service]\nImagePath = /bin/true\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "N", &c, &d), 0);
+    ck_assert_uint_eq(c->preferred_node, 0);
+    ck_assert_uint_eq(c->launch_protected, 0);
+    svc_service_config_free(c);
+    write_file("services/N.ini", "[Service]\nImagePath = /bin/true\nPreferredNode = 0\n"
+               "LaunchProtected = 3\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "N", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_uint_eq(c->preferred_node, 1);        /* node 0, plus one */
+    ck_assert_uint_eq(c->launch_protected, 3);
+    svc_service_config_free(c);
+    write_file("services/N.ini", "[Service]\nImagePath = /bin/true\nPreferredNode = 65536\n"
+               "LaunchProtected = 4\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "N", &c, &d), -EINVAL);
+    ck_assert_uint_eq(d.errors, 2);
+    ck_assert_ptr_nonnull(strstr(d.lines[0], ":3: error: bad PreferredNode '65536'"));
+    ck_assert_ptr_nonnull(strstr(d.lines[1], ":4: error: bad LaunchProtected '4'"));
+    svc_diag_free(&d);
+}
+END_TEST
+
 START_TEST(test_groups_split)
 {
     struct svc_groups *g = NULL;
@@ -1469,6 +1499,7 @@ static Suite *config_suite(void)
     tcase_add_test(tmp, test_service_file_quirks);
     tcase_add_test(tmp, test_groups_lists);
     tcase_add_test(tmp, test_group_names_encoded);
+    tcase_add_test(tmp, test_service_stored_levels);
     tcase_add_test(tmp, test_group_member_checks);
     tcase_add_test(tmp, test_service_split_disable);
     tcase_add_test(tmp, test_service_recovery);

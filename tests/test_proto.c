@@ -70,6 +70,8 @@ static struct svc_msg_config full_config(void)
         .failure_non_crash = 1,
         .preshutdown_timeout_ms = 180000,
         .delayed_autostart = 1,
+        .preferred_node = 3,
+        .launch_protected = 2,
     };
     return c;
 }
@@ -543,6 +545,8 @@ START_TEST(config_round_trip)
     ck_assert_uint_eq(back.failure_non_crash, 1);
     ck_assert_uint_eq(back.preshutdown_timeout_ms, 180000);
     ck_assert_uint_eq(back.delayed_autostart, 1);
+    ck_assert_uint_eq(back.preferred_node, 3);
+    ck_assert_uint_eq(back.launch_protected, 2);
     svc_msg_config_free(&back);
     ck_assert_ptr_null(back.name);
     ck_assert_ptr_null(back.failure_actions);
@@ -614,6 +618,8 @@ START_TEST(config_partial_mask)
     ck_assert_uint_eq(back.failure_non_crash, 0);
     ck_assert_uint_eq(back.preshutdown_timeout_ms, 0);
     ck_assert_uint_eq(back.delayed_autostart, 0);
+    ck_assert_uint_eq(back.preferred_node, 0);
+    ck_assert_uint_eq(back.launch_protected, 0);
     svc_msg_config_free(&back);
 
     /* The Config2 fields alone, each with its bit. */
@@ -707,7 +713,7 @@ START_TEST(config_rejects)
     w.data[TYPE_OFF] = 0;
 
     /* An unknown mask bit. */
-    put_le32(w.data, SVC_CFG_START | (1u << 18));
+    put_le32(w.data, SVC_CFG_START | (SVC_CFG_ALL + 1));
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
     put_le32(w.data, SVC_CFG_START);
@@ -739,6 +745,8 @@ START_TEST(config_rejects)
         svc_put_u32(&w2, 0);
         svc_put_u32(&w2, 0);
         svc_put_u32(&w2, 0);
+        svc_put_u32(&w2, 0);                /* preferred node */
+        svc_put_u32(&w2, 0);                /* launch protected */
         ck_assert_uint_eq(w2.len, w.len - 4);
         svc_rbuf_init(&r, w2.data, w2.len);
         ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
@@ -746,22 +754,22 @@ START_TEST(config_rejects)
     }
 
     /* A Config2 field whose bit is clear carries a value: the last u32
-     * (delayed_autostart), then the action count. */
+     * (launch_protected), then the action count. */
     w.data[w.len - 4] = 1;
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
     w.data[w.len - 4] = 0;
-    put_le32(w.data + w.len - 24, 1);
+    put_le32(w.data + w.len - 32, 1);
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
     ck_assert_ptr_null(back.failure_actions);
     put_le32(w.data, SVC_CFG_START | SVC_CFG_FAILURE_ACTIONS);
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);  /* 1 action, 8 bytes short */
-    put_le32(w.data + w.len - 24, 0xFFFFFFFFu);
+    put_le32(w.data + w.len - 32, 0xFFFFFFFFu);
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);  /* a count past any limit */
-    put_le32(w.data + w.len - 24, 0);
+    put_le32(w.data + w.len - 32, 0);
     put_le32(w.data, SVC_CFG_START);
 
     /* Still decodes once repaired. */

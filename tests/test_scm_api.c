@@ -322,6 +322,78 @@ START_TEST(create_in_one_step)
 }
 END_TEST
 
+/* The Config2 levels kept without effect yet: PREFERRED_NODE and
+ * LAUNCH_PROTECTED stored in the service's file, TRIGGER_INFO answering
+ * none; Windows' buffer rules (122 and the size needed) for each; the
+ * reserved levels 10 and 11 are still 124. */
+START_TEST(config2_other_levels)
+{
+    SC_HANDLE h = create("Levels", "gl", "simple", NULL);
+    SERVICE_PREFERRED_NODE_INFO node = { 2, FALSE };
+    SERVICE_LAUNCH_PROTECTED_INFO lp = { SERVICE_LAUNCH_PROTECTED_WINDOWS_LIGHT };
+    SERVICE_TRIGGER trigger = { 1, 1, NULL, 0, NULL };
+    SERVICE_TRIGGER_INFO none = { 0, NULL, NULL }, one = { 1, &trigger, NULL };
+    BYTE buf[256];
+    DWORD need = 0;
+    char path[600], text[4096];
+    FILE *f;
+    size_t n;
+
+    /* Nothing set yet. */
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_PREFERRED_NODE, buf, sizeof buf, &need));
+    ck_assert_uint_eq(need, sizeof(SERVICE_PREFERRED_NODE_INFO));
+    ck_assert(((SERVICE_PREFERRED_NODE_INFO *)buf)->fDelete);
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_LAUNCH_PROTECTED, buf, sizeof buf, &need));
+    ck_assert_uint_eq(((SERVICE_LAUNCH_PROTECTED_INFO *)buf)->dwLaunchProtected, SERVICE_LAUNCH_PROTECTED_NONE);
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, buf, sizeof buf, &need));
+    ck_assert_uint_eq(need, sizeof(SERVICE_TRIGGER_INFO));
+    ck_assert_uint_eq(((SERVICE_TRIGGER_INFO *)buf)->cTriggers, 0);
+
+    ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_PREFERRED_NODE, &node));
+    ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_LAUNCH_PROTECTED, &lp));
+    ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, &none));
+    EXPECT_FAIL(ChangeServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, &one), ERROR_NOT_SUPPORTED);
+    lp.dwLaunchProtected = 4;
+    EXPECT_FAIL(ChangeServiceConfig2A(h, SERVICE_CONFIG_LAUNCH_PROTECTED, &lp), ERROR_INVALID_PARAMETER);
+    EXPECT_FAIL(ChangeServiceConfig2A(h, 10, &none), ERROR_INVALID_LEVEL);
+    EXPECT_FAIL(QueryServiceConfig2A(h, 11, buf, sizeof buf, &need), ERROR_INVALID_LEVEL);
+
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_PREFERRED_NODE, buf, sizeof buf, &need));
+    ck_assert_uint_eq(((SERVICE_PREFERRED_NODE_INFO *)buf)->usPreferredNode, 2);
+    ck_assert(!((SERVICE_PREFERRED_NODE_INFO *)buf)->fDelete);
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_LAUNCH_PROTECTED, buf, sizeof buf, &need));
+    ck_assert_uint_eq(((SERVICE_LAUNCH_PROTECTED_INFO *)buf)->dwLaunchProtected,
+                      SERVICE_LAUNCH_PROTECTED_WINDOWS_LIGHT);
+    /* Buffer rules: too small is 122 with the size needed. */
+    need = 0;
+    EXPECT_FAIL(QueryServiceConfig2A(h, SERVICE_CONFIG_PREFERRED_NODE, buf, 1, &need),
+                ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(need, sizeof(SERVICE_PREFERRED_NODE_INFO));
+    EXPECT_FAIL(QueryServiceConfig2A(h, SERVICE_CONFIG_LAUNCH_PROTECTED, NULL, 0, &need),
+                ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(need, sizeof(SERVICE_LAUNCH_PROTECTED_INFO));
+    EXPECT_FAIL(QueryServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, buf, 4, &need),
+                ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(need, sizeof(SERVICE_TRIGGER_INFO));
+    /* Kept in the service's file. */
+    snprintf(path, sizeof path, "%s/config/services/Levels.ini", root);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(text, "\nPreferredNode = 2\n"));
+    ck_assert_ptr_nonnull(strstr(text, "\nLaunchProtected = 2\n"));
+    /* fDelete removes the preferred node. */
+    node.fDelete = TRUE;
+    ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_PREFERRED_NODE, &node));
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_PREFERRED_NODE, buf, sizeof buf, &need));
+    ck_assert(((SERVICE_PREFERRED_NODE_INFO *)buf)->fDelete);
+    ck_assert(DeleteService(h));
+    CloseServiceHandle(h);
+}
+END_TEST
+
 /* 1 once OpenService of name fails with 1060, within about 4 s. */
 static int gone_soon(const char *name)
 {
@@ -792,6 +864,7 @@ static Suite *suite(void)
     tcase_add_test(tc, config_round_trip);
     tcase_add_test(tc, create_in_one_step);
     tcase_add_test(tc, delete_waits_for_handles);
+    tcase_add_test(tc, config2_other_levels);
     tcase_add_test(tc, delete_after_client_exits);
     tcase_add_test(tc, failure_actions_stored);
     tcase_add_test(tc, more_errors);

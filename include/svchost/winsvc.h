@@ -39,6 +39,8 @@ typedef BOOL *LPBOOL;
 typedef uint64_t ULONGLONG;
 typedef uint8_t BYTE;
 typedef BYTE *LPBYTE;
+typedef uint16_t USHORT;
+typedef uint8_t BOOLEAN;
 typedef char CHAR;
 typedef char *LPSTR;
 typedef const char *LPCSTR;
@@ -326,6 +328,14 @@ SVCAPI VOID WINAPI SetLastError(DWORD dwErrCode);
 #define SERVICE_CONFIG_DELAYED_AUTO_START_INFO  3
 #define SERVICE_CONFIG_FAILURE_ACTIONS_FLAG     4
 #define SERVICE_CONFIG_PRESHUTDOWN_INFO         7
+#define SERVICE_CONFIG_TRIGGER_INFO             8
+#define SERVICE_CONFIG_PREFERRED_NODE           9
+#define SERVICE_CONFIG_LAUNCH_PROTECTED         12
+
+#define SERVICE_LAUNCH_PROTECTED_NONE              0
+#define SERVICE_LAUNCH_PROTECTED_WINDOWS           1
+#define SERVICE_LAUNCH_PROTECTED_WINDOWS_LIGHT     2
+#define SERVICE_LAUNCH_PROTECTED_ANTIMALWARE_LIGHT 3
 #define SC_GROUP_IDENTIFIERA           '+'
 #define SC_GROUP_IDENTIFIER            SC_GROUP_IDENTIFIERA
 
@@ -372,6 +382,49 @@ typedef struct _SERVICE_FAILURE_ACTIONSA {
 typedef struct _SERVICE_FAILURE_ACTIONS_FLAG {
     BOOL fFailureActionsOnNonCrashFailures;
 } SERVICE_FAILURE_ACTIONS_FLAG, *LPSERVICE_FAILURE_ACTIONS_FLAG;
+
+/* SERVICE_CONFIG_TRIGGER_INFO.  Triggers are not kept yet: a query
+ * answers none, a change may only remove them (docs/api.md). */
+#ifndef GUID_DEFINED
+#define GUID_DEFINED
+typedef struct _GUID {
+    uint32_t Data1;
+    uint16_t Data2;
+    uint16_t Data3;
+    uint8_t Data4[8];
+} GUID;
+#endif
+
+typedef struct _SERVICE_TRIGGER_SPECIFIC_DATA_ITEM {
+    DWORD dwDataType;
+    DWORD cbData;
+    BYTE *pData;
+} SERVICE_TRIGGER_SPECIFIC_DATA_ITEM, *PSERVICE_TRIGGER_SPECIFIC_DATA_ITEM;
+
+typedef struct _SERVICE_TRIGGER {
+    DWORD dwTriggerType;
+    DWORD dwAction;
+    GUID *pTriggerSubtype;
+    DWORD cDataItems;
+    PSERVICE_TRIGGER_SPECIFIC_DATA_ITEM pDataItems;
+} SERVICE_TRIGGER, *PSERVICE_TRIGGER;
+
+typedef struct _SERVICE_TRIGGER_INFO {
+    DWORD cTriggers;
+    PSERVICE_TRIGGER pTriggers;
+    BYTE *pReserved;
+} SERVICE_TRIGGER_INFO, *PSERVICE_TRIGGER_INFO;
+
+/* SERVICE_CONFIG_PREFERRED_NODE: stored, no effect yet (docs/api.md). */
+typedef struct _SERVICE_PREFERRED_NODE_INFO {
+    USHORT usPreferredNode;     /* a NUMA node */
+    BOOLEAN fDelete;            /* TRUE: no preferred node */
+} SERVICE_PREFERRED_NODE_INFO, *LPSERVICE_PREFERRED_NODE_INFO;
+
+/* SERVICE_CONFIG_LAUNCH_PROTECTED: stored, no effect yet (docs/api.md). */
+typedef struct _SERVICE_LAUNCH_PROTECTED_INFO {
+    DWORD dwLaunchProtected;    /* SERVICE_LAUNCH_PROTECTED_* */
+} SERVICE_LAUNCH_PROTECTED_INFO, *LPSERVICE_LAUNCH_PROTECTED_INFO;
 
 typedef struct _SERVICE_PRESHUTDOWN_INFO {
     DWORD dwPreshutdownTimeout; /* milliseconds */
