@@ -82,6 +82,7 @@ static void transcode_request(uint16_t type, struct svc_rbuf *r, struct svc_wbuf
     case SVC_MSG_DELETE_SERVICE:
     case SVC_MSG_GET_DISPLAY_NAME:
     case SVC_MSG_GET_KEY_NAME:
+    case SVC_MSG_CLOSE_SERVICE:
         if (tc_result(r, svc_msg_name_unpack(r, &name)) == 0)
             svc_msg_name_pack(w, name);
         else

@@ -153,6 +153,7 @@ static int reply_has_body(uint16_t req)
     case SVC_MSG_START_SERVICE:
     case SVC_MSG_CHANGE_CONFIG:
     case SVC_MSG_DELETE_SERVICE:
+    case SVC_MSG_CLOSE_SERVICE:
     case SVC_MSG_HOST_START:
     case SVC_MSG_HOST_CONTROL:
         return 0;
