@@ -172,13 +172,15 @@ int svc_spawn_thread(void *(*fn)(void *), void *arg, const char *name)
     sigdelset(&all, SIGILL);
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* The name is copied first: name may belong to arg, which the new
+     * thread can free before pthread_create has even returned. */
+    snprintf(tname, sizeof tname, "%s", name);
     pthread_sigmask(SIG_BLOCK, &all, &old);
     rc = pthread_create(&tid, &attr, fn, arg);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
     if (rc != 0)
         return -rc;
-    snprintf(tname, sizeof tname, "%s", name);
     pthread_setname_np(tid, tname);
     return 0;
 }
