@@ -22,6 +22,7 @@
 
 #include <svchost/svcctl.h>
 
+#include "config.h"
 #include "win32.h"
 
 DWORD svc_client_error(int r)
@@ -780,11 +781,103 @@ static char *pack_opt(struct packer *p, const char *s)
     return opt(s) != NULL ? pack_str(p, s) : NULL;
 }
 
+/* The triggers scmd keeps, parsed; *n of them (NULL when none). */
+static int parse_triggers(char *const *words, struct svc_trigger **out, size_t *n)
+{
+    size_t count = 0;
+
+    *out = NULL;
+    *n = 0;
+    while (words && words[count])
+        count++;
+    if (count == 0)
+        return 0;
+    *out = calloc(count, sizeof **out);
+    if (*out == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < count; i++) {
+        int rc = svc_parse_trigger(words[i], &(*out)[i]);
+        if (rc < 0) {
+            while (i > 0)
+                svc_trigger_free(&(*out)[--i]);
+            free(*out);
+            *out = NULL;
+            return rc == -ENOMEM ? rc : -EPROTO;
+        }
+    }
+    *n = count;
+    return 0;
+}
+
+/* SERVICE_TRIGGER_INFO's size in a buffer: the structure, the
+ * SERVICE_TRIGGER array, every trigger's data items, then the GUIDs, then
+ * the data bytes; each part's size keeps the next part aligned. */
+static size_t triggers_size(const struct svc_trigger *t, size_t n)
+{
+    size_t size = sizeof(SERVICE_TRIGGER_INFO) + n * sizeof(SERVICE_TRIGGER);
+
+    for (size_t i = 0; i < n; i++) {
+        size += t[i].n_items * sizeof(SERVICE_TRIGGER_SPECIFIC_DATA_ITEM);
+        size += t[i].has_subtype ? sizeof(GUID) : 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < t[i].n_items; k++)
+            size += t[i].items[k].len;
+    return size;
+}
+
+static void pack_triggers(const struct svc_trigger *t, size_t n, LPBYTE buf)
+{
+    SERVICE_TRIGGER_INFO info = { (DWORD)n, NULL, NULL };
+    SERVICE_TRIGGER *trig = (SERVICE_TRIGGER *)(void *)(buf + sizeof info);
+    LPBYTE items = buf + sizeof info + n * sizeof(SERVICE_TRIGGER), guids, bytes;
+
+    _Static_assert(sizeof(SERVICE_TRIGGER_INFO) % _Alignof(SERVICE_TRIGGER) == 0 &&
+                       sizeof(SERVICE_TRIGGER) % _Alignof(SERVICE_TRIGGER_SPECIFIC_DATA_ITEM) == 0 &&
+                       sizeof(SERVICE_TRIGGER_SPECIFIC_DATA_ITEM) % _Alignof(GUID) == 0 &&
+                       sizeof(GUID) % _Alignof(GUID) == 0,
+                   "trigger parts stay aligned");
+    guids = items;
+    for (size_t i = 0; i < n; i++)
+        guids += t[i].n_items * sizeof(SERVICE_TRIGGER_SPECIFIC_DATA_ITEM);
+    bytes = guids;
+    for (size_t i = 0; i < n; i++)
+        bytes += t[i].has_subtype ? sizeof(GUID) : 0;
+    info.pTriggers = n ? trig : NULL;
+    for (size_t i = 0; i < n; i++) {
+        SERVICE_TRIGGER st = { t[i].type, t[i].action, NULL, (DWORD)t[i].n_items, NULL };
+        SERVICE_TRIGGER_SPECIFIC_DATA_ITEM *it = (SERVICE_TRIGGER_SPECIFIC_DATA_ITEM *)(void *)items;
+
+        if (t[i].has_subtype) {
+            GUID g = { t[i].d1, t[i].d2, t[i].d3, { 0 } };
+
+            memcpy(g.Data4, t[i].d4, sizeof g.Data4);
+            memcpy(guids, &g, sizeof g);
+            st.pTriggerSubtype = (GUID *)(void *)guids;
+            guids += sizeof g;
+        }
+        st.pDataItems = t[i].n_items ? it : NULL;
+        for (size_t k = 0; k < t[i].n_items; k++) {
+            SERVICE_TRIGGER_SPECIFIC_DATA_ITEM d = { t[i].items[k].type, (DWORD)t[i].items[k].len,
+                                                     t[i].items[k].len ? bytes : NULL };
+
+            if (t[i].items[k].len)
+                memcpy(bytes, t[i].items[k].data, t[i].items[k].len);
+            bytes += t[i].items[k].len;
+            memcpy(&it[k], &d, sizeof d);
+        }
+        items += t[i].n_items * sizeof(SERVICE_TRIGGER_SPECIFIC_DATA_ITEM);
+        memcpy(&trig[i], &st, sizeof st);
+    }
+    memcpy(buf, &info, sizeof info);
+}
+
 static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb, LPDWORD needed)
 {
     struct svc_msg_config c;
     struct packer p = {.base = (char *)buf};
-    size_t size;
+    struct svc_trigger *trig = NULL;
+    size_t size, n_trig = 0;
     int rc;
 
     if (level != SERVICE_CONFIG_DESCRIPTION && level != SERVICE_CONFIG_FAILURE_ACTIONS &&
@@ -822,7 +915,10 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
         size = sizeof(SERVICE_PRESHUTDOWN_INFO);
         break;
     case SERVICE_CONFIG_TRIGGER_INFO:
-        size = sizeof(SERVICE_TRIGGER_INFO);
+        rc = parse_triggers(c.triggers, &trig, &n_trig);
+        if (rc != 0)
+            goto out;
+        size = triggers_size(trig, n_trig);
         break;
     case SERVICE_CONFIG_PREFERRED_NODE:
         size = sizeof(SERVICE_PREFERRED_NODE_INFO);
@@ -888,12 +984,9 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
         memcpy(buf, &d, sizeof d);
         break;
     }
-    case SERVICE_CONFIG_TRIGGER_INFO: {
-        SERVICE_TRIGGER_INFO d = { 0, NULL, NULL };    /* none kept yet */
-
-        memcpy(buf, &d, sizeof d);
+    case SERVICE_CONFIG_TRIGGER_INFO:
+        pack_triggers(trig, n_trig, buf);
         break;
-    }
     case SERVICE_CONFIG_PREFERRED_NODE: {
         /* None set reads as fDelete TRUE, what setting it would remove. */
         SERVICE_PREFERRED_NODE_INFO d = {
@@ -927,6 +1020,9 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
     }
     }
 out:
+    for (size_t i = 0; i < n_trig; i++)
+        svc_trigger_free(&trig[i]);
+    free(trig);
     svc_msg_config_free(&c);
     return rc;
 }
@@ -1081,6 +1177,61 @@ static int change_failure_actions(SC_HANDLE h, const SERVICE_FAILURE_ACTIONSA *f
     return rc;
 }
 
+/* SERVICE_TRIGGER_INFO as the words scmd stores (config.h); kept, no
+ * effect yet.  A trigger outside Windows' types, actions and data types,
+ * a NULL array with a count, or more than SVC_TRIGGERS_MAX triggers is
+ * ERROR_INVALID_PARAMETER. */
+static int change_triggers(SC_HANDLE h, const SERVICE_TRIGGER_INFO *d)
+{
+    struct svc_msg_config c = {0};
+    char **words;
+    int rc = 0;
+
+    if (d->cTriggers > SVC_TRIGGERS_MAX || (d->cTriggers > 0 && d->pTriggers == NULL))
+        return ERROR_INVALID_PARAMETER;
+    words = calloc(d->cTriggers + 1, sizeof *words);
+    if (words == NULL)
+        return -ENOMEM;
+    for (DWORD i = 0; i < d->cTriggers && rc == 0; i++) {
+        const SERVICE_TRIGGER *t = &d->pTriggers[i];
+        struct svc_trigger st = { .type = t->dwTriggerType, .action = t->dwAction };
+
+        if (t->cDataItems > SVC_TRIGGERS_MAX || (t->cDataItems > 0 && t->pDataItems == NULL)) {
+            rc = ERROR_INVALID_PARAMETER;
+            break;
+        }
+        if (t->pTriggerSubtype != NULL) {
+            st.has_subtype = 1;
+            st.d1 = t->pTriggerSubtype->Data1;
+            st.d2 = t->pTriggerSubtype->Data2;
+            st.d3 = t->pTriggerSubtype->Data3;
+            memcpy(st.d4, t->pTriggerSubtype->Data4, sizeof st.d4);
+        }
+        st.n_items = t->cDataItems;
+        st.items = calloc(t->cDataItems + 1, sizeof *st.items);
+        if (st.items == NULL) {
+            rc = -ENOMEM;
+            break;
+        }
+        for (DWORD k = 0; k < t->cDataItems; k++) {
+            st.items[k].type = t->pDataItems[k].dwDataType;
+            st.items[k].len = t->pDataItems[k].cbData;
+            st.items[k].data = t->pDataItems[k].pData;   /* borrowed */
+        }
+        words[i] = svc_format_trigger(&st);
+        if (words[i] == NULL)
+            rc = errno == ENOMEM ? -ENOMEM : ERROR_INVALID_PARAMETER;
+        free(st.items);
+    }
+    if (rc == 0) {
+        c.mask = SVC_CFG_TRIGGERS;
+        c.triggers = words;
+        rc = change_config(h, &c);
+    }
+    svc_strv_free(words);
+    return rc;
+}
+
 static int change_service_config2(SC_HANDLE h, DWORD level, LPVOID info)
 {
     struct svc_msg_config c = {0};
@@ -1126,15 +1277,10 @@ static int change_service_config2(SC_HANDLE h, DWORD level, LPVOID info)
         c.mask = SVC_CFG_PRESHUTDOWN;
         c.preshutdown_timeout_ms = ((const SERVICE_PRESHUTDOWN_INFO *)info)->dwPreshutdownTimeout;
         break;
-    case SERVICE_CONFIG_TRIGGER_INFO: {
-        const SERVICE_TRIGGER_INFO *d = info;
-
-        /* cTriggers 0 removes every trigger, which there is none of; a
-         * trigger itself cannot be kept yet (docs/api.md). */
-        if (d->cTriggers > 0 && d->pTriggers == NULL)
-            return ERROR_INVALID_PARAMETER;
-        return d->cTriggers == 0 ? 0 : ERROR_NOT_SUPPORTED;
-    }
+    case SERVICE_CONFIG_TRIGGER_INFO:
+        /* The whole list replaces the old one; cTriggers 0 removes all. */
+        rc = change_triggers(h, info);
+        return rc;
     case SERVICE_CONFIG_PREFERRED_NODE: {
         const SERVICE_PREFERRED_NODE_INFO *d = info;
 

@@ -108,6 +108,9 @@ struct svc_service_config {
                                   0 (default): none */
     uint32_t launch_protected; /* LaunchProtected (SERVICE_CONFIG_LAUNCH_PROTECTED):
                                   0 (default) to 3 */
+    char **triggers;           /* Triggers (SERVICE_CONFIG_TRIGGER_INFO): words of
+                                  svc_parse_trigger's form, NULL-terminated;
+                                  NULL: none */
     /* [Parameters] */
     char *service_dll;     /* ServiceDll as written (may be NULL for own process) */
     char *service_main;    /* ServiceMain (defaults to "ServiceMain") */
@@ -291,6 +294,39 @@ int svc_parse_failure_actions(const char *s, struct svc_failure_action **out, si
 char *svc_format_failure_actions(const struct svc_failure_action *a, size_t n);
 /* "none", "restart", "reboot", "run", or NULL for another type. */
 const char *svc_failure_action_name(uint32_t type);
+
+/*
+ * One trigger of SERVICE_CONFIG_TRIGGER_INFO, kept (no effect yet) as a
+ * word of the Triggers list in a service file and on the wire:
+ *   TYPE:ACTION:SUBTYPE[:DATATYPE=HEX]...
+ * TYPE a SERVICE_TRIGGER_TYPE_* (1 to 7, or 20), ACTION 1 (start) or 2
+ * (stop), SUBTYPE the GUID as {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX} or
+ * "-" for none, then each data item's SERVICE_TRIGGER_DATA_TYPE_* (1 to
+ * 5) and its bytes in hex (nothing after '=' for none).
+ */
+#define SVC_TRIGGERS_MAX 64
+struct svc_trigger_item {
+    uint32_t type;
+    size_t len;
+    uint8_t *data;
+};
+struct svc_trigger {
+    uint32_t type, action;
+    int has_subtype;
+    uint32_t d1;                /* the GUID's fields */
+    uint16_t d2, d3;
+    uint8_t d4[8];
+    size_t n_items;
+    struct svc_trigger_item *items;
+};
+/* 1 if the trigger's type, action and data types are Windows' values. */
+int svc_trigger_valid(const struct svc_trigger *t);
+/* Parses one word; 0, -EINVAL (malformed or not svc_trigger_valid),
+ * -ENOMEM.  On failure *t holds nothing to free. */
+int svc_parse_trigger(const char *s, struct svc_trigger *t);
+/* The word for t; NULL with errno EINVAL (not valid) or ENOMEM. */
+char *svc_format_trigger(const struct svc_trigger *t);
+void svc_trigger_free(struct svc_trigger *t);
 
 /* Names as written to files and shown by sc ("share", "own", "auto", ...);
  * for numbers without a name, NULL. */

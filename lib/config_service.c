@@ -37,6 +37,9 @@ void svc_service_config_free(struct svc_service_config *c)
     free(c->depend_on_group);
     free(c->failure_command);
     free(c->reboot_message);
+    for (char **p = c->triggers; p && *p; p++)
+        free(*p);
+    free(c->triggers);
     free(c->failure_actions);
     free(c->service_dll);
     free(c->service_main);
@@ -64,7 +67,7 @@ enum service_key {
     K_DEPEND_ON_GROUP, K_START_TIMEOUT_MS, K_SVCHOST_SPLIT_DISABLE,
     K_FAILURE_RESET_PERIOD, K_FAILURE_ACTIONS, K_FAILURE_COMMAND, K_REBOOT_MESSAGE,
     K_FAILURE_NON_CRASH, K_PRESHUTDOWN_TIMEOUT_MS, K_DELAYED_AUTOSTART,
-    K_PREFERRED_NODE, K_LAUNCH_PROTECTED, K_COUNT
+    K_PREFERRED_NODE, K_LAUNCH_PROTECTED, K_TRIGGERS, K_COUNT
 };
 
 static const char *const service_keys[] = {
@@ -89,6 +92,7 @@ static const char *const service_keys[] = {
     [K_DELAYED_AUTOSTART] = "DelayedAutostart",
     [K_PREFERRED_NODE] = "PreferredNode",
     [K_LAUNCH_PROTECTED] = "LaunchProtected",
+    [K_TRIGGERS] = "Triggers",
 };
 _Static_assert(sizeof(service_keys) / sizeof(service_keys[0]) == K_COUNT,
                "service_keys out of step with enum service_key");
@@ -110,6 +114,54 @@ static int set_string(char **field, const char *value)
     free(*field);
     *field = strdup(value);
     return *field ? 0 : -ENOMEM;
+}
+
+/* Triggers (SERVICE_CONFIG_TRIGGER_INFO): a list of words in the form of
+ * svc_parse_trigger, one a trigger; stored, no effect yet. */
+static int set_triggers(struct service_load *l, const struct svc_ini_entry *e)
+{
+    struct svc_service_config *c = l->c;
+    struct svc_ini_item *items;
+    size_t n, kept = 0;
+    char **list;
+
+    if (svc_ini_split_list(e, &items, &n) < 0)
+        return -ENOMEM;
+    list = calloc(n + 1, sizeof *list);
+    if (list == NULL) {
+        svc_ini_items_free(items, n);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct svc_trigger t;
+        int prc = svc_parse_trigger(items[i].name, &t);
+
+        if (prc == -ENOMEM) {
+            svc_ini_items_free(items, n);
+            for (size_t j = 0; j < kept; j++)
+                free(list[j]);
+            free(list);
+            return prc;
+        }
+        if (prc == 0 && kept >= SVC_TRIGGERS_MAX)
+            svc_trigger_free(&t);
+        if (prc < 0 || kept >= SVC_TRIGGERS_MAX) {
+            svc_error_at(&l->w, items[i].line, "bad trigger '%s'; accepted: TYPE:ACTION:"
+                         "{GUID}|-[:DATATYPE=HEX]..., at most %d", items[i].name,
+                         SVC_TRIGGERS_MAX);
+            free(items[i].name);
+        } else {
+            svc_trigger_free(&t);
+            list[kept++] = items[i].name;
+        }
+        items[i].name = NULL;
+    }
+    svc_ini_items_free(items, n);
+    for (char **p = c->triggers; p && *p; p++)
+        free(*p);
+    free(c->triggers);
+    c->triggers = list;
+    return 0;
 }
 
 /* A DependOn* list; `self` is the name the list must not hold. */
@@ -165,6 +217,8 @@ static int set_service_key(struct service_load *l, enum service_key k,
         return set_name_list(l, e, "service", c->name, &c->depend_on_service);
     case K_DEPEND_ON_GROUP:
         return set_name_list(l, e, "group", NULL, &c->depend_on_group);
+    case K_TRIGGERS:
+        return set_triggers(l, e);
     default:
         break;
     }

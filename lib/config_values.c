@@ -588,6 +588,128 @@ bad:
     return -EINVAL;
 }
 
+/* ---- Triggers (config.h) ----------------------------------------------------------- */
+
+int svc_trigger_valid(const struct svc_trigger *t)
+{
+    if (!((t->type >= 1 && t->type <= 7) || t->type == 20) || t->action < 1 || t->action > 2)
+        return 0;
+    for (size_t i = 0; i < t->n_items; i++)
+        if (t->items[i].type < 1 || t->items[i].type > 5 ||
+            (t->items[i].len > 0 && t->items[i].data == NULL))
+            return 0;
+    return 1;
+}
+
+void svc_trigger_free(struct svc_trigger *t)
+{
+    for (size_t i = 0; t->items && i < t->n_items; i++)
+        free(t->items[i].data);
+    free(t->items);
+    memset(t, 0, sizeof *t);
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int svc_parse_trigger(const char *s, struct svc_trigger *t)
+{
+    unsigned type, action, d1, d2, d3, b[8];
+    int n = 0;
+    const char *p;
+
+    memset(t, 0, sizeof *t);
+    if (sscanf(s, "%u:%u:%n", &type, &action, &n) != 2 || n == 0)
+        return -EINVAL;
+    t->type = type;
+    t->action = action;
+    p = s + n;
+    if (*p == '-') {
+        p++;
+    } else {
+        n = 0;
+        if (sscanf(p, "{%8x-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x}%n", &d1, &d2, &d3, &b[0], &b[1],
+                   &b[2], &b[3], &b[4], &b[5], &b[6], &b[7], &n) != 11 || n != 38)
+            return -EINVAL;
+        t->has_subtype = 1;
+        t->d1 = d1;
+        t->d2 = (uint16_t)d2;
+        t->d3 = (uint16_t)d3;
+        for (int i = 0; i < 8; i++)
+            t->d4[i] = (uint8_t)b[i];
+        p += n;
+    }
+    while (*p == ':') {
+        struct svc_trigger_item *grown, *it;
+        char *end;
+        unsigned long dt = strtoul(p + 1, &end, 10);
+        size_t digits;
+
+        if (end == p + 1 || *end != '=' || t->n_items >= SVC_TRIGGERS_MAX)
+            goto bad;
+        p = end + 1;
+        for (digits = 0; hex_digit(p[digits]) >= 0; digits++)
+            ;
+        if (digits % 2 != 0)
+            goto bad;
+        grown = realloc(t->items, (t->n_items + 1) * sizeof *grown);
+        if (grown == NULL)
+            goto nomem;
+        t->items = grown;
+        it = &t->items[t->n_items++];
+        it->type = (uint32_t)dt;
+        it->len = digits / 2;
+        it->data = it->len ? malloc(it->len) : NULL;
+        if (it->len && it->data == NULL)
+            goto nomem;
+        for (size_t i = 0; i < it->len; i++)
+            it->data[i] = (uint8_t)(hex_digit(p[2 * i]) * 16 + hex_digit(p[2 * i + 1]));
+        p += digits;
+    }
+    if (*p != '\0' || !svc_trigger_valid(t))
+        goto bad;
+    return 0;
+bad:
+    svc_trigger_free(t);
+    return -EINVAL;
+nomem:
+    svc_trigger_free(t);
+    return -ENOMEM;
+}
+
+char *svc_format_trigger(const struct svc_trigger *t)
+{
+    size_t size = 64, off;
+    char *s;
+
+    if (!svc_trigger_valid(t)) {
+        errno = EINVAL;
+        return NULL;
+    }
+    for (size_t i = 0; i < t->n_items; i++)
+        size += 16 + 2 * t->items[i].len;
+    if ((s = malloc(size)) == NULL)
+        return NULL;
+    off = (size_t)snprintf(s, size, "%" PRIu32 ":%" PRIu32 ":", t->type, t->action);
+    if (t->has_subtype)
+        off += (size_t)snprintf(s + off, size - off,
+                                "{%08" PRIX32 "-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
+                                t->d1, t->d2, t->d3, t->d4[0], t->d4[1], t->d4[2], t->d4[3],
+                                t->d4[4], t->d4[5], t->d4[6], t->d4[7]);
+    else
+        off += (size_t)snprintf(s + off, size - off, "-");
+    for (size_t i = 0; i < t->n_items; i++) {
+        off += (size_t)snprintf(s + off, size - off, ":%" PRIu32 "=", t->items[i].type);
+        for (size_t k = 0; k < t->items[i].len; k++)
+            off += (size_t)snprintf(s + off, size - off, "%02X", t->items[i].data[k]);
+    }
+    return s;
+}
+
 char *svc_format_failure_actions(const struct svc_failure_action *a, size_t n)
 {
     /* "restart/4294967295/" is at most 19 bytes an action. */

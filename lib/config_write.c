@@ -149,6 +149,8 @@ static void text_service_string(struct text *t, const char *key, const char *val
         text_kv(t, key, value);
 }
 
+static void text_list(struct text *t, const char *key, char *const *list, const char *self);
+
 /* The failure actions, preshutdown timeout and delayed start, each only
  * when it is not the default, so a file without them reads back the same. */
 static void text_recovery(struct text *t, const struct svc_service_config *c)
@@ -184,6 +186,17 @@ static void text_recovery(struct text *t, const struct svc_service_config *c)
         text_line(t, "PreferredNode = %" PRIu32, c->preferred_node - 1);
     if (c->launch_protected != 0)
         text_line(t, "LaunchProtected = %" PRIu32, c->launch_protected);
+    for (size_t i = 0; c->triggers && c->triggers[i]; i++) {
+        struct svc_trigger tr;
+        int rc = i < SVC_TRIGGERS_MAX ? svc_parse_trigger(c->triggers[i], &tr) : -EINVAL;
+
+        if (rc < 0) {
+            text_fail(t, rc);
+            return;
+        }
+        svc_trigger_free(&tr);
+    }
+    text_list(t, "Triggers", c->triggers, NULL);
 }
 
 /* Type, Start, ErrorControl: the name when there is one, else the number

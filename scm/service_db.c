@@ -254,6 +254,7 @@ void scm_db_config_msg(const struct scm_service *s, struct svc_msg_config *m)
     m->delayed_autostart = c->delayed_autostart;
     m->preferred_node = c->preferred_node;
     m->launch_protected = c->launch_protected;
+    m->triggers = c->triggers ? svc_strv_dup(c->triggers) : NULL;
 }
 
 /* Builds a service config from a complete message (mask SVC_CFG_ALL, or
@@ -314,6 +315,8 @@ static struct svc_service_config *config_from_msg(const struct svc_msg_config *m
         c->preferred_node = m->preferred_node;
     if (m->mask & SVC_CFG_LAUNCH_PROTECTED)
         c->launch_protected = m->launch_protected;
+    if ((m->mask & SVC_CFG_TRIGGERS) && m->triggers && m->triggers[0])
+        c->triggers = svc_strv_dup(m->triggers);
     return c;
 }
 
@@ -368,6 +371,10 @@ static void msg_overlay(struct svc_msg_config *m, const struct svc_msg_config *c
         m->preferred_node = change->preferred_node;
     if (change->mask & SVC_CFG_LAUNCH_PROTECTED)
         m->launch_protected = change->launch_protected;
+    if (change->mask & SVC_CFG_TRIGGERS) {
+        svc_strv_free(m->triggers);
+        m->triggers = svc_strv_dup(change->triggers);
+    }
 #undef COPY_STR
     if ((change->mask & SVC_CFG_PARAMS) && change->params) {
         for (size_t i = 0; change->params[i]; i++) {
@@ -444,6 +451,13 @@ static DWORD validate(const struct scm *scm, const struct svc_msg_config *m, con
     if (m->failure_non_crash > 1 || m->delayed_autostart > 1 || m->preferred_node > 0x10000 ||
         m->launch_protected > SERVICE_LAUNCH_PROTECTED_ANTIMALWARE_LIGHT)
         return ERROR_INVALID_PARAMETER;
+    for (size_t i = 0; m->triggers && m->triggers[i]; i++) {
+        struct svc_trigger t;
+
+        if (i >= SVC_TRIGGERS_MAX || svc_parse_trigger(m->triggers[i], &t) < 0)
+            return ERROR_INVALID_PARAMETER;
+        svc_trigger_free(&t);
+    }
     return NO_ERROR;
 }
 

@@ -713,6 +713,23 @@ START_TEST(test_service_stored_levels)
     ck_assert_ptr_nonnull(strstr(d.lines[0], ":3: error: bad PreferredNode '65536'"));
     ck_assert_ptr_nonnull(strstr(d.lines[1], ":4: error: bad LaunchProtected '4'"));
     svc_diag_free(&d);
+
+    /* Triggers: one word each, over continuation lines; a bad one is an
+     * error on its own line. */
+    write_file("services/N.ini", "[Service]\nImagePath = /bin/true\n"
+               "Triggers = 20:1:{01234567-89AB-CDEF-0123-456789ABCDEF}:2=4869,\n  3:2:-\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "N", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_str_eq(c->triggers[0], "20:1:{01234567-89AB-CDEF-0123-456789ABCDEF}:2=4869");
+    ck_assert_str_eq(c->triggers[1], "3:2:-");
+    ck_assert_ptr_null(c->triggers[2]);
+    svc_service_config_free(c);
+    write_file("services/N.ini", "[Service]\nImagePath = /bin/true\n"
+               "Triggers = 3:2:-,\n  9:1:-, 3:3:-, 3:1:{nope}, 3:1:-:6=00, 3:1:-:1=ABC\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "N", &c, &d), -EINVAL);
+    ck_assert_uint_eq(d.errors, 5);
+    ck_assert_ptr_nonnull(strstr(d.lines[0], ":4: error: bad trigger '9:1:-'"));
+    svc_diag_free(&d);
 }
 END_TEST
 

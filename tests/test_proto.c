@@ -44,6 +44,8 @@ static struct svc_msg_action actions[] = {
     {SC_ACTION_RESTART, 60000}, {SC_ACTION_RUN_COMMAND, 1000}, {SC_ACTION_NONE, 0xFFFFFFFFu},
 };
 
+static char *triggers_words[] = { "1:1:-", "20:2:{01234567-89AB-CDEF-0123-456789ABCDEF}:2=4869", NULL };
+
 static struct svc_msg_config full_config(void)
 {
     struct svc_msg_config c = {
@@ -72,6 +74,7 @@ static struct svc_msg_config full_config(void)
         .delayed_autostart = 1,
         .preferred_node = 3,
         .launch_protected = 2,
+        .triggers = triggers_words,
     };
     return c;
 }
@@ -547,6 +550,7 @@ START_TEST(config_round_trip)
     ck_assert_uint_eq(back.delayed_autostart, 1);
     ck_assert_uint_eq(back.preferred_node, 3);
     ck_assert_uint_eq(back.launch_protected, 2);
+    assert_strv_eq(back.triggers, triggers_words);
     svc_msg_config_free(&back);
     ck_assert_ptr_null(back.name);
     ck_assert_ptr_null(back.failure_actions);
@@ -620,6 +624,7 @@ START_TEST(config_partial_mask)
     ck_assert_uint_eq(back.delayed_autostart, 0);
     ck_assert_uint_eq(back.preferred_node, 0);
     ck_assert_uint_eq(back.launch_protected, 0);
+    ck_assert_ptr_null(back.triggers);
     svc_msg_config_free(&back);
 
     /* The Config2 fields alone, each with its bit. */
@@ -747,6 +752,7 @@ START_TEST(config_rejects)
         svc_put_u32(&w2, 0);
         svc_put_u32(&w2, 0);                /* preferred node */
         svc_put_u32(&w2, 0);                /* launch protected */
+        svc_put_strv(&w2, NULL);            /* triggers */
         ck_assert_uint_eq(w2.len, w.len - 4);
         svc_rbuf_init(&r, w2.data, w2.len);
         ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
@@ -754,22 +760,23 @@ START_TEST(config_rejects)
     }
 
     /* A Config2 field whose bit is clear carries a value: the last u32
-     * (launch_protected), then the action count. */
-    w.data[w.len - 4] = 1;
+     * (launch_protected, before the empty trigger list), then the action
+     * count. */
+    w.data[w.len - 8] = 1;
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
-    w.data[w.len - 4] = 0;
-    put_le32(w.data + w.len - 32, 1);
+    w.data[w.len - 8] = 0;
+    put_le32(w.data + w.len - 36, 1);
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
     ck_assert_ptr_null(back.failure_actions);
     put_le32(w.data, SVC_CFG_START | SVC_CFG_FAILURE_ACTIONS);
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);  /* 1 action, 8 bytes short */
-    put_le32(w.data + w.len - 32, 0xFFFFFFFFu);
+    put_le32(w.data + w.len - 36, 0xFFFFFFFFu);
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);  /* a count past any limit */
-    put_le32(w.data + w.len - 32, 0);
+    put_le32(w.data + w.len - 36, 0);
     put_le32(w.data, SVC_CFG_START);
 
     /* Still decodes once repaired. */

@@ -322,17 +322,23 @@ START_TEST(create_in_one_step)
 }
 END_TEST
 
-/* The Config2 levels kept without effect yet: PREFERRED_NODE and
- * LAUNCH_PROTECTED stored in the service's file, TRIGGER_INFO answering
- * none; Windows' buffer rules (122 and the size needed) for each; the
- * reserved levels 10 and 11 are still 124. */
+/* The Config2 levels kept without effect yet: TRIGGER_INFO,
+ * PREFERRED_NODE and LAUNCH_PROTECTED stored in the service's file;
+ * Windows' buffer rules (122 and the size needed) for each; the reserved
+ * levels 10 and 11 are still 124. */
 START_TEST(config2_other_levels)
 {
     SC_HANDLE h = create("Levels", "gl", "simple", NULL);
     SERVICE_PREFERRED_NODE_INFO node = { 2, FALSE };
     SERVICE_LAUNCH_PROTECTED_INFO lp = { SERVICE_LAUNCH_PROTECTED_WINDOWS_LIGHT };
-    SERVICE_TRIGGER trigger = { 1, 1, NULL, 0, NULL };
-    SERVICE_TRIGGER_INFO none = { 0, NULL, NULL }, one = { 1, &trigger, NULL };
+    GUID sub = { 0x1ce20aba, 0x9851, 0x4421, { 0x94, 0x30, 0x1d, 0xde, 0xb7, 0x66, 0xe8, 0x09 } };
+    BYTE port[] = { 'T', 'C', 'P', 0, '8', '0', 0 };
+    SERVICE_TRIGGER_SPECIFIC_DATA_ITEM items[] = { { 2, sizeof port, port }, { 1, 0, NULL } };
+    SERVICE_TRIGGER triggers[] = { { 4, 1, &sub, 2, items }, { 3, 2, NULL, 0, NULL } };
+    SERVICE_TRIGGER bad = { 8, 1, NULL, 0, NULL };
+    SERVICE_TRIGGER_INFO none = { 0, NULL, NULL }, two = { 2, triggers, NULL };
+    SERVICE_TRIGGER_INFO wrong = { 1, &bad, NULL }, null_array = { 1, NULL, NULL };
+    BYTE big[1024];
     BYTE buf[256];
     DWORD need = 0;
     char path[600], text[4096];
@@ -352,7 +358,42 @@ START_TEST(config2_other_levels)
     ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_PREFERRED_NODE, &node));
     ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_LAUNCH_PROTECTED, &lp));
     ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, &none));
-    EXPECT_FAIL(ChangeServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, &one), ERROR_NOT_SUPPORTED);
+    ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, &two));
+    EXPECT_FAIL(ChangeServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, &wrong), ERROR_INVALID_PARAMETER);
+    EXPECT_FAIL(ChangeServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, &null_array),
+                ERROR_INVALID_PARAMETER);
+    /* Read back as Windows lays it out: the structures, then what they
+     * point to, all inside the buffer. */
+    need = 0;
+    EXPECT_FAIL(QueryServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, big, sizeof(SERVICE_TRIGGER_INFO),
+                                     &need),
+                ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(need, sizeof(SERVICE_TRIGGER_INFO) + 2 * sizeof(SERVICE_TRIGGER) +
+                                2 * sizeof(SERVICE_TRIGGER_SPECIFIC_DATA_ITEM) + sizeof(GUID) +
+                                sizeof port);
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, big, need, &need));
+    {
+        SERVICE_TRIGGER_INFO *ti = (SERVICE_TRIGGER_INFO *)big;
+        SERVICE_TRIGGER *t0 = &ti->pTriggers[0], *t1 = &ti->pTriggers[1];
+
+        ck_assert_uint_eq(ti->cTriggers, 2);
+        ck_assert_ptr_null(ti->pReserved);
+        ck_assert_uint_eq(t0->dwTriggerType, 4);
+        ck_assert_uint_eq(t0->dwAction, 1);
+        ck_assert_ptr_nonnull(t0->pTriggerSubtype);
+        ck_assert_int_eq(memcmp(t0->pTriggerSubtype, &sub, sizeof sub), 0);
+        ck_assert_uint_eq(t0->cDataItems, 2);
+        ck_assert_uint_eq(t0->pDataItems[0].dwDataType, 2);
+        ck_assert_uint_eq(t0->pDataItems[0].cbData, sizeof port);
+        ck_assert_int_eq(memcmp(t0->pDataItems[0].pData, port, sizeof port), 0);
+        ck_assert_uint_eq(t0->pDataItems[1].cbData, 0);
+        ck_assert_ptr_null(t0->pDataItems[1].pData);
+        ck_assert_uint_eq(t1->dwTriggerType, 3);
+        ck_assert_uint_eq(t1->dwAction, 2);
+        ck_assert_ptr_null(t1->pTriggerSubtype);
+        ck_assert_ptr_null(t1->pDataItems);
+        ck_assert((BYTE *)t0->pDataItems[0].pData + sizeof port <= big + need);
+    }
     lp.dwLaunchProtected = 4;
     EXPECT_FAIL(ChangeServiceConfig2A(h, SERVICE_CONFIG_LAUNCH_PROTECTED, &lp), ERROR_INVALID_PARAMETER);
     EXPECT_FAIL(ChangeServiceConfig2A(h, 10, &none), ERROR_INVALID_LEVEL);
@@ -372,9 +413,7 @@ START_TEST(config2_other_levels)
     EXPECT_FAIL(QueryServiceConfig2A(h, SERVICE_CONFIG_LAUNCH_PROTECTED, NULL, 0, &need),
                 ERROR_INSUFFICIENT_BUFFER);
     ck_assert_uint_eq(need, sizeof(SERVICE_LAUNCH_PROTECTED_INFO));
-    EXPECT_FAIL(QueryServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, buf, 4, &need),
-                ERROR_INSUFFICIENT_BUFFER);
-    ck_assert_uint_eq(need, sizeof(SERVICE_TRIGGER_INFO));
+
     /* Kept in the service's file. */
     snprintf(path, sizeof path, "%s/config/services/Levels.ini", root);
     f = fopen(path, "r");
@@ -384,6 +423,14 @@ START_TEST(config2_other_levels)
     fclose(f);
     ck_assert_ptr_nonnull(strstr(text, "\nPreferredNode = 2\n"));
     ck_assert_ptr_nonnull(strstr(text, "\nLaunchProtected = 2\n"));
+    /* One word a trigger, wrapped as lists are. */
+    ck_assert_ptr_nonnull(strstr(text, "\nTriggers = 4:1:{1CE20ABA-9851-4421-9430-1DDEB766E809}:"
+                                       "2=54435000383000:1=,\n           3:2:-\n"));
+    /* cTriggers 0 removes them. */
+    ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, &none));
+    ck_assert(QueryServiceConfig2A(h, SERVICE_CONFIG_TRIGGER_INFO, buf, sizeof buf, &need));
+    ck_assert_uint_eq(((SERVICE_TRIGGER_INFO *)buf)->cTriggers, 0);
+    ck_assert_ptr_null(((SERVICE_TRIGGER_INFO *)buf)->pTriggers);
     /* fDelete removes the preferred node. */
     node.fDelete = TRUE;
     ck_assert(ChangeServiceConfig2A(h, SERVICE_CONFIG_PREFERRED_NODE, &node));

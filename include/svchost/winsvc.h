@@ -383,8 +383,7 @@ typedef struct _SERVICE_FAILURE_ACTIONS_FLAG {
     BOOL fFailureActionsOnNonCrashFailures;
 } SERVICE_FAILURE_ACTIONS_FLAG, *LPSERVICE_FAILURE_ACTIONS_FLAG;
 
-/* SERVICE_CONFIG_TRIGGER_INFO.  Triggers are not kept yet: a query
- * answers none, a change may only remove them (docs/api.md). */
+/* SERVICE_CONFIG_TRIGGER_INFO: stored, no effect yet (docs/api.md). */
 #ifndef GUID_DEFINED
 #define GUID_DEFINED
 typedef struct _GUID {
