@@ -11,6 +11,7 @@
 #ifndef SVC_CLIENT_H
 #define SVC_CLIENT_H
 
+#include "win32.h"
 #include <stdint.h>
 
 #include <svchost/winsvc.h>
@@ -23,14 +24,8 @@
  *   other errno           svc_errno_to_win32(). */
 DWORD svc_client_error(int r);
 
-/* ---- Access rights --------------------------------------------------- */
-
-/* Maps GENERIC_* bits to the specific rights they stand for, with the
- * generic mappings of the Windows SCM (GENERIC_READ on a service is
- * READ_CONTROL | QUERY_CONFIG | QUERY_STATUS | INTERROGATE |
- * ENUMERATE_DEPENDENTS, and so on); other bits are kept. */
-DWORD svc_map_manager_access(DWORD access);
-DWORD svc_map_service_access(DWORD access);
+/* Access rights: svc_map_manager_access and svc_map_service_access are
+ * in win32.h (scmd's access checks use them too). */
 
 /* ---- The connection to scmd ------------------------------------------ */
 

@@ -64,4 +64,12 @@ DWORD svc_control_access(DWORD control);
  * public boundary reports. */
 DWORD svc_errno_to_win32(int neg_errno);
 
+/* Maps GENERIC_* bits to the specific rights they stand for, with the
+ * generic mappings of the Windows SCM (GENERIC_READ on a service is
+ * READ_CONTROL | QUERY_CONFIG | QUERY_STATUS | INTERROGATE |
+ * ENUMERATE_DEPENDENTS, and so on); other bits are kept.  The client
+ * API maps what a handle is opened with; scmd what a request needs. */
+DWORD svc_map_manager_access(DWORD access);
+DWORD svc_map_service_access(DWORD access);
+
 #endif
