@@ -232,20 +232,7 @@ static int list_name_ok(const char *s)
  * NULL when out of memory. */
 static char *list_name_encode(const char *s)
 {
-    char *out = malloc(strlen(s) * 3 + 1), *o = out;
-
-    if (out == NULL)
-        return NULL;
-    for (const char *p = s; *p != '\0'; p++) {
-        if (*p == '%' || *p == ',' || isspace((unsigned char)*p) ||
-            (p == s && (*p == ';' || *p == '#'))) {
-            o += sprintf(o, "%%%02X", (unsigned char)*p);
-        } else {
-            *o++ = *p;
-        }
-    }
-    *o = '\0';
-    return out;
+    return svc_percent_encode(s, ",", ";#");
 }
 
 /*

@@ -1,6 +1,7 @@
 /* paths.c - every path under the state directory (paths.h). */
 #include "paths.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -305,4 +306,21 @@ char *svc_exe_dir(void)
     }
     free(exe);
     return NULL;
+}
+
+char *svc_percent_encode(const char *s, const char *chars, const char *first)
+{
+    char *out = malloc(strlen(s) * 3 + 1), *o = out;
+
+    if (out == NULL)
+        return NULL;
+    for (const char *p = s; *p != '\0'; p++) {
+        if (*p == '%' || isspace((unsigned char)*p) || strchr(chars, *p) != NULL ||
+            (p == s && strchr(first, *p) != NULL))
+            o += sprintf(o, "%%%02X", (unsigned char)*p);
+        else
+            *o++ = *p;
+    }
+    *o = '\0';
+    return out;
 }

@@ -83,6 +83,10 @@ char *svc_service_name_from_file(const char *rel);
 /* s with each "%XX" (two hex digits) decoded; a '%' that starts no such
  * triple is kept.  NULL when out of memory. */
 char *svc_percent_decode(const char *s);
+/* s with '%', blanks, every byte of `chars` and a first byte found in
+ * `first` written %XX (uppercase hex), so that it is one word that
+ * svc_percent_decode gives back.  NULL when out of memory. */
+char *svc_percent_encode(const char *s, const char *chars, const char *first);
 char *svc_path_groups_file(const char *root);    /* ROOT/config/svchost.ini */
 char *svc_path_scm_ini(const char *root);        /* ROOT/config/scm.ini */
 char *svc_path_run_dir(const char *root);        /* ROOT/run */

@@ -13,14 +13,16 @@
 #include <strings.h>
 #include <unistd.h>
 
-static const char *or_dash(const char *s)
+/* Names are written as one word: blanks and '%' as %XX (a service name
+ * may hold spaces), and "-" for none, which no name encodes to. */
+static char *word(const char *s)
 {
-    return s && s[0] ? s : "-";
+    return s && s[0] ? svc_percent_encode(s, "", "-") : strdup("-");
 }
 
-static char *from_dash(const char *s)
+static char *from_word(const char *s)
 {
-    return strcmp(s, "-") == 0 ? NULL : strdup(s);
+    return strcmp(s, "-") == 0 ? NULL : svc_percent_decode(s);
 }
 
 static void append(struct scm *scm, const char *line, int n)
@@ -36,23 +38,36 @@ static void append(struct scm *scm, const char *line, int n)
 
 static int format_host(char *buf, size_t len, const struct scm_journal_host *h)
 {
-    return snprintf(buf, len, "H %d %llu %s %s %s %s\n", (int)h->pid, h->start_time, h->secret,
-                    or_dash(h->group), or_dash(h->own_service), or_dash(h->split_service));
+    char *g = word(h->group), *o = word(h->own_service), *sp = word(h->split_service);
+    int n = g && o && sp ? snprintf(buf, len, "H %d %llu %s %s %s %s\n", (int)h->pid, h->start_time,
+                                    h->secret, g, o, sp)
+                         : -1;
+    free(g);
+    free(o);
+    free(sp);
+    return n;
 }
 
 static int format_service(char *buf, size_t len, const char *name, const SERVICE_STATUS_PROCESS *st,
                           unsigned crashes)
 {
-    return snprintf(buf, len, "S %s %u %u %u %u %u %u %u %u %u\n", name,
+    char *w = word(name);
+    int n;
+
+    if (w == NULL)
+        return -1;
+    n = snprintf(buf, len, "S %s %u %u %u %u %u %u %u %u %u\n", w,
                     (unsigned)st->dwCurrentState, (unsigned)st->dwServiceType,
                     (unsigned)st->dwControlsAccepted, (unsigned)st->dwWin32ExitCode,
                     (unsigned)st->dwServiceSpecificExitCode, (unsigned)st->dwCheckPoint,
                     (unsigned)st->dwWaitHint, (unsigned)st->dwProcessId, crashes);
+    free(w);
+    return n;
 }
 
 void scm_journal_host(struct scm *scm, const struct scm_journal_host *h)
 {
-    char line[1024];
+    char line[4096];
     int n = format_host(line, sizeof line, h);
     if (n > 0 && (size_t)n < sizeof line)
         append(scm, line, n);
@@ -67,7 +82,7 @@ void scm_journal_host_gone(struct scm *scm, pid_t pid)
 void scm_journal_service(struct scm *scm, const char *name, const SERVICE_STATUS_PROCESS *st,
                          unsigned crashes)
 {
-    char line[512];
+    char line[2048];
     int n = format_service(line, sizeof line, name, st, crashes);
     if (n > 0 && (size_t)n < sizeof line)
         append(scm, line, n);
@@ -98,18 +113,18 @@ static void drop_host(struct scm_journal *j, struct scm_journal_host *h)
 
 static int read_host(struct scm_journal *j, const char *rest)
 {
-    char secret[SCM_SECRET_LEN + 2], group[256], own[512], split[512];
+    char secret[SCM_SECRET_LEN + 2], group[1024], own[1024], split[1024];
     struct scm_journal_host h = { 0 }, *old;
     int pid;
 
-    if (sscanf(rest, "%d %llu %33s %255s %511s %511s", &pid, &h.start_time, secret, group, own,
+    if (sscanf(rest, "%d %llu %33s %1023s %1023s %1023s", &pid, &h.start_time, secret, group, own,
                split) != 6 || pid <= 0 || strlen(secret) != SCM_SECRET_LEN)
         return -EINVAL;
     h.pid = pid;
     memcpy(h.secret, secret, sizeof h.secret);
-    h.group = from_dash(group);
-    h.own_service = from_dash(own);
-    h.split_service = from_dash(split);
+    h.group = from_word(group);
+    h.own_service = from_word(own);
+    h.split_service = from_word(split);
     if ((old = find_host(j, h.pid)) != NULL)
         drop_host(j, old);
     struct scm_journal_host *grown = realloc(j->hosts, (j->n_hosts + 1) * sizeof *grown);
@@ -126,31 +141,32 @@ static int read_host(struct scm_journal *j, const char *rest)
 
 static int read_service(struct scm_journal *j, const char *rest)
 {
-    char name[512];
+    char word_[1024], *name;
     unsigned v[10];
     struct scm_journal_service *e = NULL;
 
-    if (sscanf(rest, "%511s %u %u %u %u %u %u %u %u %u", name, &v[0], &v[1], &v[2], &v[3], &v[4],
+    if (sscanf(rest, "%1023s %u %u %u %u %u %u %u %u %u", word_, &v[0], &v[1], &v[2], &v[3], &v[4],
                &v[5], &v[6], &v[7], &v[8]) != 10 || v[0] < SERVICE_STOPPED || v[0] > SERVICE_PAUSED)
         return -EINVAL;
+    if ((name = from_word(word_)) == NULL)
+        return -ENOMEM;
     for (size_t i = 0; i < j->n_services && !e; i++)
         if (strcasecmp(j->services[i].name, name) == 0)
             e = &j->services[i];
     if (e == NULL) {
         struct scm_journal_service *grown =
             realloc(j->services, (j->n_services + 1) * sizeof *grown);
-        char *copy = strdup(name);
-        if (grown == NULL || copy == NULL) {
-            if (grown)
-                j->services = grown;
-            free(copy);
+        if (grown == NULL) {
+            free(name);
             return -ENOMEM;
         }
         j->services = grown;
         e = &j->services[j->n_services++];
         memset(e, 0, sizeof *e);
-        e->name = copy;
+        e->name = name;
+        name = NULL;
     }
+    free(name);
     e->status.dwCurrentState = v[0];
     e->status.dwServiceType = v[1];
     e->status.dwControlsAccepted = v[2];
@@ -165,7 +181,7 @@ static int read_service(struct scm_journal *j, const char *rest)
 
 int scm_journal_read(const struct scm *scm, struct scm_journal *j)
 {
-    char *path = svc_path_journal(scm->root), line[1024];
+    char *path = svc_path_journal(scm->root), line[8192];
     unsigned lineno = 0;
     FILE *f;
 
@@ -223,7 +239,7 @@ void scm_journal_free(struct scm_journal *j)
 int scm_journal_rewrite(struct scm *scm, const struct scm_journal *j)
 {
     char *path = svc_path_journal(scm->root), *tmp = NULL;
-    char line[1024];
+    char line[4096];
     int fd = -1, rc = 0;
 
     if (path == NULL || asprintf(&tmp, "%s.new", path) < 0) {

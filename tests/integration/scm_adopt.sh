@@ -13,6 +13,7 @@ install B shared "$TEST_PLUGINS/simple.so"
 install S split "$TEST_PLUGINS/simple.so"
 sc_ok create Own binPath= "$BIN/ownservice" type= own start= auto
 install Bad shared "$TEST_PLUGINS/notloadable.so"
+install "My Service, v2" shared "$TEST_PLUGINS/simple.so"
 sc_ok config A start= auto
 stop_scmd
 printf '[split]\nSplit = always\n' >>"$ROOT/config/svchost.ini"
@@ -20,8 +21,8 @@ printf '[split]\nSplit = always\n' >>"$ROOT/config/svchost.ini"
 scmd
 wait_state A RUNNING
 wait_state Own RUNNING
-for s in B S; do sc_ok start "$s"; done
-for s in B S; do wait_state "$s" RUNNING; done
+for s in B S "My Service, v2"; do sc_ok start "$s"; done
+for s in B S "My Service, v2"; do wait_state "$s" RUNNING; done
 sc start Bad
 wait_state Bad STOPPED
 bad_exit=$(field Bad WIN32_EXIT_CODE)
@@ -64,6 +65,8 @@ adopted() {
         fail "round $1: A/B PIDs $(field A PID) $(field B PID), expected $shared"
     [ "$(field S PID)" = "$split" ] || fail "round $1: S PID $(field S PID), expected $split"
     [ "$(field Own PID)" = "$own" ] || fail "round $1: Own PID $(field Own PID), expected $own"
+    [ "$(field "My Service, v2" PID)" = "$shared" ] ||
+        fail "round $1: 'My Service, v2' PID $(field "My Service, v2" PID), expected $shared"
     # A control goes through the adopted channel and is answered.
     sc_ok interrogate A
     sc_ok interrogate S
