@@ -4,50 +4,6 @@
 # actions run); a clean stop never is.
 . "$(dirname "$0")/lib.sh"
 
-# rservice NAME GROUP DLL [LINE...]: a share service; LINEs before the
-# first "--" end its [Service] section (the failure settings), those after
-# go to [Parameters].
-rservice() {
-    local name=$1 grp=$2 dll=$3 params=0
-    shift 3
-    {
-        printf '[Service]\nDisplayName = %s test service\nType = share\nStart = demand\n' "$name"
-        printf 'ImagePath = svchost -k %s\n' "$grp"
-        for l in "$@"; do
-            if [ "$l" = -- ]; then
-                printf '\n[Parameters]\nServiceDll = %s\n' "$dll"
-                params=1
-            else
-                printf '%s\n' "$l"
-            fi
-        done
-        [ $params = 1 ] || printf '\n[Parameters]\nServiceDll = %s\n' "$dll"
-    } >"$ROOT/config/services/$name.ini"
-}
-
-# running_pid NAME [OLD]: waits until NAME is RUNNING in a process other
-# than OLD; prints its PID.
-running_pid() {
-    local deadline=$((SECONDS + TIMEOUT)) pid st
-    while :; do
-        st=$("$BIN/sc" queryex "$1" 2>/dev/null || true)
-        pid=$(echo "$st" | awk '$1 == "PID" { print $3; exit }')
-        if echo "$st" | grep -q 'STATE.*RUNNING' && [ -n "$pid" ] && [ "$pid" != 0 ] &&
-            [ "$pid" != "${2:-0}" ]; then
-            echo "$pid"
-            return 0
-        fi
-        [ $SECONDS -le $deadline ] || fail "$1 not RUNNING in a new process (last: $st)"
-        sleep 0.02
-    done
-}
-
-# events ID NAME: the texts of event ID for NAME, one a line, in order.
-events() {
-    awk -v id="$1" -v n="$2" '$2 == id && $3 == n { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }' \
-        "$ROOT/log/events.log"
-}
-
 group quit Flagged Unflagged Clean
 for s in Flagged Unflagged Clean; do
     flag=1
