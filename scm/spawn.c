@@ -166,6 +166,32 @@ static int make_secret(char out[SCM_SECRET_LEN + 1])
     return 0;
 }
 
+/* Starts argv[0] with env: stdin ignored, scmd's stdout and stderr, and
+ * channel (when not -1) as descriptor 3.  uv_spawn's result. */
+static int start_process(struct scm *scm, uv_process_t *handle, char **argv, char **env, int channel,
+                         uv_exit_cb on_exit_cb)
+{
+    uv_process_options_t opt;
+    uv_stdio_container_t stdio[4];
+
+    memset(&opt, 0, sizeof opt);
+    memset(stdio, 0, sizeof stdio);
+    stdio[0].flags = UV_IGNORE;
+    stdio[1].flags = UV_INHERIT_FD;
+    stdio[1].data.fd = 1;
+    stdio[2].flags = UV_INHERIT_FD;
+    stdio[2].data.fd = 2;
+    stdio[3].flags = UV_INHERIT_FD;
+    stdio[3].data.fd = channel;
+    opt.file = argv[0];
+    opt.args = argv;
+    opt.env = env;
+    opt.stdio = stdio;
+    opt.stdio_count = channel >= 0 ? 4 : 3;
+    opt.exit_cb = on_exit_cb;
+    return uv_spawn(scm->loop, handle, &opt);
+}
+
 static DWORD spawn_error(int rc)
 {
     return rc == UV_ENOENT ? ERROR_FILE_NOT_FOUND
@@ -177,8 +203,6 @@ struct scm_host *scm_spawn_host(struct scm *scm, const char *image_path, const c
                                 const char *own_service, const char *split_service, DWORD *err)
 {
     struct proc *p = calloc(1, sizeof *p);
-    uv_process_options_t opt;
-    uv_stdio_container_t stdio[4];
     char **argv = host_argv(scm, image_path, group != NULL, split_service);
     char **env = host_env(scm);
     struct scm_journal_host jh = { 0 };
@@ -207,23 +231,8 @@ struct scm_host *scm_spawn_host(struct scm *scm, const char *image_path, const c
         *err = svc_errno_to_win32(-errno);
         goto fail;
     }
-    memset(&opt, 0, sizeof opt);
-    memset(stdio, 0, sizeof stdio);
-    stdio[0].flags = UV_IGNORE;
-    stdio[1].flags = UV_INHERIT_FD;
-    stdio[1].data.fd = 1;
-    stdio[2].flags = UV_INHERIT_FD;
-    stdio[2].data.fd = 2;
-    stdio[3].flags = UV_INHERIT_FD;
-    stdio[3].data.fd = sv[1];
-    opt.file = argv[0];
-    opt.args = argv;
-    opt.env = env;
-    opt.stdio = stdio;
-    opt.stdio_count = 4;
-    opt.exit_cb = on_process_exit;
     p->handle.data = p;
-    rc = uv_spawn(scm->loop, &p->handle, &opt);
+    rc = start_process(scm, &p->handle, argv, env, sv[1], on_process_exit);
     close(sv[1]);
     sv[1] = -1;
     if (rc != 0) {
@@ -362,8 +371,6 @@ int scm_spawn_command(struct scm *scm, const char *cmdline, pid_t *pid)
     struct command *c = calloc(1, sizeof *c);
     char *argv[] = { "/bin/sh", "-c", NULL, NULL };
     char **env = host_env(scm);
-    uv_process_options_t opt;
-    uv_stdio_container_t stdio[3];
     int rc;
 
     if (c == NULL || env == NULL || (c->cmdline = strdup(cmdline)) == NULL) {
@@ -380,21 +387,8 @@ int scm_spawn_command(struct scm *scm, const char *cmdline, pid_t *pid)
             break;
         }
     argv[2] = c->cmdline;
-    memset(&opt, 0, sizeof opt);
-    memset(stdio, 0, sizeof stdio);
-    stdio[0].flags = UV_IGNORE;
-    stdio[1].flags = UV_INHERIT_FD;
-    stdio[1].data.fd = 1;
-    stdio[2].flags = UV_INHERIT_FD;
-    stdio[2].data.fd = 2;
-    opt.file = argv[0];
-    opt.args = argv;
-    opt.env = env;
-    opt.stdio = stdio;
-    opt.stdio_count = 3;
-    opt.exit_cb = on_command_exit;
     c->handle.data = c;
-    rc = uv_spawn(scm->loop, &c->handle, &opt);
+    rc = start_process(scm, &c->handle, argv, env, -1, on_command_exit);
     svc_strv_free(env);
     if (rc != 0) {
         log_warnx("cannot run %s: %s", cmdline, uv_strerror(rc));
