@@ -111,6 +111,10 @@ struct svc_service_config {
     char **triggers;           /* Triggers (SERVICE_CONFIG_TRIGGER_INFO): words of
                                   svc_parse_trigger's form, NULL-terminated;
                                   NULL: none */
+    /* Hardware profiles (scm.ini [Profile NAME]); file-only, not on the wire */
+    char **profiles;           /* Profiles: enabled only while one of these is
+                                  scmd's active profile, NULL-terminated;
+                                  NULL: in every profile and in none */
     /* [Parameters] */
     char *service_dll;     /* ServiceDll as written (may be NULL for own process) */
     char *service_main;    /* ServiceMain (defaults to "ServiceMain") */
@@ -192,6 +196,15 @@ int svc_config_load_group_member(const char *root, const char *group, const char
 #define SVC_SCM_DELAYED_AUTOSTART_DELAY_DEFAULT_MS 120000
 #define SVC_SCM_REBOOT_COMMAND_DEFAULT "systemctl reboot"
 
+/* A section [Profile NAME] of scm.ini.  Its conditions all hold when each
+ * one given does: WhenPathExists (an absolute path) exists, and
+ * WhenInterfaceExists (a network interface) is in /sys/class/net. */
+struct svc_scm_profile {
+    char *name;
+    char *when_path_exists;      /* NULL: no such condition */
+    char *when_interface_exists; /* NULL: no such condition */
+};
+
 struct svc_scm_config {
     uint32_t split_threshold_kb;  /* SplitThresholdKB: split share services on
                                      machines with more RAM; 0 = never (default) */
@@ -224,6 +237,9 @@ struct svc_scm_config {
                                          the delayed ones start this much later */
     char *reboot_command;             /* RebootCommand, default "systemctl
                                          reboot"; owned (svc_scm_config_free) */
+    /* Hardware profiles: the [Profile NAME] sections, in file order. */
+    struct svc_scm_profile *profiles; /* owned (svc_scm_config_free) */
+    size_t n_profiles;
 };
 
 /* The defaults of every [SCM] key (what svc_config_load_scm starts from).
@@ -244,8 +260,18 @@ void svc_scm_config_free(struct svc_scm_config *c);
  * (reboot_command NULL only after -ENOMEM); release it with
  * svc_scm_config_free whatever the result.  AllowReboot is 0 or 1;
  * DelayedAutoStartDelayMs may be 0; RebootCommand is any one-line text.
+ * Each [Profile NAME] section (NAME a valid name, unique in any case)
+ * may hold WhenPathExists and WhenInterfaceExists; unknown keys warn.
  */
 int svc_config_load_scm(const char *root, struct svc_scm_config *out, struct svc_diag *diag);
+
+/* The profile of c named `name` (case-insensitive), or NULL. */
+const struct svc_scm_profile *svc_scm_profile_find(const struct svc_scm_config *c,
+                                                   const char *name);
+/* 1 when every condition of p holds now (a profile without any holds). */
+int svc_scm_profile_holds(const struct svc_scm_profile *p);
+/* The first profile of c, in file order, whose conditions hold; NULL. */
+const struct svc_scm_profile *svc_scm_profile_pick(const struct svc_scm_config *c);
 
 /* ---- Values -------------------------------------------------------------- */
 

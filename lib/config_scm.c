@@ -1,11 +1,12 @@
 /*
  * config_scm.c - the schema of ROOT/config/scm.ini: the SCM's own
- * settings, section [SCM].
+ * settings, section [SCM], and the hardware profiles, [Profile NAME].
  */
 #include "config.h"
 #include "config_ini.h"
 #include "paths.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 /* ---- The SCM's settings --------------------------------------------------- */
 
@@ -57,8 +59,8 @@ static const struct {
 _Static_assert(N_SCM_KEYS * sizeof(uint32_t) == offsetof(struct svc_scm_config, reboot_command),
                "scm_keys must list every DWORD field of struct svc_scm_config");
 _Static_assert(offsetof(struct svc_scm_config, reboot_command) + sizeof(char *) ==
-               sizeof(struct svc_scm_config),
-               "RebootCommand must be the last field of struct svc_scm_config");
+               offsetof(struct svc_scm_config, profiles),
+               "RebootCommand must be the last key of [SCM] in struct svc_scm_config");
 #define REBOOT_COMMAND_KEY "RebootCommand"
 
 static uint32_t *scm_field(struct svc_scm_config *c, size_t k)
@@ -79,6 +81,129 @@ void svc_scm_config_free(struct svc_scm_config *c)
 {
     free(c->reboot_command);
     c->reboot_command = NULL;
+    for (size_t i = 0; i < c->n_profiles; i++) {
+        free(c->profiles[i].name);
+        free(c->profiles[i].when_path_exists);
+        free(c->profiles[i].when_interface_exists);
+    }
+    free(c->profiles);
+    c->profiles = NULL;
+    c->n_profiles = 0;
+}
+
+/* ---- Hardware profiles ---------------------------------------------------- */
+
+const struct svc_scm_profile *svc_scm_profile_find(const struct svc_scm_config *c,
+                                                   const char *name)
+{
+    for (size_t i = 0; name != NULL && i < c->n_profiles; i++)
+        if (strcasecmp(c->profiles[i].name, name) == 0)
+            return &c->profiles[i];
+    return NULL;
+}
+
+int svc_scm_profile_holds(const struct svc_scm_profile *p)
+{
+    struct stat st;
+    char *net;
+    int ok;
+
+    if (p->when_path_exists != NULL && stat(p->when_path_exists, &st) < 0)
+        return 0;
+    if (p->when_interface_exists == NULL)
+        return 1;
+    if (asprintf(&net, "/sys/class/net/%s", p->when_interface_exists) < 0)
+        return 0;
+    ok = stat(net, &st) == 0;
+    free(net);
+    return ok;
+}
+
+const struct svc_scm_profile *svc_scm_profile_pick(const struct svc_scm_config *c)
+{
+    for (size_t i = 0; i < c->n_profiles; i++)
+        if (svc_scm_profile_holds(&c->profiles[i]))
+            return &c->profiles[i];
+    return NULL;
+}
+
+/* An interface name as the kernel allows it: 1 to 15 bytes, no '/', no
+ * blank, not "." or "..". */
+static int interface_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n > 15 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+        return 0;
+    for (; *s != '\0'; s++)
+        if (*s == '/' || *s == ':' || isspace((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
+/* [Profile NAME]: the section's name past "Profile". */
+static int read_profile_section(struct svc_where *w, const struct svc_ini_section *s,
+                                const char *name, struct svc_scm_config *c)
+{
+    struct svc_scm_profile *p, *grown;
+    char *dup;
+
+    if (!svc_name_valid(name)) {
+        svc_error_at(w, s->line, "bad profile name '%s' in [%s]; accepted: "
+                     "[Profile NAME], NAME a valid name", name, s->name);
+        return 0;
+    }
+    if (svc_scm_profile_find(c, name) != NULL) {
+        svc_error_at(w, s->line, "profile '%s' is defined twice", name);
+        return 0;
+    }
+    grown = realloc(c->profiles, (c->n_profiles + 1) * sizeof *grown);
+    if (grown == NULL)
+        return -ENOMEM;
+    c->profiles = grown;
+    p = &c->profiles[c->n_profiles];
+    memset(p, 0, sizeof *p);
+    if ((p->name = strdup(name)) == NULL)
+        return -ENOMEM;
+    c->n_profiles++;
+    if ((dup = malloc(s->n ? s->n : 1)) == NULL)
+        return -ENOMEM;
+    svc_ini_check_duplicates(w, s, dup);
+    for (size_t i = 0; i < s->n; i++) {
+        const struct svc_ini_entry *e = &s->entries[i];
+        char **field;
+
+        if (dup[i])
+            continue;
+        if (strcasecmp(e->key, "WhenPathExists") == 0) {
+            field = &p->when_path_exists;
+        } else if (strcasecmp(e->key, "WhenInterfaceExists") == 0) {
+            field = &p->when_interface_exists;
+        } else {
+            svc_warning_at(w, e->lines[0], "unknown key '%s' in [%s]; ignored (known: "
+                           "WhenPathExists, WhenInterfaceExists)", e->key, s->name);
+            continue;
+        }
+        /* NULL: its too-long line is already an error; empty: no condition. */
+        if (e->value == NULL || !svc_ini_single_line(w, e) || *e->value == '\0')
+            continue;
+        if (field == &p->when_path_exists && e->value[0] != '/') {
+            svc_error_at(w, e->lines[0], "bad WhenPathExists '%s'; accepted: an absolute path",
+                         e->value);
+            continue;
+        }
+        if (field == &p->when_interface_exists && !interface_name_ok(e->value)) {
+            svc_error_at(w, e->lines[0], "bad WhenInterfaceExists '%s'; accepted: a network "
+                         "interface name (1 to 15 characters, no '/', ':' or blank)", e->value);
+            continue;
+        }
+        if ((*field = strdup(e->value)) == NULL) {
+            free(dup);
+            return -ENOMEM;
+        }
+    }
+    free(dup);
+    return 0;
 }
 
 /* "SplitThresholdKB, StartTimeoutMs, ...", for the unknown-key warning. */
@@ -186,12 +311,22 @@ int svc_config_load_scm(const char *root, struct svc_scm_config *out, struct svc
             rc = read_scm_section(&w, s, &c);
             if (rc < 0)
                 goto out;
+        } else if (strncasecmp(s->name, "Profile", 7) == 0 &&
+                   (s->name[7] == '\0' || isspace((unsigned char)s->name[7]))) {
+            const char *name = s->name + 7;
+
+            while (isspace((unsigned char)*name))
+                name++;
+            rc = read_profile_section(&w, s, name, &c);
+            if (rc < 0)
+                goto out;
         } else if (s->name[0] == '\0') {
             for (size_t j = 0; j < s->n; j++)
                 svc_warning_at(&w, s->entries[j].lines[0], "key '%s' is outside [SCM]; "
                            "ignored", s->entries[j].key);
         } else {
-            svc_warning_at(&w, s->line, "unknown section [%s]; ignored (known: [SCM])",
+            svc_warning_at(&w, s->line, "unknown section [%s]; ignored (known: [SCM], "
+                       "[Profile NAME])",
                        s->name);
         }
     }
@@ -201,6 +336,8 @@ int svc_config_load_scm(const char *root, struct svc_scm_config *out, struct svc
         svc_scm_config_free(out);
         *out = c;
         c.reboot_command = NULL;
+        c.profiles = NULL;
+        c.n_profiles = 0;
     }
 out:
     svc_scm_config_free(&c);

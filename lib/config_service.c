@@ -40,6 +40,9 @@ void svc_service_config_free(struct svc_service_config *c)
     for (char **p = c->triggers; p && *p; p++)
         free(*p);
     free(c->triggers);
+    for (char **p = c->profiles; p && *p; p++)
+        free(*p);
+    free(c->profiles);
     free(c->failure_actions);
     free(c->service_dll);
     free(c->service_main);
@@ -67,7 +70,7 @@ enum service_key {
     K_DEPEND_ON_GROUP, K_START_TIMEOUT_MS, K_SVCHOST_SPLIT_DISABLE,
     K_FAILURE_RESET_PERIOD, K_FAILURE_ACTIONS, K_FAILURE_COMMAND, K_REBOOT_MESSAGE,
     K_FAILURE_NON_CRASH, K_PRESHUTDOWN_TIMEOUT_MS, K_DELAYED_AUTOSTART,
-    K_PREFERRED_NODE, K_LAUNCH_PROTECTED, K_TRIGGERS, K_COUNT
+    K_PREFERRED_NODE, K_LAUNCH_PROTECTED, K_TRIGGERS, K_PROFILES, K_COUNT
 };
 
 static const char *const service_keys[] = {
@@ -93,6 +96,7 @@ static const char *const service_keys[] = {
     [K_PREFERRED_NODE] = "PreferredNode",
     [K_LAUNCH_PROTECTED] = "LaunchProtected",
     [K_TRIGGERS] = "Triggers",
+    [K_PROFILES] = "Profiles",
 };
 _Static_assert(sizeof(service_keys) / sizeof(service_keys[0]) == K_COUNT,
                "service_keys out of step with enum service_key");
@@ -219,6 +223,8 @@ static int set_service_key(struct service_load *l, enum service_key k,
         return set_name_list(l, e, "group", NULL, &c->depend_on_group);
     case K_TRIGGERS:
         return set_triggers(l, e);
+    case K_PROFILES:
+        return set_name_list(l, e, "profile", NULL, &c->profiles);
     default:
         break;
     }

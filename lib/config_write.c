@@ -197,6 +197,7 @@ static void text_recovery(struct text *t, const struct svc_service_config *c)
         svc_trigger_free(&tr);
     }
     text_list(t, "Triggers", c->triggers, NULL);
+    text_list(t, "Profiles", c->profiles, NULL);
 }
 
 /* Type, Start, ErrorControl: the name when there is one, else the number

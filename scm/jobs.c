@@ -206,12 +206,27 @@ static void jobs_sweep(struct scm *scm)
     }
 }
 
-/* Checks that s can start at all: NO_ERROR or the error to answer. */
+/* A service with a Profiles list is enabled only while one of them is
+ * the active profile; without one, in every profile and in none. */
+static int profile_enabled(const struct scm *scm, const struct scm_service *s)
+{
+    char *const *list = s->cfg->profiles;
+
+    if (list == NULL || list[0] == NULL)
+        return 1;
+    for (size_t i = 0; scm->set.profile != NULL && list[i] != NULL; i++)
+        if (strcasecmp(list[i], scm->set.profile) == 0)
+            return 1;
+    return 0;
+}
+
+/* Checks that s can start at all: NO_ERROR or the error to answer.  A
+ * service disabled in the active profile is SERVICE_DISABLED. */
 static DWORD startable(const struct scm *scm, const struct scm_service *s)
 {
     if (s->marked_for_delete)
         return ERROR_SERVICE_MARKED_FOR_DELETE;
-    if (s->cfg->start == SERVICE_DISABLED)
+    if (s->cfg->start == SERVICE_DISABLED || !profile_enabled(scm, s))
         return ERROR_SERVICE_DISABLED;
     if (scm_service_active(s) || s->job_pending)
         return ERROR_SERVICE_ALREADY_RUNNING;
@@ -288,13 +303,19 @@ static int starting(const struct scm_service *s)
 }
 
 /* Starts s as autostart does: NO_ERROR if a job was queued.  A refusal
- * is logged (7000); one already running or starting is not. */
+ * is logged (7000); one already running or starting is not, nor one
+ * disabled in the active profile (skipped). */
 static DWORD autostart_one(struct scm *scm, struct scm_service *s)
 {
     DWORD err;
 
     if (scm_service_active(s) || s->job_pending)
         return ERROR_SERVICE_ALREADY_RUNNING;
+    if (!profile_enabled(scm, s)) {
+        log_info("%s: not started: disabled in %s", s->name,
+                 scm->set.profile ? "this profile" : "no profile");
+        return ERROR_SERVICE_DISABLED;
+    }
     err = scm_job_start(scm, s, (struct scm_waiter){ 0 }, NULL);
     if (err != NO_ERROR && err != ERROR_SERVICE_ALREADY_RUNNING)
         scm_state_start_refused(scm, s, err);

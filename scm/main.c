@@ -1,6 +1,6 @@
 /*
  * scmd [--root DIR | --system] [--start-timeout MS] [--control-timeout MS]
- *      [--stop-timeout MS] [--verbose]
+ *      [--stop-timeout MS] [--profile NAME] [--verbose]
  *
  * The service control manager.  Runs in the foreground, logs to stderr,
  * and reports ready (sd_notify READY=1 when NOTIFY_SOCKET is set) once its
@@ -33,7 +33,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: scmd [--root DIR | --system] [--start-timeout MS] [--control-timeout MS]\n"
-            "            [--stop-timeout MS] [--split-threshold-kb KB] [--verbose]\n"
+            "            [--stop-timeout MS] [--split-threshold-kb KB] [--profile NAME] [--verbose]\n"
             "  --root DIR            state directory (default $SVCHOST_ROOT, else %s)\n"
             "  --system              the system layout: %s for the configuration,\n"
             "                        %s, %s, %s (see scmd(8))\n"
@@ -43,6 +43,8 @@ static void usage(FILE *f)
             "  --split-threshold-kb KB  above this much RAM, run share services one per host\n"
             "                        (0: never; default from config/scm.ini, else 0)\n"
             "  Defaults for these come from ROOT/config/scm.ini [SCM].\n"
+            "  --profile NAME        the hardware profile [Profile NAME] of scm.ini (default:\n"
+            "                        the first whose conditions hold, else none)\n"
             "  --verbose             debug logging\n",
             SVCHOST_SYSTEM_ROOT, SVCHOST_SYSTEM_CONFIG_DIR, SVCHOST_SYSTEM_ROOT, SVCHOST_SYSTEM_RUN_DIR,
             SVCHOST_SYSTEM_LOG_DIR);
@@ -82,8 +84,9 @@ static void notify_ready(void)
 
 /* ROOT/config/scm.ini, then the command line over it. */
 static int load_settings(struct scm *scm, unsigned start_ms, unsigned control_ms, unsigned stop_ms,
-                         int split_given, unsigned split_kb)
+                         int split_given, unsigned split_kb, const char *profile)
 {
+    const struct svc_scm_profile *p = NULL;
     struct svc_scm_config cfg;
     struct svc_diag diag = { 0 };
     struct scm_settings *set = &scm->set;
@@ -110,7 +113,24 @@ static int load_settings(struct scm *scm, unsigned start_ms, unsigned control_ms
     set->frame_timeout_ms = cfg.frame_timeout_ms;
     set->shutdown_timeout_ms = cfg.shutdown_timeout_ms;
     set->delayed_autostart_delay_ms = cfg.delayed_autostart_delay_ms;
+    if (profile != NULL && (p = svc_scm_profile_find(&cfg, profile)) == NULL) {
+        log_warnx("--profile %s: no [Profile %s] in scm.ini", profile, profile);
+        svc_scm_config_free(&cfg);
+        return -EINVAL;
+    }
+    if (profile == NULL)
+        p = svc_scm_profile_pick(&cfg);
+    free(set->profile);
+    set->profile = NULL;
+    if (p != NULL && (set->profile = strdup(p->name)) == NULL) {
+        svc_scm_config_free(&cfg);
+        return -ENOMEM;
+    }
     svc_scm_config_free(&cfg);
+    if (set->profile != NULL)
+        log_info("profile %s", set->profile);
+    else
+        log_info("no profile");
     scm->mem_total_kb = svc_mem_total_kb();
     if (set->split_threshold_kb != 0)
         log_info("split hosting above %u KiB of RAM (this machine: %llu KiB)", set->split_threshold_kb,
@@ -176,6 +196,7 @@ int main(int argc, char **argv)
         { "control-timeout", required_argument, NULL, 'c' },
         { "stop-timeout", required_argument, NULL, 't' },
         { "split-threshold-kb", required_argument, NULL, 'k' },
+        { "profile", required_argument, NULL, 'p' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -189,6 +210,7 @@ int main(int argc, char **argv)
     /* Command-line values win over config/scm.ini; 0 means "not given". */
     unsigned start_ms = 0, control_ms = 0, stop_ms = 0, split_kb = 0;
     int split_given = 0;
+    const char *profile = NULL;
 
     while ((c = getopt_long(argc, argv, "r:v", opts, NULL)) != -1) {
         switch (c) {
@@ -208,6 +230,7 @@ int main(int argc, char **argv)
             split_given = 1;
             break;
         }
+        case 'p': profile = optarg; break;
         case 'v': verbose = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("scmd (svchost) %s\n", SVCHOST_VERSION); return 0;
@@ -236,7 +259,7 @@ int main(int argc, char **argv)
         fatalx("out of memory");
     if (make_dirs(&scm) < 0)
         return 1;
-    if (load_settings(&scm, start_ms, control_ms, stop_ms, split_given, split_kb) < 0)
+    if (load_settings(&scm, start_ms, control_ms, stop_ms, split_given, split_kb, profile) < 0)
         return 1;
     lock = lock_root(&scm);
     if (lock == -EBUSY)
@@ -255,6 +278,7 @@ int main(int argc, char **argv)
     unlink(sock_path);
     free(sock_path);
     scm_core_free(&scm);
+    free(scm.set.profile);
     log_info("stopped");
     return 0;
 }

@@ -52,6 +52,7 @@ struct scm_settings {
     unsigned frame_timeout_ms;      /* a client mid-frame this long is dropped */
     unsigned shutdown_timeout_ms;   /* the whole shutdown, then hosts are killed (default 20000) */
     unsigned delayed_autostart_delay_ms; /* after the auto-starts, the delayed ones (120000) */
+    char *profile;                  /* the active hardware profile, NULL: none (main.c owns it) */
 };
 
 /* Who is asking: the kernel's word (SO_PEERCRED), never the caller's. */

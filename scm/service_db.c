@@ -463,7 +463,7 @@ static DWORD validate(const struct scm *scm, const struct svc_msg_config *m, con
 
 /* Writes m to disk, reads it back and returns the parsed config.  keep:
  * the configuration being changed, whose keys the wire does not carry
- * (StartTimeoutMs, SvcHostSplitDisable) are kept; NULL for a new one. */
+ * (StartTimeoutMs, SvcHostSplitDisable, Profiles) are kept; NULL for a new one. */
 static DWORD persist(struct scm *scm, const struct svc_msg_config *m,
                      const struct svc_service_config *keep, struct svc_service_config **out)
 {
@@ -472,6 +472,7 @@ static DWORD persist(struct scm *scm, const struct svc_msg_config *m,
     if (c != NULL && keep != NULL) {
         c->wait_hint_ms = keep->wait_hint_ms;
         c->split_disable = keep->split_disable;
+        c->profiles = keep->profiles ? svc_strv_dup(keep->profiles) : NULL;
     }
     struct svc_diag diag = { 0 };
     char *group = NULL;

@@ -733,6 +733,119 @@ START_TEST(test_service_stored_levels)
 }
 END_TEST
 
+/* [Profile NAME] sections: their conditions, in file order; a bad name, a
+ * profile defined twice or a bad condition is an error with its line; an
+ * unknown key warns.  Profiles in a service file is a list of names. */
+START_TEST(test_scm_profiles)
+{
+    struct svc_scm_config c;
+    struct svc_diag d = { 0 };
+    char *there = fmt("%s/config/scm.ini", tmp_root);
+    char *ini;
+
+    ini = fmt("[SCM]\nStartTimeoutMs = 5\n[Profile office]\nWhenInterfaceExists = lo\n"
+              "[profile  Travel]\nWhenPathExists = %s/nonexistent\n"
+              "[Profile docked]\nWhenPathExists = %s\nWhenInterfaceExists = lo\n"
+              "[Profile any]\n", tmp_root, there);
+    write_file("scm.ini", ini);
+    free(ini);
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_uint_eq(c.start_timeout_ms, 5);
+    ck_assert_uint_eq(c.n_profiles, 4);
+    ck_assert_str_eq(c.profiles[0].name, "office");
+    ck_assert_str_eq(c.profiles[0].when_interface_exists, "lo");
+    ck_assert_ptr_null(c.profiles[0].when_path_exists);
+    ck_assert_str_eq(c.profiles[1].name, "Travel");
+    ck_assert_str_eq(c.profiles[2].when_path_exists, there);
+    ck_assert_ptr_null(c.profiles[3].when_path_exists);
+    ck_assert_ptr_null(c.profiles[3].when_interface_exists);
+    ck_assert_ptr_eq(svc_scm_profile_find(&c, "TRAVEL"), &c.profiles[1]);
+    ck_assert_ptr_null(svc_scm_profile_find(&c, "home"));
+    /* A path that is not there fails; one that is holds; a profile
+     * without conditions always holds. */
+    ck_assert_int_eq(svc_scm_profile_holds(&c.profiles[1]), 0);
+    ck_assert_int_eq(svc_scm_profile_holds(&c.profiles[3]), 1);
+    if (access("/sys/class/net/lo", F_OK) == 0) {
+        ck_assert_int_eq(svc_scm_profile_holds(&c.profiles[2]), 1);
+        ck_assert_ptr_eq(svc_scm_profile_pick(&c), &c.profiles[0]);
+    }
+    svc_scm_config_free(&c);
+    ck_assert_ptr_null(c.profiles);
+    ck_assert_uint_eq(c.n_profiles, 0);
+
+    /* An interface that is not there fails; the first that holds wins. */
+    write_file("scm.ini", "[Profile a]\nWhenInterfaceExists = nosuchif0\n"
+               "[Profile b]\nWhenPathExists = /\n[Profile c]\n");
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_int_eq(svc_scm_profile_holds(&c.profiles[0]), 0);
+    ck_assert_ptr_eq(svc_scm_profile_pick(&c), &c.profiles[1]);
+    svc_scm_config_free(&c);
+
+    /* No profile section: none to pick. */
+    write_file("scm.ini", "[SCM]\n");
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), 0);
+    ck_assert_uint_eq(c.n_profiles, 0);
+    ck_assert_ptr_null(svc_scm_profile_pick(&c));
+    svc_scm_config_free(&c);
+
+    /* Errors name their line; an unknown key warns; none is kept.  (Two
+     * sections of one name are merged by the reader, with a warning;
+     * "Profile  X" is another section of the same profile.) */
+    write_file("scm.ini", "[Profile]\n[Profile a/b]\n[Profile x]\nWhenPathExists = rel/path\n"
+               "WhenInterfaceExists = a/b\nColour = blue\n[Profile  X]\n"
+               "[Profile y]\nWhenInterfaceExists = waytoolonginterface\n");
+    ck_assert_int_eq(svc_config_load_scm(tmp_root, &c, &d), -EINVAL);
+    expect_diag(&d, 7,
+                fmt("%s:1: error: bad profile name '' in [Profile]; accepted: "
+                    "[Profile NAME], NAME a valid name", there),
+                fmt("%s:2: error: bad profile name 'a/b' in [Profile a/b]; accepted: "
+                    "[Profile NAME], NAME a valid name", there),
+                fmt("%s:4: error: bad WhenPathExists 'rel/path'; accepted: an absolute path",
+                    there),
+                fmt("%s:5: error: bad WhenInterfaceExists 'a/b'; accepted: a network "
+                    "interface name (1 to 15 characters, no '/', ':' or blank)", there),
+                fmt("%s:6: warning: unknown key 'Colour' in [Profile x]; ignored (known: "
+                    "WhenPathExists, WhenInterfaceExists)", there),
+                fmt("%s:7: error: profile 'X' is defined twice", there),
+                fmt("%s:9: error: bad WhenInterfaceExists 'waytoolonginterface'; accepted: "
+                    "a network interface name (1 to 15 characters, no '/', ':' or blank)",
+                    there));
+    ck_assert_uint_eq(c.n_profiles, 0);
+    svc_scm_config_free(&c);
+    svc_diag_free(&d);
+    free(there);
+}
+END_TEST
+
+START_TEST(test_service_profiles)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+
+    write_file("services/P.ini", "[Service]\nImagePath = /bin/true\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "P", &c, &d), 0);
+    ck_assert_ptr_null(c->profiles);
+    svc_service_config_free(c);
+    write_file("services/P.ini", "[Service]\nImagePath = /bin/true\n"
+               "Profiles = office, Home\n  travel\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "P", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_str_eq(c->profiles[0], "office");
+    ck_assert_str_eq(c->profiles[1], "Home");
+    ck_assert_str_eq(c->profiles[2], "travel");
+    ck_assert_ptr_null(c->profiles[3]);
+    svc_service_config_free(c);
+    write_file("services/P.ini", "[Service]\nImagePath = /bin/true\nProfiles = ok, a/b\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "P", &c, &d), -EINVAL);
+    ck_assert_uint_eq(d.errors, 1);
+    ck_assert_ptr_nonnull(strstr(d.lines[0], ":3: error: Profiles: 'a/b' is not a valid "
+                                 "profile name"));
+    svc_diag_free(&d);
+}
+END_TEST
+
 START_TEST(test_groups_split)
 {
     struct svc_groups *g = NULL;
@@ -1126,7 +1239,8 @@ START_TEST(test_scm_unknown_warns)
             "ClientQueueLimitKB, HostQueueLimitKB, MaxConnections, MaxConnectionsPerUser, "
             "FrameTimeoutMs, AllowReboot, ShutdownTimeoutMs, DelayedAutoStartDelayMs, "
             "RebootCommand)", f),
-        fmt("%s:5: warning: unknown section [Other]; ignored (known: [SCM])", f));
+        fmt("%s:5: warning: unknown section [Other]; ignored (known: [SCM], "
+            "[Profile NAME])", f));
     /* The known keys still count; [Other]'s do not. */
     ck_assert_uint_eq(c.split_threshold_kb, 16);
     ck_assert_uint_eq(c.start_timeout_ms, 30000);
@@ -1517,6 +1631,8 @@ static Suite *config_suite(void)
     tcase_add_test(tmp, test_groups_lists);
     tcase_add_test(tmp, test_group_names_encoded);
     tcase_add_test(tmp, test_service_stored_levels);
+    tcase_add_test(tmp, test_service_profiles);
+    tcase_add_test(tmp, test_scm_profiles);
     tcase_add_test(tmp, test_group_member_checks);
     tcase_add_test(tmp, test_service_split_disable);
     tcase_add_test(tmp, test_service_recovery);

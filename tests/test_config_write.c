@@ -242,6 +242,9 @@ static void assert_config_same(const struct svc_service_config *a,
     ck_assert_uint_eq(a->failure_non_crash, b->failure_non_crash);
     ck_assert_uint_eq(a->preshutdown_timeout_ms, b->preshutdown_timeout_ms);
     ck_assert_uint_eq(a->delayed_autostart, b->delayed_autostart);
+    ck_assert_int_eq(a->profiles == NULL, b->profiles == NULL);
+    if (a->profiles != NULL)
+        assert_strv_same(a->profiles, b->profiles);
     assert_str_same(a->service_dll, b->service_dll);
     assert_str_same(a->service_main, b->service_main);
     ck_assert_uint_eq(a->n_params, b->n_params);
@@ -309,6 +312,36 @@ START_TEST(test_write_all_fields)
         ck_assert_str_eq(back->params[i + 2].value, c->params[i].value);
     }
     svc_service_config_free(back);
+    svc_service_config_free(c);
+}
+END_TEST
+
+/* Profiles: written as the other lists, read back the same; none is no
+ * key at all; a name the reader would refuse is not written. */
+START_TEST(test_write_profiles)
+{
+    struct svc_service_config *c = minimal("Prof"), *back;
+    char *text;
+
+    c->profiles = strv("office", "Home Office", "a,b", NULL);
+    back = round_trip(c);
+    assert_strv_same(back->profiles, c->profiles);
+    text = read_file("services/Prof.ini");
+    ck_assert_ptr_nonnull(strstr(text, "\nProfiles = office, Home%20Office, a%2Cb\n"));
+    free(text);
+    svc_service_config_free(back);
+    for (char **p = c->profiles; *p; p++)
+        free(*p);
+    free(c->profiles);
+    c->profiles = NULL;
+    back = round_trip(c);
+    ck_assert_ptr_null(back->profiles);
+    text = read_file("services/Prof.ini");
+    ck_assert_ptr_null(strstr(text, "Profiles"));
+    free(text);
+    svc_service_config_free(back);
+    c->profiles = strv("ok", "a/b", NULL);
+    ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
     svc_service_config_free(c);
 }
 END_TEST
@@ -1312,6 +1345,7 @@ static Suite *config_write_suite(void)
     tcase_add_checked_fixture(svc, tmp_setup, tmp_teardown);
     tcase_add_test(svc, test_write_all_fields);
     tcase_add_test(svc, test_write_defaults);
+    tcase_add_test(svc, test_write_profiles);
     tcase_add_test(svc, test_write_numbers);
     tcase_add_test(svc, test_write_split_disable);
     tcase_add_test(svc, test_write_recovery);
