@@ -18,6 +18,14 @@ awk '/^```c$/ { on = 1; next } on && /^```$/ { exit } on { print }' \
 [ -s "$ROOT/src/mysvc.c" ] || fail "no C example in docs/own-process.md"
 cmd=$(grep -E '^cc -o mysvc mysvc\.c .*pkg-config' "$SOURCE_DIR/docs/own-process.md")
 [ -n "$cmd" ] || fail "docs/own-process.md has no build command for mysvc"
+# A program linked with a sanitizer build's libsvc needs the sanitizer's
+# runtime too: the guide's command, with the tree's -fsanitize added.
+san=
+grep -q '^SVCHOST_SANITIZE:BOOL=ON' "$BUILD_DIR/CMakeCache.txt" && san=-fsanitize=address,undefined
+grep -q '^SVCHOST_TSAN:BOOL=ON' "$BUILD_DIR/CMakeCache.txt" && san=-fsanitize=thread
+export SAN_FLAGS=$san
+cc() { command cc $SAN_FLAGS "$@"; }
+export -f cc
 (cd "$ROOT/src" && bash -euc "$cmd") >"$ROOT/cc.err" 2>&1 ||
     fail "the guide's command '$cmd' fails: $(cat "$ROOT/cc.err")"
 pass "the guide's own-process example builds with its command"
