@@ -885,7 +885,7 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
         level != SERVICE_CONFIG_FAILURE_ACTIONS_FLAG && level != SERVICE_CONFIG_PRESHUTDOWN_INFO &&
         level != SERVICE_CONFIG_TRIGGER_INFO && level != SERVICE_CONFIG_PREFERRED_NODE &&
         level != SERVICE_CONFIG_LAUNCH_PROTECTED && level != SVCHOST_CONFIG_SERVICE_DLL &&
-        level != SVCHOST_CONFIG_PARAMETERS)
+        level != SVCHOST_CONFIG_PARAMETERS && level != SVCHOST_CONFIG_PROFILES)
         return ERROR_INVALID_LEVEL;
     if (needed == NULL)
         return ERROR_INVALID_PARAMETER;
@@ -929,6 +929,9 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
     case SVCHOST_CONFIG_SERVICE_DLL:
         size = sizeof(SVCHOST_SERVICE_DLL_INFO) + opt_size(c.service_dll) +
                opt_size(c.service_main);
+        break;
+    case SVCHOST_CONFIG_PROFILES:
+        size = sizeof(SVCHOST_PROFILES_INFO) + multisz_size(c.profiles, NULL);
         break;
     default:
         size = sizeof(SVCHOST_PARAMETERS_INFO) + multisz_size(c.params, NULL);
@@ -1007,6 +1010,14 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
         p.off = sizeof d;
         d.lpServiceDll = pack_opt(&p, c.service_dll);
         d.lpServiceMain = pack_opt(&p, c.service_main);
+        memcpy(buf, &d, sizeof d);
+        break;
+    }
+    case SVCHOST_CONFIG_PROFILES: {
+        SVCHOST_PROFILES_INFO d;
+
+        p.off = sizeof d;
+        d.lpProfiles = pack_multisz(&p, c.profiles, NULL);
         memcpy(buf, &d, sizeof d);
         break;
     }

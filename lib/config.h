@@ -111,7 +111,8 @@ struct svc_service_config {
     char **triggers;           /* Triggers (SERVICE_CONFIG_TRIGGER_INFO): words of
                                   svc_parse_trigger's form, NULL-terminated;
                                   NULL: none */
-    /* Hardware profiles (scm.ini [Profile NAME]); file-only, not on the wire */
+    /* Hardware profiles (scm.ini [Profile NAME]); shown by sc qc (the
+     * SVCHOST_CONFIG_PROFILES level) */
     char **profiles;           /* Profiles: enabled only while one of these is
                                   scmd's active profile, NULL-terminated;
                                   NULL: in every profile and in none */

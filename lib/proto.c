@@ -405,6 +405,7 @@ void svc_put_config(struct svc_wbuf *w, const struct svc_msg_config *c)
     svc_put_u32(w, m & SVC_CFG_PREFERRED_NODE ? c->preferred_node : 0);
     svc_put_u32(w, m & SVC_CFG_LAUNCH_PROTECTED ? c->launch_protected : 0);
     svc_put_strv(w, m & SVC_CFG_TRIGGERS ? c->triggers : NULL);
+    svc_put_strv(w, m & SVC_CFG_PROFILES ? c->profiles : NULL);
 }
 
 static int strv_empty(char *const *v)
@@ -439,7 +440,8 @@ static int config_clear_fields_ok(const struct svc_msg_config *c)
            (m & SVC_CFG_DELAYED_AUTOSTART || c->delayed_autostart == 0) &&
            (m & SVC_CFG_PREFERRED_NODE || c->preferred_node == 0) &&
            (m & SVC_CFG_LAUNCH_PROTECTED || c->launch_protected == 0) &&
-           (m & SVC_CFG_TRIGGERS || strv_empty(c->triggers));
+           (m & SVC_CFG_TRIGGERS || strv_empty(c->triggers)) &&
+           (m & SVC_CFG_PROFILES || strv_empty(c->profiles));
 }
 
 static void strv_clear(char ***v)
@@ -485,6 +487,7 @@ int svc_get_config(struct svc_rbuf *r, struct svc_msg_config *c)
     c->preferred_node = svc_get_u32(r);
     c->launch_protected = svc_get_u32(r);
     c->triggers = svc_get_strv(r);
+    c->profiles = svc_get_strv(r);
     if (r->err == 0 &&
         ((c->mask & ~(uint32_t)SVC_CFG_ALL) != 0 || c->name == NULL || !config_clear_fields_ok(c)))
         rbuf_fail(r, -EPROTO);
@@ -502,6 +505,8 @@ int svc_get_config(struct svc_rbuf *r, struct svc_msg_config *c)
         strv_clear(&c->params);
     if (!(c->mask & SVC_CFG_TRIGGERS))
         strv_clear(&c->triggers);
+    if (!(c->mask & SVC_CFG_PROFILES))
+        strv_clear(&c->profiles);
     return 0;
 }
 
@@ -519,6 +524,7 @@ void svc_msg_config_free(struct svc_msg_config *c)
     free(c->service_main);
     svc_strv_free(c->params);
     svc_strv_free(c->triggers);
+    svc_strv_free(c->profiles);
     free(c->failure_actions);
     free(c->failure_command);
     free(c->reboot_message);
@@ -634,7 +640,7 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem)
 /* The wire sizes in proto.h must match what the encoders write. */
 _Static_assert(SVC_WIRE_USAGE_MIN == 36, "usage row: 7 u32, one of them a str length, and a u64");
 _Static_assert(SVC_WIRE_SERVICE_MIN == 44, "service entry: two str lengths and a status");
-_Static_assert(SVC_WIRE_CONFIG_MIN == 100, "config: 25 fields of 4 bytes at least");
+_Static_assert(SVC_WIRE_CONFIG_MIN == 104, "config: 26 fields of 4 bytes at least");
 
 /* Ends every unpack: fails r with -EPROTO unless ok (the decoded fields
  * are acceptable), then requires every byte consumed.  The error, if

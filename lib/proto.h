@@ -40,7 +40,7 @@
 #include <svchost/winsvc.h>
 
 #define SVC_PROTO_MAGIC 0x5653u
-#define SVC_PROTO_VERSION 3
+#define SVC_PROTO_VERSION 4
 #define SVC_PROTO_HEADER_SIZE 16
 #define SVC_PROTO_MAX_PAYLOAD (1024u * 1024u)
 #define SVC_PROTO_MAX_STRING 65535u
@@ -196,13 +196,15 @@ enum {
     SVC_CFG_PREFERRED_NODE = 1u << 18, /* preferred_node */
     SVC_CFG_LAUNCH_PROTECTED = 1u << 19,/* launch_protected */
     SVC_CFG_TRIGGERS = 1u << 20,       /* triggers (the whole list) */
-    SVC_CFG_ALL = (1u << 21) - 1,
+    SVC_CFG_PROFILES = 1u << 21,       /* profiles (the whole list) */
+    SVC_CFG_ALL = (1u << 22) - 1,
     /* The fields only ChangeServiceConfig2 sets: a CREATE_SERVICE without
      * their bits gives the service their defaults. */
     SVC_CFG_CONFIG2 = SVC_CFG_FAILURE_ACTIONS | SVC_CFG_FAILURE_COMMAND |
                       SVC_CFG_REBOOT_MESSAGE | SVC_CFG_FAILURE_FLAG |
                       SVC_CFG_PRESHUTDOWN | SVC_CFG_DELAYED_AUTOSTART |
-                      SVC_CFG_PREFERRED_NODE | SVC_CFG_LAUNCH_PROTECTED | SVC_CFG_TRIGGERS,
+                      SVC_CFG_PREFERRED_NODE | SVC_CFG_LAUNCH_PROTECTED | SVC_CFG_TRIGGERS |
+                      SVC_CFG_PROFILES,
 };
 
 /* One failure action: SC_ACTION's Type (0..3) and Delay in milliseconds. */
@@ -219,7 +221,7 @@ struct svc_msg_action {
  * u32 failure_reset_s, n x (u32 type, u32 delay_ms) failure actions,
  * str failure_command, str reboot_message, u32 failure_non_crash,
  * u32 preshutdown_timeout_ms, u32 delayed_autostart, u32 preferred_node,
- * u32 launch_protected, strv triggers.
+ * u32 launch_protected, strv triggers, strv profiles.
  * Every field is always encoded (absent/0/empty when its bit is clear),
  * so the layout does not depend on the mask.
  */
@@ -251,6 +253,8 @@ struct svc_msg_config {
     uint32_t launch_protected;  /* SERVICE_CONFIG_LAUNCH_PROTECTED: 0..3 (the receiver checks) */
     char **triggers;            /* SERVICE_CONFIG_TRIGGER_INFO: svc_parse_trigger words
                                    (config.h; the receiver checks) */
+    char **profiles;            /* Profiles: the hardware profiles it is enabled in
+                                   (empty: all) */
 };
 
 /* Writes the fields whose mask bit is set and absent/0/empty for the
@@ -332,7 +336,7 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
  * preshutdown, delayed), the action count, 2 str (command, reboot
  * message), 2 u32 (preferred node, launch protected) and a strv
  * (triggers); see struct svc_msg_config. */
-#define SVC_WIRE_CONFIG_MIN (11u * SVC_WIRE_U32 + 10u * SVC_WIRE_STR_MIN + 4u * SVC_WIRE_STRV_MIN)
+#define SVC_WIRE_CONFIG_MIN (11u * SVC_WIRE_U32 + 10u * SVC_WIRE_STR_MIN + 5u * SVC_WIRE_STRV_MIN)
 #define SVC_WIRE_ACTION (2u * SVC_WIRE_U32)
 /* List elements. */
 #define SVC_WIRE_SERVICE_MIN (2u * SVC_WIRE_STR_MIN + SVC_WIRE_STATUS)

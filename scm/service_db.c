@@ -255,6 +255,7 @@ void scm_db_config_msg(const struct scm_service *s, struct svc_msg_config *m)
     m->preferred_node = c->preferred_node;
     m->launch_protected = c->launch_protected;
     m->triggers = c->triggers ? svc_strv_dup(c->triggers) : NULL;
+    m->profiles = c->profiles ? svc_strv_dup(c->profiles) : NULL;
 }
 
 /* Builds a service config from a complete message (mask SVC_CFG_ALL, or
@@ -317,6 +318,8 @@ static struct svc_service_config *config_from_msg(const struct svc_msg_config *m
         c->launch_protected = m->launch_protected;
     if ((m->mask & SVC_CFG_TRIGGERS) && m->triggers && m->triggers[0])
         c->triggers = svc_strv_dup(m->triggers);
+    if ((m->mask & SVC_CFG_PROFILES) && m->profiles && m->profiles[0])
+        c->profiles = svc_strv_dup(m->profiles);
     return c;
 }
 
@@ -374,6 +377,10 @@ static void msg_overlay(struct svc_msg_config *m, const struct svc_msg_config *c
     if (change->mask & SVC_CFG_TRIGGERS) {
         svc_strv_free(m->triggers);
         m->triggers = svc_strv_dup(change->triggers);
+    }
+    if (change->mask & SVC_CFG_PROFILES) {
+        svc_strv_free(m->profiles);
+        m->profiles = svc_strv_dup(change->profiles);
     }
 #undef COPY_STR
     if ((change->mask & SVC_CFG_PARAMS) && change->params) {
@@ -463,7 +470,7 @@ static DWORD validate(const struct scm *scm, const struct svc_msg_config *m, con
 
 /* Writes m to disk, reads it back and returns the parsed config.  keep:
  * the configuration being changed, whose keys the wire does not carry
- * (StartTimeoutMs, SvcHostSplitDisable, Profiles) are kept; NULL for a new one. */
+ * (StartTimeoutMs, SvcHostSplitDisable) are kept; NULL for a new one. */
 static DWORD persist(struct scm *scm, const struct svc_msg_config *m,
                      const struct svc_service_config *keep, struct svc_service_config **out)
 {
@@ -472,7 +479,6 @@ static DWORD persist(struct scm *scm, const struct svc_msg_config *m,
     if (c != NULL && keep != NULL) {
         c->wait_hint_ms = keep->wait_hint_ms;
         c->split_disable = keep->split_disable;
-        c->profiles = keep->profiles ? svc_strv_dup(keep->profiles) : NULL;
     }
     struct svc_diag diag = { 0 };
     char *group = NULL;

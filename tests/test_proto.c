@@ -753,6 +753,7 @@ START_TEST(config_rejects)
         svc_put_u32(&w2, 0);                /* preferred node */
         svc_put_u32(&w2, 0);                /* launch protected */
         svc_put_strv(&w2, NULL);            /* triggers */
+        svc_put_strv(&w2, NULL);            /* profiles */
         ck_assert_uint_eq(w2.len, w.len - 4);
         svc_rbuf_init(&r, w2.data, w2.len);
         ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
@@ -760,23 +761,23 @@ START_TEST(config_rejects)
     }
 
     /* A Config2 field whose bit is clear carries a value: the last u32
-     * (launch_protected, before the empty trigger list), then the action
-     * count. */
-    w.data[w.len - 8] = 1;
+     * (launch_protected, before the empty trigger and profile lists),
+     * then the action count. */
+    w.data[w.len - 12] = 1;
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
-    w.data[w.len - 8] = 0;
-    put_le32(w.data + w.len - 36, 1);
+    w.data[w.len - 12] = 0;
+    put_le32(w.data + w.len - 40, 1);
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
     ck_assert_ptr_null(back.failure_actions);
     put_le32(w.data, SVC_CFG_START | SVC_CFG_FAILURE_ACTIONS);
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);  /* 1 action, 8 bytes short */
-    put_le32(w.data + w.len - 36, 0xFFFFFFFFu);
+    put_le32(w.data + w.len - 40, 0xFFFFFFFFu);
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);  /* a count past any limit */
-    put_le32(w.data + w.len - 36, 0);
+    put_le32(w.data + w.len - 40, 0);
     put_le32(w.data, SVC_CFG_START);
 
     /* Still decodes once repaired. */

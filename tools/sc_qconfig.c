@@ -83,6 +83,22 @@ static DWORD print_config_extensions(SC_HANDLE svc)
         free(buf);
     }
 
+    if ((err = fetch_extension(svc, SVCHOST_CONFIG_PROFILES, &buf)) != NO_ERROR)
+        return err;
+    if (buf != NULL) {
+        const SVCHOST_PROFILES_INFO *p = (const SVCHOST_PROFILES_INFO *)buf;
+        char line[1024];
+        size_t off = 0;
+
+        line[0] = '\0';
+        for (const char *n = p->lpProfiles; n != NULL && *n != '\0' && off < sizeof line;
+             n += strlen(n) + 1)
+            off += (size_t)snprintf(line + off, sizeof line - off, "%s%s", off ? ", " : "", n);
+        if (line[0] != '\0')
+            sc_print_field("PROFILES", "%s", line);
+        free(buf);
+    }
+
     if ((err = fetch_extension(svc, SVCHOST_CONFIG_PARAMETERS, &buf)) != NO_ERROR)
         return err;
     if (buf != NULL) {

@@ -26,6 +26,7 @@ extern "C" {
 #define SVCHOST_CONFIG_SERVICE_DLL  0x1000  /* SVCHOST_SERVICE_DLL_INFO */
 #define SVCHOST_CONFIG_PARAMETER    0x1001  /* SVCHOST_PARAMETER_INFO (change only) */
 #define SVCHOST_CONFIG_PARAMETERS   0x1002  /* SVCHOST_PARAMETERS_INFO (query only) */
+#define SVCHOST_CONFIG_PROFILES     0x1003  /* SVCHOST_PROFILES_INFO (query only) */
 
 typedef struct _SVCHOST_SERVICE_DLL_INFO {
     LPSTR lpServiceDll;     /* [Parameters] ServiceDll; NULL: unchanged */
@@ -40,6 +41,12 @@ typedef struct _SVCHOST_PARAMETER_INFO {
 typedef struct _SVCHOST_PARAMETERS_INFO {
     LPSTR lpParameters;     /* "KEY=VALUE\0KEY=VALUE\0\0", in file order */
 } SVCHOST_PARAMETERS_INFO;
+
+typedef struct _SVCHOST_PROFILES_INFO {
+    LPSTR lpProfiles;       /* "office\0travel\0\0": the hardware profiles the
+                               service is enabled in (scm.ini [Profile NAME]);
+                               empty: every profile */
+} SVCHOST_PROFILES_INFO;
 
 typedef struct _SVCHOST_HOST_INFO {
     DWORD dwProcessId;

@@ -28,7 +28,13 @@ grep -q 'profile office$' "$ROOT/scmd.err" || fail "no 'profile office' log line
 wait_state Office RUNNING
 wait_state Plain RUNNING
 pass "--profile office: Office (Profiles = office) auto-starts"
-# The key is file-only: a change through the API keeps it.
+# sc qc shows the profiles (and a service without the key shows none).
+sc_ok qc Office
+echo "$OUT" | grep -qE '^ +PROFILES +: office$' || fail "sc qc does not show Office's profiles: $OUT"
+sc_ok qc Plain
+echo "$OUT" | grep -q 'PROFILES' && fail "sc qc shows profiles for Plain: $OUT"
+pass "sc qc shows a service's profiles"
+# A change through the API that does not name them keeps them.
 sc_ok config Office start= demand
 grep -q '^Profiles = office$' "$ROOT/config/services/Office.ini" ||
     fail "sc config lost Profiles: $(cat "$ROOT/config/services/Office.ini")"
