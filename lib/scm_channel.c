@@ -486,13 +486,15 @@ static int rejoin_once(void)
     }
     pthread_mutex_unlock(&chan.send_lock);
     svc_wbuf_free(&w);
-    /* What changed between the snapshot and the switch was reported to
-     * no channel: each status again, after the rejoin. */
+    /* A status that changed between the snapshot and the switch was
+     * reported to no channel: sent now, after the rejoin. */
     for (size_t i = 0, j = 0; rc == 0 && i < n && j < k; i++) {
         if (i < chan.n_names && chan.scm_names[i] == v[j].name) {
             SERVICE_STATUS st;
             svc_dispatch_status(chan.d, i, &st);
-            send_status(v[j++].name, &st);
+            if (memcmp(&st, &v[j].status, sizeof st) != 0)
+                send_status(v[j].name, &st);
+            j++;
         }
     }
 out:

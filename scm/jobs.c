@@ -258,8 +258,14 @@ DWORD scm_job_start(struct scm *scm, struct scm_service *s, struct scm_waiter w,
     scm->jobs_depth++;
     job_eval(scm, j);
     scm->jobs_depth--;
-    /* What this start changed may move other jobs on. */
-    scm_jobs_update(scm);
+    /* A service that changed state meanwhile may move other jobs on; if
+     * none did, only this job can have finished. */
+    if (scm->jobs_depth == 0) {
+        if (scm->jobs_dirty)
+            scm_jobs_update(scm);
+        else
+            jobs_sweep(scm);
+    }
     return NO_ERROR;
 }
 

@@ -235,6 +235,28 @@ static inline unsigned fake_count(const struct fake *f, size_t from, const char 
 }
 
 /* The index of the first line since `from` equal to line, or -1. */
+/* The log lines since `from` that start with prefix, without it, joined
+ * with sep ("start C", "start B" -> "C B"); with first_word, only each
+ * line's first word after the prefix.  Never NULL; the caller frees. */
+static inline char *fake_joined(const struct fake *f, size_t from, const char *prefix,
+                                const char *sep, int first_word)
+{
+    size_t plen = strlen(prefix), len = 0;
+    char *out = calloc(1, 1);
+
+    ck_assert_ptr_nonnull(out);
+    for (size_t i = from; i < f->n; i++) {
+        if (strncmp(f->log[i], prefix, plen) != 0)
+            continue;
+        const char *what = f->log[i] + plen;
+        size_t l = first_word ? strcspn(what, " ") : strlen(what);
+        out = realloc(out, len + strlen(sep) + l + 1);
+        ck_assert_ptr_nonnull(out);
+        len += (size_t)sprintf(out + len, "%s%.*s", len ? sep : "", (int)l, what);
+    }
+    return out;
+}
+
 static inline long fake_find(const struct fake *f, size_t from, const char *line)
 {
     for (size_t i = from; i < f->n; i++)

@@ -41,27 +41,10 @@ static void runs(struct scm_service *s)
     fake_report(&scm, s, SERVICE_RUNNING, 0, 0);
 }
 
-/* What was started since log line from: "A B". */
-static char *starts_since(size_t from)
-{
-    char *out = calloc(1, 1);
-    size_t len = 0;
-
-    ck_assert_ptr_nonnull(out);
-    for (size_t i = from; i < fk.n; i++) {
-        if (strncmp(fk.log[i], "start ", 6) != 0)
-            continue;
-        const char *name = fk.log[i] + 6;
-        out = realloc(out, len + strlen(name) + 2);
-        ck_assert_ptr_nonnull(out);
-        len += (size_t)sprintf(out + len, "%s%s", len ? " " : "", name);
-    }
-    return out;
-}
 
 #define EXPECT_STARTS(from, expected)                \
     do {                                             \
-        char *got_ = starts_since(from);             \
+        char *got_ = fake_joined(&fk, (from), "start ", " ", 0); \
         ck_assert_str_eq(got_, (expected));          \
         free(got_);                                  \
     } while (0)

@@ -55,32 +55,10 @@ static void running(struct scm_service *s)
     fake_report(&scm, s, SERVICE_RUNNING, 0, 0);
 }
 
-/* What the starts were, in order, since log line `from`: "C B A". */
-static char *starts_since(size_t from)
-{
-    char *out = calloc(1, 1);
-    size_t len = 0;
-
-    ck_assert_ptr_nonnull(out);
-    for (size_t i = from; i < fk.n; i++) {
-        if (strncmp(fk.log[i], "start ", 6) != 0)
-            continue;
-        const char *name = fk.log[i] + 6;
-        size_t l = strcspn(name, " ");
-        out = realloc(out, len + l + 2);
-        ck_assert_ptr_nonnull(out);
-        if (len)
-            out[len++] = ' ';
-        memcpy(out + len, name, l);
-        len += l;
-        out[len] = '\0';
-    }
-    return out;
-}
 
 #define EXPECT_STARTS(from, want)                  \
     do {                                           \
-        char *got_ = starts_since(from);           \
+        char *got_ = fake_joined(&fk, (from), "start ", " ", 1); \
         ck_assert_str_eq(got_, (want));            \
         free(got_);                                \
     } while (0)

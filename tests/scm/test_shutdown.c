@@ -65,30 +65,13 @@ static struct scm_service *svc(const char *name, const char *deps, DWORD accepte
     return s;
 }
 
-/* The controls sent since log line from: "PRESHUTDOWN P, STOP C". */
-static char *sent_since(size_t from)
-{
-    char *out = calloc(1, 1);
-    size_t len = 0;
-
-    ck_assert_ptr_nonnull(out);
-    for (size_t i = from; i < fk.n; i++) {
-        if (strncmp(fk.log[i], "send ", 5) != 0)
-            continue;
-        const char *what = fk.log[i] + 5;
-        out = realloc(out, len + strlen(what) + 3);
-        ck_assert_ptr_nonnull(out);
-        len += (size_t)sprintf(out + len, "%s%s", len ? ", " : "", what);
-    }
-    return out;
-}
 
 /* One step at time now: asserts the controls it sent. */
 #define STEP(now, expected)                                      \
     do {                                                         \
         size_t from_ = fk.n;                                     \
         scm_shutdown_run(&scm, (now), fake_send);                \
-        char *got_ = sent_since(from_);                          \
+        char *got_ = fake_joined(&fk, from_, "send ", ", ", 0);                          \
         ck_assert_str_eq(got_, (expected));                      \
         free(got_);                                              \
     } while (0)
