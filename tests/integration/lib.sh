@@ -129,6 +129,23 @@ thread_names() {
     printf '%s\n' "$names"
 }
 
+# unprivileged_tools PROG...: copies these programs of $BIN and libsvc
+# under ROOT/ubin, where another user can run them (the build tree may sit
+# in a directory only root enters, such as a clone in a mktemp -d), and
+# opens ROOT (0700 from mktemp) so that user reaches the sockets in run/.
+# Sets UBIN (the programs) and ULIB (to put in LD_LIBRARY_PATH).
+unprivileged_tools() {
+    chmod 0755 "$ROOT"
+    mkdir -p "$ROOT/ubin/bin" "$ROOT/ubin/lib"
+    for p in "$@"; do
+        cp "$BIN/$p" "$ROOT/ubin/bin/"
+    done
+    cp -L "$BUILD_DIR/lib/libsvc.so.0" "$ROOT/ubin/lib/"
+    chmod -R a+rX "$ROOT/ubin"
+    UBIN=$ROOT/ubin/bin
+    ULIB=$ROOT/ubin/lib
+}
+
 # ---- the SCM ---------------------------------------------------------------
 
 # How many times scmd said it was ready in $ROOT/scmd.err.

@@ -101,15 +101,15 @@ pass "127 and 126 from bad plugins; the group runs on"
 
 # Access: any other user may query, not change.
 if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
-    as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
-    chmod 755 "$ROOT"     # mktemp made it private; the socket is in run/
-    out=$(as_nobody env SVCHOST_ROOT="$ROOT" "$BIN/sc" query A 2>&1) || fail "nobody cannot query: $out"
+    unprivileged_tools sc
+    as_nobody() { LD_LIBRARY_PATH=$ULIB setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+    out=$(as_nobody env SVCHOST_ROOT="$ROOT" "$UBIN/sc" query A 2>&1) || fail "nobody cannot query: $out"
     echo "$out" | grep -q RUNNING || fail "nobody's query: $out"
     rc=0
-    out=$(as_nobody env SVCHOST_ROOT="$ROOT" "$BIN/sc" stop A 2>&1) || rc=$?
+    out=$(as_nobody env SVCHOST_ROOT="$ROOT" "$UBIN/sc" stop A 2>&1) || rc=$?
     echo "$out" | grep -q 'FAILED 5:' || fail "nobody could stop A: $out"
     rc=0
-    out=$(as_nobody env SVCHOST_ROOT="$ROOT" "$BIN/sc" create X binPath= /bin/true 2>&1) || rc=$?
+    out=$(as_nobody env SVCHOST_ROOT="$ROOT" "$UBIN/sc" create X binPath= /bin/true 2>&1) || rc=$?
     echo "$out" | grep -q 'FAILED 5:' || fail "nobody could create: $out"
     pass "5 access denied for other users; queries allowed"
 fi

@@ -22,8 +22,10 @@ if ! id -u "$ABUSER_USER" >/dev/null 2>&1; then
 fi
 ABUSER_UID=$(id -u "$ABUSER_USER")
 ABUSER_GID=$(id -g "$ABUSER_USER")
-# The abuser must reach ROOT/run/scm.sock (mktemp made ROOT 0700).
-chmod 0755 "$ROOT"
+# The abuser runs as that user: from a copy it can reach (see
+# unprivileged_tools), with the sockets of ROOT open to it.
+unprivileged_tools svchost-abuser
+ABUSER=$UBIN/svchost-abuser
 
 # An answer to a query normally takes microseconds.  This deadline is not
 # a performance threshold: a query still unanswered after it means scmd
@@ -72,7 +74,7 @@ mem_sample() {
 # status lines go to $ROOT/abuser.status.
 abuse() {
     : >"$ROOT/abuser.status"
-    setpriv --reuid="$ABUSER_UID" --regid="$ABUSER_GID" --clear-groups \
+    LD_LIBRARY_PATH=$ULIB setpriv --reuid="$ABUSER_UID" --regid="$ABUSER_GID" --clear-groups \
         "$ABUSER" --root "$ROOT" --report-ms 100 "$@" \
         >"$ROOT/abuser.status" 2>"$ROOT/abuser.err" &
     ABUSER_PID=$!
