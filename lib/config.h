@@ -196,6 +196,8 @@ int svc_config_load_group_member(const char *root, const char *group, const char
 #define SVC_SCM_SHUTDOWN_TIMEOUT_DEFAULT_MS 20000
 #define SVC_SCM_DELAYED_AUTOSTART_DELAY_DEFAULT_MS 120000
 #define SVC_SCM_REBOOT_COMMAND_DEFAULT "systemctl reboot"
+#define SVC_SCM_LOCAL_SERVICE_ACCOUNT_DEFAULT "svchost-local"
+#define SVC_SCM_NETWORK_SERVICE_ACCOUNT_DEFAULT "svchost-network"
 
 /* A section [Profile NAME] of scm.ini.  Its conditions all hold when each
  * one given does: WhenPathExists (an absolute path) exists, and
@@ -236,8 +238,17 @@ struct svc_scm_config {
     uint32_t delayed_autostart_delay_ms; /* DelayedAutoStartDelayMs, default
                                          120000: after the auto-start services,
                                          the delayed ones start this much later */
-    char *reboot_command;             /* RebootCommand, default "systemctl
-                                         reboot"; owned (svc_scm_config_free) */
+    /* The strings, each owned (svc_scm_config_free). */
+    char *reboot_command;             /* RebootCommand, default "systemctl reboot" */
+    char *local_service_account;      /* LocalServiceAccount: the user that
+                                         NT AUTHORITY\LocalService runs as,
+                                         default "svchost-local" */
+    char *network_service_account;    /* NetworkServiceAccount: the user of
+                                         NT AUTHORITY\NetworkService, default
+                                         "svchost-network" */
+    char *admin_group;                /* AdminGroup: the Unix group whose members
+                                         are BUILTIN\Administrators (BA) besides
+                                         root; default "" (root alone) */
     /* Hardware profiles: the [Profile NAME] sections, in file order. */
     struct svc_scm_profile *profiles; /* owned (svc_scm_config_free) */
     size_t n_profiles;

@@ -54,14 +54,34 @@ static const struct {
       0, UINT32_MAX, SVC_SCM_DELAYED_AUTOSTART_DELAY_DEFAULT_MS, "milliseconds from 0" },
 };
 #define N_SCM_KEYS (sizeof scm_keys / sizeof scm_keys[0])
-/* Every field of the struct is a key: the DWORDs of the table, then the
- * one string, RebootCommand, last. */
+/* The string keys of [SCM], each a char * of struct svc_scm_config after
+ * the DWORDs: any one-line text; empty means the default. */
+static const struct {
+    const char *key;
+    size_t offset;
+    const char *def;
+} scm_str_keys[] = {
+    { "RebootCommand", offsetof(struct svc_scm_config, reboot_command),
+      SVC_SCM_REBOOT_COMMAND_DEFAULT },
+    { "LocalServiceAccount", offsetof(struct svc_scm_config, local_service_account),
+      SVC_SCM_LOCAL_SERVICE_ACCOUNT_DEFAULT },
+    { "NetworkServiceAccount", offsetof(struct svc_scm_config, network_service_account),
+      SVC_SCM_NETWORK_SERVICE_ACCOUNT_DEFAULT },
+    { "AdminGroup", offsetof(struct svc_scm_config, admin_group), "" },
+};
+#define N_SCM_STR_KEYS (sizeof scm_str_keys / sizeof scm_str_keys[0])
+/* Every field of the struct before the profiles is a key: the DWORDs of
+ * the first table, then the strings of the second. */
 _Static_assert(N_SCM_KEYS * sizeof(uint32_t) == offsetof(struct svc_scm_config, reboot_command),
                "scm_keys must list every DWORD field of struct svc_scm_config");
-_Static_assert(offsetof(struct svc_scm_config, reboot_command) + sizeof(char *) ==
+_Static_assert(offsetof(struct svc_scm_config, reboot_command) + N_SCM_STR_KEYS * sizeof(char *) ==
                offsetof(struct svc_scm_config, profiles),
-               "RebootCommand must be the last key of [SCM] in struct svc_scm_config");
-#define REBOOT_COMMAND_KEY "RebootCommand"
+               "scm_str_keys must list every string field of struct svc_scm_config");
+
+static char **scm_str_field(struct svc_scm_config *c, size_t k)
+{
+    return (char **)(void *)((char *)c + scm_str_keys[k].offset);
+}
 
 static uint32_t *scm_field(struct svc_scm_config *c, size_t k)
 {
@@ -73,14 +93,20 @@ int svc_scm_config_defaults(struct svc_scm_config *c)
     memset(c, 0, sizeof *c);
     for (size_t k = 0; k < N_SCM_KEYS; k++)
         *scm_field(c, k) = scm_keys[k].def;
-    c->reboot_command = strdup(SVC_SCM_REBOOT_COMMAND_DEFAULT);
-    return c->reboot_command ? 0 : -ENOMEM;
+    for (size_t k = 0; k < N_SCM_STR_KEYS; k++)
+        if ((*scm_str_field(c, k) = strdup(scm_str_keys[k].def)) == NULL) {
+            svc_scm_config_free(c);
+            return -ENOMEM;
+        }
+    return 0;
 }
 
 void svc_scm_config_free(struct svc_scm_config *c)
 {
-    free(c->reboot_command);
-    c->reboot_command = NULL;
+    for (size_t k = 0; k < N_SCM_STR_KEYS; k++) {
+        free(*scm_str_field(c, k));
+        *scm_str_field(c, k) = NULL;
+    }
     for (size_t i = 0; i < c->n_profiles; i++) {
         free(c->profiles[i].name);
         free(c->profiles[i].when_path_exists);
@@ -214,8 +240,8 @@ static void known_keys(char *text, size_t size)
     text[0] = '\0';
     for (size_t k = 0; k < N_SCM_KEYS && off < size; k++)
         off += (size_t)snprintf(text + off, size - off, "%s%s", k ? ", " : "", scm_keys[k].key);
-    if (off < size)
-        snprintf(text + off, size - off, ", %s", REBOOT_COMMAND_KEY);
+    for (size_t k = 0; k < N_SCM_STR_KEYS && off < size; k++)
+        off += (size_t)snprintf(text + off, size - off, ", %s", scm_str_keys[k].key);
 }
 
 static int read_scm_section(struct svc_where *w, const struct svc_ini_section *s,
@@ -237,19 +263,21 @@ static int read_scm_section(struct svc_where *w, const struct svc_ini_section *s
         for (k = 0; k < n_keys; k++)
             if (strcasecmp(e->key, scm_keys[k].key) == 0)
                 break;
-        if (k == n_keys && strcasecmp(e->key, REBOOT_COMMAND_KEY) == 0) {
-            char *cmd;
+        for (size_t j = 0; k == n_keys && j < N_SCM_STR_KEYS; j++) {
+            char *text, **field = scm_str_field(c, j);
 
-            /* Empty is the default; any other text is run by sh -c. */
-            if (e->value == NULL || !svc_ini_single_line(w, e) || *e->value == '\0')
+            if (strcasecmp(e->key, scm_str_keys[j].key) != 0)
                 continue;
-            if ((cmd = strdup(e->value)) == NULL) {
+            /* Empty is the default. */
+            if (e->value == NULL || !svc_ini_single_line(w, e) || *e->value == '\0')
+                goto next;
+            if ((text = strdup(e->value)) == NULL) {
                 free(dup);
                 return -ENOMEM;
             }
-            free(c->reboot_command);
-            c->reboot_command = cmd;
-            continue;
+            free(*field);
+            *field = text;
+            goto next;
         }
         if (k == n_keys) {
             char known[512];
@@ -272,6 +300,7 @@ static int read_scm_section(struct svc_where *w, const struct svc_ini_section *s
                      scm_keys[k].meaning, rc == -ERANGE ? " (too large)" : "");
         else
             *scm_field(c, k) = num;
+next:;
     }
     free(dup);
     return 0;
@@ -335,7 +364,8 @@ int svc_config_load_scm(const char *root, struct svc_scm_config *out, struct svc
     } else {
         svc_scm_config_free(out);
         *out = c;
-        c.reboot_command = NULL;
+        for (size_t k = 0; k < N_SCM_STR_KEYS; k++)
+            *scm_str_field(&c, k) = NULL;
         c.profiles = NULL;
         c.n_profiles = 0;
     }

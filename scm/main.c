@@ -113,6 +113,13 @@ static int load_settings(struct scm *scm, unsigned start_ms, unsigned control_ms
     set->frame_timeout_ms = cfg.frame_timeout_ms;
     set->shutdown_timeout_ms = cfg.shutdown_timeout_ms;
     set->delayed_autostart_delay_ms = cfg.delayed_autostart_delay_ms;
+    free(set->local_service_account);
+    free(set->network_service_account);
+    free(set->admin_group);
+    set->local_service_account = cfg.local_service_account;
+    set->network_service_account = cfg.network_service_account;
+    set->admin_group = cfg.admin_group;
+    cfg.local_service_account = cfg.network_service_account = cfg.admin_group = NULL;
     if (profile != NULL && (p = svc_scm_profile_find(&cfg, profile)) == NULL) {
         log_warnx("--profile %s: no [Profile %s] in scm.ini", profile, profile);
         svc_scm_config_free(&cfg);
@@ -279,6 +286,9 @@ int main(int argc, char **argv)
     free(sock_path);
     scm_core_free(&scm);
     free(scm.set.profile);
+    free(scm.set.local_service_account);
+    free(scm.set.network_service_account);
+    free(scm.set.admin_group);
     log_info("stopped");
     return 0;
 }

@@ -53,6 +53,10 @@ struct scm_settings {
     unsigned shutdown_timeout_ms;   /* the whole shutdown, then hosts are killed (default 20000) */
     unsigned delayed_autostart_delay_ms; /* after the auto-starts, the delayed ones (120000) */
     char *profile;                  /* the active hardware profile, NULL: none (main.c owns it) */
+    /* Accounts and administrators (main.c owns the strings). */
+    char *local_service_account;    /* the user NT AUTHORITY\LocalService runs as */
+    char *network_service_account;  /* the user NT AUTHORITY\NetworkService runs as */
+    char *admin_group;              /* members are BUILTIN\Administrators; "" none */
 };
 
 /* Who is asking: the kernel's word (SO_PEERCRED), never the caller's. */

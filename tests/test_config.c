@@ -58,7 +58,7 @@ static char *service_file(const char *root, const char *name)
 
 /* A temporary state directory with config/services/ in it. */
 static char tmp_root[PATH_MAX];
-static char *scm_owned;     /* see scm_load */
+static struct svc_scm_config scm_owned;     /* see scm_load */
 
 static void tmp_setup(void)
 {
@@ -67,8 +67,7 @@ static void tmp_setup(void)
 
 static void tmp_teardown(void)
 {
-    free(scm_owned);
-    scm_owned = NULL;
+    svc_scm_config_free(&scm_owned);
     test_remove_tree(tmp_root);
 }
 
@@ -991,16 +990,19 @@ static char *scm_file(void)
     return fmt("%s/config/scm.ini", tmp_root);
 }
 
-/* svc_config_load_scm, keeping the string it gives *c until the next call
- * or the end of the test, so that tests may load into one struct again. */
+/* svc_config_load_scm, keeping the strings it gives *c until the next
+ * call or the end of the test, so that tests may load into one struct
+ * again. */
 
 static int scm_load(const char *root, struct svc_scm_config *c, struct svc_diag *d)
 {
     int rc;
 
-    free(scm_owned);
+    svc_scm_config_free(&scm_owned);
     rc = svc_config_load_scm(root, c, d);
-    scm_owned = c->reboot_command;
+    scm_owned = *c;
+    scm_owned.profiles = NULL;
+    scm_owned.n_profiles = 0;
     return rc;
 }
 
@@ -1019,6 +1021,9 @@ static void expect_scm_defaults(const struct svc_scm_config *c)
     ck_assert_uint_eq(c->shutdown_timeout_ms, 20000);
     ck_assert_uint_eq(c->delayed_autostart_delay_ms, 120000);
     ck_assert_str_eq(c->reboot_command, "systemctl reboot");
+    ck_assert_str_eq(c->local_service_account, "svchost-local");
+    ck_assert_str_eq(c->network_service_account, "svchost-network");
+    ck_assert_str_eq(c->admin_group, "");
 }
 
 START_TEST(test_scm_missing_file)
@@ -1138,9 +1143,13 @@ START_TEST(test_scm_peer_limits)
     ck_assert_ptr_null(def.reboot_command);
     write_file("scm.ini", "[SCM]\nClientQueueLimitKB = 1\nhostqueuelimitkb = 0x2000\n"
                "MaxConnections = 4294967295\nMaxConnectionsPerUser = 2\n"
-               "FrameTimeoutMs = 250\n");
+               "FrameTimeoutMs = 250\nadmingroup = wheel\nLocalServiceAccount = ls\n"
+               "NetworkServiceAccount =\n");
     ck_assert_int_eq(scm_load(tmp_root, &c, &d), 0);
     expect_diag(&d, 0);
+    ck_assert_str_eq(c.admin_group, "wheel");
+    ck_assert_str_eq(c.local_service_account, "ls");
+    ck_assert_str_eq(c.network_service_account, "svchost-network");
     ck_assert_uint_eq(c.client_queue_limit_kb, 1);
     ck_assert_uint_eq(c.host_queue_limit_kb, 8192);
     ck_assert_uint_eq(c.max_connections, UINT32_MAX);
@@ -1238,7 +1247,7 @@ START_TEST(test_scm_unknown_warns)
             "SplitThresholdKB, StartTimeoutMs, ControlTimeoutMs, StopTimeoutMs, "
             "ClientQueueLimitKB, HostQueueLimitKB, MaxConnections, MaxConnectionsPerUser, "
             "FrameTimeoutMs, AllowReboot, ShutdownTimeoutMs, DelayedAutoStartDelayMs, "
-            "RebootCommand)", f),
+            "RebootCommand, LocalServiceAccount, NetworkServiceAccount, AdminGroup)", f),
         fmt("%s:5: warning: unknown section [Other]; ignored (known: [SCM], "
             "[Profile NAME])", f));
     /* The known keys still count; [Other]'s do not. */
