@@ -289,7 +289,7 @@ static const DWORD command_controls[] = {
     SERVICE_CONTROL_PARAMCHANGE,
 };
 
-/* One command line from stdin; see docs/console.md. */
+/* One command line from stdin; see docs/debug-console.md. */
 static void command(char *line)
 {
     char *argv[64];

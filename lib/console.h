@@ -6,7 +6,7 @@
  * stdout ("Echo RUNNING"), maps SIGINT/SIGTERM to SERVICE_CONTROL_STOP
  * (reverse start order) and SIGHUP to SERVICE_CONTROL_PARAMCHANGE, and
  * takes commands on stdin ("pause Heartbeat", "control Heartbeat 128").
- * The line formats are in docs/console.md.
+ * The line formats are in docs/debug-console.md.
  */
 #ifndef SVC_CONSOLE_H
 #define SVC_CONSOLE_H
