@@ -1,0 +1,148 @@
+/* test_privileges.c - the table of Windows privileges and the Linux
+ * capabilities they stand for (lib/privileges.c). */
+#include "privileges.h"
+
+#include <check.h>
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define C(x) (1ull << (CAP_##x))
+
+static uint64_t caps_of(const char *name)
+{
+    const struct svc_privilege *p = svc_privilege_find(name);
+
+    ck_assert_msg(p != NULL, "%s is in the table", name);
+    return p->caps;
+}
+
+START_TEST(test_windows_names)
+{
+    ck_assert_uint_eq(caps_of("SeBackupPrivilege"), C(DAC_READ_SEARCH));
+    ck_assert_uint_eq(caps_of("SeRestorePrivilege"), C(DAC_OVERRIDE) | C(CHOWN) | C(FOWNER));
+    ck_assert_uint_eq(caps_of("SeSystemtimePrivilege"), C(SYS_TIME));
+    ck_assert_uint_eq(caps_of("SeShutdownPrivilege"), C(SYS_BOOT));
+    ck_assert_uint_eq(caps_of("SeImpersonatePrivilege"), C(SETUID) | C(SETGID));
+    ck_assert_uint_eq(caps_of("SeChangeNotifyPrivilege"), 0);
+    ck_assert_uint_eq(caps_of("SeDebugPrivilege"), C(SYS_PTRACE));
+    ck_assert_uint_eq(caps_of("SeIncreaseBasePriorityPrivilege"), C(SYS_NICE));
+    ck_assert_uint_eq(caps_of("SeLoadDriverPrivilege"), C(SYS_MODULE));
+    ck_assert_uint_eq(caps_of("SeAuditPrivilege"), C(AUDIT_WRITE));
+    ck_assert_uint_eq(caps_of("SeTakeOwnershipPrivilege"), C(CHOWN) | C(FOWNER));
+    ck_assert_uint_eq(caps_of("SeLockMemoryPrivilege"), C(IPC_LOCK));
+    ck_assert_uint_eq(caps_of("SeCreateSymbolicLinkPrivilege"), 0);
+    /* Acting as part of the operating system is every capability. */
+    for (int c = 0; c <= CAP_LAST_CAP; c++)
+        ck_assert(caps_of("SeTcbPrivilege") & (1ull << c));
+}
+END_TEST
+
+START_TEST(test_linux_names)
+{
+    ck_assert_uint_eq(caps_of("SvchostBindServicePrivilege"), C(NET_BIND_SERVICE));
+    ck_assert_uint_eq(caps_of("SvchostNetAdminPrivilege"), C(NET_ADMIN));
+    ck_assert_uint_eq(caps_of("SvchostNetRawPrivilege"), C(NET_RAW));
+    ck_assert_uint_eq(caps_of("SvchostKillPrivilege"), C(KILL));
+}
+END_TEST
+
+START_TEST(test_case_and_unknown)
+{
+    const struct svc_privilege *p = svc_privilege_find("sebackupprivilege");
+
+    ck_assert_ptr_nonnull(p);
+    ck_assert_str_eq(p->name, "SeBackupPrivilege");
+    ck_assert_ptr_eq(svc_privilege_find("SEBACKUPPRIVILEGE"), p);
+    ck_assert_ptr_null(svc_privilege_find("SeBackup"));
+    ck_assert_ptr_null(svc_privilege_find("SeBackupPrivilegeX"));
+    ck_assert_ptr_null(svc_privilege_find(""));
+    ck_assert_ptr_null(svc_privilege_find(NULL));
+}
+END_TEST
+
+/* Names are unique (case-insensitively), every row says what it allows, a
+ * Linux-only name cannot clash with Windows' "Se" names, every capability
+ * a row grants is one this kernel header defines, and every capability can
+ * be asked for by some name. */
+START_TEST(test_table)
+{
+    uint64_t reachable = 0;
+    size_t n = 0;
+    const struct svc_privilege *p;
+
+    while ((p = svc_privilege_at(n)) != NULL) {
+        ck_assert_msg(strncmp(p->name, "Se", 2) == 0 || strncmp(p->name, "Svchost", 7) == 0,
+                      "%s is a Windows or a Svchost name", p->name);
+        ck_assert_msg(strlen(p->name) > 9 && strcmp(p->name + strlen(p->name) - 9, "Privilege") == 0,
+                      "%s ends in Privilege", p->name);
+        ck_assert_ptr_nonnull(p->meaning);
+        ck_assert_uint_gt(strlen(p->meaning), 0);
+        ck_assert_ptr_eq(svc_privilege_find(p->name), p);
+        for (size_t j = 0; j < n; j++)
+            ck_assert_msg(strcasecmp(svc_privilege_at(j)->name, p->name) != 0, "%s twice", p->name);
+        if (CAP_LAST_CAP < 63)
+            ck_assert_uint_eq(p->caps >> (CAP_LAST_CAP + 1), 0);
+        reachable |= p->caps;
+        n++;
+    }
+    ck_assert_uint_gt(n, 40);
+    ck_assert_ptr_null(svc_privilege_at(n + 1));
+    /* Without SeTcbPrivilege (every capability), still every capability. */
+    reachable = 0;
+    for (size_t i = 0; (p = svc_privilege_at(i)) != NULL; i++)
+        if (strcmp(p->name, "SeTcbPrivilege") != 0)
+            reachable |= p->caps;
+    for (int c = 0; c <= CAP_LAST_CAP; c++)
+        ck_assert_msg(reachable & (1ull << c), "capability %d has a name", c);
+}
+END_TEST
+
+START_TEST(test_union)
+{
+    char *restore_time[] = {"SeRestorePrivilege", "sesystemtimeprivilege", "SeChangeNotifyPrivilege", NULL};
+    char *with_bad[] = {"SeBackupPrivilege", "SeNoSuchPrivilege", "AlsoBad", NULL};
+    char *empty[] = {NULL};
+    uint64_t caps = 12345;
+    const char *bad = NULL;
+
+    ck_assert_int_eq(svc_privileges_caps(restore_time, &caps, &bad), 0);
+    ck_assert_uint_eq(caps, C(DAC_OVERRIDE) | C(CHOWN) | C(FOWNER) | C(SYS_TIME));
+    ck_assert_ptr_null(bad);
+
+    caps = 12345;
+    ck_assert_int_eq(svc_privileges_caps(with_bad, &caps, &bad), -EINVAL);
+    ck_assert_ptr_eq(bad, with_bad[1]);
+    ck_assert_uint_eq(caps, 12345);
+    ck_assert_int_eq(svc_privileges_caps(with_bad, &caps, NULL), -EINVAL);
+
+    ck_assert_int_eq(svc_privileges_caps(empty, &caps, &bad), 0);
+    ck_assert_uint_eq(caps, 0);
+    caps = 1;
+    ck_assert_int_eq(svc_privileges_caps(NULL, &caps, &bad), 0);
+    ck_assert_uint_eq(caps, 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("privileges");
+    TCase *tc = tcase_create("privileges");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_test(tc, test_windows_names);
+    tcase_add_test(tc, test_linux_names);
+    tcase_add_test(tc, test_case_and_unknown);
+    tcase_add_test(tc, test_table);
+    tcase_add_test(tc, test_union);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_FORK);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
