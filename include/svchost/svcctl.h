@@ -121,6 +121,47 @@ SVCAPI SC_HANDLE WINAPI SvchostCreateService(SC_HANDLE hSCManager, LPCSTR lpServ
                                              LPCSTR lpDependencies, LPCSTR lpServiceStartName,
                                              LPCSTR lpPassword, const SVCHOST_CREATE_INFO *lpInfo);
 
+/* ---- The event log (docs/events.md) ------------------------------------ */
+
+#define SVCHOST_EVENT_ANY 0xFFFFFFFF  /* SVCHOST_EVENT_FILTER: any event ID */
+
+/* Which records SvchostReadEventLog returns. */
+typedef struct _SVCHOST_EVENT_FILTER {
+    DWORD dwEventId;        /* only this ID; SVCHOST_EVENT_ANY: any */
+    LPCSTR lpServiceName;   /* only this service (key name, any case); NULL: any */
+    DWORD dwFirstRecord;    /* only records numbered this or higher; 0: all */
+    DWORD dwMaxRecords;     /* the newest this many of those; 0: all */
+} SVCHOST_EVENT_FILTER;
+
+/* One line of the event log. */
+typedef struct _SVCHOST_EVENT_RECORD {
+    DWORD dwRecordNumber;   /* its line in the log, from 1, as EVENTLOGRECORD's */
+    DWORD dwEventId;
+    ULONGLONG ullTimeMs;    /* when, in milliseconds since 1970-01-01 UTC */
+    LPSTR lpServiceName;    /* NULL for an event of no service */
+    LPSTR lpText;
+} SVCHOST_EVENT_RECORD;
+
+/*
+ * Reads the SCM's event log of the machine (NULL, "localhost" or this
+ * host's name; the log scmd of the default state directory writes),
+ * oldest first: fills lpBuffer with an array of SVCHOST_EVENT_RECORD
+ * followed by their strings.  lpFilter NULL: every record.  A log that
+ * does not exist yet has no records.  Returns TRUE, or FALSE with
+ * GetLastError(): ERROR_MORE_DATA (*pcbBytesNeeded says how much),
+ * ERROR_INVALID_PARAMETER (a NULL count pointer), ERROR_NOT_SUPPORTED
+ * (another machine: its log is not reachable yet), ERROR_ACCESS_DENIED
+ * (the caller may not read the log), ERROR_NOT_ENOUGH_MEMORY.
+ */
+SVCAPI BOOL WINAPI SvchostReadEventLog(LPCSTR lpMachineName, const SVCHOST_EVENT_FILTER *lpFilter,
+                                       LPBYTE lpBuffer, DWORD cbBufSize,
+                                       LPDWORD pcbBytesNeeded, LPDWORD lpRecordsReturned);
+
+/* The system message text of a Win32 error, as FormatMessage gives it
+ * ("The specified service does not exist as an installed service."), or
+ * a generic text for a code without one.  Never NULL; not to be freed. */
+SVCAPI LPCSTR WINAPI SvchostErrorMessage(DWORD dwError);
+
 #ifdef __cplusplus
 }
 #endif
