@@ -23,6 +23,7 @@
 #include <svchost/svcctl.h>
 
 #include "config.h"
+#include "remote.h"
 #include "win32.h"
 
 DWORD svc_client_error(int r)
@@ -346,26 +347,6 @@ static int valid_state_filter(DWORD state)
 
 /* ---- OpenSCManagerA ------------------------------------------------------ */
 
-/* The local machine: no name, "localhost" or this host's name, with or
- * without the UNC "\\" prefix, in any case. */
-static int machine_is_local(const char *m)
-{
-    char host[256];
-
-    if (m == NULL || m[0] == '\0')
-        return 1;
-    if (m[0] == '\\' && m[1] == '\\')
-        m += 2;
-    if (strcasecmp(m, "localhost") == 0)
-        return 1;
-    if (gethostname(host, sizeof host) == 0) {
-        host[sizeof host - 1] = '\0';
-        if (strcasecmp(m, host) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 SC_HANDLE WINAPI OpenSCManagerA(LPCSTR lpMachineName, LPCSTR lpDatabaseName,
                                 DWORD dwDesiredAccess)
 {
@@ -375,8 +356,6 @@ SC_HANDLE WINAPI OpenSCManagerA(LPCSTR lpMachineName, LPCSTR lpDatabaseName,
     DWORD access;
     int rc;
 
-    if (!machine_is_local(lpMachineName))
-        return fail_handle(RPC_S_SERVER_UNAVAILABLE);
     /* Windows: "ServicesFailed" names a database that does not exist;
      * any other name than "ServicesActive" is not a database name. */
     if (lpDatabaseName != NULL && strcasecmp(lpDatabaseName, "ServicesActive") != 0)
@@ -384,7 +363,8 @@ SC_HANDLE WINAPI OpenSCManagerA(LPCSTR lpMachineName, LPCSTR lpDatabaseName,
                                ? ERROR_DATABASE_DOES_NOT_EXIST
                                : ERROR_INVALID_NAME);
 
-    rc = svc_conn_open(&conn);
+    /* Another machine is reached through ssh (remote.h, docs/remote.md). */
+    rc = svc_conn_open(svc_machine_is_local(lpMachineName) ? NULL : lpMachineName, &conn);
     if (rc == -ENOMEM)
         return fail_handle(rc);
     if (rc != 0)
@@ -394,7 +374,7 @@ SC_HANDLE WINAPI OpenSCManagerA(LPCSTR lpMachineName, LPCSTR lpDatabaseName,
     access = svc_map_manager_access(dwDesiredAccess) | SC_MANAGER_CONNECT;
     svc_wbuf_init(&w);
     svc_msg_open_manager_pack(&w, access);
-    rc = request_plain(conn, SVC_MSG_OPEN_MANAGER, &w);
+    rc = svc_conn_first_error(conn, request_plain(conn, SVC_MSG_OPEN_MANAGER, &w));
     h = rc == 0 ? svc_handle_new(SVC_HANDLE_MANAGER, conn, access, NULL) : NULL;
     if (rc == 0 && h == NULL)
         rc = -ENOMEM;

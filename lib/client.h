@@ -31,13 +31,23 @@ DWORD svc_client_error(int r);
 
 struct svc_conn;
 
-/* Connects to ROOT/run/scm.sock (ROOT = svc_default_root()), with
- * SOCK_CLOEXEC.  The new connection has one reference.  0, -ENOMEM, or
- * the errno of socket()/connect() (-ENAMETOOLONG for a root too long for
- * a socket address). */
-int svc_conn_open(struct svc_conn **out);
+/* machine NULL: connects to ROOT/run/scm.sock (ROOT =
+ * svc_default_root()), with SOCK_CLOEXEC.  Otherwise starts the ssh
+ * client for that machine as the transport (remote.h); nothing has been
+ * said to it yet, so a host that cannot be reached shows only at the
+ * first request (see svc_conn_first_error).  The new connection has one
+ * reference.  0, -ENOMEM, the errno of socket()/connect()
+ * (-ENAMETOOLONG for a root too long for a socket address), or of
+ * svc_remote_start. */
+int svc_conn_open(const char *machine, struct svc_conn **out);
+/* What the failure rc of the first request on a new connection means:
+ * for an ssh connection whose stream ended (-EPIPE), the Win32 error of
+ * svc_remote_failed (ERROR_ACCESS_DENIED or RPC_S_SERVER_UNAVAILABLE),
+ * the reason being logged; otherwise rc itself. */
+int svc_conn_first_error(struct svc_conn *c, int rc);
 void svc_conn_ref(struct svc_conn *c);
-/* Drops one reference; the last closes the socket. */
+/* Drops one reference; the last closes the socket and, for ssh, waits
+ * for the child to end and reaps it (remote.h, svc_remote_end). */
 void svc_conn_unref(struct svc_conn *c);
 
 /* A reply being read: r is positioned after the leading u32 error. */

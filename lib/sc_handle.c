@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "remote.h"
 
 #define SC_HANDLE_MAGIC 0x53434831u /* "SCH1" */
 #define REGISTRY_BUCKETS 64
@@ -37,6 +38,7 @@ struct svc_conn {
     uint32_t next_id;
     int broken;             /* a failed exchange left the stream out of step */
     unsigned refs;          /* under registry_lock */
+    struct svc_remote remote; /* the ssh child; pid 0 for the local socket */
 };
 
 /* One lock for the registry and every reference count: handles are few
@@ -81,14 +83,13 @@ DWORD svc_map_service_access(DWORD a)
 
 /* ---- Connection ------------------------------------------------------- */
 
-int svc_conn_open(struct svc_conn **out)
+/* A connected socket to this machine's scmd, or -errno. */
+static int connect_local(void)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    struct svc_conn *c;
     char *path;
     int fd, rc;
 
-    *out = NULL;
     path = svc_scm_socket_path(svc_default_root());
     if (path == NULL)
         return -ENAMETOOLONG;
@@ -106,17 +107,42 @@ int svc_conn_open(struct svc_conn **out)
         close(fd);
         return rc;
     }
+    return fd;
+}
 
+int svc_conn_open(const char *machine, struct svc_conn **out)
+{
+    struct svc_conn *c;
+    int fd;
+
+    *out = NULL;
     c = calloc(1, sizeof *c);
-    if (c == NULL) {
-        close(fd);
+    if (c == NULL)
         return -ENOMEM;
+    c->remote.errfd = -1;
+    if (machine != NULL) {
+        int rc = svc_remote_start(machine, &c->remote, &fd);
+
+        if (rc < 0) {
+            free(c);
+            return rc;
+        }
+    } else if ((fd = connect_local()) < 0) {
+        free(c);
+        return fd;
     }
     c->fd = fd;
     c->refs = 1;
     pthread_mutex_init(&c->lock, NULL);
     *out = c;
     return 0;
+}
+
+int svc_conn_first_error(struct svc_conn *c, int rc)
+{
+    if (c->remote.host == NULL || rc != -EPIPE)
+        return rc;
+    return (int)svc_remote_failed(&c->remote);
 }
 
 void svc_conn_ref(struct svc_conn *c)
@@ -138,6 +164,8 @@ void svc_conn_unref(struct svc_conn *c)
     if (left != 0)
         return;
     close(c->fd);
+    if (c->remote.host != NULL)
+        svc_remote_end(&c->remote); /* ssh reads the end of its input */
     pthread_mutex_destroy(&c->lock);
     free(c);
 }

@@ -80,6 +80,8 @@ int main(int argc, char **argv)
     /* A dropped SCM connection must come back as an error from the call,
      * not kill the tool. */
     signal(SIGPIPE, SIG_IGN);
+    /* libsvc's diagnostics (why a remote machine could not be reached). */
+    log_init("sc", SVC_LOG_INFO);
 
     i = parse_global(argc, argv, &ctx);
     if (i < 0) {

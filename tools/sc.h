@@ -35,7 +35,6 @@ struct sc_command {
 struct sc_ctx {
     const struct sc_command *cmd;
     const char *server;             /* "\\name" as given, or NULL */
-    int remote;                     /* server names another machine */
     SC_HANDLE scm;
     SC_HANDLE svc;
 };
@@ -48,8 +47,8 @@ void sc_print_usage(const struct sc_command *cmd);
 
 /* ---- sc_connect.c ------------------------------------------------------- */
 
-/* Records the "\\server" argument.  Names of this machine connect
- * locally; any other is handed to OpenSCManagerA. */
+/* Records the "\\server" argument, handed to OpenSCManagerA as given:
+ * libsvc tells this machine's names from others (docs/remote.md). */
 void sc_set_server(struct sc_ctx *ctx, const char *server);
 /* Opens the SCM with `access`, then, if name is not NULL, the service
  * with `svc_access`.  Failures are printed ("[SC] OpenSCManager FAILED",

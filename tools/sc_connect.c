@@ -7,31 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
-
-/* Whether "\\name" is this machine. */
-static int is_local_name(const char *name)
-{
-    char host[256];
-
-    if (*name == '\0' || strcmp(name, ".") == 0 || strcasecmp(name, "localhost") == 0 ||
-        strcmp(name, "127.0.0.1") == 0 || strcmp(name, "::1") == 0)
-        return 1;
-    if (gethostname(host, sizeof host) != 0)
-        return 0;
-    host[sizeof host - 1] = '\0';
-    if (strcasecmp(name, host) == 0)
-        return 1;
-    /* "\\box" for the host "box.example.org", as NetBIOS names go. */
-    size_t n = strcspn(host, ".");
-    return strlen(name) == n && strncasecmp(name, host, n) == 0;
-}
 
 void sc_set_server(struct sc_ctx *ctx, const char *server)
 {
     ctx->server = server;
-    ctx->remote = !is_local_name(server + 2);
 }
 
 DWORD sc_open(struct sc_ctx *ctx, DWORD access, const char *name, DWORD svc_access,
@@ -40,10 +19,9 @@ DWORD sc_open(struct sc_ctx *ctx, DWORD access, const char *name, DWORD svc_acce
     DWORD err;
 
     if (ctx->scm == NULL) {
-        /* Names of this machine become NULL; any other goes to libsvc,
-         * which answers as for an unreachable machine (1722) as long as
-         * there is no remote administration. */
-        ctx->scm = OpenSCManagerA(ctx->remote ? ctx->server : NULL, NULL, access);
+        /* libsvc decides which names are this machine and reaches any
+         * other through ssh (docs/remote.md). */
+        ctx->scm = OpenSCManagerA(ctx->server, NULL, access);
         if (ctx->scm == NULL)
             return sc_fail("OpenSCManager", GetLastError());
     }
