@@ -865,7 +865,9 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
         level != SERVICE_CONFIG_FAILURE_ACTIONS_FLAG && level != SERVICE_CONFIG_PRESHUTDOWN_INFO &&
         level != SERVICE_CONFIG_TRIGGER_INFO && level != SERVICE_CONFIG_PREFERRED_NODE &&
         level != SERVICE_CONFIG_LAUNCH_PROTECTED && level != SVCHOST_CONFIG_SERVICE_DLL &&
-        level != SVCHOST_CONFIG_PARAMETERS && level != SVCHOST_CONFIG_PROFILES)
+        level != SVCHOST_CONFIG_PARAMETERS && level != SVCHOST_CONFIG_PROFILES &&
+        level != SERVICE_CONFIG_SERVICE_SID_INFO &&
+        level != SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO)
         return ERROR_INVALID_LEVEL;
     if (needed == NULL)
         return ERROR_INVALID_PARAMETER;
@@ -912,6 +914,13 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
         break;
     case SVCHOST_CONFIG_PROFILES:
         size = sizeof(SVCHOST_PROFILES_INFO) + multisz_size(c.profiles, NULL);
+        break;
+    case SERVICE_CONFIG_SERVICE_SID_INFO:
+        size = sizeof(SERVICE_SID_INFO);
+        break;
+    case SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO:
+        size = sizeof(SERVICE_REQUIRED_PRIVILEGES_INFOA) +
+               multisz_size(c.required_privileges, NULL);
         break;
     default:
         size = sizeof(SVCHOST_PARAMETERS_INFO) + multisz_size(c.params, NULL);
@@ -998,6 +1007,21 @@ static int query_service_config2(SC_HANDLE h, DWORD level, LPBYTE buf, DWORD cb,
 
         p.off = sizeof d;
         d.lpProfiles = pack_multisz(&p, c.profiles, NULL);
+        memcpy(buf, &d, sizeof d);
+        break;
+    }
+    case SERVICE_CONFIG_SERVICE_SID_INFO: {
+        SERVICE_SID_INFO d = { c.sid_type };
+
+        memcpy(buf, &d, sizeof d);
+        break;
+    }
+    case SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO: {
+        /* No list reads as an empty multi-string ("\0\0"), never NULL. */
+        SERVICE_REQUIRED_PRIVILEGES_INFOA d;
+
+        p.off = sizeof d;
+        d.pmszRequiredPrivileges = pack_multisz(&p, c.required_privileges, NULL);
         memcpy(buf, &d, sizeof d);
         break;
     }
@@ -1223,6 +1247,36 @@ static int change_triggers(SC_HANDLE h, const SERVICE_TRIGGER_INFO *d)
     return rc;
 }
 
+/* SERVICE_REQUIRED_PRIVILEGES_INFO: the multi-string replaces the list;
+ * an empty one ("\0\0") removes it (the service holds its account's
+ * privileges again), a NULL pointer leaves it.  scmd refuses a name that
+ * is not a privilege (ERROR_INVALID_PARAMETER) and keeps the old list. */
+static int change_required_privileges(SC_HANDLE h, const SERVICE_REQUIRED_PRIVILEGES_INFOA *d)
+{
+    struct svc_msg_config c = {0};
+    const char *m = d->pmszRequiredPrivileges;
+    size_t n = 0;
+    char **list;
+    int rc;
+
+    if (m == NULL)
+        return 0;
+    for (const char *p = m; *p != '\0'; p += strlen(p) + 1)
+        if (++n > SVC_PROTO_MAX_LIST)
+            return ERROR_INVALID_PARAMETER;
+    list = calloc(n + 1, sizeof *list);
+    if (list == NULL)
+        return -ENOMEM;
+    n = 0;
+    for (const char *p = m; *p != '\0'; p += strlen(p) + 1)
+        list[n++] = unconst(p);
+    c.mask = SVC_CFG_REQUIRED_PRIVILEGES;
+    c.required_privileges = list;
+    rc = change_config(h, &c);
+    free(list);
+    return rc;
+}
+
 static int change_service_config2(SC_HANDLE h, DWORD level, LPVOID info)
 {
     struct svc_msg_config c = {0};
@@ -1234,7 +1288,8 @@ static int change_service_config2(SC_HANDLE h, DWORD level, LPVOID info)
         level != SERVICE_CONFIG_FAILURE_ACTIONS_FLAG && level != SERVICE_CONFIG_PRESHUTDOWN_INFO &&
         level != SERVICE_CONFIG_TRIGGER_INFO && level != SERVICE_CONFIG_PREFERRED_NODE &&
         level != SERVICE_CONFIG_LAUNCH_PROTECTED && level != SVCHOST_CONFIG_SERVICE_DLL &&
-        level != SVCHOST_CONFIG_PARAMETER)
+        level != SVCHOST_CONFIG_PARAMETER && level != SERVICE_CONFIG_SERVICE_SID_INFO &&
+        level != SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO)
         return ERROR_INVALID_LEVEL;
     rc = need_access(h, SERVICE_CHANGE_CONFIG);
     if (rc != 0)
@@ -1285,6 +1340,13 @@ static int change_service_config2(SC_HANDLE h, DWORD level, LPVOID info)
         if (c.launch_protected > SERVICE_LAUNCH_PROTECTED_ANTIMALWARE_LIGHT)
             return ERROR_INVALID_PARAMETER;
         break;
+    case SERVICE_CONFIG_SERVICE_SID_INFO:
+        /* scmd refuses a type other than 0, 1 and 3 (ERROR_INVALID_PARAMETER). */
+        c.mask = SVC_CFG_SID_TYPE;
+        c.sid_type = ((const SERVICE_SID_INFO *)info)->dwServiceSidType;
+        break;
+    case SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO:
+        return change_required_privileges(h, info);
     case SVCHOST_CONFIG_SERVICE_DLL: {
         const SVCHOST_SERVICE_DLL_INFO *d = info;
 

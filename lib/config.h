@@ -116,6 +116,14 @@ struct svc_service_config {
     char **profiles;           /* Profiles: enabled only while one of these is
                                   scmd's active profile, NULL-terminated;
                                   NULL: in every profile and in none */
+    /* Security (SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO, _SERVICE_SID_INFO) */
+    char **required_privileges;/* RequiredPrivileges: privilege names of
+                                  privileges.h (the table's spelling),
+                                  NULL-terminated; NULL: no list (the service
+                                  holds every privilege of its account) and
+                                  never an empty list */
+    uint32_t sid_type;         /* ServiceSidType: SERVICE_SID_TYPE_NONE (0,
+                                  default), _UNRESTRICTED (1) or _RESTRICTED (3) */
     /* [Parameters] */
     char *service_dll;     /* ServiceDll as written (may be NULL for own process) */
     char *service_main;    /* ServiceMain (defaults to "ServiceMain") */
@@ -365,6 +373,12 @@ int svc_parse_trigger(const char *s, struct svc_trigger *t);
 /* The word for t; NULL with errno EINVAL (not valid) or ENOMEM. */
 char *svc_format_trigger(const struct svc_trigger *t);
 void svc_trigger_free(struct svc_trigger *t);
+
+/* ServiceSidType none|unrestricted|restricted (case-insensitive) or 0, 1,
+ * 3: 0 or -EINVAL.  svc_sid_type_name is the word for 0, 1 or 3, else
+ * NULL. */
+int svc_parse_sid_type(const char *s, uint32_t *out);
+const char *svc_sid_type_name(uint32_t sid_type);
 
 /* Names as written to files and shown by sc ("share", "own", "auto", ...);
  * for numbers without a name, NULL. */

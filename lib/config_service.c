@@ -5,6 +5,7 @@
 #include "config_service.h"
 #include "config_ini.h"
 #include "paths.h"
+#include "privileges.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -43,6 +44,9 @@ void svc_service_config_free(struct svc_service_config *c)
     for (char **p = c->profiles; p && *p; p++)
         free(*p);
     free(c->profiles);
+    for (char **p = c->required_privileges; p && *p; p++)
+        free(*p);
+    free(c->required_privileges);
     free(c->failure_actions);
     free(c->service_dll);
     free(c->service_main);
@@ -70,7 +74,8 @@ enum service_key {
     K_DEPEND_ON_GROUP, K_START_TIMEOUT_MS, K_SVCHOST_SPLIT_DISABLE,
     K_FAILURE_RESET_PERIOD, K_FAILURE_ACTIONS, K_FAILURE_COMMAND, K_REBOOT_MESSAGE,
     K_FAILURE_NON_CRASH, K_PRESHUTDOWN_TIMEOUT_MS, K_DELAYED_AUTOSTART,
-    K_PREFERRED_NODE, K_LAUNCH_PROTECTED, K_TRIGGERS, K_PROFILES, K_COUNT
+    K_PREFERRED_NODE, K_LAUNCH_PROTECTED, K_TRIGGERS, K_PROFILES, K_REQUIRED_PRIVILEGES,
+    K_SERVICE_SID_TYPE, K_COUNT
 };
 
 static const char *const service_keys[] = {
@@ -97,6 +102,8 @@ static const char *const service_keys[] = {
     [K_LAUNCH_PROTECTED] = "LaunchProtected",
     [K_TRIGGERS] = "Triggers",
     [K_PROFILES] = "Profiles",
+    [K_REQUIRED_PRIVILEGES] = "RequiredPrivileges",
+    [K_SERVICE_SID_TYPE] = "ServiceSidType",
 };
 _Static_assert(sizeof(service_keys) / sizeof(service_keys[0]) == K_COUNT,
                "service_keys out of step with enum service_key");
@@ -168,6 +175,58 @@ static int set_triggers(struct service_load *l, const struct svc_ini_entry *e)
     return 0;
 }
 
+/* RequiredPrivileges: names of privileges.h's table, kept in the table's
+ * spelling, each once.  An empty value is no list (NULL), as if the key
+ * were not there. */
+static int set_privileges(struct service_load *l, const struct svc_ini_entry *e)
+{
+    struct svc_service_config *c = l->c;
+    struct svc_ini_item *items;
+    size_t n, kept = 0;
+    char **list;
+
+    if (svc_ini_split_list(e, &items, &n) < 0)
+        return -ENOMEM;
+    list = calloc(n + 1, sizeof *list);
+    if (list == NULL) {
+        svc_ini_items_free(items, n);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct svc_privilege *p = svc_privilege_find(items[i].name);
+        size_t j;
+
+        if (p == NULL) {
+            svc_error_at(&l->w, items[i].line, "RequiredPrivileges: unknown privilege '%s' "
+                         "(e.g. SeBackupPrivilege, SvchostBindServicePrivilege; the list is "
+                         "in docs/security.md)", items[i].name);
+            continue;
+        }
+        for (j = 0; j < kept && strcmp(list[j], p->name) != 0; j++)
+            ;
+        if (j < kept)
+            continue;
+        if ((list[kept] = strdup(p->name)) == NULL) {
+            svc_ini_items_free(items, n);
+            for (j = 0; j < kept; j++)
+                free(list[j]);
+            free(list);
+            return -ENOMEM;
+        }
+        kept++;
+    }
+    svc_ini_items_free(items, n);
+    for (char **p = c->required_privileges; p && *p; p++)
+        free(*p);
+    free(c->required_privileges);
+    c->required_privileges = NULL;
+    if (kept == 0)
+        free(list);
+    else
+        c->required_privileges = list;
+    return 0;
+}
+
 /* A DependOn* list; `self` is the name the list must not hold. */
 static int set_name_list(struct service_load *l, const struct svc_ini_entry *e,
                          const char *what, const char *self, char ***field)
@@ -225,6 +284,8 @@ static int set_service_key(struct service_load *l, enum service_key k,
         return set_triggers(l, e);
     case K_PROFILES:
         return set_name_list(l, e, "profile", NULL, &c->profiles);
+    case K_REQUIRED_PRIVILEGES:
+        return set_privileges(l, e);
     default:
         break;
     }
@@ -331,6 +392,16 @@ static int set_service_key(struct service_load *l, enum service_key k,
                          "1 (windows), 2 (windows light), 3 (antimalware light)", v);
         else
             c->launch_protected = num;
+        return 0;
+    case K_SERVICE_SID_TYPE:
+        /* SERVICE_SID_INFO's dwServiceSidType: Windows defines 0, 1 and 3. */
+        if (*v == '\0')
+            return 0;
+        if (svc_parse_sid_type(v, &num) < 0)
+            svc_error_at(&l->w, e->lines[0], "bad ServiceSidType '%s'; accepted: 0 (none), "
+                         "1 (unrestricted), 3 (restricted), or those names", v);
+        else
+            c->sid_type = num;
         return 0;
     case K_FAILURE_COMMAND:
         return set_string(&c->failure_command, v);

@@ -239,6 +239,43 @@ const char *svc_split_name(int split)
     return split_names[split];
 }
 
+/* SERVICE_SID_TYPE_NONE, _UNRESTRICTED and _RESTRICTED (0, 1, 3): sc.exe's
+ * sidtype words. */
+static const struct {
+    uint32_t value;
+    const char *name;
+} sid_type_names[] = {
+    { SERVICE_SID_TYPE_NONE, "none" },
+    { SERVICE_SID_TYPE_UNRESTRICTED, "unrestricted" },
+    { SERVICE_SID_TYPE_RESTRICTED, "restricted" },
+};
+
+int svc_parse_sid_type(const char *s, uint32_t *out)
+{
+    uint32_t v;
+
+    if (s == NULL)
+        return -EINVAL;
+    for (size_t i = 0; i < N_ELEMS(sid_type_names); i++) {
+        if (strcasecmp(s, sid_type_names[i].name) == 0) {
+            *out = sid_type_names[i].value;
+            return 0;
+        }
+    }
+    if (svc_parse_dword(s, &v) < 0 || svc_sid_type_name(v) == NULL)
+        return -EINVAL;
+    *out = v;
+    return 0;
+}
+
+const char *svc_sid_type_name(uint32_t sid_type)
+{
+    for (size_t i = 0; i < N_ELEMS(sid_type_names); i++)
+        if (sid_type_names[i].value == sid_type)
+            return sid_type_names[i].name;
+    return NULL;
+}
+
 /*
  * Windows 10 (1703 and later) runs each share service in its own svchost
  * when the machine has more RAM than SvcHostSplitThresholdInKB, unless

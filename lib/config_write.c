@@ -10,6 +10,7 @@
  */
 #include "config.h"
 #include "paths.h"
+#include "privileges.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -198,6 +199,17 @@ static void text_recovery(struct text *t, const struct svc_service_config *c)
     }
     text_list(t, "Triggers", c->triggers, NULL);
     text_list(t, "Profiles", c->profiles, NULL);
+    /* Only the table's names read back; an empty list would read as none. */
+    for (size_t i = 0; c->required_privileges && c->required_privileges[i]; i++)
+        if (svc_privilege_find(c->required_privileges[i]) == NULL)
+            text_fail(t, -EINVAL);
+    text_list(t, "RequiredPrivileges", c->required_privileges, NULL);
+    if (c->sid_type != SERVICE_SID_TYPE_NONE) {
+        if (svc_sid_type_name(c->sid_type) == NULL)
+            text_fail(t, -EINVAL);
+        else
+            text_line(t, "ServiceSidType = %" PRIu32, c->sid_type);
+    }
 }
 
 /* Type, Start, ErrorControl: the name when there is one, else the number

@@ -406,6 +406,8 @@ void svc_put_config(struct svc_wbuf *w, const struct svc_msg_config *c)
     svc_put_u32(w, m & SVC_CFG_LAUNCH_PROTECTED ? c->launch_protected : 0);
     svc_put_strv(w, m & SVC_CFG_TRIGGERS ? c->triggers : NULL);
     svc_put_strv(w, m & SVC_CFG_PROFILES ? c->profiles : NULL);
+    svc_put_strv(w, m & SVC_CFG_REQUIRED_PRIVILEGES ? c->required_privileges : NULL);
+    svc_put_u32(w, m & SVC_CFG_SID_TYPE ? c->sid_type : 0);
 }
 
 static int strv_empty(char *const *v)
@@ -441,7 +443,9 @@ static int config_clear_fields_ok(const struct svc_msg_config *c)
            (m & SVC_CFG_PREFERRED_NODE || c->preferred_node == 0) &&
            (m & SVC_CFG_LAUNCH_PROTECTED || c->launch_protected == 0) &&
            (m & SVC_CFG_TRIGGERS || strv_empty(c->triggers)) &&
-           (m & SVC_CFG_PROFILES || strv_empty(c->profiles));
+           (m & SVC_CFG_PROFILES || strv_empty(c->profiles)) &&
+           (m & SVC_CFG_REQUIRED_PRIVILEGES || strv_empty(c->required_privileges)) &&
+           (m & SVC_CFG_SID_TYPE || c->sid_type == 0);
 }
 
 static void strv_clear(char ***v)
@@ -488,6 +492,8 @@ int svc_get_config(struct svc_rbuf *r, struct svc_msg_config *c)
     c->launch_protected = svc_get_u32(r);
     c->triggers = svc_get_strv(r);
     c->profiles = svc_get_strv(r);
+    c->required_privileges = svc_get_strv(r);
+    c->sid_type = svc_get_u32(r);
     if (r->err == 0 &&
         ((c->mask & ~(uint32_t)SVC_CFG_ALL) != 0 || c->name == NULL || !config_clear_fields_ok(c)))
         rbuf_fail(r, -EPROTO);
@@ -507,6 +513,8 @@ int svc_get_config(struct svc_rbuf *r, struct svc_msg_config *c)
         strv_clear(&c->triggers);
     if (!(c->mask & SVC_CFG_PROFILES))
         strv_clear(&c->profiles);
+    if (!(c->mask & SVC_CFG_REQUIRED_PRIVILEGES))
+        strv_clear(&c->required_privileges);
     return 0;
 }
 
@@ -525,6 +533,7 @@ void svc_msg_config_free(struct svc_msg_config *c)
     svc_strv_free(c->params);
     svc_strv_free(c->triggers);
     svc_strv_free(c->profiles);
+    svc_strv_free(c->required_privileges);
     free(c->failure_actions);
     free(c->failure_command);
     free(c->reboot_message);
@@ -640,7 +649,7 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem)
 /* The wire sizes in proto.h must match what the encoders write. */
 _Static_assert(SVC_WIRE_USAGE_MIN == 36, "usage row: 7 u32, one of them a str length, and a u64");
 _Static_assert(SVC_WIRE_SERVICE_MIN == 44, "service entry: two str lengths and a status");
-_Static_assert(SVC_WIRE_CONFIG_MIN == 104, "config: 26 fields of 4 bytes at least");
+_Static_assert(SVC_WIRE_CONFIG_MIN == 112, "config: 28 fields of 4 bytes at least");
 
 /* Ends every unpack: fails r with -EPROTO unless ok (the decoded fields
  * are acceptable), then requires every byte consumed.  The error, if

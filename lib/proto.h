@@ -197,14 +197,17 @@ enum {
     SVC_CFG_LAUNCH_PROTECTED = 1u << 19,/* launch_protected */
     SVC_CFG_TRIGGERS = 1u << 20,       /* triggers (the whole list) */
     SVC_CFG_PROFILES = 1u << 21,       /* profiles (the whole list) */
-    SVC_CFG_ALL = (1u << 22) - 1,
+    SVC_CFG_REQUIRED_PRIVILEGES = 1u << 22, /* required_privileges (the whole
+                                          list; empty: no list) */
+    SVC_CFG_SID_TYPE = 1u << 23,       /* sid_type */
+    SVC_CFG_ALL = (1u << 24) - 1,
     /* The fields only ChangeServiceConfig2 sets: a CREATE_SERVICE without
      * their bits gives the service their defaults. */
     SVC_CFG_CONFIG2 = SVC_CFG_FAILURE_ACTIONS | SVC_CFG_FAILURE_COMMAND |
                       SVC_CFG_REBOOT_MESSAGE | SVC_CFG_FAILURE_FLAG |
                       SVC_CFG_PRESHUTDOWN | SVC_CFG_DELAYED_AUTOSTART |
                       SVC_CFG_PREFERRED_NODE | SVC_CFG_LAUNCH_PROTECTED | SVC_CFG_TRIGGERS |
-                      SVC_CFG_PROFILES,
+                      SVC_CFG_PROFILES | SVC_CFG_REQUIRED_PRIVILEGES | SVC_CFG_SID_TYPE,
 };
 
 /* One failure action: SC_ACTION's Type (0..3) and Delay in milliseconds. */
@@ -221,7 +224,8 @@ struct svc_msg_action {
  * u32 failure_reset_s, n x (u32 type, u32 delay_ms) failure actions,
  * str failure_command, str reboot_message, u32 failure_non_crash,
  * u32 preshutdown_timeout_ms, u32 delayed_autostart, u32 preferred_node,
- * u32 launch_protected, strv triggers, strv profiles.
+ * u32 launch_protected, strv triggers, strv profiles,
+ * strv required_privileges, u32 sid_type.
  * Every field is always encoded (absent/0/empty when its bit is clear),
  * so the layout does not depend on the mask.
  */
@@ -255,6 +259,11 @@ struct svc_msg_config {
                                    (config.h; the receiver checks) */
     char **profiles;            /* Profiles: the hardware profiles it is enabled in
                                    (empty: all) */
+    char **required_privileges; /* SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO: privilege
+                                   names (privileges.h; the receiver checks);
+                                   empty: no list */
+    uint32_t sid_type;          /* SERVICE_CONFIG_SERVICE_SID_INFO: 0, 1 or 3 (the
+                                   receiver checks) */
 };
 
 /* Writes the fields whose mask bit is set and absent/0/empty for the
@@ -334,9 +343,10 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
 /* config: 4 u32 (mask, type, start, error control), 8 str, 3 strv (the
  * two dependency lists, params), then 4 u32 (reset period, flag,
  * preshutdown, delayed), the action count, 2 str (command, reboot
- * message), 2 u32 (preferred node, launch protected) and a strv
- * (triggers); see struct svc_msg_config. */
-#define SVC_WIRE_CONFIG_MIN (11u * SVC_WIRE_U32 + 10u * SVC_WIRE_STR_MIN + 5u * SVC_WIRE_STRV_MIN)
+ * message), 2 u32 (preferred node, launch protected), 3 strv (triggers,
+ * profiles, required privileges) and a u32 (SID type); see struct
+ * svc_msg_config. */
+#define SVC_WIRE_CONFIG_MIN (12u * SVC_WIRE_U32 + 10u * SVC_WIRE_STR_MIN + 6u * SVC_WIRE_STRV_MIN)
 #define SVC_WIRE_ACTION (2u * SVC_WIRE_U32)
 /* List elements. */
 #define SVC_WIRE_SERVICE_MIN (2u * SVC_WIRE_STR_MIN + SVC_WIRE_STATUS)

@@ -96,6 +96,8 @@ static const struct {
     { ERROR_SERVICE_NOT_IN_EXE, "ERROR_SERVICE_NOT_IN_EXE",
       "The executable program that this service is configured to run in does not implement the service." },
     { ERROR_SHUTDOWN_IN_PROGRESS, "ERROR_SHUTDOWN_IN_PROGRESS", "A system shutdown is in progress." },
+    { ERROR_PRIVILEGE_NOT_HELD, "ERROR_PRIVILEGE_NOT_HELD",
+      "A required privilege is not held by the client." },
     { ERROR_TIMEOUT, "ERROR_TIMEOUT", "This operation returned because the timeout period expired." },
     { RPC_S_SERVER_UNAVAILABLE, "RPC_S_SERVER_UNAVAILABLE", "The RPC server is unavailable." },
 };

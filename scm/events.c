@@ -47,7 +47,9 @@ static int priority(unsigned id)
     case SCM_EVENT_PLUGIN_INFO:
     case 7036:
     case 7040:
-    case 7045: return LOG_INFO;
+    case 7045:
+    case 7200:
+    case 7201: return LOG_INFO;
     default: return LOG_ERR;
     }
 }

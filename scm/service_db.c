@@ -8,6 +8,7 @@
 #include "state.h"
 #include "log.h"
 #include "paths.h"
+#include "privileges.h"
 #include "win32.h"
 
 #include <dirent.h>
@@ -256,6 +257,8 @@ void scm_db_config_msg(const struct scm_service *s, struct svc_msg_config *m)
     m->launch_protected = c->launch_protected;
     m->triggers = c->triggers ? svc_strv_dup(c->triggers) : NULL;
     m->profiles = c->profiles ? svc_strv_dup(c->profiles) : NULL;
+    m->required_privileges = c->required_privileges ? svc_strv_dup(c->required_privileges) : NULL;
+    m->sid_type = c->sid_type;
 }
 
 /* Builds a service config from a complete message (mask SVC_CFG_ALL, or
@@ -320,6 +323,12 @@ static struct svc_service_config *config_from_msg(const struct svc_msg_config *m
         c->triggers = svc_strv_dup(m->triggers);
     if ((m->mask & SVC_CFG_PROFILES) && m->profiles && m->profiles[0])
         c->profiles = svc_strv_dup(m->profiles);
+    /* An empty list is no list (the file could not tell them apart). */
+    if ((m->mask & SVC_CFG_REQUIRED_PRIVILEGES) && m->required_privileges &&
+        m->required_privileges[0])
+        c->required_privileges = svc_strv_dup(m->required_privileges);
+    if (m->mask & SVC_CFG_SID_TYPE)
+        c->sid_type = m->sid_type;
     return c;
 }
 
@@ -382,6 +391,12 @@ static void msg_overlay(struct svc_msg_config *m, const struct svc_msg_config *c
         svc_strv_free(m->profiles);
         m->profiles = svc_strv_dup(change->profiles);
     }
+    if (change->mask & SVC_CFG_REQUIRED_PRIVILEGES) {
+        svc_strv_free(m->required_privileges);
+        m->required_privileges = svc_strv_dup(change->required_privileges);
+    }
+    if (change->mask & SVC_CFG_SID_TYPE)
+        m->sid_type = change->sid_type;
 #undef COPY_STR
     if ((change->mask & SVC_CFG_PARAMS) && change->params) {
         for (size_t i = 0; change->params[i]; i++) {
@@ -465,6 +480,14 @@ static DWORD validate(const struct scm *scm, const struct svc_msg_config *m, con
             return ERROR_INVALID_PARAMETER;
         svc_trigger_free(&t);
     }
+    /* An unknown privilege name, or a SID type Windows does not define
+     * (SERVICE_SID_TYPE_NONE, _UNRESTRICTED, _RESTRICTED), is
+     * ERROR_INVALID_PARAMETER (MS-SCMR RChangeServiceConfig2). */
+    uint64_t caps;
+
+    if (svc_privileges_caps(m->required_privileges, &caps, NULL) < 0 ||
+        svc_sid_type_name(m->sid_type) == NULL)
+        return ERROR_INVALID_PARAMETER;
     return NO_ERROR;
 }
 
@@ -560,6 +583,59 @@ static void log_start_type_changed(struct scm *scm, const struct scm_service *s,
               scm_service_display(s), start_type_words(old), start_type_words(s->cfg->start));
 }
 
+/* A privilege list in an event's text: "A, B", or "(not set)" for none. */
+static char *privileges_words(char *const *list)
+{
+    size_t len = 1;
+    char *out;
+
+    if (list == NULL || list[0] == NULL)
+        return strdup("(not set)");
+    for (size_t i = 0; list[i]; i++)
+        len += strlen(list[i]) + 2;
+    out = malloc(len);
+    if (out == NULL)
+        return NULL;
+    out[0] = '\0';
+    for (size_t i = 0; list[i]; i++) {
+        if (i > 0)
+            strcat(out, ", ");
+        strcat(out, list[i]);
+    }
+    return out;
+}
+
+static int strv_equal(char *const *a, char *const *b)
+{
+    size_t i;
+
+    for (i = 0; a && b && a[i] && b[i]; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return 0;
+    return (a == NULL || a[i] == NULL) && (b == NULL || b[i] == NULL);
+}
+
+/* Events 7200 and 7201 (svchost's own: Windows logs no event for these
+ * changes; docs/events.md). */
+static void log_security_changed(struct scm *scm, const struct scm_service *s,
+                                 char *const *old_privs, uint32_t old_sid)
+{
+    const struct svc_service_config *c = s->cfg;
+
+    if (!strv_equal(old_privs, c->required_privileges)) {
+        char *from = privileges_words(old_privs), *to = privileges_words(c->required_privileges);
+
+        scm_event(scm, 7200, s->name, "The required privileges of the %s service were changed "
+                  "from %s to %s.", scm_service_display(s), from ? from : "?", to ? to : "?");
+        free(from);
+        free(to);
+    }
+    if (old_sid != c->sid_type)
+        scm_event(scm, 7201, s->name, "The service SID type of the %s service was changed "
+                  "from %s to %s.", scm_service_display(s), svc_sid_type_name(old_sid),
+                  svc_sid_type_name(c->sid_type));
+}
+
 DWORD scm_db_change(struct scm *scm, struct scm_service *s, const struct svc_msg_config *change)
 {
     struct svc_msg_config m;
@@ -580,11 +656,14 @@ DWORD scm_db_change(struct scm *scm, struct scm_service *s, const struct svc_msg
     if (err != NO_ERROR)
         return err;
     old_start = s->cfg->start;
-    svc_service_config_free(s->cfg);
+    struct svc_service_config *old = s->cfg;
+
     s->cfg = cfg;
     scm_state_config_changed(scm, s);
     if (cfg->start != old_start)
         log_start_type_changed(scm, s, old_start);
+    log_security_changed(scm, s, old->required_privileges, old->sid_type);
+    svc_service_config_free(old);
     return NO_ERROR;
 }
 

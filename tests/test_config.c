@@ -845,6 +845,79 @@ START_TEST(test_service_profiles)
 }
 END_TEST
 
+/* RequiredPrivileges and ServiceSidType (Config2 levels 6 and 5): absent
+ * is no list and none; names in any case, kept in the table's spelling,
+ * once each; an empty value is no list; an unknown privilege or a SID
+ * type Windows does not define is an error on its line. */
+START_TEST(test_service_security)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+
+    write_file("services/S.ini", "[Service]\nImagePath = /bin/true\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "S", &c, &d), 0);
+    ck_assert_ptr_null(c->required_privileges);
+    ck_assert_uint_eq(c->sid_type, SERVICE_SID_TYPE_NONE);
+    svc_service_config_free(c);
+
+    write_file("services/S.ini", "[Service]\nImagePath = /bin/true\n"
+               "RequiredPrivileges = sebackupprivilege, SvchostBindServicePrivilege\n"
+               "  SEBACKUPPRIVILEGE SeImpersonatePrivilege\nServiceSidType = Restricted\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "S", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_str_eq(c->required_privileges[0], "SeBackupPrivilege");
+    ck_assert_str_eq(c->required_privileges[1], "SvchostBindServicePrivilege");
+    ck_assert_str_eq(c->required_privileges[2], "SeImpersonatePrivilege");
+    ck_assert_ptr_null(c->required_privileges[3]);
+    ck_assert_uint_eq(c->sid_type, SERVICE_SID_TYPE_RESTRICTED);
+    svc_service_config_free(c);
+
+    write_file("services/S.ini", "[Service]\nImagePath = /bin/true\nRequiredPrivileges =\n"
+               "ServiceSidType = 1\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "S", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_ptr_null(c->required_privileges);
+    ck_assert_uint_eq(c->sid_type, SERVICE_SID_TYPE_UNRESTRICTED);
+    svc_service_config_free(c);
+
+    write_file("services/S.ini", "[Service]\nImagePath = /bin/true\n"
+               "RequiredPrivileges = SeBackupPrivilege,\n  SeNoSuchPrivilege\n"
+               "ServiceSidType = 2\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "S", &c, &d), -EINVAL);
+    ck_assert_uint_eq(d.errors, 2);
+    ck_assert_ptr_nonnull(strstr(d.lines[0], ":4: error: RequiredPrivileges: unknown privilege "
+                                 "'SeNoSuchPrivilege'"));
+    ck_assert_ptr_nonnull(strstr(d.lines[1], ":5: error: bad ServiceSidType '2'"));
+    svc_diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_sid_type_names)
+{
+    uint32_t v = 99;
+
+    ck_assert_int_eq(svc_parse_sid_type("none", &v), 0);
+    ck_assert_uint_eq(v, 0);
+    ck_assert_int_eq(svc_parse_sid_type("UNRESTRICTED", &v), 0);
+    ck_assert_uint_eq(v, 1);
+    ck_assert_int_eq(svc_parse_sid_type("restricted", &v), 0);
+    ck_assert_uint_eq(v, 3);
+    ck_assert_int_eq(svc_parse_sid_type("0x3", &v), 0);
+    ck_assert_uint_eq(v, 3);
+    v = 99;
+    ck_assert_int_eq(svc_parse_sid_type("2", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_sid_type("4", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_sid_type("", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_sid_type("restrict", &v), -EINVAL);
+    ck_assert_int_eq(svc_parse_sid_type(NULL, &v), -EINVAL);
+    ck_assert_uint_eq(v, 99);
+    ck_assert_str_eq(svc_sid_type_name(0), "none");
+    ck_assert_str_eq(svc_sid_type_name(1), "unrestricted");
+    ck_assert_str_eq(svc_sid_type_name(3), "restricted");
+    ck_assert_ptr_null(svc_sid_type_name(2));
+}
+END_TEST
+
 START_TEST(test_groups_split)
 {
     struct svc_groups *g = NULL;
@@ -1641,6 +1714,7 @@ static Suite *config_suite(void)
     tcase_add_test(tmp, test_group_names_encoded);
     tcase_add_test(tmp, test_service_stored_levels);
     tcase_add_test(tmp, test_service_profiles);
+    tcase_add_test(tmp, test_service_security);
     tcase_add_test(tmp, test_scm_profiles);
     tcase_add_test(tmp, test_group_member_checks);
     tcase_add_test(tmp, test_service_split_disable);
@@ -1671,6 +1745,7 @@ static Suite *config_suite(void)
                         (int)(sizeof(image_paths) / sizeof(image_paths[0])));
     tcase_add_test(values, test_resolve_service_dll);
     tcase_add_test(values, test_split_names);
+    tcase_add_test(values, test_sid_type_names);
     tcase_add_loop_test(values, test_split_decide, 0,
                         (int)(sizeof(decide) / sizeof(decide[0])));
     tcase_add_test(values, test_diag);

@@ -245,6 +245,10 @@ static void assert_config_same(const struct svc_service_config *a,
     ck_assert_int_eq(a->profiles == NULL, b->profiles == NULL);
     if (a->profiles != NULL)
         assert_strv_same(a->profiles, b->profiles);
+    ck_assert_int_eq(a->required_privileges == NULL, b->required_privileges == NULL);
+    if (a->required_privileges != NULL)
+        assert_strv_same(a->required_privileges, b->required_privileges);
+    ck_assert_uint_eq(a->sid_type, b->sid_type);
     assert_str_same(a->service_dll, b->service_dll);
     assert_str_same(a->service_main, b->service_main);
     ck_assert_uint_eq(a->n_params, b->n_params);
@@ -341,6 +345,46 @@ START_TEST(test_write_profiles)
     free(text);
     svc_service_config_free(back);
     c->profiles = strv("ok", "a/b", NULL);
+    ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
+    svc_service_config_free(c);
+}
+END_TEST
+
+/* RequiredPrivileges and ServiceSidType: written when set, read back the
+ * same; none is no key; an unknown privilege or SID type is not written. */
+START_TEST(test_write_security)
+{
+    struct svc_service_config *c = minimal("Sec"), *back;
+    char *text;
+
+    c->required_privileges = strv("SeBackupPrivilege", "SvchostNetRawPrivilege", NULL);
+    c->sid_type = SERVICE_SID_TYPE_RESTRICTED;
+    back = round_trip(c);
+    assert_strv_same(back->required_privileges, c->required_privileges);
+    ck_assert_uint_eq(back->sid_type, SERVICE_SID_TYPE_RESTRICTED);
+    text = read_file("services/Sec.ini");
+    ck_assert_ptr_nonnull(strstr(text, "\nRequiredPrivileges = SeBackupPrivilege, "
+                                 "SvchostNetRawPrivilege\n"));
+    ck_assert_ptr_nonnull(strstr(text, "\nServiceSidType = 3\n"));
+    free(text);
+    svc_service_config_free(back);
+    for (char **p = c->required_privileges; *p; p++)
+        free(*p);
+    free(c->required_privileges);
+    c->required_privileges = NULL;
+    c->sid_type = SERVICE_SID_TYPE_NONE;
+    back = round_trip(c);
+    ck_assert_ptr_null(back->required_privileges);
+    ck_assert_uint_eq(back->sid_type, 0);
+    text = read_file("services/Sec.ini");
+    ck_assert_ptr_null(strstr(text, "RequiredPrivileges"));
+    ck_assert_ptr_null(strstr(text, "ServiceSidType"));
+    free(text);
+    svc_service_config_free(back);
+    c->sid_type = 2;
+    ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
+    c->sid_type = 0;
+    c->required_privileges = strv("SeBackupPrivilege", "SeNoSuchPrivilege", NULL);
     ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
     svc_service_config_free(c);
 }
@@ -1346,6 +1390,7 @@ static Suite *config_write_suite(void)
     tcase_add_test(svc, test_write_all_fields);
     tcase_add_test(svc, test_write_defaults);
     tcase_add_test(svc, test_write_profiles);
+    tcase_add_test(svc, test_write_security);
     tcase_add_test(svc, test_write_numbers);
     tcase_add_test(svc, test_write_split_disable);
     tcase_add_test(svc, test_write_recovery);

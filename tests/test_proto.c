@@ -45,6 +45,7 @@ static struct svc_msg_action actions[] = {
 };
 
 static char *triggers_words[] = { "1:1:-", "20:2:{01234567-89AB-CDEF-0123-456789ABCDEF}:2=4869", NULL };
+static char *privileges[] = { "SeBackupPrivilege", "SvchostBindServicePrivilege", NULL };
 
 static struct svc_msg_config full_config(void)
 {
@@ -75,6 +76,8 @@ static struct svc_msg_config full_config(void)
         .preferred_node = 3,
         .launch_protected = 2,
         .triggers = triggers_words,
+        .required_privileges = privileges,
+        .sid_type = SERVICE_SID_TYPE_RESTRICTED,
     };
     return c;
 }
@@ -551,6 +554,8 @@ START_TEST(config_round_trip)
     ck_assert_uint_eq(back.preferred_node, 3);
     ck_assert_uint_eq(back.launch_protected, 2);
     assert_strv_eq(back.triggers, triggers_words);
+    assert_strv_eq(back.required_privileges, privileges);
+    ck_assert_uint_eq(back.sid_type, SERVICE_SID_TYPE_RESTRICTED);
     svc_msg_config_free(&back);
     ck_assert_ptr_null(back.name);
     ck_assert_ptr_null(back.failure_actions);
@@ -625,6 +630,8 @@ START_TEST(config_partial_mask)
     ck_assert_uint_eq(back.preferred_node, 0);
     ck_assert_uint_eq(back.launch_protected, 0);
     ck_assert_ptr_null(back.triggers);
+    ck_assert_ptr_null(back.required_privileges);
+    ck_assert_uint_eq(back.sid_type, 0);
     svc_msg_config_free(&back);
 
     /* The Config2 fields alone, each with its bit. */
@@ -641,8 +648,29 @@ START_TEST(config_partial_mask)
     ck_assert_uint_eq(back.failure_actions[2].delay_ms, 0xFFFFFFFFu);
     ck_assert_str_eq(back.reboot_message, "Echo failed");
     ck_assert_uint_eq(back.preshutdown_timeout_ms, 180000);
+    assert_strv_eq(back.required_privileges, privileges);
+    ck_assert_uint_eq(back.sid_type, SERVICE_SID_TYPE_RESTRICTED);
     svc_msg_config_free(&back);
     svc_wbuf_free(&w2);
+    /* An empty privilege list is carried as such (it removes the list),
+     * and a clear bit reads back as no list at all. */
+    {
+        char *none[] = { NULL };
+
+        c.mask = SVC_CFG_REQUIRED_PRIVILEGES;
+        c.required_privileges = none;
+        svc_wbuf_init(&w2);
+        svc_put_config(&w2, &c);
+        svc_rbuf_init(&r, w2.data, w2.len);
+        ck_assert_int_eq(svc_get_config(&r, &back), 0);
+        ck_assert_uint_eq(back.mask, SVC_CFG_REQUIRED_PRIVILEGES);
+        ck_assert_ptr_nonnull(back.required_privileges);
+        ck_assert_ptr_null(back.required_privileges[0]);
+        ck_assert_uint_eq(back.sid_type, 0);
+        svc_msg_config_free(&back);
+        svc_wbuf_free(&w2);
+        c.required_privileges = privileges;
+    }
     /* An empty action list is carried as such (it deletes the actions). */
     c.n_failure_actions = 0;
     c.failure_actions = NULL;
@@ -754,30 +782,55 @@ START_TEST(config_rejects)
         svc_put_u32(&w2, 0);                /* launch protected */
         svc_put_strv(&w2, NULL);            /* triggers */
         svc_put_strv(&w2, NULL);            /* profiles */
+        svc_put_strv(&w2, NULL);            /* required privileges */
+        svc_put_u32(&w2, 0);                /* SID type */
         ck_assert_uint_eq(w2.len, w.len - 4);
         svc_rbuf_init(&r, w2.data, w2.len);
         ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
         svc_wbuf_free(&w2);
     }
 
-    /* A Config2 field whose bit is clear carries a value: the last u32
-     * (launch_protected, before the empty trigger and profile lists),
-     * then the action count. */
-    w.data[w.len - 12] = 1;
+    /* A Config2 field whose bit is clear carries a value: the SID type
+     * (the last u32), launch_protected (before the empty trigger,
+     * profile and privilege lists), a privilege list, then the action
+     * count. */
+    w.data[w.len - 4] = 1;
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
-    w.data[w.len - 12] = 0;
-    put_le32(w.data + w.len - 40, 1);
+    w.data[w.len - 4] = 0;
+    w.data[w.len - 20] = 1;
+    svc_rbuf_init(&r, w.data, w.len);
+    ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
+    w.data[w.len - 20] = 0;
+    {
+        struct svc_msg_config p = {.mask = SVC_CFG_START | SVC_CFG_REQUIRED_PRIVILEGES,
+                                   .name = "Echo", .start = 3, .required_privileges = privileges};
+        struct svc_wbuf w3;
+
+        svc_wbuf_init(&w3);
+        svc_put_config(&w3, &p);
+        put_le32(w3.data, SVC_CFG_START);
+        svc_rbuf_init(&r, w3.data, w3.len);
+        ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
+        ck_assert_ptr_null(back.required_privileges);
+        put_le32(w3.data, SVC_CFG_START | SVC_CFG_REQUIRED_PRIVILEGES);
+        svc_rbuf_init(&r, w3.data, w3.len);
+        ck_assert_int_eq(svc_get_config(&r, &back), 0);
+        assert_strv_eq(back.required_privileges, privileges);
+        svc_msg_config_free(&back);
+        svc_wbuf_free(&w3);
+    }
+    put_le32(w.data + w.len - 48, 1);
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);
     ck_assert_ptr_null(back.failure_actions);
     put_le32(w.data, SVC_CFG_START | SVC_CFG_FAILURE_ACTIONS);
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);  /* 1 action, 8 bytes short */
-    put_le32(w.data + w.len - 40, 0xFFFFFFFFu);
+    put_le32(w.data + w.len - 48, 0xFFFFFFFFu);
     svc_rbuf_init(&r, w.data, w.len);
     ck_assert_int_eq(svc_get_config(&r, &back), -EPROTO);  /* a count past any limit */
-    put_le32(w.data + w.len - 40, 0);
+    put_le32(w.data + w.len - 48, 0);
     put_le32(w.data, SVC_CFG_START);
 
     /* Still decodes once repaired. */

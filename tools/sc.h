@@ -146,5 +146,10 @@ DWORD sc_cmd_create(struct sc_ctx *ctx, int argc, char **argv);
 DWORD sc_cmd_config(struct sc_ctx *ctx, int argc, char **argv);
 DWORD sc_cmd_delete(struct sc_ctx *ctx, int argc, char **argv);
 DWORD sc_cmd_description(struct sc_ctx *ctx, int argc, char **argv);
+/* sc_privs.c */
+DWORD sc_cmd_privs(struct sc_ctx *ctx, int argc, char **argv);
+DWORD sc_cmd_qprivs(struct sc_ctx *ctx, int argc, char **argv);
+DWORD sc_cmd_sidtype(struct sc_ctx *ctx, int argc, char **argv);
+DWORD sc_cmd_qsidtype(struct sc_ctx *ctx, int argc, char **argv);
 
 #endif

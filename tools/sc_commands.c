@@ -174,6 +174,37 @@ static const struct sc_command commands[] = {
       "        Retrieves the description string of a service.\n"
       "USAGE:\n"
       "        sc <server> qdescription [service name] <bufferSize>\n" },
+    { "privs", sc_cmd_privs, SC_MANAGER_CONNECT, SERVICE_CHANGE_CONFIG, 1,
+      "Changes the required privileges of a service.",
+      "DESCRIPTION:\n"
+      "        Sets the required privileges setting of a service.  The list\n"
+      "        replaces the old one; \"\" removes it (the service then holds\n"
+      "        every privilege of its account).  Each privilege stands for\n"
+      "        Linux capabilities (docs/security.md); an unknown name is\n"
+      "        refused with 87 and changes nothing.\n"
+      "USAGE:\n"
+      "        sc <server> privs [service name] [privileges]\n"
+      "        [privileges] are separated by / (forward slash),\n"
+      "        e.g. SeBackupPrivilege/SeRestorePrivilege\n" },
+    { "qprivs", sc_cmd_qprivs, SC_MANAGER_CONNECT, SERVICE_QUERY_CONFIG, 1,
+      "Queries the required privileges of a service.",
+      "DESCRIPTION:\n"
+      "        Queries the required privileges setting of a service.\n"
+      "USAGE:\n"
+      "        sc <server> qprivs [service name] <bufferSize>\n" },
+    { "sidtype", sc_cmd_sidtype, SC_MANAGER_CONNECT, SERVICE_CHANGE_CONFIG, 1,
+      "Changes the service SID type of a service.",
+      "DESCRIPTION:\n"
+      "        Changes the service SID type setting of a service.\n"
+      "USAGE:\n"
+      "        sc <server> sidtype [service name] [type]\n"
+      "    [type] = <none|unrestricted|restricted>\n" },
+    { "qsidtype", sc_cmd_qsidtype, SC_MANAGER_CONNECT, SERVICE_QUERY_CONFIG, 1,
+      "Queries the service SID type of a service.",
+      "DESCRIPTION:\n"
+      "        Queries the service SID type setting of a service.\n"
+      "USAGE:\n"
+      "        sc <server> qsidtype [service name]\n" },
     { "delete", sc_cmd_delete, SC_MANAGER_CONNECT, DELETE, 1,
       "Deletes a service.",
       "DESCRIPTION:\n"

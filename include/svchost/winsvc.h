@@ -220,6 +220,7 @@ typedef SC_HANDLE *LPSC_HANDLE;
 #define ERROR_DIFFERENT_SERVICE_ACCOUNT       1079L
 #define ERROR_SERVICE_NOT_IN_EXE              1083L
 #define ERROR_SHUTDOWN_IN_PROGRESS            1115L
+#define ERROR_PRIVILEGE_NOT_HELD              1314L
 #define ERROR_TIMEOUT                         1460L
 /* What OpenSCManager reports when the SCM of the named machine cannot
  * be reached: a remote machine name, or scmd not answering its socket. */
@@ -327,10 +328,16 @@ SVCAPI VOID WINAPI SetLastError(DWORD dwErrCode);
 #define SERVICE_CONFIG_FAILURE_ACTIONS          2
 #define SERVICE_CONFIG_DELAYED_AUTO_START_INFO  3
 #define SERVICE_CONFIG_FAILURE_ACTIONS_FLAG     4
+#define SERVICE_CONFIG_SERVICE_SID_INFO         5
+#define SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO 6
 #define SERVICE_CONFIG_PRESHUTDOWN_INFO         7
 #define SERVICE_CONFIG_TRIGGER_INFO             8
 #define SERVICE_CONFIG_PREFERRED_NODE           9
 #define SERVICE_CONFIG_LAUNCH_PROTECTED         12
+
+#define SERVICE_SID_TYPE_NONE                      0x00000000
+#define SERVICE_SID_TYPE_UNRESTRICTED              0x00000001
+#define SERVICE_SID_TYPE_RESTRICTED                (0x00000002 | SERVICE_SID_TYPE_UNRESTRICTED)
 
 #define SERVICE_LAUNCH_PROTECTED_NONE              0
 #define SERVICE_LAUNCH_PROTECTED_WINDOWS           1
@@ -424,6 +431,17 @@ typedef struct _SERVICE_PREFERRED_NODE_INFO {
 typedef struct _SERVICE_LAUNCH_PROTECTED_INFO {
     DWORD dwLaunchProtected;    /* SERVICE_LAUNCH_PROTECTED_* */
 } SERVICE_LAUNCH_PROTECTED_INFO, *LPSERVICE_LAUNCH_PROTECTED_INFO;
+
+/* SERVICE_CONFIG_SERVICE_SID_INFO: stored (docs/security.md). */
+typedef struct _SERVICE_SID_INFO {
+    DWORD dwServiceSidType;     /* SERVICE_SID_TYPE_NONE, _UNRESTRICTED or _RESTRICTED */
+} SERVICE_SID_INFO, *LPSERVICE_SID_INFO;
+
+/* SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO: the privileges a service keeps
+ * (docs/security.md, "Privileges and capabilities"). */
+typedef struct _SERVICE_REQUIRED_PRIVILEGES_INFOA {
+    LPSTR pmszRequiredPrivileges;   /* "SeBackupPrivilege\0SeRestorePrivilege\0\0" */
+} SERVICE_REQUIRED_PRIVILEGES_INFOA, *LPSERVICE_REQUIRED_PRIVILEGES_INFOA;
 
 typedef struct _SERVICE_PRESHUTDOWN_INFO {
     DWORD dwPreshutdownTimeout; /* milliseconds */
