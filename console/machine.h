@@ -1,0 +1,40 @@
+/*
+ * machine.h - the machines svcconsole shows, each one SCM reached through
+ * OpenSCManagerA: the local one, or \\HOST (over SSH, as libsvc does it).
+ *
+ * A machine's manager handle is opened on first use and dropped when a
+ * call says the SCM went away (scmd restarted, the SSH link broke), so the
+ * next call opens a new one: the console reconnects by itself.  Every use
+ * of m->scm, and of a service handle opened through it, holds m->lock.
+ */
+#ifndef SVCCONSOLE_MACHINE_H
+#define SVCCONSOLE_MACHINE_H
+
+#include <pthread.h>
+
+#include <svchost/svcctl.h>
+
+struct machine {
+    char *name;             /* in URLs and on the page: "localhost" or HOST */
+    char *unc;              /* for OpenSCManagerA: NULL locally, else "\\HOST" */
+    pthread_mutex_t lock;
+    SC_HANDLE scm;          /* NULL until opened, or after the SCM went away */
+    DWORD error;            /* why scm is NULL: the last OpenSCManagerA error */
+};
+
+/* Fills m for the machine NAME ("localhost", ".", or a host name, with or
+ * without "\\").  0, or -ENOMEM. */
+int machine_init(struct machine *m, const char *name);
+void machine_destroy(struct machine *m);
+
+/* With m->lock held: the manager handle in *out, opened if needed.
+ * NO_ERROR, or OpenSCManagerA's error (1722: the SCM cannot be reached,
+ * 5: the caller may not connect). */
+DWORD machine_scm(struct machine *m, SC_HANDLE *out);
+
+/* With m->lock held, after a call through m->scm failed with err: drops
+ * the handle when err says the SCM went away (1722, 109, 13), so that the
+ * next machine_scm connects again.  Returns err. */
+DWORD machine_failed(struct machine *m, DWORD err);
+
+#endif
