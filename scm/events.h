@@ -18,6 +18,14 @@ void scm_event(struct scm *scm, unsigned id, const char *service, const char *fm
     __attribute__((format(printf, 4, 5)));
 void scm_event_text(struct scm *scm, unsigned id, const char *service, const char *text);
 
+/* svchost's own events, where Windows has none (docs/events.md). */
+#define SCM_EVENT_ACCOUNT_CHANGED 7202u  /* ChangeServiceConfig changed the account */
+#define SCM_EVENT_UNTRUSTED_CODE 7203u   /* a start refused: its code is not trusted */
+
+/* Windows' Security log event for a changed security descriptor
+ * (SetServiceObjectSecurity: sc sdset). */
+#define SCM_EVENT_PERMISSIONS_CHANGED 4670u
+
 /* IDs of a plugin's own lines (SVCHOST_GLOBALS Log), by level: a plugin
  * line is "TIME LEVEL SERVICE TEXT" (docs/events.md). */
 #define SCM_EVENT_PLUGIN_ERROR 0u

@@ -2,6 +2,7 @@
  * hosting.c - services in host processes (see hosting.h).
  */
 #include "hosting.h"
+#include "account.h"
 #include "control.h"
 #include "effects.h"
 #include "events.h"
@@ -11,12 +12,15 @@
 #include "service_db.h"
 #include "spawn.h"
 #include "state.h"
+#include "trust.h"
 #include "usage.h"
 #include "log.h"
+#include "privileges.h"
 #include "win32.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 size_t scm_hosting_active(const struct scm *scm, const struct scm_host *h)
@@ -36,27 +40,159 @@ static void release_if_idle(struct scm *scm, struct scm_host *h)
 
 /* ---- effects ------------------------------------------------------------------ */
 
+/* Whether o runs (or may run) in the host of group: a share service of
+ * that group's. */
+static int in_host_group(const struct scm_service *o, const char *group)
+{
+    char *g = scm_service_host_group(o);
+    int in = g != NULL && strcasecmp(g, group) == 0;
+    free(g);
+    return in;
+}
+
+/* ERROR_DIFFERENT_SERVICE_ACCOUNT if another service of s's group is
+ * active under another account: one group, one identity, as Windows
+ * (split hosting, which gives s a process of its own, does not hide it). */
+static DWORD same_account_as_group(struct scm *scm, const struct scm_service *s,
+                                   const char *group)
+{
+    for (const struct scm_service *o = scm->services; o; o = o->next) {
+        if (o == s || o->host == NULL || !scm_service_active(o) ||
+            scm_account_same(scm, o->cfg->object_name, s->cfg->object_name) ||
+            !in_host_group(o, group))
+            continue;
+        log_warnx("%s: refused: its account %s differs from %s's (%s) in group %s", s->name,
+                  scm_account_name(s->cfg->object_name), o->name,
+                  scm_account_name(o->cfg->object_name), group);
+        return ERROR_DIFFERENT_SERVICE_ACCOUNT;
+    }
+    return NO_ERROR;
+}
+
+/* The capabilities of a host for s (docs/security.md): the union of the
+ * RequiredPrivileges of the services it may run (s alone when it has a
+ * process of its own; else its group's, of its account), as a Windows
+ * host token is.  *limit 0: no limit (LocalSystem with a service that
+ * names no privileges keeps root's, as Windows keeps the token's). */
+static DWORD host_caps(struct scm *scm, const struct scm_service *s, const char *group,
+                       const struct scm_account *a, int *limit, uint64_t *caps)
+{
+    *limit = 1;
+    *caps = 0;
+    for (const struct scm_service *o = scm->services; o; o = o->next) {
+        uint64_t more = 0;
+        const char *bad = NULL;
+
+        if (o != s && (group == NULL || !in_host_group(o, group) ||
+                       !scm_account_same(scm, o->cfg->object_name, s->cfg->object_name)))
+            continue;
+        if (o->cfg->required_privileges == NULL) {
+            if (a->kind == SCM_ACCOUNT_SYSTEM)
+                *limit = 0;
+            continue;   /* another account's default: no capability */
+        }
+        if (svc_privileges_caps(o->cfg->required_privileges, &more, &bad) < 0) {
+            log_warnx("%s: RequiredPrivileges names %s, which is no privilege", o->name,
+                      bad ? bad : "?");
+            return ERROR_INVALID_PARAMETER;
+        }
+        *caps |= more;
+    }
+    return NO_ERROR;
+}
+
+/* The identity of a new host for s, into id (its strings a's). */
+static DWORD host_identity(struct scm *scm, const struct scm_service *s, const char *group,
+                           struct scm_account *a, struct scm_identity *id)
+{
+    DWORD err = scm_account_lookup(scm, s->cfg->object_name, a);
+
+    memset(id, 0, sizeof *id);
+    if (err == ERROR_INVALID_SERVICE_ACCOUNT) {
+        /* It existed when the service was installed (1057 then). */
+        scm_event(scm, 7038, s->name, "The %s service was unable to log on as %s with the "
+                  "currently configured password due to the following error: %s",
+                  scm_service_display(s), scm_account_name(s->cfg->object_name),
+                  svc_win32_message(ERROR_INVALID_SERVICE_ACCOUNT));
+        return ERROR_SERVICE_LOGON_FAILED;
+    }
+    if (err != NO_ERROR)
+        return err;
+    if (scm->self_uid != 0) {
+        /* An scmd that is not root cannot give a host another identity. */
+        if (a->kind == SCM_ACCOUNT_SYSTEM || a->uid == scm->self_uid)
+            return NO_ERROR;
+        log_warnx("%s: cannot run as %s: scmd is not root", s->name,
+                  scm_account_name(s->cfg->object_name));
+        return ERROR_SERVICE_LOGON_FAILED;
+    }
+    id->change = a->kind != SCM_ACCOUNT_SYSTEM;
+    id->uid = a->uid;
+    id->gid = a->gid;
+    id->groups = a->groups;
+    id->n_groups = a->n_groups;
+    id->user = a->user;
+    id->home = a->home;
+    id->shell = a->shell;
+    return host_caps(scm, s, group, a, &id->limit_caps, &id->caps);
+}
+
+/* Whether the code s would load is trusted (trust.h) for a host of uid. */
+static DWORD trusted(struct scm *scm, const struct scm_service *s, const char *group, uid_t uid)
+{
+    char reason[PATH_MAX + 200] = "";
+    DWORD err;
+
+    if (group != NULL) {
+        err = scm_trust_service_dll(s->cfg->service_dll, uid, reason, sizeof reason);
+    } else {
+        char **words = NULL;
+        int n = svc_split_command_line(s->cfg->image_path, &words);
+        err = n > 0 && words[0][0] == '/' ? scm_trust_file(words[0], uid, reason, sizeof reason)
+                                          : NO_ERROR;
+        svc_strv_free(words);
+    }
+    if (err == ERROR_ACCESS_DENIED) {
+        log_warnx("%s: refused to start: %s", s->name, reason);
+        scm_event(scm, SCM_EVENT_UNTRUSTED_CODE, s->name, "The %s service was not started: "
+                  "its code is not trusted: %s", scm_service_display(s), reason);
+    }
+    return err;
+}
+
 static DWORD start_in_host(struct scm *scm, struct scm_service *s, char *const *args)
 {
     char *group = scm_service_host_group(s);
     struct scm_host *h = NULL;
+    struct scm_account a = { 0 };
+    struct scm_identity id;
     DWORD err = NO_ERROR;
     int split = 0;
 
+    if (group != NULL && (err = same_account_as_group(scm, s, group)) != NO_ERROR)
+        goto out;
     if (group != NULL) {
         /* One process per group, or per service when split: reuse the
          * live host that fits. */
         split = scm_db_wants_split(scm, s, group);
         h = scm_host_find(scm, group, split ? s->name : NULL);
     }
+    if ((err = host_identity(scm, s, split ? NULL : group, &a, &id)) != NO_ERROR)
+        goto out;
+    if ((err = trusted(scm, s, group, id.change ? id.uid : scm->self_uid)) != NO_ERROR)
+        goto out;
     if (h == NULL)
-        h = scm_spawn_host(scm, s->cfg->image_path, group, s->name, split ? s->name : NULL, &err);
-    free(group);
+        h = scm_spawn_host(scm, s->cfg->image_path, group, s->name, split ? s->name : NULL, &id,
+                           &err);
     if (h == NULL)
-        return err;
+        goto out;
     s->host = h;
     s->started_in_host = 0;
-    return scm_host_start(h, s->name, args);
+    err = scm_host_start(h, s->name, args);
+out:
+    scm_account_free(&a);
+    free(group);
+    return err;
 }
 
 static void leave_host(struct scm *scm, struct scm_service *s)

@@ -145,22 +145,52 @@ static int load_settings(struct scm *scm, unsigned start_ms, unsigned control_ms
     return 0;
 }
 
+/* A directory of the state: made if missing, and given the mode that
+ * lets every user read it (a host running as another account reads its
+ * configuration; any user may query) and only scmd's own user write it.
+ * One that another user owns is not scmd's to trust. */
+static int own_dir(const struct scm *scm, const char *p)
+{
+    struct stat st;
+
+    if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+        log_warn("%s", p);
+        return -errno;
+    }
+    if (stat(p, &st) < 0) {
+        log_warn("%s", p);
+        return -errno;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        log_warnx("%s: not a directory", p);
+        return -ENOTDIR;
+    }
+    if (st.st_uid != scm->self_uid) {
+        log_warnx("%s: owned by uid %u, not by scmd's uid %u", p, (unsigned)st.st_uid,
+                  (unsigned)scm->self_uid);
+        return -EPERM;
+    }
+    if ((st.st_mode & 07777) != 0755 && chmod(p, 0755) < 0) {
+        log_warn("chmod %s", p);
+        return -errno;
+    }
+    return 0;
+}
+
 static int make_dirs(const struct scm *scm)
 {
     char *(*const sub[])(const char *) = { svc_path_config_dir, svc_path_services_dir,
                                            svc_path_run_dir, svc_path_log_dir };
-    for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+    int rc = own_dir(scm, scm->root);
+
+    for (size_t i = 0; rc == 0 && i < sizeof sub / sizeof sub[0]; i++) {
         char *p = sub[i](scm->root);
         if (p == NULL)
             return -ENOMEM;
-        if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-            log_warn("%s", p);
-            free(p);
-            return -errno;
-        }
+        rc = own_dir(scm, p);
         free(p);
     }
-    return 0;
+    return rc;
 }
 
 /* One scmd per state directory: a lock held for the process's life. */
@@ -250,6 +280,8 @@ int main(int argc, char **argv)
     }
     log_init("scmd", verbose ? SVC_LOG_DEBUG : SVC_LOG_INFO);
     signal(SIGPIPE, SIG_IGN);
+    /* What scmd creates gets the modes it asks for (docs/security.md). */
+    umask(022);
 
     if (mkdir(root, 0755) < 0 && errno != EEXIST)
         fatal("%s", root);

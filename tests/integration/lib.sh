@@ -148,6 +148,14 @@ unprivileged_tools() {
 
 # ---- the SCM ---------------------------------------------------------------
 
+# test_user NAME: makes a system user NAME (no home, no login) unless it
+# exists; it stays (tests run in parallel may share it).  Needs root.
+test_user() {
+    id -u "$1" >/dev/null 2>&1 && return 0
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$1" 2>/dev/null ||
+        id -u "$1" >/dev/null 2>&1 || fail "cannot create the user $1"
+}
+
 # How many times scmd said it was ready in $ROOT/scmd.err.
 ready_count() {
     local n=0
