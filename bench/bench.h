@@ -5,6 +5,11 @@
  * run.c       one measurement: a fresh state directory, scmd, N services
  *             installed, started, measured, controlled and stopped; and
  *             the same set-up as a session for abuse.c
+ * floor.c     the floor: a bare 1-hop and 2-hop round trip between
+ *             processes, and the throughput of one, in the same run
+ * throughput.c --throughput: QueryServiceConfig from T client threads
+ * installed.c --installed: scmd with N services installed
+ * versus.c    --versus wine: the same scenario against Wine's SCM
  * abuse.c     --abuse: root's query latency and scmd's memory while a
  *             misbehaving client (svchost-abuser) runs
  * procstat.c  what a process uses, from /proc
@@ -14,19 +19,28 @@
 #define SVCHOST_BENCH_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
+
+#include <svchost/winsvc.h>
 
 /* Names are Bench0000 ... Bench9999. */
 #define BENCH_MAX_N 9999
 /* Values of --n, and rows (one per value and mode). */
 #define BENCH_MAX_NS 32
-#define BENCH_MAX_ROWS (2 * BENCH_MAX_NS)
+#define BENCH_MAX_ROWS (BENCH_MODES * BENCH_MAX_NS)
 #define BENCH_GROUP "bench"
+/* --threads, --installed and --versus's --n at most. */
+#define BENCH_MAX_THREADS 256
+#define BENCH_MAX_INSTALLED 100000
+#define BENCH_VERSUS_MAX_N 1000
 
 enum bench_mode {
     BENCH_SHARED,   /* all N services in one `svchost -k bench` */
     BENCH_SPLIT,    /* one `svchost -k bench -s SERVICE` per service */
+    BENCH_OWN,      /* one SERVICE_WIN32_OWN_PROCESS executable per service */
+    BENCH_MODES
 };
 
 struct bench_row {
@@ -37,15 +51,19 @@ struct bench_row {
     unsigned long long rss_kib;
     unsigned long threads;
     unsigned long fds;
+    double create_ms;                   /* installing all N (not in the table) */
     double start_ms;                    /* first StartService to all RUNNING */
     double stop_ms;                     /* first STOP to all STOPPED */
     double query_p50_us, query_p99_us;
     double interrogate_p50_us, interrogate_p99_us;
+    double floor1_p50_us, floor2_p50_us;    /* floor.c, right after the latencies */
 };
 
 struct bench_config {
     const char *scmd;                   /* the scmd beside svchost-bench */
     const char *plugin;                 /* absolute path of the plugin */
+    const char *own_exe;                /* the plugin as an own-process executable,
+                                           or NULL (no own mode) */
     int keep;                           /* keep state directories */
     int tty;                            /* stderr is a terminal */
 };
@@ -65,6 +83,20 @@ const char *bench_mode_name(enum bench_mode mode);
 int bench_run(const struct bench_config *cfg, enum bench_mode mode, unsigned n,
               struct bench_row *row);
 
+/* ---- floor.c ------------------------------------------------------------- */
+
+/*
+ * The 1-hop (client <-> one process) and 2-hop (client -> process ->
+ * process -> back) round trip over Unix sockets, QueryServiceStatusEx's
+ * frame sizes, the client library's wait: p50 of 2000 calls each, in us.
+ * 0; -EINTR; -1 (reported).  Its processes are gone when it returns.
+ */
+int bench_floor_latency(double *hop1_p50_us, double *hop2_p50_us);
+/* Round trips per second from `threads` client threads, each on its own
+ * connection to one single-threaded process, for `seconds`. 0; -EINTR;
+ * -1 (reported). */
+int bench_floor_throughput(unsigned threads, double seconds, double *per_s);
+
 /* The p-th percentile of v[0..n) by nearest rank; sorts v. */
 double bench_percentile(double *v, size_t n, unsigned p);
 
@@ -81,10 +113,47 @@ struct bench_session;
  */
 int bench_session_open(const struct bench_config *cfg, const char *label, const char *scm_ini,
                        struct bench_session **out);
+/*
+ * As bench_session_open, and prepare(dir, ctx), when not NULL, runs on
+ * the new state directory before scmd starts (0, or a negative value
+ * that ends the session); without one_service nothing is installed.
+ */
+int bench_session_open_with(const struct bench_config *cfg, const char *label,
+                            const char *scm_ini, int (*prepare)(const char *dir, void *ctx),
+                            void *ctx, bool one_service, struct bench_session **out);
 const char *bench_session_dir(const struct bench_session *s);
+/* The session's SC_MANAGER_ALL_ACCESS handle (NULL while scmd is stopped). */
+SC_HANDLE bench_session_scm(const struct bench_session *s);
+/* scmd's last start, from fork to the first OpenSCManagerA that
+ * succeeded (polled every millisecond), in ms. */
+double bench_session_ready_ms(const struct bench_session *s);
+/* SIGTERM to scmd and the time until it exited, in *ms: 0; -1 if it did
+ * not exit 0 (reported; killed after 45 s). */
+int bench_session_stop_scmd(struct bench_session *s, double *ms);
+/* Starts scmd again on the same directory: 0; -EINTR; -1 (reported). */
+int bench_session_restart_scmd(struct bench_session *s);
 pid_t bench_session_scmd(const struct bench_session *s);
 /* Stops scmd and its host, removes the directory (unless cfg->keep). */
 void bench_session_close(struct bench_session *s);
+
+/* ---- throughput.c, installed.c, versus.c ---------------------------------- */
+
+/* --throughput: prints the table on stdout.  0; -EINTR; -1 (reported). */
+int bench_throughput(const struct bench_config *cfg, unsigned threads, unsigned seconds);
+
+enum bench_install_via { BENCH_VIA_FILES = 1, BENCH_VIA_API = 2 };
+/* --installed N: scmd with n share services installed (via: a mask of
+ * bench_install_via); prints the table.  0; -EINTR; -1 (reported). */
+int bench_installed(const struct bench_config *cfg, unsigned n, unsigned via);
+
+/* --versus wine: the scenario for each ns[i] against scmd and against
+ * Wine's SCM; prints both and the ratios.  0; -EINTR; -1 (reported);
+ * -ENOENT when Wine or mingw-w64 is missing (reported with the package
+ * to install). */
+int bench_versus_wine(const struct bench_config *cfg, const unsigned *ns, int nn);
+/* Whether wine and mingw-w64 are there: 0, or -ENOENT after naming the
+ * Debian packages to install on stderr. */
+int bench_versus_check(void);
 
 /* ---- abuse.c -------------------------------------------------------------- */
 
@@ -102,7 +171,7 @@ int bench_abuse(const struct bench_config *cfg, const char *abuser, unsigned sec
 
 /* ---- report.c ------------------------------------------------------------ */
 
-/* rows: for each n ascending, the shared row then the split row. */
+/* rows: for each n ascending, its rows in mode order (shared, split, own). */
 void report_table(FILE *f, const struct bench_row *rows, size_t nrows);
 void report_ratios(FILE *f, const struct bench_row *rows, size_t nrows);
 void report_marginal(FILE *f, const struct bench_row *rows, size_t nrows);

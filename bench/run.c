@@ -7,11 +7,15 @@
  *      0 = never split, 1 = split on any machine), start `scmd --root`
  *      and wait until OpenSCManagerA reaches it;
  *   2. CreateServiceA BenchNNNN (share process, "svchost -k bench") and
- *      ChangeServiceConfig2A(SVCHOST_CONFIG_SERVICE_DLL) for each;
+ *      ChangeServiceConfig2A(SVCHOST_CONFIG_SERVICE_DLL) for each; in own
+ *      mode, an own-process service whose ImagePath is the plugin built
+ *      as an executable;
  *   3. StartServiceA each, then poll until all are RUNNING (start_ms);
  *   4. sum PSS, RSS, threads and descriptors over the hosts that
- *      SvchostEnumHosts lists for the group;
- *   5. QueryServiceStatusEx and ControlService(INTERROGATE) latency;
+ *      SvchostEnumHosts lists for the group (own mode: over the
+ *      services' processes);
+ *   5. QueryServiceStatusEx and ControlService(INTERROGATE) latency,
+ *      then the floor (floor.c) under the same conditions;
  *   6. STOP each, poll until all are STOPPED (stop_ms);
  *   7. SIGTERM scmd (which stops what is left and its hosts), kill any
  *      host still running on this state directory, remove the directory.
@@ -67,12 +71,15 @@ struct run {
     DWORD enum_size;
     double progress_at;             /* when the progress line was last drawn */
     const char *scm_ini;            /* a session's config/scm.ini, else by mode */
+    double ready_ms;                /* scmd's last start: fork to first OpenSCManagerA */
     char label[32];                 /* "shared n=10", or a session's label */
 };
 
 const char *bench_mode_name(enum bench_mode mode)
 {
-    return mode == BENCH_SPLIT ? "split" : "shared";
+    static const char *const names[] = { "shared", "split", "own" };
+    _Static_assert(sizeof names / sizeof names[0] == BENCH_MODES, "a name per mode");
+    return mode < BENCH_MODES ? names[mode] : "?";
 }
 
 static double now_ms(void)
@@ -235,11 +242,12 @@ static int start_scmd(struct run *r)
     int fd;
 
     snprintf(log, sizeof log, "%s/scmd.log", r->dir);
-    fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) {
         fail(r, "%s: %s", log, strerror(errno));
         return -1;
     }
+    double t0 = now_ms();
     pid = fork();
     if (pid < 0) {
         fail(r, "fork: %s", strerror(errno));
@@ -271,8 +279,10 @@ static int start_scmd(struct run *r)
     for (;;) {
         int status;
         r->scm = OpenSCManagerA(NULL, NULL, SC_MANAGER_ALL_ACCESS);
-        if (r->scm != NULL)
+        if (r->scm != NULL) {
+            r->ready_ms = now_ms() - t0;
             return 0;
+        }
         if (waitpid(pid, &status, WNOHANG) == pid) {
             r->scmd = 0;
             fail(r, "scmd exited (status %d) before it was ready", status);
@@ -287,7 +297,7 @@ static int start_scmd(struct run *r)
             show_log_tail(r);
             return -1;
         }
-        msleep_us(5000);
+        msleep_us(1000);
     }
 }
 
@@ -389,15 +399,22 @@ static int install(struct run *r)
             return -EINTR;
         progress(r, i == 0, "installing %u/%u", i, r->n);
         service_name(name, sizeof name, i);
-        r->svc[i] = CreateServiceA(r->scm, name, NULL, SERVICE_ALL_ACCESS,
-                                   SERVICE_WIN32_SHARE_PROCESS, SERVICE_DEMAND_START,
-                                   SERVICE_ERROR_NORMAL, "svchost -k " BENCH_GROUP, NULL, NULL,
-                                   NULL, NULL, NULL);
+        if (r->mode == BENCH_OWN)
+            r->svc[i] = CreateServiceA(r->scm, name, NULL, SERVICE_ALL_ACCESS,
+                                       SERVICE_WIN32_OWN_PROCESS, SERVICE_DEMAND_START,
+                                       SERVICE_ERROR_NORMAL, r->cfg->own_exe, NULL, NULL, NULL,
+                                       NULL, NULL);
+        else
+            r->svc[i] = CreateServiceA(r->scm, name, NULL, SERVICE_ALL_ACCESS,
+                                       SERVICE_WIN32_SHARE_PROCESS, SERVICE_DEMAND_START,
+                                       SERVICE_ERROR_NORMAL, "svchost -k " BENCH_GROUP, NULL,
+                                       NULL, NULL, NULL, NULL);
         if (r->svc[i] == NULL) {
             fail_win32(r, "CreateServiceA", name);
             return -1;
         }
-        if (!ChangeServiceConfig2A(r->svc[i], SVCHOST_CONFIG_SERVICE_DLL, &dll)) {
+        if (r->mode != BENCH_OWN &&
+            !ChangeServiceConfig2A(r->svc[i], SVCHOST_CONFIG_SERVICE_DLL, &dll)) {
             fail_win32(r, "ChangeServiceConfig2A", name);
             return -1;
         }
@@ -539,6 +556,61 @@ static int stop_all(struct run *r, struct bench_row *row)
     return wait_all(r, SERVICE_STOPPED, "stopped", t0, &row->stop_ms);
 }
 
+static int add_usage(struct run *r, struct bench_row *row, pid_t pid)
+{
+    struct svc_proc_usage u;
+    int err;
+
+    if ((err = svc_proc_usage_read(pid, &u)) < 0) {
+        fail(r, "cannot read /proc/%u: %s", (unsigned)pid, strerror(-err));
+        return -1;
+    }
+    row->hosts++;
+    row->pss_kib += u.pss_kib;
+    row->rss_kib += u.rss_kib;
+    row->threads += u.threads;
+    row->fds += u.fds;
+    return 0;
+}
+
+/* Own mode: each service's own process, from one EnumServicesStatusExA
+ * (the last count_state's buffer holds all of them). */
+static int measure_own(struct run *r, struct bench_row *row)
+{
+    DWORD needed = 0, returned = 0, resume = 0;
+    pid_t *pids = calloc(r->n, sizeof *pids);
+    size_t k = 0;
+    int rc = -1;
+
+    if (pids == NULL) {
+        fail(r, "out of memory");
+        return -1;
+    }
+    if (!EnumServicesStatusExA(r->scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_STATE_ALL,
+                               r->enum_buf, r->enum_size, &needed, &returned, &resume, NULL)) {
+        fail_win32(r, "EnumServicesStatusExA", NULL);
+        goto out;
+    }
+    const ENUM_SERVICE_STATUS_PROCESSA *e = (const ENUM_SERVICE_STATUS_PROCESSA *)r->enum_buf;
+    for (DWORD i = 0; i < returned && k < r->n; i++) {
+        pid_t pid = (pid_t)e[i].ServiceStatusProcess.dwProcessId;
+        bool seen = false;
+        if (strncmp(e[i].lpServiceName, "Bench", 5) != 0 || pid <= 0)
+            continue;
+        for (size_t j = 0; j < k && !seen; j++)
+            seen = pids[j] == pid;
+        if (seen)
+            continue;
+        pids[k++] = pid;
+        if (add_usage(r, row, pid) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    free(pids);
+    return rc;
+}
+
 /* Sums what the group's host processes use; row->hosts is their number. */
 static int measure_hosts(struct run *r, struct bench_row *row)
 {
@@ -547,6 +619,8 @@ static int measure_hosts(struct run *r, struct bench_row *row)
     int rc = -1;
 
     progress(r, true, "measuring the hosts");
+    if (r->mode == BENCH_OWN)
+        return measure_own(r, row);
     /* Ask for the size, then fetch; again if a host came or went. */
     for (int tries = 0; tries < 5; tries++) {
         BYTE *nb = realloc(buf, needed ? needed : 1);
@@ -565,20 +639,10 @@ static int measure_hosts(struct run *r, struct bench_row *row)
     }
     const SVCHOST_HOST_INFO *h = (const SVCHOST_HOST_INFO *)buf;
     for (DWORD i = 0; i < count; i++) {
-        struct svc_proc_usage u;
-        int err;
-
         if (h[i].lpGroup == NULL || strcasecmp(h[i].lpGroup, BENCH_GROUP) != 0)
             continue;
-        if ((err = svc_proc_usage_read((pid_t)h[i].dwProcessId, &u)) < 0) {
-            fail(r, "cannot read /proc/%u: %s", (unsigned)h[i].dwProcessId, strerror(-err));
+        if (add_usage(r, row, (pid_t)h[i].dwProcessId) < 0)
             goto out;
-        }
-        row->hosts++;
-        row->pss_kib += u.pss_kib;
-        row->rss_kib += u.rss_kib;
-        row->threads += u.threads;
-        row->fds += u.fds;
     }
     rc = 0;
 out:
@@ -651,7 +715,9 @@ static int latency(struct run *r, struct bench_row *row)
     }
     row->interrogate_p50_us = bench_percentile(v, INTERROGATE_CALLS, 50);
     row->interrogate_p99_us = bench_percentile(v, INTERROGATE_CALLS, 99);
-    rc = 0;
+
+    progress(r, true, "floor: 1-hop and 2-hop round trips");
+    rc = bench_floor_latency(&row->floor1_p50_us, &row->floor2_p50_us);
 out:
     free(v);
     return rc;
@@ -661,7 +727,7 @@ int bench_run(const struct bench_config *cfg, enum bench_mode mode, unsigned n,
               struct bench_row *row)
 {
     struct run r = { .cfg = cfg, .mode = mode, .n = n };
-    unsigned want = mode == BENCH_SPLIT ? n : 1;
+    unsigned want = mode == BENCH_SHARED ? 1 : n;
     int rc;
 
     snprintf(r.label, sizeof r.label, "%s n=%u", bench_mode_name(mode), n);
@@ -670,8 +736,13 @@ int bench_run(const struct bench_config *cfg, enum bench_mode mode, unsigned n,
     row->n = n;
     if (!cfg->tty)
         fprintf(stderr, "[%s n=%u] running\n", bench_mode_name(mode), n);
-    if ((rc = make_state_dir(&r)) < 0 || (rc = start_scmd(&r)) < 0 || (rc = install(&r)) < 0 ||
-        (rc = start_all(&r, row)) < 0 || (rc = measure_hosts(&r, row)) < 0 ||
+    if ((rc = make_state_dir(&r)) < 0 || (rc = start_scmd(&r)) < 0)
+        goto out;
+    double t0 = now_ms();
+    if ((rc = install(&r)) < 0)
+        goto out;
+    row->create_ms = now_ms() - t0;
+    if ((rc = start_all(&r, row)) < 0 || (rc = measure_hosts(&r, row)) < 0 ||
         (rc = latency(&r, row)) < 0 || (rc = stop_all(&r, row)) < 0)
         goto out;
     if (row->hosts != want) {
@@ -697,6 +768,13 @@ struct bench_session {
 int bench_session_open(const struct bench_config *cfg, const char *label, const char *scm_ini,
                        struct bench_session **out)
 {
+    return bench_session_open_with(cfg, label, scm_ini, NULL, NULL, true, out);
+}
+
+int bench_session_open_with(const struct bench_config *cfg, const char *label,
+                            const char *scm_ini, int (*prepare)(const char *dir, void *ctx),
+                            void *ctx, bool one_service, struct bench_session **out)
+{
     struct bench_session *s = calloc(1, sizeof *s);
     struct bench_row row = { 0 };
     int rc;
@@ -719,8 +797,13 @@ int bench_session_open(const struct bench_config *cfg, const char *label, const 
         rc = -1;
         goto fail;
     }
-    if ((rc = start_scmd(&s->r)) < 0 || (rc = install(&s->r)) < 0 ||
-        (rc = start_all(&s->r, &row)) < 0)
+    if (prepare != NULL && (rc = prepare(s->r.dir, ctx)) < 0)
+        goto fail;
+    if ((rc = start_scmd(&s->r)) < 0)
+        goto fail;
+    if (!one_service)
+        s->r.n = 0;
+    else if ((rc = install(&s->r)) < 0 || (rc = start_all(&s->r, &row)) < 0)
         goto fail;
     progress_clear(&s->r);
     *out = s;
@@ -740,6 +823,55 @@ const char *bench_session_dir(const struct bench_session *s)
 pid_t bench_session_scmd(const struct bench_session *s)
 {
     return s->r.scmd;
+}
+
+SC_HANDLE bench_session_scm(const struct bench_session *s)
+{
+    return s->r.scm;
+}
+
+double bench_session_ready_ms(const struct bench_session *s)
+{
+    return s->r.ready_ms;
+}
+
+int bench_session_stop_scmd(struct bench_session *s, double *ms)
+{
+    struct run *r = &s->r;
+    int status;
+    double t0;
+
+    if (r->scm != NULL) {
+        CloseServiceHandle(r->scm);
+        r->scm = NULL;
+    }
+    if (r->scmd <= 0)
+        return -1;
+    t0 = now_ms();
+    kill(r->scmd, SIGTERM);
+    while (waitpid(r->scmd, &status, WNOHANG) == 0) {
+        if (now_ms() - t0 > 45000) {
+            fail(r, "scmd did not exit within 45 s of SIGTERM; killing it");
+            kill(r->scmd, SIGKILL);
+            waitpid(r->scmd, &status, 0);
+            r->scmd = 0;
+            return -1;
+        }
+        msleep_us(200);
+    }
+    *ms = now_ms() - t0;
+    r->scmd = 0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fail(r, "scmd ended with status %d after SIGTERM", status);
+        show_log_tail(r);
+        return -1;
+    }
+    return 0;
+}
+
+int bench_session_restart_scmd(struct bench_session *s)
+{
+    return s->r.scmd > 0 ? -1 : start_scmd(&s->r);
 }
 
 void bench_session_close(struct bench_session *s)

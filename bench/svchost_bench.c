@@ -1,21 +1,29 @@
 /*
  * svchost-bench [--n LIST] [--plugin idle|busy|FILE.so] [--csv FILE]
- *               [--plot FILE.png] [--mode both|shared|split] [--cpu N] [--keep]
+ *               [--plot FILE.png] [--mode MODES] [--cpu N] [--keep]
+ * svchost-bench --throughput [--threads T] [--seconds S] [--plugin P] [--cpu N] [--keep]
+ * svchost-bench --installed N [--via files|api|both] [--plugin P] [--cpu N] [--keep]
+ * svchost-bench --versus wine [--n LIST] [--cpu N] [--keep]
  * svchost-bench --abuse [--abuse-seconds S] [--abuse-queries N] [--cpu N] [--keep]
  * svchost-bench --help | --version
  *
  * Measures what shared hosting saves against one process per service:
  * for each N and each mode (shared: N services in one host; split: one
- * host per service), a fresh scmd installs, starts, measures, controls
- * and stops N services.  docs/benchmark.md says what each column means
+ * host per service; own: one own-process executable per service), a
+ * fresh scmd installs, starts, measures, controls and stops N services,
+ * and each row carries the floor (a bare round trip between processes)
+ * measured beside it.  docs/benchmark.md says what each column means
  * and how it is measured.
  *
- * With --abuse, instead: root's query latency and scmd's memory while
- * another user's client misbehaves (abuse.c).
+ * Instead, with --throughput: socket requests per second from T client
+ * threads; --installed: what N installed services cost scmd; --versus
+ * wine: the same scenario against Wine's SCM; --abuse: root's query
+ * latency and scmd's memory while another user's client misbehaves.
  *
  * Exit codes: 0 done; 1 a run failed, or the CSV or plot could not be
- * written; 2 usage; 130 interrupted (SIGINT, SIGTERM, SIGHUP) - in every
- * case after scmd and its hosts are gone.
+ * written, or something it needs is missing (named on stderr); 2 usage;
+ * 130 interrupted (SIGINT, SIGTERM, SIGHUP) - in every case after scmd,
+ * its hosts and every other process it started are gone.
  */
 #include "bench.h"
 #include "paths.h"
@@ -38,21 +46,37 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: svchost-bench [--n LIST] [--plugin idle|busy|FILE.so] [--csv FILE]\n"
-            "                     [--plot FILE.png] [--mode both|shared|split] [--cpu N]\n"
+            "                     [--plot FILE.png] [--mode MODES] [--cpu N] [--keep]\n"
+            "       svchost-bench --throughput [--threads T] [--seconds S] [--plugin P]\n"
+            "                     [--cpu N] [--keep]\n"
+            "       svchost-bench --installed N [--via files|api|both] [--plugin P] [--cpu N]\n"
             "                     [--keep]\n"
+            "       svchost-bench --versus wine [--n LIST] [--cpu N] [--keep]\n"
             "       svchost-bench --abuse [--abuse-seconds S] [--abuse-queries N] [--cpu N]\n"
             "                     [--keep]\n"
             "       svchost-bench --help | --version\n"
-            "  --n LIST         numbers of services, comma-separated (default 1,10,100,500)\n"
+            "  --n LIST         numbers of services, comma-separated, 1 to %d each\n"
+            "                   (default 1,10,100,500; --versus: 1,10,100, at most %d)\n"
             "  --plugin NAME    the service each of them runs: idle (default; registers,\n"
             "                   runs, waits for STOP), busy (idle plus a listening TCP socket\n"
             "                   and 64 KiB of touched memory), or a plugin's path\n"
             "  --csv FILE       also write the measurements as CSV\n"
-            "  --plot FILE.png  also draw host PSS against N for both modes (gnuplot)\n"
-            "  --mode MODE      both (default), or only shared or only split runs\n"
+            "  --plot FILE.png  also draw host PSS against N for each mode (gnuplot)\n"
+            "  --mode MODES     all (default), both (shared,split), or a comma-separated\n"
+            "                   list of shared, split and own\n"
             "  --cpu N          run the benchmark, scmd and every host on CPU N only\n"
             "                   (latency without cross-CPU wake-ups; see docs/benchmark.md)\n"
             "  --keep           keep each run's state directory (scmd.log, config)\n"
+            "  --throughput     instead: QueryServiceConfig from T client threads for S\n"
+            "                   seconds, beside the floor's throughput with T threads\n"
+            "  --threads T      1 to %d (default 20)\n"
+            "  --seconds S      1 to 3600 (default 5)\n"
+            "  --installed N    instead: scmd with N services installed (1 to %d): its\n"
+            "                   start, stop, memory, EnumServicesStatusEx and CreateService\n"
+            "  --via HOW        install them as files before scmd starts (default), through\n"
+            "                   the API, or both\n"
+            "  --versus wine    instead: the same scenario against Wine's SCM (needs wine\n"
+            "                   and gcc-mingw-w64-x86-64)\n"
             "  --abuse          instead: time root's queries with no abuse, while 20 clients\n"
             "                   never read their replies, and while 400 clients sit silent\n"
             "                   in a 1 MiB frame (svchost-abuser, as user nobody if root),\n"
@@ -60,8 +84,10 @@ static void usage(FILE *f)
             "  --abuse-seconds S  query each phase for up to S seconds (default 10)\n"
             "  --abuse-queries N  and at most N queries (default 1000)\n"
             "For each N, shared runs the N services in one `svchost -k bench`; split runs\n"
-            "each in its own `svchost -k bench -s NAME`.  Results go to stdout, progress\n"
-            "to stderr.  Exit: 0 done, 1 failure, 2 usage, 130 interrupted.\n");
+            "each in its own `svchost -k bench -s NAME`; own runs each as an own-process\n"
+            "executable built from the same plugin source.  Results go to stdout,\n"
+            "progress to stderr.  Exit: 0 done, 1 failure, 2 usage, 130 interrupted.\n",
+            BENCH_MAX_N, BENCH_VERSUS_MAX_N, BENCH_MAX_THREADS, BENCH_MAX_INSTALLED);
 }
 
 static void on_signal(int sig)
@@ -106,6 +132,53 @@ static int parse_n_list(const char *s, unsigned *ns)
         if (u == 0 || ns[u - 1] != ns[i])
             ns[u++] = ns[i];
     return u;
+}
+
+/* "all", "both" (shared,split) or a comma-separated list of shared,
+ * split and own: a bit per mode, or 0 (reported). */
+static unsigned parse_modes(const char *arg)
+{
+    unsigned m = 0;
+    const char *s = arg;
+
+    if (strcmp(arg, "all") == 0)
+        return (1u << BENCH_MODES) - 1;
+    if (strcmp(arg, "both") == 0)
+        return 1u << BENCH_SHARED | 1u << BENCH_SPLIT;
+    for (;;) {
+        size_t len = strcspn(s, ",");
+        int k = -1;
+        for (int i = 0; i < BENCH_MODES; i++)
+            if (strlen(bench_mode_name((enum bench_mode)i)) == len &&
+                strncmp(s, bench_mode_name((enum bench_mode)i), len) == 0)
+                k = i;
+        if (k < 0) {
+            fprintf(stderr, "svchost-bench: --mode: '%.*s' is not a mode: all, both, or a list "
+                            "of shared, split and own\n", (int)len, s);
+            return 0;
+        }
+        m |= 1u << k;
+        if (s[len] == '\0')
+            return m;
+        s += len + 1;
+    }
+}
+
+/* The own-process build of a plugin: NAME-own beside NAME.so, or NULL. */
+static char *find_own_exe(const char *plugin)
+{
+    size_t len = strlen(plugin);
+    char *exe;
+
+    if (len < 3 || strcmp(plugin + len - 3, ".so") != 0 || (exe = malloc(len + 2)) == NULL)
+        return NULL;
+    memcpy(exe, plugin, len - 3);
+    memcpy(exe + len - 3, "-own", 5);
+    if (access(exe, X_OK) != 0) {
+        free(exe);
+        return NULL;
+    }
+    return exe;
 }
 
 /* The plugin: a path as given, or NAME.so looked up in
@@ -188,6 +261,49 @@ static void raise_nofile(void)
     }
 }
 
+/* An option's number in [min, max], or -1 after the usage error. */
+static long parse_range(const char *opt, const char *arg, long min, long max)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(arg, &end, 10);
+    if (end == arg || *end != '\0' || errno != 0 || v < min || v > max) {
+        fprintf(stderr, "svchost-bench: --%s: '%s' is not a number from %ld to %ld\n", opt, arg,
+                min, max);
+        return -1;
+    }
+    return v;
+}
+
+/* What the run does instead of the hosting table, at most one. */
+enum task { TASK_HOSTING, TASK_THROUGHPUT, TASK_INSTALLED, TASK_VERSUS, TASK_ABUSE };
+static const char *const task_option[] = { "", "--throughput", "--installed", "--versus",
+                                           "--abuse" };
+
+static bool set_task(enum task *task, enum task t)
+{
+    if (*task != TASK_HOSTING && *task != t) {
+        fprintf(stderr, "svchost-bench: %s and %s cannot be combined\n", task_option[*task],
+                task_option[t]);
+        return false;
+    }
+    *task = t;
+    return true;
+}
+
+static int finish(int rc)
+{
+    if (rc == -EINTR || (rc >= 0 && bench_interrupted)) {
+        fprintf(stderr, "svchost-bench: interrupted; scmd and its hosts are stopped\n");
+        return 130;
+    }
+    return rc < 0 ? 1 : 0;
+}
+
+#define T(t) (1u << (t))
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -203,34 +319,57 @@ int main(int argc, char **argv)
         { "abuse", no_argument, NULL, 'a' },
         { "abuse-seconds", required_argument, NULL, 'S' },
         { "abuse-queries", required_argument, NULL, 'Q' },
+        { "throughput", no_argument, NULL, 't' },
+        { "threads", required_argument, NULL, 'T' },
+        { "seconds", required_argument, NULL, 's' },
+        { "installed", required_argument, NULL, 'i' },
+        { "via", required_argument, NULL, 'v' },
+        { "versus", required_argument, NULL, 'w' },
         { NULL, 0, NULL, 0 },
+    };
+    /* Which tasks each option applies to; the others refuse it. */
+    static const struct { int opt; unsigned tasks; } applies[] = {
+        { 'n', T(TASK_HOSTING) | T(TASK_VERSUS) },
+        { 'c', T(TASK_HOSTING) },
+        { 'p', T(TASK_HOSTING) },
+        { 'm', T(TASK_HOSTING) },
+        { 'P', T(TASK_HOSTING) | T(TASK_THROUGHPUT) | T(TASK_INSTALLED) },
+        { 'S', T(TASK_ABUSE) },
+        { 'Q', T(TASK_ABUSE) },
+        { 'T', T(TASK_THROUGHPUT) },
+        { 's', T(TASK_THROUGHPUT) },
+        { 'v', T(TASK_INSTALLED) },
     };
     unsigned ns[BENCH_MAX_NS] = { 1, 10, 100, 500 };
     int nn = 4, c, rc = 0;
-    int first = BENCH_SHARED, last = BENCH_SPLIT;
-    long cpu = -1;
+    bool ns_given = false;
+    unsigned modes = 0;             /* bit per mode; 0: all that can run */
+    long cpu = -1, v;
     const char *csv = NULL, *plot = NULL, *plugin_arg = "idle";
     struct bench_config cfg = { 0 };
     struct bench_row rows[BENCH_MAX_ROWS];
     size_t nrows = 0;
     char bindir[PATH_MAX], scmd[PATH_MAX + 8], abuser[PATH_MAX + 16], label[64];
-    char *plugin;
+    char *plugin = NULL, *own_exe = NULL;
     struct sigaction sa;
-    bool abuse = false, hosting_opts = false;
+    enum task task = TASK_HOSTING;
     unsigned long abuse_seconds = 10, abuse_queries = 1000;
+    unsigned threads = 20, seconds = 5, installed = 0, via = BENCH_VIA_FILES;
+    char given[128] = "";           /* options seen, by their short letter */
 
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c != '?' && strlen(given) + 1 < sizeof given)
+            strncat(given, (char[]){ (char)c, 0 }, 1);
         switch (c) {
         case 'n':
             if ((nn = parse_n_list(optarg, ns)) < 0)
                 return 2;
-            hosting_opts = true;
+            ns_given = true;
             break;
-        case 'c': csv = optarg; hosting_opts = true; break;
-        case 'p': plot = optarg; hosting_opts = true; break;
+        case 'c': csv = optarg; break;
+        case 'p': plot = optarg; break;
         case 'P':
             plugin_arg = optarg;
-            hosting_opts = true;
             if (strchr(optarg, '/') == NULL && strcmp(optarg, "idle") != 0 &&
                 strcmp(optarg, "busy") != 0) {
                 fprintf(stderr, "svchost-bench: --plugin: idle, busy, or a path to a plugin\n");
@@ -238,60 +377,110 @@ int main(int argc, char **argv)
             }
             break;
         case 'm':
-            if (strcmp(optarg, "both") == 0) {
-                first = BENCH_SHARED;
-                last = BENCH_SPLIT;
-            } else if (strcmp(optarg, "shared") == 0) {
-                first = last = BENCH_SHARED;
-            } else if (strcmp(optarg, "split") == 0) {
-                first = last = BENCH_SPLIT;
-            } else {
-                fprintf(stderr, "svchost-bench: --mode: both, shared or split\n");
+            if ((modes = parse_modes(optarg)) == 0)
                 return 2;
-            }
-            hosting_opts = true;
             break;
-        case 'C': {
-            char *end;
-            errno = 0;
-            cpu = strtol(optarg, &end, 10);
-            if (end == optarg || *end != '\0' || errno != 0 || cpu < 0 || cpu >= CPU_SETSIZE) {
-                fprintf(stderr, "svchost-bench: --cpu: a CPU number\n");
+        case 'C':
+            if ((cpu = parse_range("cpu", optarg, 0, CPU_SETSIZE - 1)) < 0)
                 return 2;
-            }
             break;
-        }
         case 'k': cfg.keep = 1; break;
-        case 'a': abuse = true; break;
+        case 'a':
+            if (!set_task(&task, TASK_ABUSE))
+                return 2;
+            break;
         case 'S':
-        case 'Q': {
-            char *end;
-            unsigned long v;
-            errno = 0;
-            v = strtoul(optarg, &end, 10);
-            if (end == optarg || *end != '\0' || errno != 0 || optarg[0] == '-' || v < 1 ||
-                v > 1000000) {
-                fprintf(stderr, "svchost-bench: --abuse-%s: 1 to 1000000\n",
-                        c == 'S' ? "seconds" : "queries");
+        case 'Q':
+            if ((v = parse_range(c == 'S' ? "abuse-seconds" : "abuse-queries", optarg, 1,
+                                 1000000)) < 0)
+                return 2;
+            *(c == 'S' ? &abuse_seconds : &abuse_queries) = (unsigned long)v;
+            break;
+        case 't':
+            if (!set_task(&task, TASK_THROUGHPUT))
+                return 2;
+            break;
+        case 'T':
+            if ((v = parse_range("threads", optarg, 1, BENCH_MAX_THREADS)) < 0)
+                return 2;
+            threads = (unsigned)v;
+            break;
+        case 's':
+            if ((v = parse_range("seconds", optarg, 1, 3600)) < 0)
+                return 2;
+            seconds = (unsigned)v;
+            break;
+        case 'i':
+            if (!set_task(&task, TASK_INSTALLED) ||
+                (v = parse_range("installed", optarg, 1, BENCH_MAX_INSTALLED)) < 0)
+                return 2;
+            installed = (unsigned)v;
+            break;
+        case 'v':
+            if (strcmp(optarg, "files") == 0) {
+                via = BENCH_VIA_FILES;
+            } else if (strcmp(optarg, "api") == 0) {
+                via = BENCH_VIA_API;
+            } else if (strcmp(optarg, "both") == 0) {
+                via = BENCH_VIA_FILES | BENCH_VIA_API;
+            } else {
+                fprintf(stderr, "svchost-bench: --via: files, api or both, not '%s'\n", optarg);
                 return 2;
             }
-            *(c == 'S' ? &abuse_seconds : &abuse_queries) = v;
             break;
-        }
+        case 'w':
+            if (strcmp(optarg, "wine") != 0) {
+                fprintf(stderr, "svchost-bench: --versus: the only peer is wine, not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            if (!set_task(&task, TASK_VERSUS))
+                return 2;
+            break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("svchost-bench (svchost) %s\n", SVCHOST_VERSION); return 0;
         default: usage(stderr); return 2;
         }
     }
     if (optind != argc) {
+        fprintf(stderr, "svchost-bench: unexpected argument '%s'\n", argv[optind]);
         usage(stderr);
         return 2;
     }
-    if (abuse && hosting_opts) {
-        fprintf(stderr, "svchost-bench: --abuse takes only --abuse-seconds, --abuse-queries, "
-                        "--cpu and --keep\n");
+    for (size_t i = 0; i < sizeof applies / sizeof applies[0]; i++) {
+        if (strchr(given, applies[i].opt) == NULL || (applies[i].tasks & T(task)))
+            continue;
+        const char *name = "?";
+        for (const struct option *o = opts; o->name != NULL; o++)
+            if (o->val == applies[i].opt)
+                name = o->name;
+        fprintf(stderr, "svchost-bench: --%s does not apply %s%s\n", name,
+                task == TASK_HOSTING ? "without " : "to ",
+                task == TASK_HOSTING ? "its task option" : task_option[task]);
         return 2;
     }
+    if (task == TASK_VERSUS) {
+        if (!ns_given) {
+            ns[0] = 1, ns[1] = 10, ns[2] = 100;
+            nn = 3;
+        }
+        for (int i = 0; i < nn; i++)
+            if (ns[i] > BENCH_VERSUS_MAX_N) {
+                fprintf(stderr, "svchost-bench: --n: at most %d with --versus\n",
+                        BENCH_VERSUS_MAX_N);
+                return 2;
+            }
+    }
+    /* A CPU this process may not run on is bad input, not a failure. */
+    if (cpu >= 0) {
+        cpu_set_t set;
+        if (sched_getaffinity(0, sizeof set, &set) == 0 && !CPU_ISSET((int)cpu, &set)) {
+            fprintf(stderr, "svchost-bench: --cpu %ld: not one of the %d CPUs this process may "
+                            "use\n", cpu, CPU_COUNT(&set));
+            return 2;
+        }
+    }
+
     /* scmd and the plugins are looked for beside this executable. */
     char *dir = svc_exe_dir();
     if (dir == NULL || strlen(dir) >= sizeof bindir) {
@@ -311,16 +500,33 @@ int main(int argc, char **argv)
         fprintf(stderr, "svchost-bench: --plot needs gnuplot (Debian: gnuplot-nox)\n");
         return 1;
     }
+    if (task == TASK_VERSUS && bench_versus_check() < 0)
+        return 1;
     snprintf(abuser, sizeof abuser, "%s/svchost-abuser", bindir);
-    if (abuse && access(abuser, X_OK) != 0) {
+    if (task == TASK_ABUSE && access(abuser, X_OK) != 0) {
         fprintf(stderr, "svchost-bench: %s: %s\n", abuser, strerror(errno));
         return 1;
     }
     if ((plugin = find_plugin(plugin_arg, bindir)) == NULL)
         return 1;
     plugin_label(plugin_arg, label, sizeof label);
+    own_exe = find_own_exe(plugin);
+    if (modes == 0) {
+        modes = (1u << BENCH_MODES) - 1;
+        if (own_exe == NULL && task == TASK_HOSTING) {
+            modes &= ~(1u << BENCH_OWN);
+            fprintf(stderr, "svchost-bench: no own-process build of %s beside it; "
+                            "own mode left out\n", plugin);
+        }
+    } else if ((modes & (1u << BENCH_OWN)) && own_exe == NULL) {
+        fprintf(stderr, "svchost-bench: --mode own needs the plugin built as an own-process "
+                        "executable beside it (%.*s-own)\n", (int)(strlen(plugin) - 3), plugin);
+        free(plugin);
+        return 1;
+    }
     cfg.scmd = scmd;
     cfg.plugin = plugin;
+    cfg.own_exe = own_exe;
     cfg.tty = isatty(STDERR_FILENO);
 
     memset(&sa, 0, sizeof sa);
@@ -338,35 +544,38 @@ int main(int argc, char **argv)
         CPU_SET((int)cpu, &set);
         if (sched_setaffinity(0, sizeof set, &set) < 0) {
             fprintf(stderr, "svchost-bench: --cpu %ld: %s\n", cpu, strerror(errno));
-            free(plugin);
-            return 1;
+            rc = 1;
+            goto out;
         }
     }
 
-    if (abuse) {
-        rc = bench_abuse(&cfg, abuser, (unsigned)abuse_seconds, (unsigned)abuse_queries);
-        free(plugin);
-        if (rc == -EINTR || (rc == 0 && bench_interrupted)) {
-            fprintf(stderr, "svchost-bench: interrupted; scmd and its hosts are stopped\n");
-            return 130;
-        }
-        return rc < 0 ? 1 : 0;
+    switch (task) {
+    case TASK_ABUSE:
+        rc = finish(bench_abuse(&cfg, abuser, (unsigned)abuse_seconds, (unsigned)abuse_queries));
+        goto out;
+    case TASK_THROUGHPUT:
+        rc = finish(bench_throughput(&cfg, threads, seconds));
+        goto out;
+    case TASK_INSTALLED:
+        rc = finish(bench_installed(&cfg, installed, via));
+        goto out;
+    case TASK_VERSUS:
+        rc = finish(bench_versus_wine(&cfg, ns, nn));
+        goto out;
+    case TASK_HOSTING:
+        break;
     }
 
     for (int i = 0; i < nn && rc == 0; i++) {
-        for (int m = first; m <= last && rc == 0; m++) {
+        for (int m = 0; m < BENCH_MODES && rc == 0; m++) {
+            if (!(modes & (1u << m)))
+                continue;
             rc = bench_run(&cfg, (enum bench_mode)m, ns[i], &rows[nrows]);
             if (rc == 0)
                 nrows++;
         }
     }
-    if (rc == -EINTR || (rc == 0 && bench_interrupted)) {
-        fprintf(stderr, "svchost-bench: interrupted; scmd and its hosts are stopped\n");
-        rc = 130;
-    } else if (rc < 0) {
-        rc = 1;
-    }
-
+    rc = finish(rc);
     if (nrows > 0) {
         printf("plugin: %s\n\n", label);
         report_table(stdout, rows, nrows);
@@ -380,6 +589,8 @@ int main(int argc, char **argv)
         rc = 1;
     if (rc == 0 && plot != NULL && report_plot(plot, rows, nrows, label) < 0)
         rc = 1;
+out:
     free(plugin);
+    free(own_exe);
     return rc;
 }

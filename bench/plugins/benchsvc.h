@@ -2,31 +2,32 @@
  * benchsvc.h - what the benchmark plugins share: a service whose state
  * lives on ServiceMain's stack, that reports RUNNING, accepts STOP and
  * INTERROGATE (everything else is ERROR_CALL_NOT_IMPLEMENTED) and sleeps
- * on a condition variable until STOP.  Each plugin is one .c file, so
- * everything here is static.
+ * on an event until STOP.  Each plugin is one .c file, so everything here
+ * is static.
+ *
+ * Written against <svchost/portable.h>, so that idle.c builds unchanged
+ * as a plugin of this host, as an own-process executable (with own.c)
+ * and, with mingw-w64, as a service DLL of Wine's or Windows' svchost.exe
+ * (svchost-bench --versus wine).  BENCHSVC_SERVICE_TYPE is the type it
+ * reports: the own-process build defines it as SERVICE_WIN32_OWN_PROCESS.
  */
 #ifndef SVCHOST_BENCH_BENCHSVC_H
 #define SVCHOST_BENCH_BENCHSVC_H
 
-#include <pthread.h>
+#include <svchost/portable.h>
+
 #include <stdbool.h>
 
-#include <svchost/svchost.h>
+#ifndef BENCHSVC_SERVICE_TYPE
+#define BENCHSVC_SERVICE_TYPE SERVICE_WIN32_SHARE_PROCESS
+#endif
 
 struct benchsvc {
     SERVICE_STATUS_HANDLE handle;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
+    SVCHOST_LOCK lock;
+    SVCHOST_EVENT stopped;        /* set by STOP */
     SERVICE_STATUS status;        /* guarded by lock */
-    bool stop;
 };
-
-#define BENCHSVC_INIT                                         \
-    {                                                         \
-        .lock = PTHREAD_MUTEX_INITIALIZER,                    \
-        .cond = PTHREAD_COND_INITIALIZER,                     \
-        .status.dwServiceType = SERVICE_WIN32_SHARE_PROCESS,  \
-    }
 
 static DWORD WINAPI benchsvc_handler(DWORD control, DWORD type, LPVOID data, LPVOID context)
 {
@@ -40,7 +41,7 @@ static DWORD WINAPI benchsvc_handler(DWORD control, DWORD type, LPVOID data, LPV
         /* The SCM answers with the status we last set. */
         return NO_ERROR;
     case SERVICE_CONTROL_STOP:
-        pthread_mutex_lock(&s->lock);
+        SvchostLockAcquire(&s->lock);
         if (s->status.dwCurrentState != SERVICE_RUNNING) {
             rc = ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
         } else {
@@ -49,21 +50,35 @@ static DWORD WINAPI benchsvc_handler(DWORD control, DWORD type, LPVOID data, LPV
             s->status.dwCheckPoint = 1;
             s->status.dwWaitHint = 2000;
             SetServiceStatus(s->handle, &s->status);
-            s->stop = true;
-            pthread_cond_signal(&s->cond);
+            SvchostEventSet(&s->stopped);
         }
-        pthread_mutex_unlock(&s->lock);
+        SvchostLockRelease(&s->lock);
         return rc;
     default:
         return ERROR_CALL_NOT_IMPLEMENTED;
     }
 }
 
-/* Registers s's handler under name; false if the host refused. */
+/* Sets s up and registers its handler under name; false if that
+ * failed (nothing to tear down then). */
 static bool benchsvc_register(struct benchsvc *s, const char *name)
 {
+    memset(s, 0, sizeof *s);
+    s->status.dwServiceType = BENCHSVC_SERVICE_TYPE;
+    s->status.dwCurrentState = SERVICE_START_PENDING;
+    if (SvchostLockInit(&s->lock) != 0)
+        return false;
+    if (SvchostEventInit(&s->stopped) != 0) {
+        SvchostLockDestroy(&s->lock);
+        return false;
+    }
     s->handle = RegisterServiceCtrlHandlerExA(name, benchsvc_handler, s);
-    return s->handle != NULL;
+    if (s->handle == NULL) {
+        SvchostEventDestroy(&s->stopped);
+        SvchostLockDestroy(&s->lock);
+        return false;
+    }
+    return true;
 }
 
 /* When run, reports RUNNING and waits for STOP; either way returns the
@@ -72,16 +87,17 @@ static SERVICE_STATUS benchsvc_run(struct benchsvc *s, bool run)
 {
     SERVICE_STATUS final;
 
-    pthread_mutex_lock(&s->lock);
     if (run) {
+        SvchostLockAcquire(&s->lock);
         s->status.dwCurrentState = SERVICE_RUNNING;
         s->status.dwControlsAccepted = SERVICE_ACCEPT_STOP;
         SetServiceStatus(s->handle, &s->status);
-        while (!s->stop)
-            pthread_cond_wait(&s->cond, &s->lock);
+        SvchostLockRelease(&s->lock);
+        SvchostEventWait(&s->stopped, SVCHOST_INFINITE);
     }
+    SvchostLockAcquire(&s->lock);
     final = s->status;
-    pthread_mutex_unlock(&s->lock);
+    SvchostLockRelease(&s->lock);
     return final;
 }
 
@@ -102,10 +118,10 @@ static void benchsvc_stopped(struct benchsvc *s, SERVICE_STATUS final, int err)
      * this call.  After it, a handler still inside its critical section
      * is the only user of s left; wait it out before s goes away. */
     SetServiceStatus(s->handle, &final);
-    pthread_mutex_lock(&s->lock);
-    pthread_mutex_unlock(&s->lock);
-    pthread_cond_destroy(&s->cond);
-    pthread_mutex_destroy(&s->lock);
+    SvchostLockAcquire(&s->lock);
+    SvchostLockRelease(&s->lock);
+    SvchostEventDestroy(&s->stopped);
+    SvchostLockDestroy(&s->lock);
 }
 
 #endif

@@ -44,7 +44,7 @@ static int open_listener(void)
 
 SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
 {
-    struct busy s = { .svc = BENCHSVC_INIT, .listener = -1 };
+    struct busy s = { .listener = -1 };
     SERVICE_STATUS final;
     int err = 0;
 

@@ -1,0 +1,426 @@
+/*
+ * floor.c - the floor: what a round trip between processes over a Unix
+ * socket costs on this machine, now, measured in the same run as scmd.
+ *
+ * A latency of scmd means little on its own on a shared virtual machine:
+ * the same bare round trip takes 30 us in one hour and 85 us in the
+ * next.  So each row of the table carries the floor measured right after
+ * its own latency loops, under the same conditions (same CPUs, scmd and
+ * its hosts running but idle), and each latency is also given as a ratio
+ * to it.
+ *
+ * Both ends do what the real ones do:
+ *   - the client packs a QUERY_STATUS request with the protocol's own
+ *     pack functions (so the frames have the sizes of a
+ *     QueryServiceStatusEx request and reply), sends it with
+ *     svc_frame_send, polls without sleeping for up to 200 us and then
+ *     blocks in svc_frame_recv, as lib/sc_handle.c's spin_for_reply and
+ *     svc_conn_call do;
+ *   - a server process sleeps in poll() until a frame arrives, as scmd's
+ *     event loop sleeps in epoll_wait, reads it whole and answers with a
+ *     status reply.
+ * 1 hop: client <-> echo.  2 hops: client -> relay -> echo -> relay ->
+ * client, the shape of INTERROGATE (client -> scmd -> host -> back).
+ *
+ * The throughput floor: T client threads, each with a connection of its
+ * own to one single-threaded echo process that polls all of them, as
+ * scmd serves its clients from one loop.
+ */
+#include "bench.h"
+
+#include "proto.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FLOOR_WARMUP 200
+#define FLOOR_CALLS 2000
+/* As SPIN_NS in lib/sc_handle.c: the client's wait is the library's. */
+#define FLOOR_SPIN_NS 200000L
+
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* ---- the frames --------------------------------------------------------- */
+
+static int send_request(int fd, uint32_t id)
+{
+    struct svc_wbuf w;
+    int rc;
+
+    svc_wbuf_init(&w);
+    svc_msg_name_pack(&w, "Bench0000");
+    rc = svc_frame_send(fd, SVC_MSG_QUERY_STATUS, id, &w);
+    svc_wbuf_free(&w);
+    return rc;
+}
+
+static int send_reply(int fd, uint32_t id)
+{
+    SERVICE_STATUS_PROCESS st = {
+        .dwServiceType = SERVICE_WIN32_SHARE_PROCESS,
+        .dwCurrentState = SERVICE_RUNNING,
+        .dwControlsAccepted = SERVICE_ACCEPT_STOP,
+        .dwProcessId = 4242,
+    };
+    struct svc_wbuf w;
+    int rc;
+
+    svc_wbuf_init(&w);
+    svc_msg_status_reply_pack(&w, &st);
+    rc = svc_frame_send(fd, SVC_MSG_REPLY, id, &w);
+    svc_wbuf_free(&w);
+    return rc;
+}
+
+/* The library's wait: spin on poll(0) for up to FLOOR_SPIN_NS, then a
+ * blocking read of the whole frame. */
+static int client_wait(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+    struct svc_frame_header h;
+    uint8_t *payload = NULL;
+    double t0 = now_us();
+    int rc;
+
+    do {
+        if (poll(&pfd, 1, 0) != 0)
+            break;
+    } while ((now_us() - t0) * 1000 < FLOOR_SPIN_NS);
+    rc = svc_frame_recv(fd, &h, &payload);
+    free(payload);
+    if (rc == 0 && h.type != SVC_MSG_REPLY)
+        rc = -EPROTO;
+    return rc;
+}
+
+static int client_call(int fd, uint32_t id)
+{
+    int rc = send_request(fd, id);
+    return rc < 0 ? rc : client_wait(fd);
+}
+
+/* ---- the server processes ------------------------------------------------ */
+
+/* Sleeps in poll() on fds[0..n) and answers each request with a status
+ * reply until every peer has closed. */
+static void echo_loop(int *fds, size_t n)
+{
+    struct pollfd *p = calloc(n, sizeof *p);
+    size_t open = n;
+
+    if (p == NULL)
+        _exit(1);
+    for (size_t i = 0; i < n; i++)
+        p[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+    while (open > 0) {
+        if (poll(p, (nfds_t)n, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            _exit(1);
+        }
+        for (size_t i = 0; i < n; i++) {
+            struct svc_frame_header h;
+            uint8_t *payload = NULL;
+            if (p[i].fd < 0 || p[i].revents == 0)
+                continue;
+            if (svc_frame_recv(p[i].fd, &h, &payload) < 0 || send_reply(p[i].fd, h.id) < 0) {
+                close(p[i].fd);
+                p[i].fd = -1;
+                open--;
+            }
+            free(payload);
+        }
+    }
+    _exit(0);
+}
+
+/* Sends a frame received as it came. */
+static int forward(int fd, const struct svc_frame_header *h, uint8_t *payload)
+{
+    struct svc_wbuf w = { .data = payload, .len = h->length, .cap = h->length };
+
+    return svc_frame_send(fd, h->type, h->id, h->length ? &w : NULL);
+}
+
+/* Forwards each request from `down` to `up` and each reply back, both
+ * waits in poll(). */
+static void relay_loop(int down, int up)
+{
+    for (;;) {
+        struct pollfd p = { .fd = down, .events = POLLIN };
+        struct svc_frame_header h;
+        uint8_t *payload = NULL;
+        int rc;
+
+        if (poll(&p, 1, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            _exit(1);
+        }
+        if (svc_frame_recv(down, &h, &payload) < 0)
+            _exit(0);
+        rc = forward(up, &h, payload);
+        free(payload);
+        if (rc < 0)
+            _exit(1);
+        p = (struct pollfd){ .fd = up, .events = POLLIN };
+        while (poll(&p, 1, -1) < 0)
+            if (errno != EINTR)
+                _exit(1);
+        if (svc_frame_recv(up, &h, &payload) < 0)
+            _exit(1);
+        rc = forward(down, &h, payload);
+        free(payload);
+        if (rc < 0)
+            _exit(1);
+    }
+}
+
+/* A child that dies with the benchmark, with close_fds[0..nclose)
+ * (the other ends, and the other servers' sockets) closed.  0 in the
+ * child, its pid in the parent, or -1. */
+static pid_t fork_server(const int *close_fds, size_t nclose)
+{
+    pid_t parent = getpid(), pid = fork();
+
+    if (pid != 0)
+        return pid;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(1);
+    /* A Ctrl-C reaches the benchmark, which closes the sockets: ends the
+     * servers in order rather than under it. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    for (size_t i = 0; i < nclose; i++)
+        close(close_fds[i]);
+    return 0;
+}
+
+/* After its sockets are closed a server exits at once; one that does
+ * not is killed. */
+static void end_server(pid_t pid)
+{
+    for (int i = 0; i < 500; i++) {
+        if (waitpid(pid, NULL, WNOHANG) != 0)
+            return;
+        usleep(2000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+
+static int timed_calls(int fd, double *v)
+{
+    for (int i = 0; i < FLOOR_WARMUP + FLOOR_CALLS; i++) {
+        double t0 = now_us();
+        int rc = client_call(fd, (uint32_t)i + 1);
+        if (bench_interrupted)
+            return -EINTR;
+        if (rc < 0) {
+            fprintf(stderr, "svchost-bench: floor: round trip failed: %s\n", strerror(-rc));
+            return -1;
+        }
+        if (i >= FLOOR_WARMUP)
+            v[i - FLOOR_WARMUP] = now_us() - t0;
+    }
+    return 0;
+}
+
+int bench_floor_latency(double *hop1_p50_us, double *hop2_p50_us)
+{
+    int a[2] = { -1, -1 }, b[2] = { -1, -1 }, c[2] = { -1, -1 };
+    pid_t echo = -1, relay = -1, echo2 = -1;
+    double *v = calloc(FLOOR_CALLS, sizeof *v);
+    int rc = -1;
+
+    if (v == NULL) {
+        fprintf(stderr, "svchost-bench: floor: out of memory\n");
+        return -1;
+    }
+    /* a: client <-> echo.  b: client <-> relay, c: relay <-> echo2. */
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, a) < 0 ||
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, b) < 0 ||
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, c) < 0) {
+        fprintf(stderr, "svchost-bench: floor: socketpair: %s\n", strerror(errno));
+        goto out;
+    }
+    {
+        int mine[] = { a[0], b[0], b[1], c[0], c[1] };
+        if ((echo = fork_server(mine, 5)) == 0)
+            echo_loop(&a[1], 1);
+    }
+    {
+        int mine[] = { a[0], a[1], b[0], c[1] };
+        if (echo > 0 && (relay = fork_server(mine, 4)) == 0)
+            relay_loop(b[1], c[0]);
+    }
+    {
+        int mine[] = { a[0], a[1], b[0], b[1], c[0] };
+        if (relay > 0 && (echo2 = fork_server(mine, 5)) == 0)
+            echo_loop(&c[1], 1);
+    }
+    if (echo < 0 || relay < 0 || echo2 < 0) {
+        fprintf(stderr, "svchost-bench: floor: fork: %s\n", strerror(errno));
+        goto out;
+    }
+    close(a[1]);
+    close(b[1]);
+    close(c[0]);
+    close(c[1]);
+    a[1] = b[1] = c[0] = c[1] = -1;
+
+    if ((rc = timed_calls(a[0], v)) < 0)
+        goto out;
+    *hop1_p50_us = bench_percentile(v, FLOOR_CALLS, 50);
+    if ((rc = timed_calls(b[0], v)) < 0)
+        goto out;
+    *hop2_p50_us = bench_percentile(v, FLOOR_CALLS, 50);
+    rc = 0;
+out:
+    for (int i = 0; i < 2; i++) {
+        if (a[i] >= 0)
+            close(a[i]);
+        if (b[i] >= 0)
+            close(b[i]);
+        if (c[i] >= 0)
+            close(c[i]);
+    }
+    if (echo > 0)
+        end_server(echo);
+    if (relay > 0)
+        end_server(relay);
+    if (echo2 > 0)
+        end_server(echo2);
+    free(v);
+    return rc;
+}
+
+/* ---- throughput ----------------------------------------------------------- */
+
+struct tp_thread {
+    pthread_t tid;
+    int fd;
+    const atomic_bool *stop;
+    unsigned long calls;
+    int err;
+};
+
+static void *tp_client(void *arg)
+{
+    struct tp_thread *t = arg;
+    uint32_t id = 0;
+
+    while (!atomic_load_explicit(t->stop, memory_order_relaxed)) {
+        int rc = client_call(t->fd, ++id);
+        if (rc < 0) {
+            t->err = rc;
+            break;
+        }
+        t->calls++;
+    }
+    return NULL;
+}
+
+int bench_floor_throughput(unsigned threads, double seconds, double *per_s)
+{
+    struct tp_thread *t = calloc(threads, sizeof *t);
+    int *server = calloc(threads, sizeof *server);
+    atomic_bool stop = false;
+    unsigned started = 0;
+    pid_t echo = -1;
+    int rc = -1;
+
+    if (t == NULL || server == NULL) {
+        fprintf(stderr, "svchost-bench: floor: out of memory\n");
+        goto out;
+    }
+    for (unsigned i = 0; i < threads; i++) {
+        int sv[2];
+        t[i].fd = server[i] = -1;
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+            fprintf(stderr, "svchost-bench: floor: socketpair: %s\n", strerror(errno));
+            goto out;
+        }
+        t[i].fd = sv[0];
+        server[i] = sv[1];
+        t[i].stop = &stop;
+    }
+    {
+        int *mine = malloc(threads * sizeof *mine);
+        if (mine == NULL)
+            goto out;
+        for (unsigned i = 0; i < threads; i++)
+            mine[i] = t[i].fd;
+        if ((echo = fork_server(mine, threads)) == 0)
+            echo_loop(server, threads);
+        free(mine);
+    }
+    if (echo < 0) {
+        fprintf(stderr, "svchost-bench: floor: fork: %s\n", strerror(errno));
+        goto out;
+    }
+    for (unsigned i = 0; i < threads; i++) {
+        close(server[i]);
+        server[i] = -1;
+    }
+    double t0 = now_us();
+    for (; started < threads; started++)
+        if (pthread_create(&t[started].tid, NULL, tp_client, &t[started]) != 0) {
+            fprintf(stderr, "svchost-bench: floor: cannot create a thread\n");
+            break;
+        }
+    while (started == threads && !bench_interrupted && now_us() - t0 < seconds * 1e6)
+        usleep(10000);
+    atomic_store(&stop, true);
+    unsigned long calls = 0;
+    int err = 0;
+    for (unsigned i = 0; i < started; i++) {
+        pthread_join(t[i].tid, NULL);
+        calls += t[i].calls;
+        if (t[i].err != 0)
+            err = t[i].err;
+    }
+    double elapsed = (now_us() - t0) / 1e6;
+    if (bench_interrupted) {
+        rc = -EINTR;
+    } else if (started < threads) {
+        rc = -1;
+    } else if (err != 0) {
+        fprintf(stderr, "svchost-bench: floor: round trip failed: %s\n", strerror(-err));
+        rc = -1;
+    } else {
+        *per_s = (double)calls / elapsed;
+        rc = 0;
+    }
+out:
+    if (t != NULL)
+        for (unsigned i = 0; i < threads; i++)
+            if (t[i].fd >= 0)
+                close(t[i].fd);
+    if (server != NULL)
+        for (unsigned i = 0; i < threads; i++)
+            if (server[i] >= 0)
+                close(server[i]);
+    if (echo > 0)
+        end_server(echo);
+    free(t);
+    free(server);
+    return rc;
+}
