@@ -23,6 +23,7 @@
 #include <svchost/svcctl.h>
 
 #include "config.h"
+#include "sddl.h"
 #include "remote.h"
 #include "win32.h"
 
@@ -1804,4 +1805,185 @@ BOOL WINAPI CloseServiceHandle(SC_HANDLE hSCObject)
     int rc = svc_handle_close(hSCObject);
 
     return rc == 0 ? TRUE : fail(rc);
+}
+
+/* ---- Security descriptors ------------------------------------------------- */
+
+/* The SECURITY_INFORMATION a service object has: owner, group, DACL.  A
+ * SACL needs SeSecurityPrivilege, which no caller holds here
+ * (ERROR_PRIVILEGE_NOT_HELD); nothing, or another bit, is
+ * ERROR_INVALID_PARAMETER. */
+static int security_info_check(SECURITY_INFORMATION info)
+{
+    if (info == 0 || (info & ~(DWORD)(OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION |
+                                      DACL_SECURITY_INFORMATION | SACL_SECURITY_INFORMATION)))
+        return ERROR_INVALID_PARAMETER;
+    return (info & SACL_SECURITY_INFORMATION) ? ERROR_PRIVILEGE_NOT_HELD : 0;
+}
+
+/* The object of a security request: NULL (absent) names the SCM. */
+static const char *security_object_name(SC_HANDLE h)
+{
+    return h->kind == SVC_HANDLE_SERVICE ? h->name : NULL;
+}
+
+static int query_security(SC_HANDLE h, SECURITY_INFORMATION info, PSECURITY_DESCRIPTOR buf,
+                          DWORD cb, LPDWORD needed)
+{
+    struct svc_wbuf w;
+    struct svc_reply rep;
+    struct svc_sd sd;
+    char *text = NULL;
+    uint8_t *bin;
+    size_t len;
+    int rc;
+
+    if (needed == NULL || (buf == NULL && cb != 0))
+        return ERROR_INVALID_PARAMETER;
+    rc = security_info_check(info);
+    if (rc == 0)
+        rc = need_access(h, READ_CONTROL);
+    if (rc != 0)
+        return rc;
+    svc_wbuf_init(&w);
+    svc_msg_query_security_pack(&w, security_object_name(h), info);
+    rc = request(h->conn, SVC_MSG_QUERY_SECURITY, &w, &rep);
+    if (rc != 0)
+        return rc;
+    svc_msg_name_reply_unpack(&rep.r, &text);
+    rc = svc_reply_finish(h->conn, &rep);
+    if (rc != 0)
+        return rc;
+    rc = svc_sddl_parse(text, &sd, NULL, 0);
+    free(text);
+    if (rc == 0)
+        rc = svc_sd_to_binary(&sd, info, &bin, &len);
+    svc_sd_free(&sd);
+    if (rc == -EINVAL)
+        return -EPROTO;     /* scmd sent what it cannot mean */
+    if (rc != 0)
+        return rc;
+    *needed = (DWORD)len;
+    if (len > cb)
+        rc = ERROR_INSUFFICIENT_BUFFER;
+    else
+        memcpy(buf, bin, len);
+    free(bin);
+    return rc;
+}
+
+BOOL WINAPI QueryServiceObjectSecurity(SC_HANDLE hService, SECURITY_INFORMATION dwSecurityInformation,
+                                       PSECURITY_DESCRIPTOR lpSecurityDescriptor, DWORD cbBufSize,
+                                       LPDWORD pcbBytesNeeded)
+{
+    int rc = svc_handle_get(hService, SVC_HANDLE_ANY);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = query_security(hService, dwSecurityInformation, lpSecurityDescriptor, cbBufSize,
+                        pcbBytesNeeded);
+    return put_result(hService, rc);
+}
+
+/* A caller's self-relative descriptor as SDDL of the parts info names. */
+static int descriptor_text(PSECURITY_DESCRIPTOR sd_bin, SECURITY_INFORMATION info, char **out)
+{
+    struct svc_sd sd;
+    size_t len;
+    int rc;
+
+    *out = NULL;
+    if (sd_bin == NULL || svc_sd_binary_length(sd_bin, &len) < 0)
+        return ERROR_INVALID_PARAMETER;
+    rc = svc_sd_from_binary(sd_bin, len, &sd, NULL, 0);
+    if (rc == 0)
+        rc = svc_sddl_format(&sd, info, out);
+    svc_sd_free(&sd);
+    return rc == -EINVAL ? ERROR_INVALID_PARAMETER : rc;
+}
+
+static int set_security(SC_HANDLE h, SECURITY_INFORMATION info, PSECURITY_DESCRIPTOR sd_bin)
+{
+    struct svc_wbuf w;
+    char *text;
+    int rc = security_info_check(info);
+
+    if (rc == 0)
+        rc = descriptor_text(sd_bin, info, &text);
+    if (rc != 0)
+        return rc;
+    rc = need_access(h, ((info & DACL_SECURITY_INFORMATION) ? WRITE_DAC : 0) |
+                        ((info & (OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION))
+                             ? WRITE_OWNER : 0));
+    if (rc == 0) {
+        svc_wbuf_init(&w);
+        svc_msg_set_security_pack(&w, security_object_name(h), info, text);
+        rc = request_plain(h->conn, SVC_MSG_SET_SECURITY, &w);
+    }
+    free(text);
+    return rc;
+}
+
+BOOL WINAPI SetServiceObjectSecurity(SC_HANDLE hService, SECURITY_INFORMATION dwSecurityInformation,
+                                     PSECURITY_DESCRIPTOR lpSecurityDescriptor)
+{
+    int rc = svc_handle_get(hService, SVC_HANDLE_ANY);
+
+    if (rc != 0)
+        return fail(rc);
+    rc = set_security(hService, dwSecurityInformation, lpSecurityDescriptor);
+    return put_result(hService, rc);
+}
+
+BOOL WINAPI ConvertStringSecurityDescriptorToSecurityDescriptorA(
+    LPCSTR StringSecurityDescriptor, DWORD StringSDRevision,
+    PSECURITY_DESCRIPTOR *SecurityDescriptor, PULONG SecurityDescriptorSize)
+{
+    struct svc_sd sd;
+    uint8_t *bin;
+    size_t len;
+    int rc;
+
+    if (StringSecurityDescriptor == NULL || SecurityDescriptor == NULL)
+        return fail(ERROR_INVALID_PARAMETER);
+    if (StringSDRevision != SDDL_REVISION_1)
+        return fail(ERROR_UNKNOWN_REVISION);
+    rc = svc_sddl_parse(StringSecurityDescriptor, &sd, NULL, 0);
+    if (rc == 0)
+        rc = svc_sd_to_binary(&sd, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION |
+                                   DACL_SECURITY_INFORMATION, &bin, &len);
+    svc_sd_free(&sd);
+    if (rc != 0)
+        return fail(rc == -EINVAL ? ERROR_INVALID_PARAMETER : rc);
+    *SecurityDescriptor = bin;
+    if (SecurityDescriptorSize != NULL)
+        *SecurityDescriptorSize = (ULONG)len;
+    return TRUE;
+}
+
+BOOL WINAPI ConvertSecurityDescriptorToStringSecurityDescriptorA(
+    PSECURITY_DESCRIPTOR SecurityDescriptor, DWORD RequestedStringSDRevision,
+    SECURITY_INFORMATION SecurityInformation, LPSTR *StringSecurityDescriptor,
+    PULONG StringSecurityDescriptorLen)
+{
+    char *text;
+    int rc;
+
+    if (StringSecurityDescriptor == NULL)
+        return fail(ERROR_INVALID_PARAMETER);
+    if (RequestedStringSDRevision != SDDL_REVISION_1)
+        return fail(ERROR_UNKNOWN_REVISION);
+    rc = descriptor_text(SecurityDescriptor, SecurityInformation, &text);
+    if (rc != 0)
+        return fail(rc);
+    *StringSecurityDescriptor = text;
+    if (StringSecurityDescriptorLen != NULL)
+        *StringSecurityDescriptorLen = (ULONG)strlen(text) + 1;   /* the buffer's size */
+    return TRUE;
+}
+
+HLOCAL WINAPI LocalFree(HLOCAL hMem)
+{
+    free(hMem);
+    return NULL;
 }

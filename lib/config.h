@@ -124,6 +124,9 @@ struct svc_service_config {
                                   never an empty list */
     uint32_t sid_type;         /* ServiceSidType: SERVICE_SID_TYPE_NONE (0,
                                   default), _UNRESTRICTED (1) or _RESTRICTED (3) */
+    /* Access (SetServiceObjectSecurity, sc sdset; docs/security.md) */
+    char *security;            /* Security: the security descriptor in canonical
+                                  SDDL (sddl.h); NULL: Windows' default */
     /* [Parameters] */
     char *service_dll;     /* ServiceDll as written (may be NULL for own process) */
     char *service_main;    /* ServiceMain (defaults to "ServiceMain") */

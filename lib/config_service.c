@@ -6,6 +6,7 @@
 #include "config_ini.h"
 #include "paths.h"
 #include "privileges.h"
+#include "sddl.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -36,6 +37,7 @@ void svc_service_config_free(struct svc_service_config *c)
     for (char **p = c->depend_on_group; p && *p; p++)
         free(*p);
     free(c->depend_on_group);
+    free(c->security);
     free(c->failure_command);
     free(c->reboot_message);
     for (char **p = c->triggers; p && *p; p++)
@@ -75,7 +77,7 @@ enum service_key {
     K_FAILURE_RESET_PERIOD, K_FAILURE_ACTIONS, K_FAILURE_COMMAND, K_REBOOT_MESSAGE,
     K_FAILURE_NON_CRASH, K_PRESHUTDOWN_TIMEOUT_MS, K_DELAYED_AUTOSTART,
     K_PREFERRED_NODE, K_LAUNCH_PROTECTED, K_TRIGGERS, K_PROFILES, K_REQUIRED_PRIVILEGES,
-    K_SERVICE_SID_TYPE, K_COUNT
+    K_SERVICE_SID_TYPE, K_SECURITY, K_COUNT
 };
 
 static const char *const service_keys[] = {
@@ -104,6 +106,7 @@ static const char *const service_keys[] = {
     [K_PROFILES] = "Profiles",
     [K_REQUIRED_PRIVILEGES] = "RequiredPrivileges",
     [K_SERVICE_SID_TYPE] = "ServiceSidType",
+    [K_SECURITY] = "Security",
 };
 _Static_assert(sizeof(service_keys) / sizeof(service_keys[0]) == K_COUNT,
                "service_keys out of step with enum service_key");
@@ -227,6 +230,35 @@ static int set_privileges(struct service_load *l, const struct svc_ini_entry *e)
     return 0;
 }
 
+/* Security: SDDL, which the writer spreads over lines (one ACE a line,
+ * config_write.c); SDDL has no blanks, so the lines are joined without. */
+static int set_security(struct service_load *l, const struct svc_ini_entry *e)
+{
+    char *joined = malloc(strlen(e->value) + 1), *canon, why[200];
+    size_t n = 0;
+    int rc;
+
+    if (joined == NULL)
+        return -ENOMEM;
+    for (const char *p = e->value; *p; p++)
+        if (*p != '\n' && *p != ' ' && *p != '\t')
+            joined[n++] = *p;
+    joined[n] = '\0';
+    rc = svc_sddl_canonical(joined, &canon, why, sizeof why);
+    free(joined);
+    if (rc == -ENOMEM)
+        return rc;
+    if (rc < 0 || canon[0] == '\0') {
+        svc_error_at(&l->w, e->lines[0], "bad Security: %s", rc < 0 ? why :
+                     "an empty security descriptor (e.g. 'Security = D:(A;;GA;;;SY)')");
+        free(canon);
+        return 0;
+    }
+    free(l->c->security);
+    l->c->security = canon;
+    return 0;
+}
+
 /* A DependOn* list; `self` is the name the list must not hold. */
 static int set_name_list(struct service_load *l, const struct svc_ini_entry *e,
                          const char *what, const char *self, char ***field)
@@ -286,6 +318,8 @@ static int set_service_key(struct service_load *l, enum service_key k,
         return set_name_list(l, e, "profile", NULL, &c->profiles);
     case K_REQUIRED_PRIVILEGES:
         return set_privileges(l, e);
+    case K_SECURITY:
+        return set_security(l, e);
     default:
         break;
     }

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "paths.h"
 #include "privileges.h"
+#include "sddl.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -625,6 +626,41 @@ static void remove_piece_dirs(const char *root, const char *path)
     free(p);
 }
 
+/* Security: the canonical SDDL, the owner, group and DACL flags on the
+ * key's line and one ACE a line after it, so that a long descriptor
+ * keeps within the reader's line limit. */
+static void text_security(struct text *t, const char *sddl)
+{
+    char *canon;
+    const char *p, *q;
+    int rc;
+
+    if (sddl == NULL)
+        return;
+    rc = svc_sddl_canonical(sddl, &canon, NULL, 0);
+    if (rc < 0 || canon[0] == '\0') {
+        text_fail(t, rc < 0 ? rc : -EINVAL);
+        free(canon);
+        return;
+    }
+    p = strchr(canon, '(');
+    if (p == NULL)
+        p = canon + strlen(canon);
+    if (strlen("Security = ") + (size_t)(p - canon) > MAX_LINE_CONTENT)
+        text_fail(t, -EINVAL);
+    else
+        text_line(t, "Security = %.*s", (int)(p - canon), canon);
+    for (; *p == '('; p = q + 1) {
+        q = strchr(p, ')');
+        if (q == NULL || (size_t)(q - p) + 5 > MAX_LINE_CONTENT) {
+            text_fail(t, -EINVAL);
+            break;
+        }
+        text_line(t, "    %.*s", (int)(q - p + 1), p);
+    }
+    free(canon);
+}
+
 int svc_config_write_service(const char *root, const struct svc_service_config *c)
 {
     struct text t = { 0 };
@@ -661,6 +697,7 @@ int svc_config_write_service(const char *root, const struct svc_service_config *
     else if (c->split_disable != 0)
         text_line(&t, "SvcHostSplitDisable = 1");
     text_recovery(&t, c);
+    text_security(&t, c->security);
     text_parameters(&t, c);
 
     if (t.err == 0 && (rc = make_config_dirs(root, 1)) < 0)

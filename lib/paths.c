@@ -225,6 +225,11 @@ char *svc_path_scm_ini(const char *root)
     return under_root(root, "config/scm.ini");
 }
 
+char *svc_path_scm_security(const char *root)
+{
+    return under_root(root, "config/scm.sddl");
+}
+
 char *svc_path_run_dir(const char *root)
 {
     return under_root(root, "run");

@@ -89,6 +89,9 @@ char *svc_percent_decode(const char *s);
 char *svc_percent_encode(const char *s, const char *chars, const char *first);
 char *svc_path_groups_file(const char *root);    /* ROOT/config/svchost.ini */
 char *svc_path_scm_ini(const char *root);        /* ROOT/config/scm.ini */
+/* ROOT/config/scm.sddl: the SCM's own security descriptor (sc sdset
+ * scmanager), one line of SDDL. */
+char *svc_path_scm_security(const char *root);
 char *svc_path_run_dir(const char *root);        /* ROOT/run */
 char *svc_path_lock_file(const char *root);      /* ROOT/run/scmd.lock */
 char *svc_path_log_dir(const char *root);        /* ROOT/log */

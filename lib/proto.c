@@ -885,6 +885,47 @@ int svc_msg_enum_dependents_unpack(struct svc_rbuf *r, char **name, DWORD *state
     return unpack_name_u32(r, name, state);
 }
 
+int svc_msg_query_security_pack(struct svc_wbuf *w, const char *name, DWORD info)
+{
+    svc_put_str(w, name);
+    svc_put_u32(w, info);
+    return w->err;
+}
+
+int svc_msg_query_security_unpack(struct svc_rbuf *r, char **name, DWORD *info)
+{
+    *name = svc_get_str(r);
+    *info = svc_get_u32(r);
+    if (unpack_done(r, 1) != 0) {
+        free_str(name);
+        *info = 0;
+        return r->err;
+    }
+    return 0;
+}
+
+int svc_msg_set_security_pack(struct svc_wbuf *w, const char *name, DWORD info, const char *sddl)
+{
+    svc_put_str(w, name);
+    svc_put_u32(w, info);
+    put_required_str(w, sddl);
+    return w->err;
+}
+
+int svc_msg_set_security_unpack(struct svc_rbuf *r, char **name, DWORD *info, char **sddl)
+{
+    *name = svc_get_str(r);
+    *info = svc_get_u32(r);
+    *sddl = svc_get_str(r);
+    if (unpack_done(r, *sddl != NULL) != 0) {
+        free_str(name);
+        free_str(sddl);
+        *info = 0;
+        return r->err;
+    }
+    return 0;
+}
+
 /* ---- replies with a body ---- */
 
 int svc_msg_name_reply_pack(struct svc_wbuf *w, const char *name)

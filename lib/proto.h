@@ -40,7 +40,7 @@
 #include <svchost/winsvc.h>
 
 #define SVC_PROTO_MAGIC 0x5653u
-#define SVC_PROTO_VERSION 4
+#define SVC_PROTO_VERSION 5
 #define SVC_PROTO_HEADER_SIZE 16
 #define SVC_PROTO_MAX_PAYLOAD (1024u * 1024u)
 #define SVC_PROTO_MAX_STRING 65535u
@@ -79,7 +79,13 @@ enum svc_msg_type {
                                        whole process) and one per service */
     SVC_MSG_CLOSE_SERVICE,          /* str name -> (nothing): the connection's
                                        handle on the service is closed */
-    SVC_MSG_CLIENT_LAST = SVC_MSG_CLOSE_SERVICE,
+    SVC_MSG_QUERY_SECURITY,         /* str name (absent: the SCM), u32 security
+                                       information (SVC_SI_* of sddl.h) -> str sddl:
+                                       the parts asked for, canonical */
+    SVC_MSG_SET_SECURITY,           /* str name (absent: the SCM), u32 security
+                                       information, str sddl -> (nothing): the
+                                       parts named replace the object's */
+    SVC_MSG_CLIENT_LAST = SVC_MSG_SET_SECURITY,
 
     /* ---- host channel ---- */
     SVC_MSG_HOST_HELLO = 64,        /* host -> scmd, id 0: u32 pid, strv table names */
@@ -367,6 +373,8 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
 #define SVC_MSG_CHANGE_CONFIG_MIN SVC_WIRE_CONFIG_MIN
 #define SVC_MSG_ENUM_SERVICES_MIN (2u * SVC_WIRE_U32 + SVC_WIRE_STR_MIN)
 #define SVC_MSG_ENUM_DEPENDENTS_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_U32)
+#define SVC_MSG_QUERY_SECURITY_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_U32)
+#define SVC_MSG_SET_SECURITY_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_U32 + SVC_WIRE_STR_MIN)
 #define SVC_MSG_EMPTY_MIN 0u                    /* ENUM_HOSTS, ENUM_USAGE, HOST_EXIT, HOST_QUERY */
 #define SVC_MSG_HOST_HELLO_MIN (SVC_WIRE_U32 + SVC_WIRE_STRV_MIN)
 #define SVC_MSG_HOST_START_MIN (SVC_WIRE_STR_MIN + SVC_WIRE_STRV_MIN)
@@ -403,6 +411,8 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
  *   ENUM_HOSTS         (empty) svc_msg_empty_unpack       svc_msg_hosts_reply_*
  *   ENUM_USAGE         (empty) svc_msg_empty_unpack       svc_msg_usage_reply_*
  *   CLOSE_SERVICE      svc_msg_name_*                     svc_msg_reply_*
+ *   QUERY_SECURITY     svc_msg_query_security_*           svc_msg_name_reply_* (the SDDL)
+ *   SET_SECURITY       svc_msg_set_security_*             svc_msg_reply_*
  *   HOST_HELLO         svc_msg_host_hello_*               (none)
  *   HOST_START         svc_msg_host_start_*               svc_msg_reply_*
  *   HOST_CONTROL       svc_msg_host_control_*             svc_msg_reply_* (handler result)
@@ -473,6 +483,12 @@ int svc_msg_enum_services_pack(struct svc_wbuf *w, DWORD type, DWORD state, cons
 int svc_msg_enum_services_unpack(struct svc_rbuf *r, DWORD *type, DWORD *state, char **group);
 int svc_msg_enum_dependents_pack(struct svc_wbuf *w, const char *name, DWORD state);
 int svc_msg_enum_dependents_unpack(struct svc_rbuf *r, char **name, DWORD *state);
+/* QUERY_SECURITY, SET_SECURITY: name NULL (absent) for the SCM itself;
+ * SET_SECURITY's sddl is required. */
+int svc_msg_query_security_pack(struct svc_wbuf *w, const char *name, DWORD info);
+int svc_msg_query_security_unpack(struct svc_rbuf *r, char **name, DWORD *info);
+int svc_msg_set_security_pack(struct svc_wbuf *w, const char *name, DWORD info, const char *sddl);
+int svc_msg_set_security_unpack(struct svc_rbuf *r, char **name, DWORD *info, char **sddl);
 
 /* ---- replies with a body ---- */
 int svc_msg_name_reply_pack(struct svc_wbuf *w, const char *name);

@@ -690,6 +690,31 @@ int svc_sd_to_binary(const struct svc_sd *sd, uint32_t info, uint8_t **out, size
     return 0;
 }
 
+int svc_sd_binary_length(const void *buf, size_t *len)
+{
+    const uint8_t *b = buf;
+    size_t end = SD_HEADER;
+    uint16_t control;
+
+    if (b == NULL || b[0] != 1)
+        return -EINVAL;
+    control = get16(b + 2);
+    if (!(control & SVC_SE_SELF_RELATIVE))
+        return -EINVAL;
+    for (int i = 0; i < 2; i++) {       /* owner, group: SIDs */
+        uint32_t off = get32(b + 4 + 4 * i);
+        if (off != 0 && off + 8u + 4u * b[off + 1] > end)
+            end = off + 8u + 4u * b[off + 1];
+    }
+    for (int i = 0; i < 2; i++) {       /* SACL, DACL: ACLs with their size */
+        uint32_t off = get32(b + 12 + 4 * i);
+        if (off != 0 && off + (size_t)get16(b + off + 2) > end)
+            end = off + get16(b + off + 2);
+    }
+    *len = end;
+    return 0;
+}
+
 /* The SID at p, at most room bytes: its size, or 0 when malformed. */
 static size_t get_sid(const uint8_t *p, size_t room, struct svc_sid *s)
 {

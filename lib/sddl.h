@@ -98,6 +98,12 @@ int svc_sd_to_binary(const struct svc_sd *sd, uint32_t info, uint8_t **out, size
  * revision or type, a SACL) or -ENOMEM. */
 int svc_sd_from_binary(const void *buf, size_t len, struct svc_sd *sd, char *why, size_t why_len);
 
+/* The bytes a self-relative SECURITY_DESCRIPTOR spans, read from its
+ * own header, ACL and SID sizes (Win32 passes one without a length):
+ * the end of the furthest part.  0, or -EINVAL when the header is not
+ * revision 1 self-relative.  The caller vouches for the bytes read. */
+int svc_sd_binary_length(const void *buf, size_t *len);
+
 void svc_sd_free(struct svc_sd *sd);
 
 /* Parses "S-1-..." or a two-letter alias ("SY", "BA" ...) into *sid.

@@ -13,10 +13,12 @@
 #include "control.h"
 #include "deps.h"
 #include "jobs.h"
+#include "events.h"
 #include "host_chan.h"
 #include "hosting.h"
 #include "service_db.h"
 #include "usage.h"
+#include "sddl.h"
 #include "win32.h"
 
 #include <errno.h>
@@ -37,6 +39,8 @@ struct req {
     char **args;
     char *group;
     struct svc_msg_config cfg;
+    uint32_t info;                  /* QUERY_SECURITY, SET_SECURITY */
+    char *sddl;                     /* SET_SECURITY */
 };
 
 /* ---- decoding (proto.h's unpack functions): 0 or -EPROTO ------------------------------- */
@@ -95,8 +99,19 @@ static int dec_enum(struct svc_rbuf *r, struct req *q)
     return svc_msg_enum_services_unpack(r, &q->type, &q->state, &q->group);
 }
 
+static int dec_query_security(struct svc_rbuf *r, struct req *q)
+{
+    return svc_msg_query_security_unpack(r, &q->name, &q->info);
+}
+
+static int dec_set_security(struct svc_rbuf *r, struct req *q)
+{
+    return svc_msg_set_security_unpack(r, &q->name, &q->info, &q->sddl);
+}
+
 static void req_free(struct req *q)
 {
+    free(q->sddl);
     free(q->name);
     free(q->group);
     svc_strv_free(q->args);
@@ -351,6 +366,113 @@ static void req_enum_usage(struct req *q)
     scm_usage_start(q->scm, q->w);
 }
 
+/* QueryServiceObjectSecurity / SetServiceObjectSecurity's information:
+ * NO_ERROR for owner, group and DACL in any mix; a SACL is never held
+ * (ERROR_PRIVILEGE_NOT_HELD, as for a caller without SeSecurityPrivilege);
+ * nothing, or another bit, is ERROR_INVALID_PARAMETER. */
+static DWORD security_info_ok(uint32_t info)
+{
+    if (info == 0 || (info & ~(uint32_t)(SVC_SI_OWNER | SVC_SI_GROUP | SVC_SI_DACL | SVC_SI_SACL)))
+        return ERROR_INVALID_PARAMETER;
+    return (info & SVC_SI_SACL) ? ERROR_PRIVILEGE_NOT_HELD : NO_ERROR;
+}
+
+static enum scm_object security_object(const struct req *q)
+{
+    return q->name == NULL ? SCM_OBJ_MANAGER : SCM_OBJ_SERVICE;
+}
+
+static void req_query_security(struct req *q)
+{
+    enum scm_object kind = security_object(q);
+    DWORD err = security_info_ok(q->info);
+    struct svc_sd sd;
+    char *text = NULL;
+
+    if (err != NO_ERROR) {
+        reply(q, err);
+        return;
+    }
+    if (svc_sddl_parse(scm_access_sddl(q->scm, kind, q->s), &sd, NULL, 0) != 0 ||
+        svc_sddl_format(&sd, q->info, &text) != 0)
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    svc_sd_free(&sd);
+    if (err != NO_ERROR)
+        reply(q, err);
+    else
+        reply_str(q, text);
+    free(text);
+}
+
+/* The parts of `change` that info names replace those of the current
+ * descriptor; the whole result, canonical, in *out.  Win32 error. */
+static DWORD security_merge(const char *current, const char *change, uint32_t info, char **out)
+{
+    struct svc_sd cur, chg;
+    char why[160];
+    DWORD err = NO_ERROR;
+
+    *out = NULL;
+    if (svc_sddl_parse(change, &chg, why, sizeof why) != 0) {
+        svc_sd_free(&chg);
+        return ERROR_INVALID_PARAMETER;
+    }
+    if (((info & SVC_SI_OWNER) && !chg.has_owner) || ((info & SVC_SI_GROUP) && !chg.has_group) ||
+        ((info & SVC_SI_DACL) && !(chg.control & SVC_SE_DACL_PRESENT))) {
+        svc_sd_free(&chg);
+        return ERROR_INVALID_PARAMETER;   /* a part named that the descriptor lacks */
+    }
+    if (svc_sddl_parse(current, &cur, NULL, 0) != 0)
+        memset(&cur, 0, sizeof cur);      /* unreadable: replaced by what is given */
+    if (info & SVC_SI_OWNER) {
+        cur.has_owner = 1;
+        cur.owner = chg.owner;
+    }
+    if (info & SVC_SI_GROUP) {
+        cur.has_group = 1;
+        cur.group = chg.group;
+    }
+    if (info & SVC_SI_DACL) {
+        svc_sd_free(&cur);
+        cur.control = chg.control;
+        cur.dacl_null = chg.dacl_null;
+        cur.aces = chg.aces;
+        cur.n_aces = chg.n_aces;
+        chg.aces = NULL;
+        chg.n_aces = 0;
+    }
+    if (svc_sddl_format(&cur, SVC_SI_OWNER | SVC_SI_GROUP | SVC_SI_DACL, out) != 0)
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    svc_sd_free(&cur);
+    svc_sd_free(&chg);
+    return err;
+}
+
+static void req_set_security(struct req *q)
+{
+    enum scm_object kind = security_object(q);
+    DWORD err = security_info_ok(q->info);
+    char *old = NULL, *merged = NULL;
+
+    if (err == NO_ERROR && q->s != NULL && q->s->marked_for_delete)
+        err = ERROR_SERVICE_MARKED_FOR_DELETE;
+    if (err == NO_ERROR && (old = strdup(scm_access_sddl(q->scm, kind, q->s))) == NULL)
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    if (err == NO_ERROR)
+        err = security_merge(old, q->sddl, q->info, &merged);
+    if (err == NO_ERROR)
+        err = scm_db_set_security(q->scm, q->s, merged);
+    if (err == NO_ERROR)
+        scm_event(q->scm, SCM_EVENT_PERMISSIONS_CHANGED, q->s ? q->s->name : NULL,
+                  "Permissions on an object were changed. Subject: uid %u. Object: %s%s. "
+                  "Original Security Descriptor: %s. New Security Descriptor: %s.",
+                  (unsigned)q->who->uid, q->s ? "service " : "the Service Control Manager",
+                  q->s ? scm_service_display(q->s) : "", old, merged);
+    free(old);
+    free(merged);
+    reply(q, err);
+}
+
 /* ---- the table ------------------------------------------------------------------------------ */
 
 /* The right a control code needs (SERVICE_STOP, SERVICE_PAUSE_CONTINUE,
@@ -364,6 +486,20 @@ static uint32_t right_of_control(const struct req *q)
 static uint32_t right_of_open(const struct req *q)
 {
     return q->access;
+}
+
+/* Reading owner, group or DACL needs READ_CONTROL; a SACL is refused by
+ * the handler. */
+static uint32_t right_of_query_security(const struct req *q)
+{
+    return (q->info & (SVC_SI_OWNER | SVC_SI_GROUP | SVC_SI_DACL)) ? READ_CONTROL : 0;
+}
+
+/* Replacing the DACL needs WRITE_DAC; the owner or group, WRITE_OWNER. */
+static uint32_t right_of_set_security(const struct req *q)
+{
+    return ((q->info & SVC_SI_DACL) ? WRITE_DAC : 0) |
+           ((q->info & (SVC_SI_OWNER | SVC_SI_GROUP)) ? WRITE_OWNER : 0);
 }
 
 static const struct client_request {
@@ -390,12 +526,43 @@ static const struct client_request {
     { SVC_MSG_ENUM_HOSTS, dec_nothing, SCM_OBJ_MANAGER, SC_MANAGER_ENUMERATE_SERVICE, NULL, req_enum_hosts },
     { SVC_MSG_ENUM_USAGE, dec_nothing, SCM_OBJ_MANAGER, SC_MANAGER_ENUMERATE_SERVICE, NULL, req_enum_usage },
     { SVC_MSG_CLOSE_SERVICE, dec_name, SCM_OBJ_SERVICE, 0, NULL, req_close_service },
+    { SVC_MSG_QUERY_SECURITY, dec_query_security, SCM_OBJ_SERVICE, 0, right_of_query_security,
+      req_query_security },
+    { SVC_MSG_SET_SECURITY, dec_set_security, SCM_OBJ_SERVICE, 0, right_of_set_security,
+      req_set_security },
 };
+
+/* The Win32 call behind a request, for the lines about refusals. */
+static const char *request_name(uint16_t type)
+{
+    switch (type) {
+    case SVC_MSG_OPEN_MANAGER: return "OpenSCManager";
+    case SVC_MSG_CREATE_SERVICE: return "CreateService";
+    case SVC_MSG_OPEN_SERVICE: return "OpenService";
+    case SVC_MSG_START_SERVICE: return "StartService";
+    case SVC_MSG_CONTROL_SERVICE: return "ControlService";
+    case SVC_MSG_QUERY_STATUS: return "QueryServiceStatus";
+    case SVC_MSG_QUERY_CONFIG: return "QueryServiceConfig";
+    case SVC_MSG_CHANGE_CONFIG: return "ChangeServiceConfig";
+    case SVC_MSG_DELETE_SERVICE: return "DeleteService";
+    case SVC_MSG_ENUM_SERVICES: return "EnumServicesStatusEx";
+    case SVC_MSG_ENUM_DEPENDENTS: return "EnumDependentServices";
+    case SVC_MSG_GET_DISPLAY_NAME: return "GetServiceDisplayName";
+    case SVC_MSG_GET_KEY_NAME: return "GetServiceKeyName";
+    case SVC_MSG_ENUM_HOSTS: return "SvchostEnumHosts";
+    case SVC_MSG_ENUM_USAGE: return "SvchostEnumUsage";
+    case SVC_MSG_QUERY_SECURITY: return "QueryServiceObjectSecurity";
+    case SVC_MSG_SET_SECURITY: return "SetServiceObjectSecurity";
+    default: return "a request";
+    }
+}
 
 int scm_client_request(struct scm *scm, struct scm_client *c, const struct scm_caller *who,
                        const struct svc_frame_header *h, const uint8_t *payload)
 {
     const struct client_request *row = NULL;
+    enum scm_object object;
+    uint32_t wanted;
     struct req q;
     struct svc_rbuf r;
     DWORD err;
@@ -414,10 +581,18 @@ int scm_client_request(struct scm *scm, struct scm_client *c, const struct scm_c
         req_free(&q);
         return -EPROTO;
     }
-    if (row->object == SCM_OBJ_SERVICE && (q.s = scm_service_find(scm, q.name)) == NULL)
+    object = row->object;
+    /* The security requests name a service, or nothing: the SCM itself. */
+    if (h->type == SVC_MSG_QUERY_SECURITY || h->type == SVC_MSG_SET_SECURITY)
+        object = security_object(&q);
+    wanted = row->right_of ? row->right_of(&q) : row->right;
+    if (object == SCM_OBJ_SERVICE && (q.s = scm_service_find(scm, q.name)) == NULL) {
         err = ERROR_SERVICE_DOES_NOT_EXIST;
-    else
-        err = scm_access_check(scm, who, row->object, q.s, row->right_of ? row->right_of(&q) : row->right);
+    } else {
+        err = scm_access_check(scm, who, object, q.s, wanted);
+        if (err != NO_ERROR)
+            scm_access_log_refusal(scm, who, object, q.s, wanted, request_name(h->type));
+    }
     if (err != NO_ERROR)
         reply(&q, err);
     else

@@ -62,14 +62,14 @@ struct scm_clients {
 
 static void client_close(struct scm_client *c, const char *why);
 
-static void client_log(struct scm *scm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void client_vlog(struct scm *scm, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
-static void client_log(struct scm *scm, const char *fmt, ...)
+static void client_vlog(struct scm *scm, const char *fmt, va_list ap)
 {
     struct scm_clients *t = scm->clients;
     uint64_t now = uv_now(scm->loop) / 1000;
     char line[256];
-    va_list ap;
 
     if (now != t->log_second) {
         if (t->suppressed)
@@ -81,10 +81,62 @@ static void client_log(struct scm *scm, const char *fmt, ...)
         t->suppressed++;
         return;
     }
-    va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
     log_warnx("%s", line);
+}
+
+static void client_log(struct scm *scm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void client_log(struct scm *scm, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    client_vlog(scm, fmt, ap);
+    va_end(ap);
+}
+
+void scm_conn_log(struct scm *scm, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (scm->clients == NULL || scm->loop == NULL)
+        return;
+    va_start(ap, fmt);
+    client_vlog(scm, fmt, ap);
+    va_end(ap);
+}
+
+/* The caller's supplementary groups, as the kernel saw them when it
+ * connected (SO_PEERGROUPS, Linux 4.13).  Without them (an older kernel,
+ * no memory) the caller has none and a deny ACE naming any group applies
+ * to it, so that a missing group never grants more. */
+static void read_groups(int fd, struct scm_caller *who)
+{
+    gid_t small[SCM_CALLER_MAX_GROUPS], *v = small;
+    socklen_t len = sizeof small;
+    size_t n;
+
+    who->n_groups = 0;
+    who->groups_truncated = 0;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, v, &len) != 0) {
+        if (errno != ERANGE || (v = malloc(len)) == NULL ||
+            getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, v, &len) != 0) {
+            if (v != small)
+                free(v);
+            who->groups_truncated = 1;
+            return;
+        }
+    }
+    n = len / sizeof *v;
+    if (n > SCM_CALLER_MAX_GROUPS) {
+        n = SCM_CALLER_MAX_GROUPS;
+        who->groups_truncated = 1;
+    }
+    memcpy(who->groups, v, n * sizeof *v);
+    who->n_groups = (unsigned)n;
+    if (v != small)
+        free(v);
 }
 
 /* ---- replies ---------------------------------------------------------------- */
@@ -343,6 +395,8 @@ static void on_connection(uv_stream_t *server, int status)
     }
     c->who.uid = cred.uid;
     c->who.pid = cred.pid;
+    c->who.gid = cred.gid;
+    read_groups(fd, &c->who);
     if (t->n >= scm->set.max_connections) {
         client_log(scm, "client uid %u pid %d refused: %u connections open (MaxConnections)",
                    (unsigned)cred.uid, (int)cred.pid, t->n);

@@ -45,6 +45,7 @@ static int priority(unsigned id)
     case SCM_EVENT_PLUGIN_ERROR: return LOG_ERR;
     case SCM_EVENT_PLUGIN_WARNING: return LOG_WARNING;
     case SCM_EVENT_PLUGIN_INFO:
+    case SCM_EVENT_PERMISSIONS_CHANGED:
     case 7036:
     case 7040:
     case 7045:

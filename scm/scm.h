@@ -59,10 +59,18 @@ struct scm_settings {
     char *admin_group;              /* members are BUILTIN\Administrators; "" none */
 };
 
-/* Who is asking: the kernel's word (SO_PEERCRED), never the caller's. */
+/* Who is asking: the kernel's word (SO_PEERCRED, SO_PEERGROUPS), never
+ * the caller's. */
+#define SCM_CALLER_MAX_GROUPS 64
 struct scm_caller {
     uid_t uid;
     pid_t pid;
+    gid_t gid;                      /* the primary group */
+    unsigned n_groups;              /* supplementary groups kept (the first
+                                       SCM_CALLER_MAX_GROUPS of them) */
+    gid_t groups[SCM_CALLER_MAX_GROUPS];
+    int groups_truncated;           /* it has more: access.c then takes every deny
+                                       ACE naming a group as naming one of its */
 };
 
 /* A request waiting for something before it can be answered; the client
@@ -105,6 +113,8 @@ struct scm {
     struct scm_recovery *recovery;  /* recovery.c: failure actions waiting for their delay */
     void *core;                     /* core.c: the loop's own handles */
     struct adopt *adopt;            /* adopt.c: what a previous scmd left */
+    char *manager_sddl;             /* service_db.c: the SCM's own security descriptor
+                                       (config/scm.sddl), NULL: Windows' default */
 };
 
 #endif

@@ -10,6 +10,7 @@
 #include "paths.h"
 #include "privileges.h"
 #include "win32.h"
+#include "sddl.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -164,6 +165,58 @@ static int load_dir(struct scm *scm, const char *dir, const char *rel, int depth
 }
 
 int scm_db_load(struct scm *scm)
+/* ---- security descriptors (sc sdset) ------------------------------------------- */
+
+/* A descriptor that holds everyone off but root (the owner, who may read
+ * and replace it) and the BUILTIN\Administrators: what a malformed
+ * config/scm.sddl leaves, rather than the more open default. */
+#define MANAGER_SDDL_UNREADABLE "O:SYG:SYD:(A;;KA;;;SY)(A;;KA;;;BA)"
+
+/* Reads config/scm.sddl, the SCM's own descriptor; none: the default. */
+static int load_manager_security(struct scm *scm)
+{
+    char *path = svc_path_scm_security(scm->root), buf[65536 + 2], *canon, why[200];
+    FILE *f;
+    size_t n;
+    int rc;
+
+    if (path == NULL)
+        return -ENOMEM;
+    free(scm->manager_sddl);
+    scm->manager_sddl = NULL;
+    f = fopen(path, "re");
+    if (f == NULL) {
+        rc = errno == ENOENT ? 0 : -errno;
+        if (rc < 0)
+            log_warn("%s", path);
+        free(path);
+        return rc;
+    }
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        buf[--n] = '\0';
+    rc = svc_sddl_canonical(buf, &canon, why, sizeof why);
+    if (rc == -ENOMEM) {
+        free(path);
+        return rc;
+    }
+    if (rc < 0 || strlen(buf) != n) {
+        log_warnx("%s: %s; only root and the administrators have access to the SCM", path,
+                  rc < 0 ? why : "not one line of text");
+        free(canon);
+        canon = strdup(MANAGER_SDDL_UNREADABLE);
+        if (canon == NULL) {
+            free(path);
+            return -ENOMEM;
+        }
+    }
+    scm->manager_sddl = canon;
+    free(path);
+    return 0;
+}
+
 {
     char *dir = svc_path_services_dir(scm->root);
     int removed, rc;
@@ -180,12 +233,14 @@ int scm_db_load(struct scm *scm)
     if (rc < 0)
         return rc;
     repair_groups(scm);
-    return 0;
+    return load_manager_security(scm);
 }
 
 void scm_db_free(struct scm *scm)
 {
     while (scm->services) {
+    free(scm->manager_sddl);
+    scm->manager_sddl = NULL;
         struct scm_service *s = scm->services;
         scm_service_unlink(scm, s);
         scm_service_free(s);
@@ -509,6 +564,10 @@ static DWORD persist(struct scm *scm, const struct svc_msg_config *m,
 
     if (c == NULL)
         return ERROR_NOT_ENOUGH_MEMORY;
+        if (keep->security != NULL && (c->security = strdup(keep->security)) == NULL) {
+            svc_service_config_free(c);
+            c = NULL;
+        }
     rc = svc_config_write_service(scm->root, c);
     svc_service_config_free(c);
     if (rc < 0)
@@ -757,4 +816,51 @@ int scm_db_wants_split(struct scm *scm, const struct scm_service *s, const char 
 
     return svc_split_decide(scm->set.split_threshold_kb, scm->mem_total_kb,
                             gc ? gc->split : SVC_SPLIT_AUTO, s->cfg->split_disable);
+}
+
+/* ---- security descriptors, continued ---- */
+
+DWORD scm_db_set_security(struct scm *scm, struct scm_service *s, const char *sddl)
+{
+    struct svc_msg_config m;
+    struct svc_service_config *cfg;
+    char *copy = strdup(sddl), *old;
+    DWORD err;
+    int rc;
+
+    if (copy == NULL)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    if (s == NULL) {
+        char *path = svc_path_scm_security(scm->root), *dir = svc_path_config_dir(scm->root);
+        char *line = NULL;
+
+        if (dir != NULL && mkdir(dir, 0755) < 0 && errno != EEXIST)
+            log_warn("%s", dir);
+        free(dir);
+        rc = path == NULL || asprintf(&line, "%s\n", copy) < 0
+                 ? -ENOMEM : svc_write_file_atomic(path, line, strlen(line));
+        free(path);
+        free(line);
+        if (rc < 0) {
+            free(copy);
+            return svc_errno_to_win32(rc);
+        }
+        free(scm->manager_sddl);
+        scm->manager_sddl = copy;
+        return NO_ERROR;
+    }
+    /* The service's file rewritten with the new descriptor and read back,
+     * as a change of its configuration is. */
+    old = s->cfg->security;
+    s->cfg->security = copy;
+    scm_db_config_msg(s, &m);
+    err = persist(scm, &m, s->cfg, &cfg);
+    svc_msg_config_free(&m);
+    s->cfg->security = old;
+    free(copy);
+    if (err != NO_ERROR)
+        return err;
+    svc_service_config_free(s->cfg);
+    s->cfg = cfg;
+    return NO_ERROR;
 }

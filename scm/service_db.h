@@ -28,6 +28,11 @@ DWORD scm_db_delete(struct scm *scm, struct scm_service *s);
 void scm_db_sweep(struct scm *scm);
 /* Notes that s may now be ready for scm_db_sweep. */
 void scm_db_touch(struct scm *scm, const struct scm_service *s);
+/* Stores the security descriptor sddl (canonical SDDL, checked by the
+ * caller) of s, or of the SCM itself when s is NULL (config/scm.sddl),
+ * atomically, before it takes effect.  NO_ERROR or the Win32 error of
+ * the write. */
+DWORD scm_db_set_security(struct scm *scm, struct scm_service *s, const char *sddl);
 /* The whole configuration of s as a message (mask SVC_CFG_ALL). */
 void scm_db_config_msg(const struct scm_service *s, struct svc_msg_config *m);
 /* Whether s runs in a split instance of its group (Windows 10's split

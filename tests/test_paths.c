@@ -12,16 +12,19 @@ static char *(*const builders[])(const char *) = {
     svc_path_config_dir, svc_path_services_dir, svc_path_groups_file, svc_path_scm_ini,
     svc_path_run_dir,    svc_path_lock_file,    svc_path_log_dir,     svc_path_events_log,
     svc_path_failures_file, svc_scm_socket_path, svc_host_socket_path, svc_path_journal,
+    svc_path_scm_security,
 };
 static const char *const under_root[] = {
     "config", "config/services", "config/svchost.ini", "config/scm.ini",
     "run", "run/scmd.lock", "log", "log/events.log",
     "run/failures", "run/scm.sock", "run/host.sock", "run/journal",
+    "config/scm.sddl",
 };
 static const char *const fhs[] = {
     "/etc/svchost", "/etc/svchost/services", "/etc/svchost/svchost.ini", "/etc/svchost/scm.ini",
     "/run/svchost", "/run/svchost/scmd.lock", "/var/log/svchost", "/var/log/svchost/events.log",
     "/run/svchost/failures", "/run/svchost/scm.sock", "/run/svchost/host.sock", "/run/svchost/journal",
+    "/etc/svchost/scm.sddl",
 };
 _Static_assert(sizeof builders / sizeof builders[0] == sizeof under_root / sizeof under_root[0],
                "one part per builder");

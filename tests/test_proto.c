@@ -1570,7 +1570,7 @@ START_TEST(msg_close_service)
     uint8_t *buf;
 
     ck_assert_int_eq(SVC_MSG_CLOSE_SERVICE, SVC_MSG_ENUM_USAGE + 1);
-    ck_assert_int_eq(SVC_MSG_CLIENT_LAST, SVC_MSG_CLOSE_SERVICE);
+    ck_assert_int_eq(SVC_MSG_QUERY_SECURITY, SVC_MSG_CLOSE_SERVICE + 1);
     ck_assert_int_lt(SVC_MSG_CLIENT_LAST, SVC_MSG_HOST_HELLO);
     svc_wbuf_init(&w);
     ck_assert_int_eq(svc_msg_name_pack(&w, "My Service, v2"), 0);
@@ -1585,6 +1585,70 @@ START_TEST(msg_close_service)
     svc_put_str(&w, NULL);
     buf = to_reader(&w, &r);
     ck_assert_int_eq(svc_msg_name_unpack(&r, &name), -EPROTO);
+    ck_assert_ptr_null(name);
+    free(buf);
+}
+END_TEST
+
+/* QUERY_SECURITY and SET_SECURITY: the name may be absent (the SCM); the
+ * SDDL of SET_SECURITY may not. */
+START_TEST(msg_security)
+{
+    struct svc_wbuf w;
+    struct svc_rbuf r;
+    char *name, *sddl;
+    DWORD info;
+    uint8_t *buf;
+
+    ck_assert_int_eq(SVC_MSG_SET_SECURITY, SVC_MSG_QUERY_SECURITY + 1);
+    ck_assert_int_eq(SVC_MSG_CLIENT_LAST, SVC_MSG_SET_SECURITY);
+    ck_assert_int_lt(SVC_MSG_CLIENT_LAST, SVC_MSG_HOST_HELLO);
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_query_security_pack(&w, "Svc", 4), 0);
+    ck_assert_uint_eq(w.len, SVC_MSG_QUERY_SECURITY_MIN + 3);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_query_security_unpack(&r, &name, &info), 0);
+    ck_assert_str_eq(name, "Svc");
+    ck_assert_uint_eq(info, 4);
+    free(name);
+    free(buf);
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_query_security_pack(&w, NULL, 7), 0);
+    ck_assert_uint_eq(w.len, SVC_MSG_QUERY_SECURITY_MIN);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_query_security_unpack(&r, &name, &info), 0);
+    ck_assert_ptr_null(name);
+    ck_assert_uint_eq(info, 7);
+    free(buf);
+
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_set_security_pack(&w, NULL, 4, "D:(A;;GA;;;SY)"), 0);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_set_security_unpack(&r, &name, &info, &sddl), 0);
+    ck_assert_ptr_null(name);
+    ck_assert_uint_eq(info, 4);
+    ck_assert_str_eq(sddl, "D:(A;;GA;;;SY)");
+    free(sddl);
+    free(buf);
+    /* Required SDDL: refused by the packer and by the reader. */
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_set_security_pack(&w, "Svc", 4, NULL), -EINVAL);
+    svc_wbuf_free(&w);
+    svc_wbuf_init(&w);
+    svc_put_str(&w, "Svc");
+    svc_put_u32(&w, 4);
+    svc_put_str(&w, NULL);
+    ck_assert_uint_eq(w.len, SVC_MSG_SET_SECURITY_MIN + 3);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_set_security_unpack(&r, &name, &info, &sddl), -EPROTO);
+    ck_assert_ptr_null(name);
+    ck_assert_ptr_null(sddl);
+    free(buf);
+    /* Short: the info missing. */
+    svc_wbuf_init(&w);
+    svc_put_str(&w, "Svc");
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_query_security_unpack(&r, &name, &info), -EPROTO);
     ck_assert_ptr_null(name);
     free(buf);
 }
@@ -1809,6 +1873,7 @@ static Suite *proto_suite(void)
     tcase_add_test(tc, msg_services_list);
     tcase_add_test(tc, msg_client_requests);
     tcase_add_test(tc, msg_close_service);
+    tcase_add_test(tc, msg_security);
     tcase_add_test(tc, msg_host_log_round_trip);
     tcase_add_test(tc, msg_host_log_cut);
     tcase_add_test(tc, msg_host_log_rejects);

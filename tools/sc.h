@@ -134,6 +134,9 @@ DWORD sc_cmd_failure(struct sc_ctx *ctx, int argc, char **argv);
 DWORD sc_cmd_qfailure(struct sc_ctx *ctx, int argc, char **argv);
 DWORD sc_cmd_failureflag(struct sc_ctx *ctx, int argc, char **argv);
 DWORD sc_cmd_qfailureflag(struct sc_ctx *ctx, int argc, char **argv);
+/* sc_security.c */
+DWORD sc_cmd_sdshow(struct sc_ctx *ctx, int argc, char **argv);
+DWORD sc_cmd_sdset(struct sc_ctx *ctx, int argc, char **argv);
 /* sc_control.c */
 DWORD sc_cmd_start(struct sc_ctx *ctx, int argc, char **argv);
 DWORD sc_cmd_stop(struct sc_ctx *ctx, int argc, char **argv);

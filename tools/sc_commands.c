@@ -205,6 +205,20 @@ static const struct sc_command commands[] = {
       "        Queries the service SID type setting of a service.\n"
       "USAGE:\n"
       "        sc <server> qsidtype [service name]\n" },
+    { "sdshow", sc_cmd_sdshow, SC_MANAGER_CONNECT, READ_CONTROL, 1,
+      "Displays a service's security descriptor.",
+      "DESCRIPTION:\n"
+      "        Displays a service's security descriptor in SDDL format.\n"
+      "        The name scmanager stands for the Service Control Manager.\n"
+      "USAGE:\n"
+      "        sc <server> sdshow [service name|scmanager]\n" },
+    { "sdset", sc_cmd_sdset, SC_MANAGER_CONNECT, WRITE_DAC, 1,
+      "Sets a service's security descriptor.",
+      "DESCRIPTION:\n"
+      "        Sets a service's security descriptor using SDDL format.\n"
+      "        The name scmanager stands for the Service Control Manager.\n"
+      "USAGE:\n"
+      "        sc <server> sdset [service name|scmanager] [service security descriptor]\n" },
     { "delete", sc_cmd_delete, SC_MANAGER_CONNECT, DELETE, 1,
       "Deletes a service.",
       "DESCRIPTION:\n"

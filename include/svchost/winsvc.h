@@ -512,6 +512,54 @@ SVCAPI BOOL WINAPI GetServiceKeyNameA(SC_HANDLE hSCManager, LPCSTR lpDisplayName
                                       LPSTR lpServiceName, LPDWORD lpcchBuffer);
 SVCAPI BOOL WINAPI CloseServiceHandle(SC_HANDLE hSCObject);
 
+/* ---- Security descriptors (winnt.h, sddl.h) ------------------------- */
+/* A SECURITY_DESCRIPTOR as Win32 lays it out, self-relative: the binary
+ * form QueryServiceObjectSecurity returns and SetServiceObjectSecurity
+ * takes; docs/security.md says what the SIDs mean here. */
+typedef uint32_t ULONG;
+typedef ULONG *PULONG;
+typedef void *HLOCAL;
+typedef PVOID PSECURITY_DESCRIPTOR;
+typedef DWORD SECURITY_INFORMATION, *PSECURITY_INFORMATION;
+
+#define OWNER_SECURITY_INFORMATION     0x00000001
+#define GROUP_SECURITY_INFORMATION     0x00000002
+#define DACL_SECURITY_INFORMATION      0x00000004
+#define SACL_SECURITY_INFORMATION      0x00000008
+#define ACCESS_SYSTEM_SECURITY         0x01000000
+#define SDDL_REVISION_1                1
+#define ERROR_UNKNOWN_REVISION         1305L
+#ifndef ERROR_PRIVILEGE_NOT_HELD
+#define ERROR_PRIVILEGE_NOT_HELD       1314L
+#endif
+
+/* hService: a service handle or an SCM handle.  Query needs READ_CONTROL
+ * on it; Set needs WRITE_DAC for the DACL and WRITE_OWNER for the owner
+ * or group.  A SACL is never held: SACL_SECURITY_INFORMATION fails with
+ * ERROR_PRIVILEGE_NOT_HELD. */
+SVCAPI BOOL WINAPI QueryServiceObjectSecurity(SC_HANDLE hService,
+                                              SECURITY_INFORMATION dwSecurityInformation,
+                                              PSECURITY_DESCRIPTOR lpSecurityDescriptor,
+                                              DWORD cbBufSize, LPDWORD pcbBytesNeeded);
+SVCAPI BOOL WINAPI SetServiceObjectSecurity(SC_HANDLE hService,
+                                            SECURITY_INFORMATION dwSecurityInformation,
+                                            PSECURITY_DESCRIPTOR lpSecurityDescriptor);
+/* SDDL <-> a self-relative descriptor; the result is freed with LocalFree. */
+SVCAPI BOOL WINAPI ConvertStringSecurityDescriptorToSecurityDescriptorA(
+    LPCSTR StringSecurityDescriptor, DWORD StringSDRevision,
+    PSECURITY_DESCRIPTOR *SecurityDescriptor, PULONG SecurityDescriptorSize);
+SVCAPI BOOL WINAPI ConvertSecurityDescriptorToStringSecurityDescriptorA(
+    PSECURITY_DESCRIPTOR SecurityDescriptor, DWORD RequestedStringSDRevision,
+    SECURITY_INFORMATION SecurityInformation, LPSTR *StringSecurityDescriptor,
+    PULONG StringSecurityDescriptorLen);
+/* Frees what the Convert functions return; NULL on success. */
+SVCAPI HLOCAL WINAPI LocalFree(HLOCAL hMem);
+
+#define ConvertStringSecurityDescriptorToSecurityDescriptor \
+    ConvertStringSecurityDescriptorToSecurityDescriptorA
+#define ConvertSecurityDescriptorToStringSecurityDescriptor \
+    ConvertSecurityDescriptorToStringSecurityDescriptorA
+
 #define OpenSCManager          OpenSCManagerA
 #define CreateService          CreateServiceA
 #define OpenService            OpenServiceA
