@@ -224,7 +224,20 @@ pass "an own-process program writable by others is refused"
 [ "$(stat -c %a "$ROOT/run/journal")" = 600 ] || fail "the journal (host secrets) is readable"
 pass "the state directory is readable by all, writable by scmd; the journal is scmd's alone"
 
-# ---- 7. split hosting does not hide 1079 ------------------------------------
+# ---- 7. a host of an account outlives scmd and rejoins the next one ---------
+sc_ok start Alpha
+wait_state Alpha RUNNING
+pid=$(host_pid Alpha)
+kill -KILL "$SCMD"
+wait "$SCMD" 2>/dev/null || true
+scmd
+wait_state Alpha RUNNING
+[ "$(host_pid Alpha)" = "$pid" ] || fail "Alpha's host $pid did not rejoin (now $(host_pid Alpha))"
+sc_ok stop Alpha
+wait_state Alpha STOPPED
+pass "a host running as an account rejoins a restarted scmd"
+
+# ---- 8. split hosting does not hide 1079 ------------------------------------
 stop_scmd
 scmd --split-threshold-kb 1
 sc_ok start Alpha
