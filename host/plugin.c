@@ -11,7 +11,9 @@
 #include "host.h"
 #include "config.h"
 #include "dispatcher.h"
+#include "impersonate.h"
 #include "log.h"
+#include "privileges.h"
 #include "threads.h"
 
 #include <errno.h>
@@ -119,6 +121,10 @@ VOID WINAPI host_service_main(DWORD argc, LPSTR *argv)
         goto out;
     }
     svc_thread_owner_set_image(svc_thread_owner_current(), path);
+    /* Read at each start, as Windows applies RequiredPrivileges. */
+    svc_impersonation_allow(svc_thread_owner_current(),
+                            svc_privilege_held(cfg->required_privileges, cfg->object_name,
+                                               "SeImpersonatePrivilege"));
     entry = (LPSERVICE_MAIN_FUNCTIONA)host_module_symbol(mod, cfg->service_main);
     if (entry == NULL) {
         log_msg(SVC_LOG_ERROR, name, "%s does not export %s", path, cfg->service_main);

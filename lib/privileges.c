@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <linux/capability.h>
+#include <string.h>
 #include <strings.h>
 
 #define C(x) (1ull << (CAP_##x))
@@ -110,5 +111,25 @@ int svc_privileges_caps(char *const *names, uint64_t *caps, const char **bad)
         all |= p->caps;
     }
     *caps = all;
+    return 0;
+}
+
+int svc_account_is_local_system(const char *object_name)
+{
+    const char *n = object_name != NULL ? object_name : "";
+
+    if (strncmp(n, ".\\", 2) == 0)
+        n += 2;
+    return *n == '\0' || strcasecmp(n, "LocalSystem") == 0 ||
+           strcasecmp(n, "NT AUTHORITY\\SYSTEM") == 0;
+}
+
+int svc_privilege_held(char *const *required, const char *object_name, const char *name)
+{
+    if (required == NULL)
+        return svc_account_is_local_system(object_name);
+    for (size_t i = 0; required[i] != NULL; i++)
+        if (strcasecmp(required[i], name) == 0)
+            return 1;
     return 0;
 }

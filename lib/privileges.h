@@ -51,4 +51,18 @@ const struct svc_privilege *svc_privilege_at(size_t i);
  * to the first unknown name (and *caps untouched).  bad may be NULL. */
 int svc_privileges_caps(char *const *names, uint64_t *caps, const char **bad);
 
+/* Whether object_name (a service's ObjectName) is LocalSystem: NULL, "",
+ * "LocalSystem", .\LocalSystem or NT AUTHORITY\SYSTEM, in any case.
+ * 1 or 0. */
+int svc_account_is_local_system(const char *object_name);
+
+/*
+ * Whether a service holds the privilege named name: its RequiredPrivileges
+ * list (required, NULL-terminated) names it; or it has no list (NULL) and
+ * runs as LocalSystem, which holds every privilege, as on Windows.  A
+ * service of another account without a list holds none here (on Windows
+ * LocalService and NetworkService hold a few).  1 or 0.
+ */
+int svc_privilege_held(char *const *required, const char *object_name, const char *name);
+
 #endif

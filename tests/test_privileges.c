@@ -126,6 +126,33 @@ START_TEST(test_union)
 }
 END_TEST
 
+/* Who holds a privilege: the list decides; without one, LocalSystem (in
+ * each of its spellings) holds all and any other account none. */
+START_TEST(test_held)
+{
+    char *list[] = {"SeChangeNotifyPrivilege", "seimpersonateprivilege", NULL};
+    char *other[] = {"SeBackupPrivilege", NULL};
+    char *empty[] = {NULL};
+
+    ck_assert_int_eq(svc_privilege_held(list, "LocalSystem", "SeImpersonatePrivilege"), 1);
+    ck_assert_int_eq(svc_privilege_held(list, ".\\svc", "SeImpersonatePrivilege"), 1);
+    ck_assert_int_eq(svc_privilege_held(other, "LocalSystem", "SeImpersonatePrivilege"), 0);
+    ck_assert_int_eq(svc_privilege_held(empty, "LocalSystem", "SeImpersonatePrivilege"), 0);
+    ck_assert_int_eq(svc_privilege_held(NULL, "LocalSystem", "SeImpersonatePrivilege"), 1);
+    ck_assert_int_eq(svc_privilege_held(NULL, NULL, "SeImpersonatePrivilege"), 1);
+    ck_assert_int_eq(svc_privilege_held(NULL, "NT AUTHORITY\\LocalService",
+                                        "SeImpersonatePrivilege"), 0);
+    ck_assert_int_eq(svc_privilege_held(NULL, "svcuser", "SeImpersonatePrivilege"), 0);
+    ck_assert_int_eq(svc_account_is_local_system(""), 1);
+    ck_assert_int_eq(svc_account_is_local_system("localsystem"), 1);
+    ck_assert_int_eq(svc_account_is_local_system(".\\LocalSystem"), 1);
+    ck_assert_int_eq(svc_account_is_local_system("nt authority\\system"), 1);
+    ck_assert_int_eq(svc_account_is_local_system("NT AUTHORITY\\NetworkService"), 0);
+    ck_assert_int_eq(svc_account_is_local_system("LocalSystemX"), 0);
+    ck_assert_int_eq(svc_account_is_local_system("root"), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("privileges");
@@ -138,6 +165,7 @@ int main(void)
     tcase_add_test(tc, test_case_and_unknown);
     tcase_add_test(tc, test_table);
     tcase_add_test(tc, test_union);
+    tcase_add_test(tc, test_held);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_FORK);

@@ -110,6 +110,41 @@ typedef struct _SVCHOST_GLOBALS {
 /* Prototypes of the plugin's exports. */
 typedef VOID (WINAPI *LPSVCHOST_PUSH_SERVICE_GLOBALS)(const SVCHOST_GLOBALS *lpGlobals);
 
+/*
+ * Impersonation (docs/security.md, "Impersonation"), as
+ * ImpersonateNamedPipeClient and RevertToSelf do it for a pipe on Windows.
+ *
+ * SvchostImpersonateClient gives the CALLING THREAD ALONE the identity of
+ * the peer of fd, a connected Unix socket: its uid, gid and supplementary
+ * groups as the kernel recorded them when it connected, and none of the
+ * host's capabilities (unless the peer is root).  What the thread then
+ * opens, creates or signals is checked as that client; the other threads
+ * of the host keep the host's identity.  A thread created while
+ * impersonating starts with the client's identity and cannot revert it
+ * (on Windows it would run as the host): create threads before or after.
+ * Calling it again while
+ * impersonating replaces the client.  The service must hold
+ * SeImpersonatePrivilege: its RequiredPrivileges names it, or it runs as
+ * LocalSystem without a list.  Returns TRUE, or FALSE with GetLastError():
+ *   ERROR_INVALID_HANDLE       fd is not an open descriptor;
+ *   ERROR_INVALID_PARAMETER    fd is not a connected Unix socket;
+ *   ERROR_PRIVILEGE_NOT_HELD   the service does not hold
+ *                              SeImpersonatePrivilege, the thread is no
+ *                              service's, or the host lacks CAP_SETUID or
+ *                              CAP_SETGID to change identity;
+ *   ERROR_NOT_ENOUGH_MEMORY.
+ * On failure the thread is not impersonating (a client it impersonated
+ * before is reverted).
+ *
+ * SvchostRevertToSelf gives the calling thread back the host's identity.
+ * TRUE (also when it was not impersonating), or FALSE with the Win32
+ * error of a change the kernel refused.
+ */
+#ifndef _WIN32     /* on Windows: ImpersonateNamedPipeClient, RevertToSelf */
+SVCAPI BOOL WINAPI SvchostImpersonateClient(int fd);
+SVCAPI BOOL WINAPI SvchostRevertToSelf(void);
+#endif
+
 #ifdef __cplusplus
 }
 #endif
