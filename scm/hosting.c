@@ -18,6 +18,7 @@
 #include "privileges.h"
 #include "win32.h"
 
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,57 @@ static DWORD host_caps(struct scm *scm, const struct scm_service *s, const char 
     return NO_ERROR;
 }
 
+/* The Unix group that stands for o's service SID (docs/security.md):
+ * "svc-" and its name in lower case, when that is a group name (32
+ * characters at most, of a-z, 0-9, '_', '-' and '.'); NULL otherwise. */
+static int service_sid_group(const struct scm_service *o, char *name, size_t n)
+{
+    size_t len = strlen(o->name);
+
+    if (len + 4 > 32 || len + 5 > n)
+        return -1;
+    memcpy(name, "svc-", 4);
+    for (size_t i = 0; i <= len; i++) {
+        char c = o->name[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        else if (c != '\0' && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '_' &&
+                 c != '-' && c != '.')
+            return -1;
+        name[4 + i] = c;
+    }
+    return 0;
+}
+
+/* Adds to a's groups the group of each service SID of the host: the
+ * services with a ServiceSidType other than none among those it may run
+ * (the same set as host_caps'), as a Windows host token holds the SIDs
+ * of its services.  A service whose group does not exist adds none. */
+static DWORD add_service_sid_groups(struct scm *scm, const struct scm_service *s,
+                                    const char *group, struct scm_account *a)
+{
+    for (const struct scm_service *o = scm->services; o; o = o->next) {
+        char name[40];
+        struct group *g;
+        gid_t *more;
+
+        if (o->cfg->sid_type == SERVICE_SID_TYPE_NONE ||
+            (o != s && (group == NULL || !in_host_group(o, group) ||
+                        !scm_account_same(scm, o->cfg->object_name, s->cfg->object_name))))
+            continue;
+        if (service_sid_group(o, name, sizeof name) < 0 || (g = getgrnam(name)) == NULL) {
+            log_debug("%s: no group %s for its service SID", o->name, name);
+            continue;
+        }
+        more = realloc(a->groups, ((size_t)a->n_groups + 1) * sizeof *more);
+        if (more == NULL)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        a->groups = more;
+        a->groups[a->n_groups++] = g->gr_gid;
+    }
+    return NO_ERROR;
+}
+
 /* The identity of a new host for s, into id (its strings a's). */
 static DWORD host_identity(struct scm *scm, const struct scm_service *s, const char *group,
                            struct scm_account *a, struct scm_identity *id)
@@ -110,12 +162,16 @@ static DWORD host_identity(struct scm *scm, const struct scm_service *s, const c
     memset(id, 0, sizeof *id);
     if (err == ERROR_INVALID_SERVICE_ACCOUNT) {
         /* It existed when the service was installed (1057 then). */
+        log_warnx("%s: refused to start: its account %s does not exist", s->name,
+                  scm_account_name(s->cfg->object_name));
         scm_event(scm, 7038, s->name, "The %s service was unable to log on as %s with the "
                   "currently configured password due to the following error: %s",
                   scm_service_display(s), scm_account_name(s->cfg->object_name),
                   svc_win32_message(ERROR_INVALID_SERVICE_ACCOUNT));
         return ERROR_SERVICE_LOGON_FAILED;
     }
+    if (err == NO_ERROR)
+        err = add_service_sid_groups(scm, s, group, a);
     if (err != NO_ERROR)
         return err;
     if (scm->self_uid != 0) {

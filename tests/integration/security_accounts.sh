@@ -151,6 +151,24 @@ done
 sc_ok stop Priv
 pass "an account's host holds the union of its group's privileges as capabilities, nothing more"
 
+# A service SID is the group svc-NAME, when it exists: in the host's
+# groups once ServiceSidType says so, not before.
+getent group svc-sidsvc >/dev/null || groupadd --system svc-sidsvc 2>/dev/null ||
+    getent group svc-sidsvc >/dev/null || fail "cannot create the group svc-sidsvc"
+SID_GID=$(getent group svc-sidsvc | cut -d: -f3)
+share SidSvc gsid obj= $A
+pid=$(started_pid SidSvc)
+status_field "$pid" Groups | tr ' ' '\n' | grep -qx "$SID_GID" &&
+    fail "SidSvc's host has the service SID group without ServiceSidType"
+sc_ok stop SidSvc
+wait_state SidSvc STOPPED
+sc_ok sidtype SidSvc unrestricted
+pid=$(started_pid SidSvc)
+status_field "$pid" Groups | tr ' ' '\n' | grep -qx "$SID_GID" ||
+    fail "SidSvc's host lacks svc-sidsvc ($SID_GID): $(status_field "$pid" Groups)"
+sc_ok stop SidSvc
+pass "ServiceSidType unrestricted puts the group svc-NAME in the host's groups"
+
 # LocalSystem: without a list, root's; with one, only that.
 share Sys gs
 pid=$(started_pid Sys)
