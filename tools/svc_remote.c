@@ -61,33 +61,25 @@ static int set_nonblock(int fd)
     return fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ? -1 : 0;
 }
 
+/* A socket connected to scmd; exits 1 with the reason when there is none. */
 static int connect_scmd(const char *root)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     char *path = svc_scm_socket_path(root);
     int fd, rc;
 
-    if (path == NULL) {
-        log_warnx("cannot reach scmd: the socket path under %s is too long", root);
-        return -1;
-    }
+    if (path == NULL)
+        fatalx("cannot reach scmd: the socket path under %s is too long", root);
     strcpy(sa.sun_path, path); /* svc_scm_socket_path checked the length */
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        log_warn("cannot reach scmd: socket");
-        free(path);
-        return -1;
-    }
+    if (fd < 0)
+        fatal("cannot reach scmd: socket");
     do
         rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
     while (rc < 0 && errno == EINTR);
-    if (rc < 0) {
-        /* ENOENT or ECONNREFUSED: no scmd runs on this root. */
-        log_warn("cannot reach scmd at %s", path);
-        close(fd);
-        free(path);
-        return -1;
-    }
+    /* ENOENT or ECONNREFUSED: no scmd runs on this root. */
+    if (rc < 0)
+        fatal("cannot reach scmd at %s", path);
     free(path);
     return fd;
 }
@@ -135,10 +127,8 @@ static int relay(int sock)
     down.from = sock;
     down.to = STDOUT_FILENO;
     if (set_nonblock(STDIN_FILENO) < 0 || set_nonblock(STDOUT_FILENO) < 0 ||
-        set_nonblock(sock) < 0) {
-        log_warn("fcntl");
-        return 1;
-    }
+        set_nonblock(sock) < 0)
+        fatal("fcntl");
     for (;;) {
         short in_ev = !up.eof && up.len < BUF_SIZE ? POLLIN : 0;
         short sock_ev = (!down.eof && down.len < BUF_SIZE ? POLLIN : 0) |
@@ -155,13 +145,10 @@ static int relay(int sock)
         if (poll(p, 3, -1) < 0) {
             if (errno == EINTR)
                 continue;
-            log_warn("poll");
-            return 1;
+            fatal("poll");
         }
-        if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && fill(&up) < 0) {
-            log_warn("reading the session");
-            return 1;
-        }
+        if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && fill(&up) < 0)
+            fatal("reading the session");
         if ((p[1].revents & POLLOUT) && flush(&up) < 0)
             return 0;       /* scmd closed the connection */
         if ((p[1].revents & (POLLIN | POLLHUP | POLLERR)) && fill(&down) < 0)
@@ -209,7 +196,5 @@ int main(int argc, char **argv)
     if (root == NULL)
         root = svc_default_root();
     sock = connect_scmd(root);
-    if (sock < 0)
-        return 1;
     return relay(sock);
 }
