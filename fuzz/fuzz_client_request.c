@@ -98,6 +98,24 @@ static void transcode_request(uint16_t type, struct svc_rbuf *r, struct svc_wbuf
     case SVC_MSG_ENUM_USAGE:
         tc_result(r, svc_msg_empty_unpack(r));
         break;
+    case SVC_MSG_QUERY_SECURITY:
+        if (tc_result(r, svc_msg_query_security_unpack(r, &name, &a)) == 0)
+            svc_msg_query_security_pack(w, name, a);
+        else
+            tc_empty(name);
+        break;
+    case SVC_MSG_SET_SECURITY: {
+        char *sddl = NULL;
+
+        if (tc_result(r, svc_msg_set_security_unpack(r, &name, &a, &sddl)) == 0) {
+            svc_msg_set_security_pack(w, name, a, sddl);
+        } else {
+            tc_empty(name);
+            tc_empty(sddl);
+        }
+        free(sddl);
+        break;
+    }
     default:
         abort();
     }

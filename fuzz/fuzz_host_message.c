@@ -98,6 +98,7 @@ static void transcode_reply_body(uint16_t req, struct svc_rbuf *r, struct svc_wb
     case SVC_MSG_OPEN_SERVICE:
     case SVC_MSG_GET_DISPLAY_NAME:
     case SVC_MSG_GET_KEY_NAME:
+    case SVC_MSG_QUERY_SECURITY:
         if (tc_result(r, svc_msg_name_reply_unpack(r, &name)) == 0)
             svc_msg_name_reply_pack(w, name);
         else
@@ -154,6 +155,7 @@ static int reply_has_body(uint16_t req)
     case SVC_MSG_CHANGE_CONFIG:
     case SVC_MSG_DELETE_SERVICE:
     case SVC_MSG_CLOSE_SERVICE:
+    case SVC_MSG_SET_SECURITY:
     case SVC_MSG_HOST_START:
     case SVC_MSG_HOST_CONTROL:
         return 0;

@@ -132,6 +132,14 @@ static void client_requests(void)
     write_payload(t, "close_service", SEL(SVC_MSG_CLOSE_SERVICE), &w);
 
     svc_wbuf_init(&w);
+    svc_msg_query_security_pack(&w, NULL, 4);
+    write_payload(t, "query_security", SEL(SVC_MSG_QUERY_SECURITY), &w);
+
+    svc_wbuf_init(&w);
+    svc_msg_set_security_pack(&w, "Echo", 4, "D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;RPWP;;;S-1-22-1-1000)");
+    write_payload(t, "set_security", SEL(SVC_MSG_SET_SECURITY), &w);
+
+    svc_wbuf_init(&w);
     svc_msg_change_config_pack(&w, &change);
     write_payload(t, "change_config", SEL(SVC_MSG_CHANGE_CONFIG), &w);
 
@@ -222,6 +230,10 @@ static void host_messages(void)
     svc_wbuf_init(&w);
     svc_msg_name_reply_pack(&w, "Echo");
     write_payload(t, "reply_open_service", REPLY(SVC_MSG_OPEN_SERVICE), &w);
+
+    svc_wbuf_init(&w);
+    svc_msg_name_reply_pack(&w, "D:(A;;CCLCRPRC;;;AU)(A;;KA;;;SY)(A;;KA;;;BA)");
+    write_payload(t, "reply_query_security", REPLY(SVC_MSG_QUERY_SECURITY), &w);
 
     svc_wbuf_init(&w);
     svc_msg_status_reply_pack(&w, &running);
