@@ -93,9 +93,10 @@ int bench_run(const struct bench_config *cfg, enum bench_mode mode, unsigned n,
  */
 int bench_floor_latency(double *hop1_p50_us, double *hop2_p50_us);
 /* Round trips per second from `threads` client threads, each on its own
- * connection to one single-threaded process, for `seconds`. 0; -EINTR;
- * -1 (reported). */
-int bench_floor_throughput(unsigned threads, double seconds, double *per_s);
+ * connection to one single-threaded process, for `seconds`; each client
+ * waits as the library does (spin), or only blocks in read().  0;
+ * -EINTR; -1 (reported). */
+int bench_floor_throughput(unsigned threads, double seconds, bool spin, double *per_s);
 
 /* The p-th percentile of v[0..n) by nearest rank; sorts v. */
 double bench_percentile(double *v, size_t n, unsigned p);

@@ -108,6 +108,19 @@ static int client_wait(int fd)
     return rc;
 }
 
+/* Without the spin: a blocking read only. */
+static int block_wait(int fd)
+{
+    struct svc_frame_header h;
+    uint8_t *payload = NULL;
+    int rc = svc_frame_recv(fd, &h, &payload);
+
+    free(payload);
+    if (rc == 0 && h.type != SVC_MSG_REPLY)
+        rc = -EPROTO;
+    return rc;
+}
+
 static int client_call(int fd, uint32_t id)
 {
     int rc = send_request(fd, id);
@@ -317,6 +330,7 @@ out:
 struct tp_thread {
     pthread_t tid;
     int fd;
+    bool spin;
     const atomic_bool *stop;
     unsigned long calls;
     int err;
@@ -328,7 +342,9 @@ static void *tp_client(void *arg)
     uint32_t id = 0;
 
     while (!atomic_load_explicit(t->stop, memory_order_relaxed)) {
-        int rc = client_call(t->fd, ++id);
+        int rc = send_request(t->fd, ++id);
+        if (rc == 0)
+            rc = t->spin ? client_wait(t->fd) : block_wait(t->fd);
         if (rc < 0) {
             t->err = rc;
             break;
@@ -338,7 +354,7 @@ static void *tp_client(void *arg)
     return NULL;
 }
 
-int bench_floor_throughput(unsigned threads, double seconds, double *per_s)
+int bench_floor_throughput(unsigned threads, double seconds, bool spin, double *per_s)
 {
     struct tp_thread *t = calloc(threads, sizeof *t);
     int *server = calloc(threads, sizeof *server);
@@ -361,6 +377,7 @@ int bench_floor_throughput(unsigned threads, double seconds, double *per_s)
         t[i].fd = sv[0];
         server[i] = sv[1];
         t[i].stop = &stop;
+        t[i].spin = spin;
     }
     {
         int *mine = malloc(threads * sizeof *mine);

@@ -300,13 +300,15 @@ out:
     return rc;
 }
 
-/* scmd with nothing installed, for the baseline RSS and times. */
+/* scmd with nothing installed, for the baseline RSS and times (the
+ * figures that need services are -1: not measured). */
 static int run_empty(const struct bench_config *cfg, struct installed *m)
 {
     struct bench_session *s;
     int rc;
 
     memset(m, 0, sizeof *m);
+    m->enum_ms = m->create_share_ms = m->create_own_ms = -1;
     fprintf(stderr, "[installed] nothing installed\n");
     if ((rc = bench_session_open_with(cfg, "installed 0", "[SCM]\nSplitThresholdKB = 0\n", NULL,
                                       NULL, false, &s)) < 0)
@@ -321,7 +323,10 @@ static int run_empty(const struct bench_config *cfg, struct installed *m)
 static void line_ms(const char *what, const char *target, double v0, const double *v,
                     const bool *have, double limit)
 {
-    printf("  %-40s %-10s %10.1f", what, target, v0);
+    if (v0 < 0)
+        printf("  %-40s %-10s %10s", what, target, "-");
+    else
+        printf("  %-40s %-10s %10.1f", what, target, v0);
     for (int k = 0; k < 2; k++) {
         if (have[k])
             printf(" %10.1f %-6s", v[k], limit <= 0 ? "" : v[k] <= limit ? "met" : "MISSED");
@@ -348,8 +353,9 @@ int bench_installed(const struct bench_config *cfg, unsigned n, unsigned via)
         have[k] = true;
     }
 
-    printf("installed: %u share services (%s plugin's ServiceDll), nothing running\n\n", n,
-           cfg->plugin);
+    const char *base = strrchr(cfg->plugin, '/');
+    printf("installed: %u share services of %s, nothing running; empty: scmd with none\n\n",
+           n, base ? base + 1 : cfg->plugin);
     printf("  %-40s %-10s %10s %10s %-6s %10s %-6s\n", "", "target", "empty", "files", "",
            "api", "");
     double v[2];
@@ -358,13 +364,13 @@ int bench_installed(const struct bench_config *cfg, unsigned n, unsigned via)
     line_ms("scmd start to ready (ms)", "<= 300", empty.ready_ms, v, have, 300);
     for (int k = 0; k < 2; k++)
         v[k] = m[k].enum_ms;
-    line_ms("EnumServicesStatusEx of all (ms)", "<= 20", 0, v, have, 20);
+    line_ms("EnumServicesStatusEx of all (ms)", "<= 20", empty.enum_ms, v, have, 20);
     for (int k = 0; k < 2; k++)
         v[k] = m[k].create_share_ms;
-    line_ms("one CreateService, share process (ms)", "<= 5", 0, v, have, 5);
+    line_ms("one CreateService, share process (ms)", "<= 5", empty.create_share_ms, v, have, 5);
     for (int k = 0; k < 2; k++)
         v[k] = m[k].create_own_ms;
-    line_ms("one CreateService, own process (ms)", "<= 5", 0, v, have, 5);
+    line_ms("one CreateService, own process (ms)", "<= 5", empty.create_own_ms, v, have, 5);
     for (int k = 0; k < 2; k++)
         v[k] = m[k].stop_ms;
     line_ms("scmd stop, nothing running (ms)", "<= 100", empty.stop_ms, v, have, 100);
@@ -373,10 +379,10 @@ int bench_installed(const struct bench_config *cfg, unsigned n, unsigned via)
     line_ms("scmd VmRSS (KiB)", "", (double)empty.rss_kib, v, have, 0);
     for (int k = 0; k < 2; k++)
         v[k] = (double)m[k].rss_kib / n;
-    line_ms("scmd VmRSS / installed service (KiB)", "<= 2", 0, v, have, 2);
+    line_ms("scmd VmRSS / installed service (KiB)", "<= 2", -1, v, have, 2);
     for (int k = 0; k < 2; k++)
         v[k] = ((double)m[k].rss_kib - (double)empty.rss_kib) / n;
-    line_ms("  growth over empty / service (KiB)", "", 0, v, have, 0);
+    line_ms("  growth over empty / service (KiB)", "", -1, v, have, 0);
     for (int k = 0; k < 2; k++)
         if (have[k] && m[k].enum_count < n)
             printf("  (the enumeration of %s returned only %u services)\n",

@@ -451,12 +451,16 @@ int main(int argc, char **argv)
         if (strchr(given, applies[i].opt) == NULL || (applies[i].tasks & T(task)))
             continue;
         const char *name = "?";
+        char where[96] = "";
         for (const struct option *o = opts; o->name != NULL; o++)
             if (o->val == applies[i].opt)
                 name = o->name;
-        fprintf(stderr, "svchost-bench: --%s does not apply %s%s\n", name,
-                task == TASK_HOSTING ? "without " : "to ",
-                task == TASK_HOSTING ? "its task option" : task_option[task]);
+        for (int t = 0; t <= TASK_ABUSE; t++)
+            if (applies[i].tasks & T(t))
+                snprintf(where + strlen(where), sizeof where - strlen(where), "%s%s",
+                         where[0] ? " or " : "", t == TASK_HOSTING ? "the default run"
+                                                                   : task_option[t]);
+        fprintf(stderr, "svchost-bench: --%s applies only to %s\n", name, where);
         return 2;
     }
     if (task == TASK_VERSUS) {

@@ -127,7 +127,7 @@ static int scmd_throughput(unsigned threads, unsigned seconds, double *per_s)
 int bench_throughput(const struct bench_config *cfg, unsigned threads, unsigned seconds)
 {
     struct bench_session *s;
-    double scmd_per_s = 0, floor_per_s = 0;
+    double scmd_per_s = 0, floor_per_s = 0, block_per_s = 0;
     int rc;
 
     /* The per-user connection cap must admit every client thread. */
@@ -144,7 +144,11 @@ int bench_throughput(const struct bench_config *cfg, unsigned threads, unsigned 
         return rc;
     fprintf(stderr, "[throughput] floor: %u threads x 1-hop round trip for %u s\n", threads,
             seconds);
-    if ((rc = bench_floor_throughput(threads, seconds, &floor_per_s)) < 0)
+    if ((rc = bench_floor_throughput(threads, seconds, true, &floor_per_s)) < 0)
+        return rc;
+    fprintf(stderr, "[throughput] floor without the spin: blocking reads only, %u s\n",
+            seconds);
+    if ((rc = bench_floor_throughput(threads, seconds, false, &block_per_s)) < 0)
         return rc;
 
     printf("throughput: %u client threads, %u s each, one connection per thread\n\n", threads,
@@ -154,8 +158,11 @@ int bench_throughput(const struct bench_config *cfg, unsigned threads, unsigned 
            scmd_per_s / threads, floor_per_s > 0 ? scmd_per_s / floor_per_s : 0);
     printf("%-44s %12.0f %12.0f %9.2fx\n", "floor: 1 hop to a process that only answers",
            floor_per_s, floor_per_s / threads, 1.0);
+    printf("%-44s %12.0f %12.0f %9.2fx\n", "floor, clients blocking in read() (no spin)",
+           block_per_s, block_per_s / threads, floor_per_s > 0 ? block_per_s / floor_per_s : 0);
     printf("\n%-44s %-12s %s\n", "target", "", "measured");
-    printf("  %-42s >= %-9s %.0f/s %s\n", "scmd requests/s (QueryServiceConfig)", "40000",
-           scmd_per_s, scmd_per_s >= 40000 ? "met" : "MISSED");
+    printf("  %-42s >= %-9s %.0f/s %s%s\n", "scmd requests/s (QueryServiceConfig)", "40000",
+           scmd_per_s, scmd_per_s >= 40000 ? "met" : "MISSED",
+           threads == 20 ? "" : " (the target is for 20 threads)");
     return 0;
 }

@@ -125,6 +125,8 @@ static pid_t spawn(const struct wine *w, char *const argv[], int in_fd, int out_
         if (getppid() != parent)
             _exit(127);
         signal(SIGPIPE, SIG_DFL);
+        /* Wine's own temporary files go where the prefix goes. */
+        setenv("TMPDIR", w->dir, 1);
         dup2(in_fd >= 0 ? in_fd : null, 0);
         dup2(out_fd >= 0 ? out_fd : fd, 1);
         dup2(fd, 2);
