@@ -900,6 +900,122 @@ START_TEST(ten_clients)
 }
 END_TEST
 
+/* QueryServiceObjectSecurity / SetServiceObjectSecurity on a service and
+ * on the SCM, with the SDDL conversions: Windows' buffer rules, the
+ * rights the handle needs, SACLs refused, malformed input 87. */
+START_TEST(object_security)
+{
+    static const char grant[] = "D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;RPWPLC;;;S-1-22-1-4242)";
+    SC_HANDLE svc = create("Secured", "gsec", "simple", NULL), ro;
+    PSECURITY_DESCRIPTOR sd;
+    BYTE small[8], *buf;
+    DWORD need = 0;
+    ULONG size = 0, len = 0;
+    LPSTR text;
+
+    /* The size first: 122 with what is needed, as Windows. */
+    EXPECT_FAIL(QueryServiceObjectSecurity(svc, DACL_SECURITY_INFORMATION, small, sizeof small,
+                                           &need), ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_gt(need, sizeof small);
+    buf = malloc(need);
+    ck_assert(QueryServiceObjectSecurity(svc, DACL_SECURITY_INFORMATION, buf, need, &need));
+    ck_assert(ConvertSecurityDescriptorToStringSecurityDescriptorA(buf, SDDL_REVISION_1,
+                                                                   DACL_SECURITY_INFORMATION,
+                                                                   &text, &len));
+    ck_assert_str_eq(text, "D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)"
+                           "(A;;CCLCSWLOCRRC;;;IU)(A;;CCLCSWLOCRRC;;;SU)");
+    ck_assert_uint_eq(len, strlen(text) + 1);
+    LocalFree(text);
+    free(buf);
+    /* The owner and group are SYSTEM's. */
+    need = 0;
+    EXPECT_FAIL(QueryServiceObjectSecurity(svc, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION,
+                                           NULL, 0, &need), ERROR_INSUFFICIENT_BUFFER);
+    buf = malloc(need);
+    ck_assert(QueryServiceObjectSecurity(svc, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION,
+                                         buf, need, &need));
+    ck_assert(ConvertSecurityDescriptorToStringSecurityDescriptorA(
+        buf, SDDL_REVISION_1, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION |
+        DACL_SECURITY_INFORMATION, &text, NULL));
+    ck_assert_str_eq(text, "O:SYG:SY");
+    LocalFree(text);
+    free(buf);
+
+    /* Set, read back. */
+    ck_assert(ConvertStringSecurityDescriptorToSecurityDescriptorA(grant, SDDL_REVISION_1, &sd, &size));
+    ck_assert_uint_gt(size, 20);
+    ck_assert(SetServiceObjectSecurity(svc, DACL_SECURITY_INFORMATION, sd));
+    need = 0;
+    QueryServiceObjectSecurity(svc, DACL_SECURITY_INFORMATION, NULL, 0, &need);
+    buf = malloc(need);
+    ck_assert(QueryServiceObjectSecurity(svc, DACL_SECURITY_INFORMATION, buf, need, &need));
+    ck_assert(ConvertSecurityDescriptorToStringSecurityDescriptorA(buf, SDDL_REVISION_1,
+                                                                   DACL_SECURITY_INFORMATION,
+                                                                   &text, NULL));
+    ck_assert_str_eq(text, "D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;LCRPWP;;;S-1-22-1-4242)");
+    LocalFree(text);
+    free(buf);
+
+    /* The information asked for: a SACL is never held; nothing, or an
+     * unknown bit, is a bad parameter; a NULL descriptor too. */
+    EXPECT_FAIL(QueryServiceObjectSecurity(svc, SACL_SECURITY_INFORMATION, small, sizeof small, &need),
+                ERROR_PRIVILEGE_NOT_HELD);
+    EXPECT_FAIL(SetServiceObjectSecurity(svc, DACL_SECURITY_INFORMATION | SACL_SECURITY_INFORMATION, sd),
+                ERROR_PRIVILEGE_NOT_HELD);
+    EXPECT_FAIL(QueryServiceObjectSecurity(svc, 0, small, sizeof small, &need), ERROR_INVALID_PARAMETER);
+    EXPECT_FAIL(QueryServiceObjectSecurity(svc, 0x40, small, sizeof small, &need), ERROR_INVALID_PARAMETER);
+    EXPECT_FAIL(QueryServiceObjectSecurity(svc, DACL_SECURITY_INFORMATION, small, sizeof small, NULL),
+                ERROR_INVALID_PARAMETER);
+    EXPECT_FAIL(SetServiceObjectSecurity(svc, DACL_SECURITY_INFORMATION, NULL), ERROR_INVALID_PARAMETER);
+    EXPECT_FAIL(QueryServiceObjectSecurity(NULL, DACL_SECURITY_INFORMATION, small, sizeof small, &need),
+                ERROR_INVALID_HANDLE);
+    /* A descriptor without the part named. */
+    LocalFree(sd);
+    ck_assert(ConvertStringSecurityDescriptorToSecurityDescriptorA("O:SY", SDDL_REVISION_1, &sd, NULL));
+    EXPECT_FAIL(SetServiceObjectSecurity(svc, DACL_SECURITY_INFORMATION, sd), ERROR_INVALID_PARAMETER);
+    LocalFree(sd);
+
+    /* The handle's rights: READ_CONTROL to read, WRITE_DAC to write. */
+    ro = OpenServiceA(scm, "Secured", SERVICE_QUERY_STATUS);
+    ck_assert_ptr_nonnull(ro);
+    EXPECT_FAIL(QueryServiceObjectSecurity(ro, DACL_SECURITY_INFORMATION, small, sizeof small, &need),
+                ERROR_ACCESS_DENIED);
+    CloseServiceHandle(ro);
+    ro = OpenServiceA(scm, "Secured", READ_CONTROL);
+    ck_assert_ptr_nonnull(ro);
+    ck_assert(ConvertStringSecurityDescriptorToSecurityDescriptorA(grant, SDDL_REVISION_1, &sd, NULL));
+    EXPECT_FAIL(SetServiceObjectSecurity(ro, DACL_SECURITY_INFORMATION, sd), ERROR_ACCESS_DENIED);
+    LocalFree(sd);
+    CloseServiceHandle(ro);
+
+    /* The SCM's own, through its handle. */
+    need = 0;
+    EXPECT_FAIL(QueryServiceObjectSecurity(scm, DACL_SECURITY_INFORMATION, NULL, 0, &need),
+                ERROR_INSUFFICIENT_BUFFER);
+    buf = malloc(need);
+    ck_assert(QueryServiceObjectSecurity(scm, DACL_SECURITY_INFORMATION, buf, need, &need));
+    ck_assert(ConvertSecurityDescriptorToStringSecurityDescriptorA(buf, SDDL_REVISION_1,
+                                                                   DACL_SECURITY_INFORMATION,
+                                                                   &text, NULL));
+    ck_assert_str_eq(text, "D:(A;;CCLCRPRC;;;AU)(A;;KA;;;SY)(A;;KA;;;BA)");
+    LocalFree(text);
+    free(buf);
+
+    /* The conversions' own errors. */
+    EXPECT_FAIL(ConvertStringSecurityDescriptorToSecurityDescriptorA("D:(A;;XX;;;SY)", SDDL_REVISION_1,
+                                                                     &sd, NULL), ERROR_INVALID_PARAMETER);
+    EXPECT_FAIL(ConvertStringSecurityDescriptorToSecurityDescriptorA("D:", 2, &sd, NULL),
+                ERROR_UNKNOWN_REVISION);
+    EXPECT_FAIL(ConvertStringSecurityDescriptorToSecurityDescriptorA(NULL, SDDL_REVISION_1, &sd, NULL),
+                ERROR_INVALID_PARAMETER);
+    memset(small, 0, sizeof small);
+    EXPECT_FAIL(ConvertSecurityDescriptorToStringSecurityDescriptorA(small, SDDL_REVISION_1,
+                                                                     DACL_SECURITY_INFORMATION, &text,
+                                                                     NULL), ERROR_INVALID_PARAMETER);
+    CloseServiceHandle(svc);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("scm_api");
@@ -917,6 +1033,7 @@ static Suite *suite(void)
     tcase_add_test(tc, more_errors);
     tcase_add_test(tc, garbage_closes_one_connection);
     tcase_add_test(tc, ten_clients);
+    tcase_add_test(tc, object_security);
     suite_add_tcase(s, tc);
     TCase *plain = tcase_create("notify");
     tcase_set_timeout(plain, 30);
