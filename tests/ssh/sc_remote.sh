@@ -4,6 +4,13 @@
 # for that user on this machine (here: query yes, stop no).
 . "$(dirname "$0")/lib.sh"
 
+# Enough services, with display names of 180 characters, that the
+# enumeration's reply (over 80 KB) outgrows svc-remote's 64 KiB buffer.
+long=$(printf 'x%.0s' $(seq 1 180))
+for i in $(seq -f '%03g' 1 400); do
+    printf '[Service]\nDisplayName = %s\nType = own\nStart = demand\nImagePath = /bin/true\n' \
+        "${long:0:177}$i" >"$ROOT/config/services/Many$i.ini"
+done
 remote_setup
 use_ssh user
 
@@ -34,6 +41,22 @@ sc_ok '\\localhost' query
 echo "$OUT" | grep -q 'SERVICE_NAME: Beat' || fail "enumeration over ssh: $OUT"
 sc_ok '\\127.0.0.1' query Beat
 pass "qc, queryex, the enumeration and \\\\127.0.0.1 over ssh"
+
+local_all=$("$BIN/sc" query type= service state= all 2>&1) || fail "local sc query state= all: $local_all"
+[ "$(grep -c "DISPLAY_NAME: ${long:0:177}" <<<"$local_all")" = 400 ] || fail "not 400 long names: $local_all"
+sc_ok '\\localhost' query type= service state= all
+[ "$OUT" = "$local_all" ] || fail "the enumeration over ssh differs from the local one"
+pass "an enumeration of 400 services with long names (${#local_all} bytes of text) over ssh, as locally"
+
+# "\\." stays this machine even with SVCHOST_SSH: no new login.
+logins=$(grep -c "Accepted publickey" "$ROOT/sshd.err")
+sc_ok '\\localhost' query Beat
+[ "$(grep -c "Accepted publickey" "$ROOT/sshd.err")" -gt "$logins" ] || fail "sc \\\\localhost logged no login"
+logins=$(grep -c "Accepted publickey" "$ROOT/sshd.err")
+sc_ok '\\.' stop Beat
+sc_ok start Beat
+[ "$(grep -c "Accepted publickey" "$ROOT/sshd.err")" -eq "$logins" ] || fail "sc \\\\. went through sshd"
+pass "\\\\. is the local socket (root may stop Beat) even with SVCHOST_SSH"
 
 # The user may not stop it, locally or remotely; the service runs on.
 rc=0
