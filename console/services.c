@@ -428,8 +428,9 @@ static DWORD dependencies_of(struct machine *m, SC_HANDLE s, json_t *o, struct f
             if (ds) {
                 SERVICE_STATUS_PROCESS st;
                 QUERY_SERVICE_CONFIGA *dc = query_config(ds, &err);
+                DWORD got;
 
-                if (QueryServiceStatusEx(ds, SC_STATUS_PROCESS_INFO, (LPBYTE)&st, sizeof st, &need))
+                if (QueryServiceStatusEx(ds, SC_STATUS_PROCESS_INFO, (LPBYTE)&st, sizeof st, &got))
                     json_object_set_new(x, "state", json_string(state_name(st.dwCurrentState)));
                 if (dc)
                     json_object_set_new(x, "display_name",
