@@ -3,6 +3,7 @@
 #include "privileges.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdlib.h>
@@ -153,6 +154,47 @@ START_TEST(test_held)
 }
 END_TEST
 
+/* docs/security.md's table lists every row of the code's, in order, with
+ * as many capabilities ("none" for 0, "every capability" for all). */
+START_TEST(test_documented)
+{
+    FILE *f = fopen(TEST_SOURCE_DIR "/../docs/security.md", "r");
+    char line[1024];
+    size_t i = 0;
+
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL) {
+        const struct svc_privilege *p;
+        char name[128];
+        int n = 0;
+
+        if (sscanf(line, "| `%127[A-Za-z]` |", name) != 1 ||
+            (strncmp(name, "Se", 2) != 0 && strncmp(name, "Svchost", 7) != 0) ||
+            strstr(name, "Privilege") == NULL)
+            continue;
+        p = svc_privilege_at(i++);
+        ck_assert_msg(p != NULL, "docs/security.md has %s past the table's end", name);
+        ck_assert_msg(strcmp(p->name, name) == 0, "row %zu: docs %s, code %s", i, name, p->name);
+        /* The second column: between the second and the third '|'. */
+        char *col = strchr(line + 1, '|'), *end = col ? strchr(col + 1, '|') : NULL;
+
+        ck_assert_ptr_nonnull(end);
+        *end = '\0';
+        for (const char *c = col; (c = strstr(c, "`CAP_")) != NULL; c++)
+            n++;
+        if (p->caps == 0)
+            ck_assert_msg(strcmp(col, "| none ") == 0, "%s: docs give capabilities", name);
+        else if (strcmp(name, "SeTcbPrivilege") == 0)
+            ck_assert_msg(strcmp(col, "| every capability ") == 0, "%s", name);
+        else
+            ck_assert_msg(n == __builtin_popcountll(p->caps), "%s: docs %d capabilities, code %d",
+                          name, n, __builtin_popcountll(p->caps));
+    }
+    fclose(f);
+    ck_assert_msg(svc_privilege_at(i) == NULL, "docs/security.md lacks %s", svc_privilege_at(i)->name);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("privileges");
@@ -166,6 +208,7 @@ int main(void)
     tcase_add_test(tc, test_table);
     tcase_add_test(tc, test_union);
     tcase_add_test(tc, test_held);
+    tcase_add_test(tc, test_documented);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_FORK);
