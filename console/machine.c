@@ -54,6 +54,9 @@ DWORD machine_failed(struct machine *m, DWORD err)
             CloseServiceHandle(m->scm);
         m->scm = NULL;
         m->error = RPC_S_SERVER_UNAVAILABLE;
+        /* One error for "the SCM is gone", whether the call found out
+         * (109) or the next connect does (1722), as Windows' RPC says. */
+        return RPC_S_SERVER_UNAVAILABLE;
     }
     return err;
 }

@@ -34,7 +34,7 @@ DWORD machine_scm(struct machine *m, SC_HANDLE *out);
 
 /* With m->lock held, after a call through m->scm failed with err: drops
  * the handle when err says the SCM went away (1722, 109, 13), so that the
- * next machine_scm connects again.  Returns err. */
+ * next machine_scm connects again.  Returns err, or 1722 for those. */
 DWORD machine_failed(struct machine *m, DWORD err);
 
 #endif
