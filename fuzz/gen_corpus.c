@@ -60,6 +60,8 @@ static char *params[] = {"Port=7", "Verbose=", NULL};
 static char *args[] = {"Echo", "-v", NULL};
 static char *table[] = {"Echo", "Heartbeat", NULL};
 
+static char *privs[] = {"SeImpersonatePrivilege", "SvchostBindServicePrivilege", NULL};
+
 static struct svc_msg_action actions[] = {
     {SC_ACTION_RESTART, 60000}, {SC_ACTION_RUN_COMMAND, 1000}, {SC_ACTION_REBOOT, 0},
 };
@@ -88,6 +90,8 @@ static const struct svc_msg_config config = {
     .failure_non_crash = 1,
     .preshutdown_timeout_ms = 10000,
     .delayed_autostart = 1,
+    .required_privileges = privs,
+    .sid_type = SERVICE_SID_TYPE_UNRESTRICTED,
 };
 
 static const SERVICE_STATUS_PROCESS running = {
