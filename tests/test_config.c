@@ -845,6 +845,37 @@ START_TEST(test_service_profiles)
 }
 END_TEST
 
+/* Security: absent is the default (NULL); SDDL spread over continuation
+ * lines is joined and kept canonical; malformed SDDL is an error naming
+ * what is wrong, at the key's line. */
+START_TEST(test_service_descriptor)
+{
+    struct svc_service_config *c = NULL;
+    struct svc_diag d = { 0 };
+
+    write_file("services/D.ini", "[Service]\nImagePath = /bin/true\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "D", &c, &d), 0);
+    ck_assert_ptr_null(c->security);
+    svc_service_config_free(c);
+    write_file("services/D.ini", "[Service]\nImagePath = /bin/true\n"
+               "Security = O:SYG:SYD:\n    (A;;GA;;;SY)\n    (A;;RPWPLC;;;S-1-22-1-1000)\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "D", &c, &d), 0);
+    expect_diag(&d, 0);
+    ck_assert_str_eq(c->security, "O:SYG:SYD:(A;;GA;;;SY)(A;;LCRPWP;;;S-1-22-1-1000)");
+    svc_service_config_free(c);
+    write_file("services/D.ini", "[Service]\nImagePath = /bin/true\n"
+               "Security = D:(A;;XX;;;SY)\n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "D", &c, &d), -EINVAL);
+    ck_assert_uint_eq(d.errors, 1);
+    ck_assert_ptr_nonnull(strstr(d.lines[0], ":3: error: bad Security: unknown right 'XX'"));
+    svc_diag_free(&d);
+    write_file("services/D.ini", "[Service]\nImagePath = /bin/true\nSecurity = \n");
+    ck_assert_int_eq(svc_config_load_service(tmp_root, "D", &c, &d), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(d.lines[0], ":3: error: bad Security: an empty security descriptor"));
+    svc_diag_free(&d);
+}
+END_TEST
+
 /* RequiredPrivileges and ServiceSidType (Config2 levels 6 and 5): absent
  * is no list and none; names in any case, kept in the table's spelling,
  * once each; an empty value is no list; an unknown privilege or a SID
@@ -1715,6 +1746,7 @@ static Suite *config_suite(void)
     tcase_add_test(tmp, test_service_stored_levels);
     tcase_add_test(tmp, test_service_profiles);
     tcase_add_test(tmp, test_service_security);
+    tcase_add_test(tmp, test_service_descriptor);
     tcase_add_test(tmp, test_scm_profiles);
     tcase_add_test(tmp, test_group_member_checks);
     tcase_add_test(tmp, test_service_split_disable);

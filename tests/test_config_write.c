@@ -249,6 +249,7 @@ static void assert_config_same(const struct svc_service_config *a,
     if (a->required_privileges != NULL)
         assert_strv_same(a->required_privileges, b->required_privileges);
     ck_assert_uint_eq(a->sid_type, b->sid_type);
+    assert_str_same(a->security, b->security);
     assert_str_same(a->service_dll, b->service_dll);
     assert_str_same(a->service_main, b->service_main);
     ck_assert_uint_eq(a->n_params, b->n_params);
@@ -385,6 +386,47 @@ START_TEST(test_write_security)
     ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
     c->sid_type = 0;
     c->required_privileges = strv("SeBackupPrivilege", "SeNoSuchPrivilege", NULL);
+    ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
+    svc_service_config_free(c);
+}
+END_TEST
+
+/* Security: written canonical, one ACE a line, so that a descriptor far
+ * longer than a line reads back the same; none is no key; malformed SDDL
+ * is not written. */
+START_TEST(test_write_descriptor)
+{
+    struct svc_service_config *c = minimal("Sd"), *back;
+    char *text, *sddl = xstrdup("O:SYG:SYD:P"), *grown;
+
+    for (int uid = 1000; uid < 1020; uid++) {
+        ck_assert_int_ge(asprintf(&grown, "%s(A;;RPWPLC;;;S-1-22-1-%d)", sddl, uid), 0);
+        free(sddl);
+        sddl = grown;
+    }
+    ck_assert_uint_gt(strlen(sddl), 400);
+    c->security = sddl;
+    back = round_trip(c);
+    /* Canonical: the rights in bit order. */
+    ck_assert_ptr_nonnull(strstr(back->security, "O:SYG:SYD:P(A;;LCRPWP;;;S-1-22-1-1000)"));
+    ck_assert_ptr_nonnull(strstr(back->security, "(A;;LCRPWP;;;S-1-22-1-1019)"));
+    ck_assert_uint_eq(strlen(back->security), strlen(sddl));
+    text = read_file("services/Sd.ini");
+    ck_assert_ptr_nonnull(strstr(text, "\nSecurity = O:SYG:SYD:P\n    (A;;LCRPWP;;;S-1-22-1-1000)\n"));
+    free(text);
+    svc_service_config_free(back);
+    free(c->security);
+    c->security = NULL;
+    back = round_trip(c);
+    ck_assert_ptr_null(back->security);
+    text = read_file("services/Sd.ini");
+    ck_assert_ptr_null(strstr(text, "Security"));
+    free(text);
+    svc_service_config_free(back);
+    c->security = xstrdup("D:(A;;XX;;;SY)");
+    ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
+    free(c->security);
+    c->security = xstrdup("");
     ck_assert_int_eq(svc_config_write_service(tmp_root, c), -EINVAL);
     svc_service_config_free(c);
 }
@@ -1391,6 +1433,7 @@ static Suite *config_write_suite(void)
     tcase_add_test(svc, test_write_defaults);
     tcase_add_test(svc, test_write_profiles);
     tcase_add_test(svc, test_write_security);
+    tcase_add_test(svc, test_write_descriptor);
     tcase_add_test(svc, test_write_numbers);
     tcase_add_test(svc, test_write_split_disable);
     tcase_add_test(svc, test_write_recovery);
