@@ -186,3 +186,10 @@ wait_state S RUNNING
 as_ok "$U1" "$GID1" -- stop S
 wait_state S STOPPED
 pass "descriptors kept across a restart; an AdminGroup member administers the SCM"
+
+# A change of configuration keeps the descriptor.
+sc_ok config S start= auto
+sc_ok description S "with a descriptor"
+sdshow_is S "D:$ADMINS(A;;CCLCSWLOCRRC;;;IU)(A;;LCRPWP;;;S-1-22-1-$UID1)"
+grep -q "^Security = O:SYG:SYD:$" "$ROOT/config/services/S.ini" || fail "Security not in S.ini"
+pass "sc config keeps the descriptor"
