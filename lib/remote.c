@@ -101,6 +101,12 @@ static int spawn_ssh(const char *host, int in_out, int err, pid_t *pid)
     posix_spawn_file_actions_adddup2(&fa, in_out, STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&fa, in_out, STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&fa, err, STDERR_FILENO);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    /* ssh lives as long as the connection: it must not keep the
+     * application's other descriptors (a listening socket, a pipe whose
+     * end someone waits for) open that long. */
+    posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
+#endif
     /* The caller's blocked or ignored signals are not ssh's business. */
     sigemptyset(&none);
     sigemptyset(&dfl);

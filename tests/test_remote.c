@@ -267,6 +267,44 @@ START_TEST(ssh_arguments)
 }
 END_TEST
 
+START_TEST(ssh_gets_only_stdio)
+{
+    char *out = fmt("%s/fds", root);
+    char *body = fmt("ls -l /proc/$$/fd/ >\"%s\"\nexit 1", out);
+    char *ssh = script("ssh", body);
+    char *text, *want;
+    struct stat st;
+    int p[2];
+    FILE *f;
+    long n;
+
+    /* A descriptor of the application without close-on-exec. */
+    ck_assert_int_eq(pipe(p), 0);
+    ck_assert_int_eq(fstat(p[1], &st), 0);
+    setenv(SVC_SSH_ENV, ssh, 1);
+    expect_open_fails("\\\\web1", RPC_S_SERVER_UNAVAILABLE);
+    f = fopen(out, "r");
+    ck_assert_ptr_nonnull(f);
+    text = calloc(1, 65536);
+    ck_assert_ptr_nonnull(text);
+    n = (long)fread(text, 1, 65535, f);
+    fclose(f);
+    ck_assert_int_gt(n, 0);
+    /* The shell's own listing shows its standard descriptors... */
+    ck_assert_msg(strstr(text, " 0 -> ") != NULL && strstr(text, " 2 -> ") != NULL, "%s", text);
+    /* ...and not the application's pipe. */
+    want = fmt("pipe:[%lu]", (unsigned long)st.st_ino);
+    ck_assert_msg(strstr(text, want) == NULL, "ssh inherited %s:\n%s", want, text);
+    close(p[0]);
+    close(p[1]);
+    free(want);
+    free(text);
+    free(out);
+    free(body);
+    free(ssh);
+}
+END_TEST
+
 /* ---- Lifetime ------------------------------------------------------------------- */
 
 START_TEST(last_close_reaps)
@@ -345,6 +383,7 @@ int main(void)
     tcase_add_test(tc, unreachable_is_1722);
     tcase_add_test(tc, no_scmd_there_is_1722);
     tcase_add_test(tc, ssh_arguments);
+    tcase_add_test(tc, ssh_gets_only_stdio);
     tcase_add_test(tc, last_close_reaps);
     tcase_add_test(tc, stubborn_child_is_killed);
     tcase_add_test(tc, child_reaped_elsewhere);
