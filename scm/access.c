@@ -148,6 +148,11 @@ static uint32_t granted_by(const struct scm *scm, const struct scm_caller *c,
 
         if (a->flags & SVC_ACE_IO)
             continue;               /* inherit-only: not for this object */
+        /* An ACE whose rights are all decided already changes nothing:
+         * skip it before asking who its SID holds (SU reads /proc, BA
+         * the group database). */
+        if (!(mask & ~(granted | denied)))
+            continue;
         if (!sid_holds(scm, c, &a->sid, sd, a->type == SVC_ACE_DENY))
             continue;
         if (a->type == SVC_ACE_DENY)
