@@ -98,7 +98,7 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (strcmp(a, "--version") == 0) {
-            printf("svcconsole %s\n", SVCHOST_VERSION);
+            printf("svcconsole (svchost) %s\n", SVCHOST_VERSION);
             return 0;
         } else if (strcmp(a, "--port") == 0 || strcmp(a, "--machine") == 0 ||
                    strcmp(a, "--root") == 0 || strcmp(a, "--web") == 0 ||

@@ -205,7 +205,10 @@ await step('Properties: General, Log On, Dependencies show the service', async (
   assert.equal(await page.inputValue('#p-path'), 'svchost -k web');
   assert.equal(await page.inputValue('#p-start'), 'demand');
   assert.equal(await page.getAttribute('#p-state', 'data-state'), 'RUNNING');
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/console-properties.png` });
+  if (SHOTS) {
+    await page.evaluate(() => document.querySelector('#toasts').replaceChildren());
+    await page.screenshot({ path: `${SHOTS}/console-properties.png` });
+  }
   await page.click('#props .tabs [data-tab="logon"]');
   assert.equal(await page.inputValue('#p-account'), 'LocalSystem');
   await page.click('#props .tabs [data-tab="deps"]');
@@ -285,6 +288,7 @@ await step('Hosts: the CPU of a burning service rises', async () => {
   assert.equal(await burner.locator('svg.spark').count(), 1);
   if (SHOTS) {
     await new Promise((r) => setTimeout(r, Number(process.env.SHOTS_WAIT_MS || 0)));
+    await page.mouse.move(0, 400);
     await page.screenshot({ path: `${SHOTS}/console-hosts.png` });
   }
 });

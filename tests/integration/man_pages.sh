@@ -33,12 +33,12 @@ for src in "$SOURCE_DIR"/man/*.scd; do
         [ ! -s "$ROOT/man.err" ] || fail "man --warnings $page at width $width: $(cat "$ROOT/man.err")"
     done
 done
-for want in sc.1 scmd.8 svchost.8 svchost-bench.1 svchost-config.5 net.1 tasklist.1 svc-remote.1; do
+for want in sc.1 scmd.8 svchost.8 svchost-bench.1 svchost-config.5 net.1 tasklist.1 svc-remote.1 svcconsole.1; do
     printf '%s\n' "${pages[@]}" | grep -qxF "$want" || fail "no man page $want"
 done
 pass "scdoc accepts every page and they lint clean"
 
-for prog in sc scmd svchost svchost-bench net tasklist svc-remote; do
+for prog in sc scmd svchost svchost-bench net tasklist svc-remote svcconsole; do
     src=$(ls "$SOURCE_DIR"/man/"$prog".[0-9].scd)
     for opt in $("$BIN/$prog" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
         grep -qF -- "*$opt*" "$src" || fail "$(basename "$src") does not document $prog $opt"

@@ -14,7 +14,7 @@ run() {
     "$@" >"$ROOT/out" 2>"$ROOT/err" </dev/null || RC=$?
 }
 
-for prog in scmd svchost sc svchost-bench ownservice net tasklist svc-remote; do
+for prog in scmd svchost sc svchost-bench ownservice net tasklist svc-remote svcconsole; do
     run "$BIN/$prog" --version
     [ "$RC" -eq 0 ] || fail "$prog --version exited $RC"
     [ "$(cat "$ROOT/out")" = "$prog (svchost) $version" ] ||
