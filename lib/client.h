@@ -41,9 +41,10 @@ struct svc_conn;
  * svc_remote_start. */
 int svc_conn_open(const char *machine, struct svc_conn **out);
 /* What the failure rc of the first request on a new connection means:
- * for an ssh connection whose stream ended (-EPIPE), the Win32 error of
- * svc_remote_failed (ERROR_ACCESS_DENIED or RPC_S_SERVER_UNAVAILABLE),
- * the reason being logged; otherwise rc itself. */
+ * for an ssh connection whose stream ended (-EPIPE) or did not carry the
+ * protocol (-EPROTO, -EMSGSIZE), the Win32 error of svc_remote_failed
+ * (ERROR_ACCESS_DENIED or RPC_S_SERVER_UNAVAILABLE), the reason being
+ * logged; otherwise rc itself. */
 int svc_conn_first_error(struct svc_conn *c, int rc);
 void svc_conn_ref(struct svc_conn *c);
 /* Drops one reference; the last closes the socket and, for ssh, waits

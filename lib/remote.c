@@ -266,11 +266,19 @@ static char *stderr_tail(int fd)
     return buf;
 }
 
-DWORD svc_remote_failed(struct svc_remote *r)
+DWORD svc_remote_failed(struct svc_remote *r, int rc)
 {
-    int status = reap(r), logged = 0;
-    char *text = stderr_tail(r->errfd);
+    int status, logged = 0;
+    char *text;
     DWORD err = RPC_S_SERVER_UNAVAILABLE;
+
+    if (rc == -EPROTO || rc == -EMSGSIZE) {
+        log_warnx("\\\\%s: the answer is not scmd's protocol: does something on the remote "
+                  "machine write to the session (a login script, a banner)?", r->host);
+        logged = 1;
+    }
+    status = reap(r);
+    text = stderr_tail(r->errfd);
 
     if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 255 && text != NULL &&
         (strstr(text, "Permission denied") != NULL ||

@@ -47,14 +47,17 @@ struct svc_remote {
 int svc_remote_start(const char *host, struct svc_remote *r, int *fd);
 
 /*
- * The Win32 answer for a connection whose stream ended before scmd
- * answered its first request (the caller has shut the socket down):
- * waits for ssh to exit and logs what it wrote on its standard error.
- * ERROR_ACCESS_DENIED when ssh could not authenticate ("Permission
- * denied", exit status 255), else RPC_S_SERVER_UNAVAILABLE (no route,
- * refused, host key not trusted, no svc-remote there, no scmd there).
+ * The Win32 answer for a connection whose first request failed with the
+ * transport error rc before scmd answered (the caller has shut the
+ * socket down): -EPIPE when the stream ended, -EPROTO or -EMSGSIZE when
+ * what came back was not the protocol (a login script that writes to
+ * the session, say; logged as such).  Waits for ssh to exit and logs
+ * what it wrote on its standard error.  ERROR_ACCESS_DENIED when ssh
+ * could not authenticate ("Permission denied", exit status 255), else
+ * RPC_S_SERVER_UNAVAILABLE (no route, refused, host key not trusted, no
+ * svc-remote there, no scmd there, not the protocol).
  */
-DWORD svc_remote_failed(struct svc_remote *r);
+DWORD svc_remote_failed(struct svc_remote *r, int rc);
 
 /* Ends the child once the caller has closed its end of the stream:
  * waits a little for ssh to exit on the end of its input, then

@@ -140,9 +140,9 @@ int svc_conn_open(const char *machine, struct svc_conn **out)
 
 int svc_conn_first_error(struct svc_conn *c, int rc)
 {
-    if (c->remote.host == NULL || rc != -EPIPE)
+    if (c->remote.host == NULL || (rc != -EPIPE && rc != -EPROTO && rc != -EMSGSIZE))
         return rc;
-    return (int)svc_remote_failed(&c->remote);
+    return (int)svc_remote_failed(&c->remote, rc);
 }
 
 void svc_conn_ref(struct svc_conn *c)

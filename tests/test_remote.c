@@ -238,6 +238,33 @@ START_TEST(no_scmd_there_is_1722)
 }
 END_TEST
 
+START_TEST(not_the_protocol_is_1722)
+{
+    char *log = fmt("%s/stderr", root);
+    char text[4096] = "";
+    FILE *f;
+    int saved;
+
+    /* A login script that greets on the session's output garbles the
+     * stream before svc-remote's first byte. */
+    start_server();
+    ssh_runs_proxy("echo 'Welcome to web1, have a nice day'", "");
+    fflush(stderr);
+    saved = dup(STDERR_FILENO);
+    ck_assert_ptr_nonnull(freopen(log, "w", stderr));
+    expect_open_fails("\\\\web1", RPC_S_SERVER_UNAVAILABLE);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    f = fopen(log, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_gt(fread(text, 1, sizeof text - 1, f), 0);
+    fclose(f);
+    ck_assert_msg(strstr(text, "\\\\web1: the answer is not scmd's protocol") != NULL, "%s", text);
+    free(log);
+}
+END_TEST
+
 /* ---- What ssh is given ---------------------------------------------------------- */
 
 START_TEST(ssh_arguments)
@@ -382,6 +409,7 @@ int main(void)
     tcase_add_test(tc, refused_login_is_access_denied);
     tcase_add_test(tc, unreachable_is_1722);
     tcase_add_test(tc, no_scmd_there_is_1722);
+    tcase_add_test(tc, not_the_protocol_is_1722);
     tcase_add_test(tc, ssh_arguments);
     tcase_add_test(tc, ssh_gets_only_stdio);
     tcase_add_test(tc, last_close_reaps);
