@@ -11,6 +11,7 @@
  * handler blocks every service of a svchost; here it blocks only its own.
  */
 #include "dispatcher.h"
+#include "impersonate.h"
 #include "log.h"
 #include "threads.h"
 #include "win32.h"
@@ -331,6 +332,7 @@ static void *main_thread(void *p)
     int stopped = 0;
 
     svc_thread_attach(s->owner);
+    svc_impersonation_begin(s->owner, s->name);
     this_main = s;
     s->main((DWORD)ms->argc, ms->argv);
     this_main = NULL;

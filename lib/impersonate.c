@@ -24,6 +24,9 @@
  * the groups.
  */
 #include "impersonate.h"
+#include "config.h"
+#include "paths.h"
+#include "privileges.h"
 #include "win32.h"
 
 #include <errno.h>
@@ -41,14 +44,52 @@
 
 /* ---- which services may ------------------------------------------------ */
 
+enum { UNDECIDED = -1 };
+
 struct allowance {
     struct allowance *next;
     struct svc_thread_owner *owner;
-    int allowed;
+    int allowed;                /* 0, 1 or UNDECIDED */
+    char *name;                 /* the service, for UNDECIDED */
 };
 
 static pthread_mutex_t allow_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct allowance *allowances;   /* owners live as long as the process */
+
+/* The entry of owner, made if needed; allow_lock held.  NULL: no memory. */
+static struct allowance *entry(struct svc_thread_owner *owner)
+{
+    struct allowance *a;
+
+    for (a = allowances; a != NULL && a->owner != owner; a = a->next)
+        ;
+    if (a == NULL && (a = calloc(1, sizeof *a)) != NULL) {
+        a->owner = owner;
+        a->next = allowances;
+        allowances = a;
+    }
+    return a;
+}
+
+void svc_impersonation_begin(struct svc_thread_owner *owner, const char *name)
+{
+    struct allowance *a;
+    char *copy = name != NULL ? strdup(name) : NULL;
+
+    if (owner == NULL) {
+        free(copy);
+        return;
+    }
+    pthread_mutex_lock(&allow_lock);
+    if ((a = entry(owner)) != NULL) {
+        free(a->name);
+        a->name = copy;
+        a->allowed = copy != NULL ? UNDECIDED : 0;
+        copy = NULL;
+    }
+    pthread_mutex_unlock(&allow_lock);
+    free(copy);
+}
 
 void svc_impersonation_allow(struct svc_thread_owner *owner, int allowed)
 {
@@ -57,30 +98,52 @@ void svc_impersonation_allow(struct svc_thread_owner *owner, int allowed)
     if (owner == NULL)
         return;
     pthread_mutex_lock(&allow_lock);
-    for (a = allowances; a != NULL && a->owner != owner; a = a->next)
-        ;
-    if (a == NULL && (a = calloc(1, sizeof *a)) != NULL) {
-        a->owner = owner;
-        a->next = allowances;
-        allowances = a;
-    }
-    if (a != NULL)
+    if ((a = entry(owner)) != NULL)
         a->allowed = allowed != 0;
     pthread_mutex_unlock(&allow_lock);
+}
+
+/* SeImpersonatePrivilege of the service `name` by its file: 1 or 0. */
+static int decide(const char *name)
+{
+    struct svc_service_config *cfg = NULL;
+    struct svc_diag diag = { 0 };
+    int held = 0;
+
+    if (svc_config_load_service(svc_default_root(), name, &cfg, &diag) == 0)
+        held = svc_privilege_held(cfg->required_privileges, cfg->object_name,
+                                  "SeImpersonatePrivilege");
+    svc_diag_free(&diag);
+    svc_service_config_free(cfg);
+    return held;
 }
 
 int svc_impersonation_allowed(void)
 {
     struct svc_thread_owner *owner = svc_thread_owner_current();
+    struct allowance *a;
+    char *name = NULL;
     int allowed = 0;
 
     if (owner == NULL)
         return 0;
     pthread_mutex_lock(&allow_lock);
-    for (struct allowance *a = allowances; a != NULL; a = a->next)
-        if (a->owner == owner)
-            allowed = a->allowed;
+    for (a = allowances; a != NULL && a->owner != owner; a = a->next)
+        ;
+    if (a != NULL && a->allowed == UNDECIDED)
+        name = strdup(a->name);
+    else if (a != NULL)
+        allowed = a->allowed;
     pthread_mutex_unlock(&allow_lock);
+    if (name == NULL)
+        return allowed;
+    /* Read without the lock: a file read must not hold up other services. */
+    allowed = decide(name);
+    pthread_mutex_lock(&allow_lock);
+    if (a->allowed == UNDECIDED && a->name != NULL && strcmp(a->name, name) == 0)
+        a->allowed = allowed;
+    pthread_mutex_unlock(&allow_lock);
+    free(name);
     return allowed;
 }
 

@@ -13,11 +13,20 @@
 
 #include "threads.h"
 
-/* Records whether the threads of owner may impersonate (1) or not (0);
- * an owner never recorded may not.  owner NULL: nothing. */
+/* A run of the service `name` begins on owner's threads (the dispatcher,
+ * before ServiceMain): what an earlier run was allowed is forgotten.
+ * Unless the host says otherwise (below), the first
+ * SvchostImpersonateClient of the run decides from the service's file
+ * under svc_default_root(), as an own-process service has no host to
+ * read it.  owner NULL: nothing. */
+void svc_impersonation_begin(struct svc_thread_owner *owner, const char *name);
+
+/* Records whether the threads of owner may impersonate (1) or not (0),
+ * for the host, which has read the service's file.  owner NULL: nothing. */
 void svc_impersonation_allow(struct svc_thread_owner *owner, int allowed);
 
-/* Whether the calling thread's service may impersonate: 1 or 0. */
+/* Whether the calling thread's service may impersonate: 1 or 0 (also 0
+ * for a thread of no service, or a service whose file cannot be read). */
 int svc_impersonation_allowed(void);
 
 #endif
