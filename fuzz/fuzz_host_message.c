@@ -94,8 +94,16 @@ static void transcode_reply_body(uint16_t req, struct svc_rbuf *r, struct svc_wb
     struct svc_msg_usage *u;
     size_t n;
 
+    struct svc_msg_slot slot;
+
     switch (req) {
     case SVC_MSG_OPEN_SERVICE:
+        if (tc_result(r, svc_msg_open_service_reply_unpack(r, &name, &slot)) == 0)
+            svc_msg_open_service_reply_pack(w, name, &slot);
+        else
+            tc_empty(name);
+        free(name);
+        break;
     case SVC_MSG_GET_DISPLAY_NAME:
     case SVC_MSG_GET_KEY_NAME:
     case SVC_MSG_QUERY_SECURITY:

@@ -232,7 +232,7 @@ static void host_messages(void)
     write_payload(t, "reply_error", REPLY(SVC_MSG_QUERY_STATUS), &w);
 
     svc_wbuf_init(&w);
-    svc_msg_name_reply_pack(&w, "Echo");
+    svc_msg_open_service_reply_pack(&w, "Echo", &(struct svc_msg_slot){ 3, 1, 0x1234abcd5678ef90ull });
     write_payload(t, "reply_open_service", REPLY(SVC_MSG_OPEN_SERVICE), &w);
 
     svc_wbuf_init(&w);

@@ -25,6 +25,7 @@
 #include "config.h"
 #include "sddl.h"
 #include "remote.h"
+#include "status_table.h"
 #include "win32.h"
 
 DWORD svc_client_error(int r)
@@ -133,6 +134,11 @@ static int query_status(SC_HANDLE h, SERVICE_STATUS_PROCESS *st)
     struct svc_reply rep;
     int rc;
 
+    /* From the local scmd's shared table, when it publishes the service
+     * and still answers this connection: no round trip (status_table.h). */
+    if (h->slot.slot != SVC_TABLE_NO_SLOT && svc_conn_local_alive(h->conn) &&
+        svc_table_client_read(h->slot.slot, h->slot.gen, h->slot.table, st) == 0)
+        return 0;
     svc_wbuf_init(&w);
     svc_msg_name_pack(&w, h->name);
     rc = request(h->conn, SVC_MSG_QUERY_STATUS, &w, &rep);
@@ -506,6 +512,7 @@ static int open_service(SC_HANDLE m, LPCSTR name, DWORD access, SC_HANDLE *out)
 {
     struct svc_wbuf w;
     struct svc_reply rep;
+    struct svc_msg_slot slot;
     char *key;
     int rc;
 
@@ -521,12 +528,14 @@ static int open_service(SC_HANDLE m, LPCSTR name, DWORD access, SC_HANDLE *out)
         return rc;
     /* Names are case-insensitive; later requests use the key name as
      * the database spells it. */
-    svc_msg_name_reply_unpack(&rep.r, &key);
+    svc_msg_open_service_reply_unpack(&rep.r, &key, &slot);
     rc = svc_reply_finish(m->conn, &rep);
     if (rc == 0) {
         *out = svc_handle_new(SVC_HANDLE_SERVICE, m->conn, access, key);
         if (*out == NULL)
             rc = -ENOMEM;
+        else
+            (*out)->slot = slot;
     }
     free(key);
     return rc;

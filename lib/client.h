@@ -46,6 +46,9 @@ int svc_conn_open(const char *machine, struct svc_conn **out);
  * (ERROR_ACCESS_DENIED or RPC_S_SERVER_UNAVAILABLE), the reason being
  * logged; otherwise rc itself. */
 int svc_conn_first_error(struct svc_conn *c, int rc);
+/* Whether c is the local socket and scmd has not closed it (poll, no
+ * wait): a status read from the shared table is then this scmd's. */
+int svc_conn_local_alive(struct svc_conn *c);
 void svc_conn_ref(struct svc_conn *c);
 /* Drops one reference; the last closes the socket and, for ssh, waits
  * for the child to end and reaps it (remote.h, svc_remote_end). */
@@ -97,6 +100,7 @@ struct SC_HANDLE__ {
     DWORD access;                     /* granted rights, GENERIC_* mapped */
     struct svc_conn *conn;            /* shared with the other handles of one manager */
     char *name;                       /* the service's key name; NULL for a manager */
+    struct svc_msg_slot slot;         /* its status in the shared table (set at open) */
     unsigned refs;                    /* one for being open, one per call in progress */
     struct SC_HANDLE__ *next, *prev;  /* registry of open handles */
 };

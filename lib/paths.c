@@ -260,6 +260,11 @@ char *svc_path_journal(const char *root)
     return under_root(root, "run/journal");
 }
 
+char *svc_path_status_table(const char *root)
+{
+    return under_root(root, "run/status");
+}
+
 static char *socket_path(const char *root, const char *part)
 {
     struct sockaddr_un sa;

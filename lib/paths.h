@@ -107,6 +107,7 @@ char *svc_scm_socket_path(const char *root);
  * when too long for a socket address. */
 char *svc_host_socket_path(const char *root);
 char *svc_path_journal(const char *root);        /* ROOT/run/journal */
+char *svc_path_status_table(const char *root);   /* ROOT/run/status (status_table.h) */
 
 /* The directory of the running executable (readlink /proc/self/exe),
  * new string; NULL if it cannot be read or out of memory.  Programs find

@@ -940,6 +940,30 @@ int svc_msg_name_reply_unpack(struct svc_rbuf *r, char **name)
     return svc_msg_name_unpack(r, name);
 }
 
+int svc_msg_open_service_reply_pack(struct svc_wbuf *w, const char *name,
+                                    const struct svc_msg_slot *slot)
+{
+    svc_put_u32(w, NO_ERROR);
+    put_required_str(w, name);
+    svc_put_u32(w, slot->slot);
+    svc_put_u32(w, slot->gen);
+    svc_put_u64(w, slot->table);
+    return w->err;
+}
+
+int svc_msg_open_service_reply_unpack(struct svc_rbuf *r, char **name, struct svc_msg_slot *slot)
+{
+    *name = svc_get_str(r);
+    slot->slot = svc_get_u32(r);
+    slot->gen = svc_get_u32(r);
+    slot->table = svc_get_u64(r);
+    if (unpack_done(r, *name != NULL) != 0) {
+        free_str(name);
+        return r->err;
+    }
+    return 0;
+}
+
 int svc_msg_status_reply_pack(struct svc_wbuf *w, const SERVICE_STATUS_PROCESS *st)
 {
     svc_put_u32(w, NO_ERROR);

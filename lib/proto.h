@@ -397,7 +397,7 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
  *   message            request pair                       reply pair
  *   OPEN_MANAGER       svc_msg_open_manager_*             svc_msg_reply_*
  *   CREATE_SERVICE     svc_msg_create_service_*           svc_msg_reply_*
- *   OPEN_SERVICE       svc_msg_open_service_*             svc_msg_name_reply_*
+ *   OPEN_SERVICE       svc_msg_open_service_*             svc_msg_open_service_reply_*
  *   START_SERVICE      svc_msg_start_service_*            svc_msg_reply_*
  *   CONTROL_SERVICE    svc_msg_control_service_*          svc_msg_status_reply_*
  *   QUERY_STATUS       svc_msg_name_*                     svc_msg_status_reply_*
@@ -493,6 +493,17 @@ int svc_msg_set_security_unpack(struct svc_rbuf *r, char **name, DWORD *info, ch
 /* ---- replies with a body ---- */
 int svc_msg_name_reply_pack(struct svc_wbuf *w, const char *name);
 int svc_msg_name_reply_unpack(struct svc_rbuf *r, char **name);
+/* OPEN_SERVICE: str key name, u32 slot, u32 generation, u64 table: where
+ * the service's status is in the shared status table (status_table.h),
+ * and which table that is; slot SVC_TABLE_NO_SLOT (0xffffffff) when it
+ * has none. */
+struct svc_msg_slot {
+    uint32_t slot, gen;
+    uint64_t table;
+};
+int svc_msg_open_service_reply_pack(struct svc_wbuf *w, const char *name,
+                                    const struct svc_msg_slot *slot);
+int svc_msg_open_service_reply_unpack(struct svc_rbuf *r, char **name, struct svc_msg_slot *slot);
 int svc_msg_status_reply_pack(struct svc_wbuf *w, const SERVICE_STATUS_PROCESS *st);
 int svc_msg_status_reply_unpack(struct svc_rbuf *r, SERVICE_STATUS_PROCESS *st);
 int svc_msg_config_reply_pack(struct svc_wbuf *w, const struct svc_msg_config *c);

@@ -418,3 +418,12 @@ int svc_handle_close(SC_HANDLE h)
     svc_handle_put(e);
     return 0;
 }
+
+int svc_conn_local_alive(struct svc_conn *c)
+{
+    struct pollfd p = { .fd = c->fd, .events = 0 };
+
+    if (c->remote.pid != 0)
+        return 0;
+    return poll(&p, 1, 0) == 0 || !(p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}

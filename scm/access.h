@@ -46,6 +46,12 @@ uint32_t scm_access_granted(const struct scm *scm, const struct scm_caller *call
 DWORD scm_access_check(const struct scm *scm, const struct scm_caller *caller,
                        enum scm_object kind, const struct scm_service *s, uint32_t wanted);
 
+/* Whether every local user holds `right` on s: the rights a user that
+ * only the everyone SIDs name (WD, AU, IU, BU) gets include it, and no
+ * deny ACE takes it from anyone.  What the shared status table shows
+ * every reader (table.h) must pass this. */
+int scm_access_public(const struct scm *scm, const struct scm_service *s, uint32_t right);
+
 /* The object's security descriptor as SDDL: its own, or the default. */
 const char *scm_access_sddl(const struct scm *scm, enum scm_object kind,
                             const struct scm_service *s);

@@ -12,11 +12,13 @@
 #include "conn.h"
 #include "control.h"
 #include "deps.h"
+#include "effects.h"
 #include "jobs.h"
 #include "events.h"
 #include "host_chan.h"
 #include "hosting.h"
 #include "service_db.h"
+#include "table.h"
 #include "usage.h"
 #include "sddl.h"
 #include "win32.h"
@@ -181,10 +183,17 @@ static void req_create(struct req *q)
 
 static void req_open_service(struct req *q)
 {
-    if (scm_conn_handle_open(q->w.client, q->s->name) < 0)
+    struct svc_wbuf w;
+
+    if (scm_conn_handle_open(q->w.client, q->s->name) < 0) {
         reply(q, ERROR_NOT_ENOUGH_MEMORY);
-    else
-        reply_str(q, q->s->name);
+        return;
+    }
+    svc_wbuf_init(&w);
+    svc_msg_open_service_reply_pack(&w, q->s->name, &(struct svc_msg_slot){
+        q->s->slot, q->s->slot_gen, scm_table_instance(q->scm) });
+    scm_reply_buffer(q->scm, &q->w, &w);
+    svc_wbuf_free(&w);
 }
 
 /* CloseServiceHandle: no right beyond holding the handle. */
@@ -468,6 +477,10 @@ static void req_set_security(struct req *q)
                   "Original Security Descriptor: %s. New Security Descriptor: %s.",
                   (unsigned)q->who->uid, q->s ? "service " : "the Service Control Manager",
                   q->s ? scm_service_display(q->s) : "", old, merged);
+    /* Whether every user may read its status from the table may have
+     * changed with it. */
+    if (err == NO_ERROR && q->s != NULL && q->scm->fx->published)
+        q->scm->fx->published(q->scm, q->s);
     free(old);
     free(merged);
     reply(q, err);

@@ -14,6 +14,7 @@
 #include "recovery.h"
 #include "service_db.h"
 #include "shutdown.h"
+#include "table.h"
 #include "log.h"
 #include "paths.h"
 
@@ -96,6 +97,10 @@ int scm_core_start(struct scm *scm, const char *sock_path)
         free(path);
         return rc;
     }
+    /* Before the database: each service gets its slot as it is loaded.
+     * Without the table clients ask scmd, so its failure is no reason
+     * to stop (table.c logs it). */
+    scm_table_open(scm);
     if ((rc = scm_recovery_init(scm, NULL)) < 0 || (rc = scm_db_load(scm)) < 0)
         return rc;
     scm_recovery_load(scm);
@@ -136,6 +141,7 @@ void scm_core_free(struct scm *scm)
     scm_db_free(scm);
     scm_events_close(scm);
     scm_journal_close(scm);
+    scm_table_close(scm);
     free(scm->read_buf);
     scm->read_buf = NULL;
     /* The loop's handles in scm->core stay: the process is ending. */

@@ -38,6 +38,9 @@ struct scm_effects {
     /* s's state or exit code changed: a restarted scmd will find it so
      * (the journal).  May be NULL. */
     void (*recorded)(struct scm *scm, const struct scm_service *s);
+    /* s's status was set (any field): clients that read the shared
+     * status table see it.  May be NULL. */
+    void (*published)(struct scm *scm, const struct scm_service *s);
 };
 
 #endif

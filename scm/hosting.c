@@ -2,6 +2,7 @@
  * hosting.c - services in host processes (see hosting.h).
  */
 #include "hosting.h"
+#include "access.h"
 #include "account.h"
 #include "control.h"
 #include "effects.h"
@@ -12,6 +13,7 @@
 #include "service_db.h"
 #include "spawn.h"
 #include "state.h"
+#include "table.h"
 #include "trust.h"
 #include "usage.h"
 #include "log.h"
@@ -326,6 +328,11 @@ static void event(struct scm *scm, unsigned id, const char *service, const char 
     scm_event_text(scm, id, service, text);
 }
 
+static void published(struct scm *scm, const struct scm_service *s)
+{
+    scm_table_set(scm, s, scm_access_public(scm, s, SERVICE_QUERY_STATUS));
+}
+
 static void recorded(struct scm *scm, const struct scm_service *s)
 {
     scm_journal_service(scm, s->name, &s->status, s->crashes);
@@ -343,6 +350,7 @@ const struct scm_effects scm_hosting_effects = {
     .failed = failed,
     .event = event,
     .recorded = recorded,
+    .published = published,
 };
 
 /* ---- what hosts report ------------------------------------------------------------ */

@@ -90,6 +90,7 @@ struct scm {
     const struct scm_effects *fx;   /* what the state machine acts through */
     void *fx_data;                  /* for a test's fake effects */
 
+    struct scm_table *table;        /* table.c: the shared status table, NULL: none */
     struct scm_service *services;   /* service.c: sorted by name */
     struct scm_hosts *hosts;        /* host_chan.c */
     struct scm_clients *clients;    /* client.c */

@@ -18,6 +18,7 @@ struct scm_service {
     int marked_for_delete;           /* service_db: deleted while running */
 
     SERVICE_STATUS_PROCESS status;   /* state: the one writer */
+    uint32_t slot, slot_gen;         /* table: its slot in the shared status table */
     uint32_t last_checkpoint;        /* state */
     uint64_t start_seq;              /* state: when it was last asked to start */
     unsigned crashes;                /* state: unexpected ends since scmd started */

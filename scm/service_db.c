@@ -2,15 +2,17 @@
  * service_db.c - the service database on disk (see service_db.h).
  */
 #include "service_db.h"
+#include "account.h"
 #include "conn.h"
 #include "deps.h"
 #include "events.h"
 #include "state.h"
+#include "table.h"
 #include "log.h"
 #include "paths.h"
 #include "privileges.h"
-#include "win32.h"
 #include "sddl.h"
+#include "win32.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,6 +40,7 @@ static struct scm_service *add_service(struct scm *scm, struct svc_service_confi
     struct scm_service *s = scm_service_new(cfg);
     if (s == NULL)
         return NULL;
+    scm_table_add(scm, s);
     scm_state_init(scm, s);
     scm_service_link(scm, s);
     return s;
@@ -164,7 +167,6 @@ static int load_dir(struct scm *scm, const char *dir, const char *rel, int depth
     return 0;
 }
 
-int scm_db_load(struct scm *scm)
 /* ---- security descriptors (sc sdset) ------------------------------------------- */
 
 /* A descriptor that holds everyone off but root (the owner, who may read
@@ -217,6 +219,7 @@ static int load_manager_security(struct scm *scm)
     return 0;
 }
 
+int scm_db_load(struct scm *scm)
 {
     char *dir = svc_path_services_dir(scm->root);
     int removed, rc;
@@ -238,9 +241,9 @@ static int load_manager_security(struct scm *scm)
 
 void scm_db_free(struct scm *scm)
 {
-    while (scm->services) {
     free(scm->manager_sddl);
     scm->manager_sddl = NULL;
+    while (scm->services) {
         struct scm_service *s = scm->services;
         scm_service_unlink(scm, s);
         scm_service_free(s);
@@ -543,7 +546,13 @@ static DWORD validate(const struct scm *scm, const struct svc_msg_config *m, con
     if (svc_privileges_caps(m->required_privileges, &caps, NULL) < 0 ||
         svc_sid_type_name(m->sid_type) == NULL)
         return ERROR_INVALID_PARAMETER;
-    return NO_ERROR;
+    /* The account must exist now (it may disappear later: the start
+     * then fails with 1069). */
+    struct scm_account a;
+    DWORD err = scm_account_lookup(scm, m->object_name, &a);
+
+    scm_account_free(&a);
+    return err;
 }
 
 /* Writes m to disk, reads it back and returns the parsed config.  keep:
@@ -557,6 +566,10 @@ static DWORD persist(struct scm *scm, const struct svc_msg_config *m,
     if (c != NULL && keep != NULL) {
         c->wait_hint_ms = keep->wait_hint_ms;
         c->split_disable = keep->split_disable;
+        if (keep->security != NULL && (c->security = strdup(keep->security)) == NULL) {
+            svc_service_config_free(c);
+            c = NULL;
+        }
     }
     struct svc_diag diag = { 0 };
     char *group = NULL;
@@ -564,10 +577,6 @@ static DWORD persist(struct scm *scm, const struct svc_msg_config *m,
 
     if (c == NULL)
         return ERROR_NOT_ENOUGH_MEMORY;
-        if (keep->security != NULL && (c->security = strdup(keep->security)) == NULL) {
-            svc_service_config_free(c);
-            c = NULL;
-        }
     rc = svc_config_write_service(scm->root, c);
     svc_service_config_free(c);
     if (rc < 0)
@@ -722,12 +731,18 @@ DWORD scm_db_change(struct scm *scm, struct scm_service *s, const struct svc_msg
     if (cfg->start != old_start)
         log_start_type_changed(scm, s, old_start);
     log_security_changed(scm, s, old->required_privileges, old->sid_type);
+    if (strcmp(scm_account_name(old->object_name), scm_account_name(cfg->object_name)) != 0)
+        scm_event(scm, SCM_EVENT_ACCOUNT_CHANGED, s->name, "The account of the %s service was "
+                  "changed from %s to %s; a running service takes it at its next start.",
+                  scm_service_display(s), scm_account_name(old->object_name),
+                  scm_account_name(cfg->object_name));
     svc_service_config_free(old);
     return NO_ERROR;
 }
 
 static void service_unlink_free(struct scm *scm, struct scm_service *s)
 {
+    scm_table_remove(scm, s);
     scm_service_unlink(scm, s);
     scm_service_free(s);
 }

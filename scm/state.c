@@ -97,6 +97,8 @@ static void set_status(struct scm *scm, struct scm_service *s, const SERVICE_STA
     s->status.dwServiceFlags = 0;
     if (scm->fx->recorded && (old != st->dwCurrentState || old_exit != st->dwWin32ExitCode))
         scm->fx->recorded(scm, s);
+    if (scm->fx->published)
+        scm->fx->published(scm, s);
     /* As Windows, 7036 marks the settled states only. */
     if (!quiet && old != st->dwCurrentState &&
         (st->dwCurrentState == SERVICE_RUNNING || st->dwCurrentState == SERVICE_STOPPED ||

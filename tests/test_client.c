@@ -92,6 +92,9 @@ static SERVICE_STATUS_PROCESS mkstatus(DWORD state, DWORD pid)
 }
 
 /* What scmd answers when a test does not say otherwise. */
+/* An OPEN_SERVICE reply's slot for a service not in any status table. */
+static const struct svc_msg_slot no_slot = { UINT32_MAX, 0, 0 };
+
 static enum fake_action standard_reply(const struct fake_req *req, struct svc_rbuf *r,
                                        struct svc_wbuf *w)
 {
@@ -102,8 +105,7 @@ static enum fake_action standard_reply(const struct fake_req *req, struct svc_rb
     case SVC_MSG_OPEN_SERVICE: {
         char *name = svc_get_str(r);
 
-        svc_put_u32(w, NO_ERROR);
-        svc_put_str(w, name);
+        svc_msg_open_service_reply_pack(w, name, &no_slot);
         free(name);
         return FAKE_REPLY;
     }
@@ -708,8 +710,7 @@ static enum fake_action canonical_names(const struct fake_req *req, struct svc_r
         char *name = svc_get_str(r);
 
         if (strcasecmp(name, "echo") == 0) {
-            svc_put_u32(w, NO_ERROR);
-            svc_put_str(w, "Echo");
+            svc_msg_open_service_reply_pack(w, "Echo", &no_slot);
         } else {
             svc_put_u32(w, ERROR_SERVICE_DOES_NOT_EXIST);
         }
