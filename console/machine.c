@@ -9,15 +9,21 @@
 
 int machine_init(struct machine *m, const char *name)
 {
+    int local;
+
     memset(m, 0, sizeof *m);
     while (*name == '\\')
         name++;
-    if (*name == '\0' || strcmp(name, ".") == 0)
+    local = *name == '\0' || strcmp(name, ".") == 0;
+    if (local)
         name = "localhost";
     m->name = strdup(name);
     if (m->name == NULL)
         return -ENOMEM;
-    if (strcasecmp(name, "localhost") != 0 && asprintf(&m->unc, "\\\\%s", name) < 0) {
+    /* "." is this machine over the local socket; any other name goes to
+     * OpenSCManagerA as \\NAME, which decides (its own names are local
+     * unless $SVCHOST_SSH asks for ssh, docs/remote.md). */
+    if (!local && asprintf(&m->unc, "\\\\%s", name) < 0) {
         free(m->name);
         return -ENOMEM;
     }

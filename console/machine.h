@@ -15,15 +15,17 @@
 #include <svchost/svcctl.h>
 
 struct machine {
-    char *name;             /* in URLs and on the page: "localhost" or HOST */
-    char *unc;              /* for OpenSCManagerA: NULL locally, else "\\HOST" */
+    char *name;             /* in URLs and on the page: "localhost" for ".", or HOST */
+    char *unc;              /* for OpenSCManagerA: NULL for ".", else "\\HOST" */
     pthread_mutex_t lock;
     SC_HANDLE scm;          /* NULL until opened, or after the SCM went away */
     DWORD error;            /* why scm is NULL: the last OpenSCManagerA error */
 };
 
-/* Fills m for the machine NAME ("localhost", ".", or a host name, with or
- * without "\\").  0, or -ENOMEM. */
+/* Fills m for the machine NAME, with or without "\\": "." (or "") is
+ * this machine over the local socket, shown as "localhost"; any other
+ * name is opened as \\NAME, which libsvc takes to the local socket or
+ * over ssh (docs/remote.md).  0, or -ENOMEM. */
 int machine_init(struct machine *m, const char *name);
 void machine_destroy(struct machine *m);
 

@@ -31,7 +31,7 @@ static void usage(FILE *to)
           "                  [--interval MS]\n"
           "  --port N        listen on 127.0.0.1:N (default 0: a free port)\n"
           "  --machine HOST  show HOST's services (\\\\HOST, as sc); repeat for more;\n"
-          "                  default: this machine only\n"
+          "                  \".\" is this machine (the default, shown as localhost)\n"
           "  --root DIR      the state directory, as sc --root (default $SVCHOST_ROOT)\n"
           "  --web DIR       serve the page from DIR instead of the installed one\n"
           "  --interval MS   how often the live view polls (default 300)\n",
@@ -123,7 +123,7 @@ int main(int argc, char **argv)
         }
     }
     if (n == 0)
-        names[n++] = "localhost";
+        names[n++] = ".";
 
     if (webdir == NULL)
         webdir = default_webdir();

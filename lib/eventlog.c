@@ -14,11 +14,11 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <svchost/svcctl.h>
 
 #include "paths.h"
+#include "remote.h"
 #include "win32.h"
 
 struct record {
@@ -27,26 +27,6 @@ struct record {
     char *service;      /* NULL for "-" */
     char *text;
 };
-
-/* The local machine, as OpenSCManagerA takes it: no name, "localhost" or
- * this host's name, with or without "\\", in any case. */
-static int local_machine(const char *m)
-{
-    char host[256];
-
-    if (m == NULL || m[0] == '\0')
-        return 1;
-    if (m[0] == '\\' && m[1] == '\\')
-        m += 2;
-    if (strcasecmp(m, "localhost") == 0)
-        return 1;
-    if (gethostname(host, sizeof host) == 0) {
-        host[sizeof host - 1] = '\0';
-        if (strcasecmp(m, host) == 0)
-            return 1;
-    }
-    return 0;
-}
 
 /* "2026-12-01T21:43:31.489Z" -> milliseconds since the epoch; -1 if it
  * is not such a time. */
@@ -239,7 +219,7 @@ BOOL WINAPI SvchostReadEventLog(LPCSTR lpMachineName, const SVCHOST_EVENT_FILTER
     }
     *pcbBytesNeeded = 0;
     *lpRecordsReturned = 0;
-    if (!local_machine(lpMachineName)) {
+    if (!svc_machine_is_local(lpMachineName)) {
         SetLastError(ERROR_NOT_SUPPORTED);
         return FALSE;
     }
