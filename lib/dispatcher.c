@@ -332,7 +332,9 @@ static void *main_thread(void *p)
     int stopped = 0;
 
     svc_thread_attach(s->owner);
-    svc_impersonation_begin(s->owner, s->name);
+    /* argv[0] is the name the service was started as, which an
+     * own-process program's table need not hold. */
+    svc_impersonation_begin(s->owner, ms->argc > 0 ? ms->argv[0] : s->name);
     this_main = s;
     s->main((DWORD)ms->argc, ms->argv);
     this_main = NULL;

@@ -125,11 +125,18 @@ int svc_impersonation_allowed(void)
     char *name = NULL;
     int allowed = 0;
 
-    if (owner == NULL)
-        return 0;
     pthread_mutex_lock(&allow_lock);
-    for (a = allowances; a != NULL && a->owner != owner; a = a->next)
+    /* A thread of no service: in an own-process program the threads the
+     * service creates are not attributed to it (only svchost supplies the
+     * pthread_create that does), and the process is that one service's, as
+     * its token is on Windows.  So with one service in the process, the
+     * thread is that service's. */
+    if (owner == NULL && allowances != NULL && allowances->next == NULL)
+        owner = allowances->owner;
+    for (a = allowances; owner != NULL && a != NULL && a->owner != owner; a = a->next)
         ;
+    if (owner == NULL)
+        a = NULL;
     if (a != NULL && a->allowed == UNDECIDED)
         name = strdup(a->name);
     else if (a != NULL)

@@ -8,8 +8,9 @@
 # impersonating thread changes, and after reverting the thread is the
 # host's again; both for a LocalSystem host (root) and for a host that
 # runs as an account holding SeImpersonatePrivilege (CAP_SETUID and
-# CAP_SETGID, ambient); and a service whose RequiredPrivileges lack
-# SeImpersonatePrivilege is refused with 1314.
+# CAP_SETGID, ambient); for an own-process service
+# (tests/tools/impersonate_own.c) as for plugins; and a service whose
+# RequiredPrivileges lack SeImpersonatePrivilege is refused with 1314.
 . "$(dirname "$0")/lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -26,11 +27,19 @@ CLIENT=svctest-imp-client
 HOSTU=svctest-imp-host
 GRP=svctest-imp-group
 remove_users() {
-    userdel "$CLIENT" 2>/dev/null || true
-    userdel "$HOSTU" 2>/dev/null || true
+    local u i
+    for u in "$CLIENT" "$HOSTU"; do
+        # A process of the user killed a moment ago may not be gone yet.
+        for i in $(seq 50); do
+            id -u "$u" >/dev/null 2>&1 || break
+            userdel "$u" 2>/dev/null && break
+            sleep 0.1
+        done
+    done
     groupdel "$GRP" 2>/dev/null || true
 }
-trap 'r=$?; (exit $r); cleanup; remove_users; exit $r' EXIT
+# (errexit off first: "(exit $r)" hands cleanup the status it reports)
+trap 'r=$?; set +e; (exit $r); cleanup; remove_users; exit $r' EXIT
 remove_users
 groupadd --system "$GRP" || fail "cannot create the group $GRP"
 for u in "$CLIENT" "$HOSTU"; do
@@ -48,8 +57,9 @@ unprivileged_tools scmd svchost sc
 BIN=$UBIN
 export LD_LIBRARY_PATH=$ULIB
 mkdir -p "$ROOT/plugins" "$ROOT/files" "$ROOT/sock"
-cp "$TEST_PLUGINS/impersonate.so" "$ROOT/plugins/"
-chmod 0755 "$ROOT/plugins" "$ROOT/plugins/impersonate.so" "$ROOT/files"
+cp "$TEST_PLUGINS/impersonate.so" "$BUILD_DIR/tests/impersonate_own" "$ROOT/plugins/"
+chmod 0755 "$ROOT/plugins" "$ROOT/plugins/impersonate.so" "$ROOT/plugins/impersonate_own" \
+    "$ROOT/files"
 chmod 1777 "$ROOT/sock"
 PLUGIN=$ROOT/plugins/impersonate.so
 cat >"$ROOT/ubin/client.py" <<'EOF'
@@ -168,3 +178,24 @@ ask NoPriv client
 line impersonate ok
 line open ok
 pass "a service whose RequiredPrivileges lack SeImpersonatePrivilege is refused with 1314"
+
+# ---- 4. an own-process service: it reads its own file -----------------------
+sc_ok create Own binPath= "$ROOT/plugins/impersonate_own" type= own start= demand
+sc_ok start Own "$ROOT/sock/Own"
+wait_state Own RUNNING
+ask Own client
+line impersonate ok
+line as "$CUID" "$CGID"
+line open ok
+line uid 0
+ask Own root
+line open errno 13
+sc_ok stop Own
+wait_state Own STOPPED
+sc_ok privs Own SeChangeNotifyPrivilege
+sc_ok start Own "$ROOT/sock/Own"
+wait_state Own RUNNING
+ask Own client
+line impersonate error 1314
+line uid 0
+pass "an own-process service impersonates by its own file's privileges, and is refused without SeImpersonatePrivilege"

@@ -4,7 +4,9 @@
  *
  * [Parameters]
  *   Socket   the path of the Unix stream socket it listens on (made
- *            connectable by every user).
+ *            connectable by every user); without it (an own-process
+ *            service has no [Parameters] to read, tests/tools/
+ *            impersonate_own.c), the first start argument.
  *
  * A thread of its own (created with pthread_create, so it works for the
  * service) serves one client at a time.  The client sends a file path and
@@ -165,7 +167,6 @@ SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
     char *path;
     int err;
 
-    (void)argc;
     tp_service_init(&p.s, argv[0], SERVICE_ACCEPT_STOP);
     p.s.handle = RegisterServiceCtrlHandlerExA(p.s.name, tp_stop_handler, &p.s);
     if (p.s.handle == NULL)
@@ -173,6 +174,8 @@ SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
     pthread_mutex_lock(&p.s.lock);
     tp_report_locked(&p.s, SERVICE_START_PENDING);
     path = tp_get_string(p.s.name, "Socket");
+    if (path == NULL && argc > 1)
+        path = strdup(argv[1]);
     err = path == NULL ? -1 : listen_on(&p, path);
     if (err == 0 && (err = pthread_create(&p.thread, NULL, server, &p)) != 0) {
         close(p.lfd);
