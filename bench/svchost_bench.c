@@ -358,8 +358,11 @@ int main(int argc, char **argv)
     char given[128] = "";           /* options seen, by their short letter */
 
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c != '?' && strlen(given) + 1 < sizeof given)
-            strncat(given, (char[]){ (char)c, 0 }, 1);
+        size_t ng = strlen(given);
+        if (c != '?' && ng + 1 < sizeof given) {
+            given[ng] = (char)c;
+            given[ng + 1] = '\0';
+        }
         switch (c) {
         case 'n':
             if ((nn = parse_n_list(optarg, ns)) < 0)
