@@ -155,9 +155,12 @@ static DWORD add_service_sid_groups(struct scm *scm, const struct scm_service *s
     return NO_ERROR;
 }
 
-/* The identity of a new host for s, into id (its strings a's). */
+/* The identity of a host for s, into id (its strings a's): the account
+ * always (it must still exist), the groups of its services' SIDs and the
+ * capabilities only for a new host (new_host), which is when they are
+ * taken. */
 static DWORD host_identity(struct scm *scm, const struct scm_service *s, const char *group,
-                           struct scm_account *a, struct scm_identity *id)
+                           int new_host, struct scm_account *a, struct scm_identity *id)
 {
     DWORD err = scm_account_lookup(scm, s->cfg->object_name, a);
 
@@ -172,7 +175,7 @@ static DWORD host_identity(struct scm *scm, const struct scm_service *s, const c
                   svc_win32_message(ERROR_INVALID_SERVICE_ACCOUNT));
         return ERROR_SERVICE_LOGON_FAILED;
     }
-    if (err == NO_ERROR)
+    if (err == NO_ERROR && new_host)
         err = add_service_sid_groups(scm, s, group, a);
     if (err != NO_ERROR)
         return err;
@@ -192,7 +195,7 @@ static DWORD host_identity(struct scm *scm, const struct scm_service *s, const c
     id->user = a->user;
     id->home = a->home;
     id->shell = a->shell;
-    return host_caps(scm, s, group, a, &id->limit_caps, &id->caps);
+    return new_host ? host_caps(scm, s, group, a, &id->limit_caps, &id->caps) : NO_ERROR;
 }
 
 /* Whether the code s would load is trusted (trust.h) for a host of uid. */
@@ -235,7 +238,7 @@ static DWORD start_in_host(struct scm *scm, struct scm_service *s, char *const *
         split = scm_db_wants_split(scm, s, group);
         h = scm_host_find(scm, group, split ? s->name : NULL);
     }
-    if ((err = host_identity(scm, s, split ? NULL : group, &a, &id)) != NO_ERROR)
+    if ((err = host_identity(scm, s, split ? NULL : group, h == NULL, &a, &id)) != NO_ERROR)
         goto out;
     if ((err = trusted(scm, s, group, id.change ? id.uid : scm->self_uid)) != NO_ERROR)
         goto out;
