@@ -52,6 +52,9 @@ has() {
 
 has "" -- query queryex start stop pause continue create config delete qc hosts EnumDepend
 has "" -- failure qfailure failureflag qfailureflag
+has "" -- sdshow sdset
+expect sdshow sc -- scmanager
+expect sdset "" -- Echo Heartbeat Other scmanager
 expect st -- start stop
 expect --v -- --version
 expect ho -- hosts
