@@ -35,14 +35,24 @@ REMOTE=$UBIN/svc-remote
 # ssh_cleanup: the user's processes (sshd's session, svc-remote), by
 # their pids, then the user, then lib.sh's cleanup.
 ssh_cleanup() {
-    local rc=$? uid p
+    local rc=$? uid p left
     set +e  # clean up whatever fails; (exit $rc) hands lib.sh's cleanup the status
     if uid=$(id -u "$SSH_USER" 2>/dev/null); then
-        for p in /proc/[0-9]*; do
-            [ "$(stat -c %u "$p" 2>/dev/null)" = "$uid" ] && kill -KILL "${p#/proc/}" 2>/dev/null
+        # userdel refuses while a process of the user lives: kill them
+        # until none is left (SIGKILL takes effect asynchronously).
+        for _ in $(seq 1 100); do
+            left=0
+            for p in /proc/[0-9]*; do
+                if [ "$(stat -c %u "$p" 2>/dev/null)" = "$uid" ]; then
+                    kill -KILL "${p#/proc/}" 2>/dev/null
+                    left=1
+                fi
+            done
+            [ $left = 0 ] && break
+            sleep 0.05
         done
-        userdel "$SSH_USER" 2>/dev/null || { sleep 0.2; userdel "$SSH_USER" 2>/dev/null; } ||
-            echo "warning: could not remove the user $SSH_USER" >&2
+        userdel "$SSH_USER" 2>"$ROOT/userdel.err" ||
+            echo "warning: could not remove the user $SSH_USER: $(cat "$ROOT/userdel.err")" >&2
     fi
     (exit $rc)
     cleanup
@@ -58,18 +68,21 @@ SSH_UID=$(id -u "$SSH_USER")
 SSH_GID=$(id -g "$SSH_USER")
 
 ssh-keygen -q -t ed25519 -N '' -C host -f "$SSH_DIR/host_key" || fail "ssh-keygen (host key)"
-for k in user wrong nocmd noscm; do
+for k in user wrong nocmd noscm admin; do
     ssh-keygen -q -t ed25519 -N '' -C "$k" -f "$SSH_DIR/id_$k" || fail "ssh-keygen ($k)"
 done
 # id_user runs svc-remote on the test's ROOT; id_nocmd runs what the
 # client asks for ("svc-remote", in no directory of the user's PATH);
 # id_noscm runs svc-remote on a state directory where no scmd runs;
-# id_wrong is not authorized at all.
+# id_admin runs it on $USER_ROOT, for an scmd the test user runs itself
+# (tests/ssh/sc_admin.sh); id_wrong is not authorized at all.
 mkdir -p "$ROOT/empty"
+USER_ROOT=$ROOT/userroot
 {
     printf 'command="%s",no-pty,no-port-forwarding %s\n' "$REMOTE" "$(cat "$SSH_DIR/id_user.pub")"
     printf 'no-pty %s\n' "$(cat "$SSH_DIR/id_nocmd.pub")"
     printf 'command="%s --root %s",no-pty %s\n' "$REMOTE" "$ROOT/empty" "$(cat "$SSH_DIR/id_noscm.pub")"
+    printf 'command="%s --root %s",no-pty %s\n' "$REMOTE" "$USER_ROOT" "$(cat "$SSH_DIR/id_admin.pub")"
 } >"$SSH_DIR/authorized_keys"
 printf 'svchost-test %s\n' "$(cut -d' ' -f1-2 "$SSH_DIR/host_key.pub")" >"$SSH_DIR/known_hosts"
 chmod 0755 "$SSH_DIR"
