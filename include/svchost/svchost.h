@@ -130,8 +130,9 @@ typedef VOID (WINAPI *LPSVCHOST_PUSH_SERVICE_GLOBALS)(const SVCHOST_GLOBALS *lpG
  *   ERROR_INVALID_PARAMETER    fd is not a connected Unix socket;
  *   ERROR_PRIVILEGE_NOT_HELD   the service does not hold
  *                              SeImpersonatePrivilege, the thread is no
- *                              service's, or the host lacks CAP_SETUID or
- *                              CAP_SETGID to change identity;
+ *                              service's (in a process of several), or the
+ *                              host lacks CAP_SETUID or CAP_SETGID to
+ *                              change identity;
  *   ERROR_NOT_ENOUGH_MEMORY.
  * On failure the thread is not impersonating (a client it impersonated
  * before is reverted).

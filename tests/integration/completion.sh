@@ -52,6 +52,7 @@ has() {
 
 has "" -- query queryex start stop pause continue create config delete qc hosts EnumDepend
 has "" -- failure qfailure failureflag qfailureflag
+has "" -- privs qprivs sidtype qsidtype
 has "" -- sdshow sdset
 expect sdshow sc -- scmanager
 expect sdset "" -- Echo Heartbeat Other scmanager
@@ -73,6 +74,8 @@ expect create New Serv -- ServiceDll= ServiceMain=
 has config Echo "" -- start= type= binPath= param=
 has failure Echo "" -- reset= actions= command= reboot=
 expect failureflag Echo "" -- 0 1
+expect sidtype Echo "" -- none restricted unrestricted
+expect sidtype E -- Echo
 pass "the name= options of create and config"
 
 expect create New type = s -- share
