@@ -193,6 +193,21 @@ static void *poller(void *arg)
     if (per_second == 0)
         per_second = 1;
     for (;; tick++) {
+        pthread_mutex_lock(&f->lock);
+        if (f->readers == 0 && !f->stopping) {
+            while (f->readers == 0 && !f->stopping)
+                pthread_cond_wait(&f->cond, &f->lock);
+            /* Back after a rest: what happened meanwhile is not replayed
+             * (a new page loads it), only what changes from now on. */
+            for (size_t i = 0; i < c->n_machines; i++)
+                f->machines[i].events_known = 0;
+            tick = 0;
+        }
+        if (f->stopping) {
+            pthread_mutex_unlock(&f->lock);
+            return NULL;
+        }
+        pthread_mutex_unlock(&f->lock);
         for (size_t i = 0; i < c->n_machines; i++) {
             poll_services(f, &c->machines[i], &f->machines[i], tick % 5 == 0);
             if (tick % per_second == 0)
@@ -257,12 +272,14 @@ void feed_destroy(struct feed *f)
     pthread_cond_destroy(&f->cond);
 }
 
-uint64_t feed_position(struct feed *f)
+uint64_t feed_reader(struct feed *f, int delta)
 {
     uint64_t n;
 
     pthread_mutex_lock(&f->lock);
+    f->readers += (unsigned)delta;
     n = f->next;
+    pthread_cond_broadcast(&f->cond);
     pthread_mutex_unlock(&f->lock);
     return n;
 }

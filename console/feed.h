@@ -2,7 +2,8 @@
  * feed.h - the live view: a thread polls every machine through the API
  * (statuses every tick, configurations every fifth, hosts and new events
  * every second) and publishes what changed as server-sent events
- * (docs/console.md, "Live updates"), which every open page reads.
+ * (docs/console.md, "Live updates"), which every open page reads.  It
+ * polls only while a page reads the stream.
  *
  * Messages are numbered; the last FEED_RING are kept, so a reader that
  * falls further behind is told to reload its data ("resync") instead of
@@ -28,6 +29,7 @@ struct feed {
     uint64_t next;              /* the number the next message gets */
     char *ring[FEED_RING];      /* message k in ring[k % FEED_RING] */
     int stopping;
+    unsigned readers;           /* open streams: the poller rests without any */
     pthread_t thread;
     struct feed_machine *machines;
 };
@@ -38,9 +40,11 @@ int feed_start(struct feed *f, struct console *c, unsigned interval_ms);
 void feed_stop(struct feed *f);
 void feed_destroy(struct feed *f);
 
-/* The number of the next message to be published: where a new reader
- * starts. */
-uint64_t feed_position(struct feed *f);
+/* A stream opens (+1) or closes (-1).  The poller polls only while one is
+ * open, so a console nobody looks at costs the SCM nothing; the first
+ * stream wakes it.  Returns the number of the next message to be
+ * published: where a new reader starts. */
+uint64_t feed_reader(struct feed *f, int delta);
 
 /*
  * Waits up to timeout_ms for message *pos and returns a copy (the caller

@@ -259,6 +259,7 @@ static void stream_free(void *cls)
 {
     struct stream *st = cls;
 
+    feed_reader(st->server->feed, -1);
     free(st->pending);
     free(st);
 }
@@ -274,7 +275,7 @@ static enum MHD_Result send_stream(struct server *s, struct MHD_Connection *conn
     if (st == NULL)
         return MHD_NO;
     st->server = s;
-    st->pos = feed_position(s->feed);
+    st->pos = feed_reader(s->feed, +1);
     /* The first frame says the stream is live: a page that reconnects
      * reloads its data then, since it may have missed changes. */
     hello = json_pack("{s:I}", "position", (json_int_t)st->pos);
@@ -342,6 +343,26 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         if (rq == NULL)
             return MHD_NO;
         *ctx = rq;
+        /* The headers decide before any body is read. */
+        if (!has_session(s, conn)) {
+            token = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "token");
+            if (get && token &&
+                known_host(s, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"))) {
+                int ok;
+
+                pthread_mutex_lock(&s->lock);
+                ok = !s->token_spent && same_secret(token, s->token);
+                if (ok)
+                    s->token_spent = 1;
+                pthread_mutex_unlock(&s->lock);
+                if (ok)
+                    return exchange_token(s, conn, url);
+            }
+            return send_unauthorized(conn);
+        }
+        why = cross_site(s, conn, !get, whybuf, sizeof whybuf);
+        if (why)
+            return send_error(conn, 403, ERROR_ACCESS_DENIED, why);
         return MHD_YES;
     }
     if (*upload_size != 0) {
@@ -360,26 +381,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         *upload_size = 0;
         return MHD_YES;
     }
-
-    if (!has_session(s, conn)) {
-        token = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "token");
-        if (get && token && known_host(s, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                                     "Host"))) {
-            int ok;
-
-            pthread_mutex_lock(&s->lock);
-            ok = !s->token_spent && same_secret(token, s->token);
-            if (ok)
-                s->token_spent = 1;
-            pthread_mutex_unlock(&s->lock);
-            if (ok)
-                return exchange_token(s, conn, url);
-        }
-        return send_unauthorized(conn);
-    }
-    why = cross_site(s, conn, !get, whybuf, sizeof whybuf);
-    if (why)
-        return send_error(conn, 403, ERROR_ACCESS_DENIED, why);
 
     if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0) {
         struct api_request ar = {

@@ -277,13 +277,18 @@ await step('Hosts: the CPU of a burning service rises', async () => {
   await page.click('#btn-start');
   await until('Burner RUNNING', async () => (await rowState('Burner')) === 'RUNNING');
   await page.click('#tab-hosts');
-  await until('Burner above 20 % of a CPU', async () => {
+  // A spinning thread gets its share of a CPU even on a loaded machine
+  // (a tenth of one with 20 runnable threads on two CPUs); the quiet
+  // service beside it stays near zero.
+  let hot = 0;
+  await until('Burner above 10 % of a CPU', async () => {
     if ((await burner.count()) === 0) return false;
     const v = await burner.locator('.c-cpu').getAttribute('data-cpu');
-    return v !== '' && Number(v) > 20;
+    hot = Number(v);
+    return v !== '' && hot > 10;
   }, 15000);
   const quiet = await page.locator('#hosts tr[data-service="Other"] .c-cpu').getAttribute('data-cpu');
-  assert.ok(quiet === '' || Number(quiet) < 20, `Other burns ${quiet} %`);
+  assert.ok(quiet === '' || Number(quiet) < hot / 4, `Other burns ${quiet} %, Burner ${hot} %`);
   assert.equal(await burner.locator('.c-threads').textContent(), '2');
   assert.equal(await burner.locator('svg.spark').count(), 1);
   if (SHOTS) {
