@@ -85,6 +85,15 @@ sc_ok privs Sec SEBACKUPPRIVILEGE/SeShutdownPrivilege
 [ "$(events 7200 Sec | wc -l)" -eq 2 ] || fail "an unchanged list logged 7200"
 pass "each change logs 7200 or 7201 with both values, an unchanged setting logs nothing"
 
+# Other changes keep both: sc config and sc description rewrite the file.
+sc_ok config Sec start= auto
+sc_ok description Sec "privileged"
+sc_ok qprivs Sec
+echo "$OUT" | grep -q "PRIVILEGES         : SeBackupPrivilege" || fail "sc config lost the list: $OUT"
+sc_ok qsidtype Sec
+echo "$OUT" | grep -qx "SERVICE_SID_TYPE:  RESTRICTED" || fail "sc config lost the SID type: $OUT"
+pass "sc config and sc description keep the privileges and the SID type"
+
 # Survives a restart of scmd.
 stop_scmd
 scmd
