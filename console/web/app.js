@@ -449,11 +449,18 @@ function eventMatches(e) {
   return true;
 }
 
+// Local time as 2026-12-01 23:49:10.482: sortable, and the milliseconds
+// tell apart events of one second.
+function stamp(ms) {
+  const d = new Date(ms);
+  const p = (n, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
 function renderEvents() {
-  const fmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
   $('#events tbody').replaceChildren(...state.events.map((e) => h('tr', { 'data-id': e.id, 'data-service': e.service || '', class: e.id === 0 || (e.id >= 7000 && ![7036, 7040, 7045].includes(e.id)) ? 'ev-error' : '' },
     h('td', { class: 'col-machine', text: e.machine }),
-    h('td', { class: 'nowrap', text: fmt.format(new Date(e.time_ms)) }),
+    h('td', { class: 'nowrap mono', text: stamp(e.time_ms) }),
     h('td', { class: 'num mono', text: String(e.id) }),
     h('td', { class: 'mono', text: e.service || '—' }),
     h('td', { text: e.text }))));

@@ -247,6 +247,7 @@ await step('Recovery: a restart action set, and sc qfailure agrees', async () =>
   }
   await page.uncheck('#p-reset-never');
   await page.fill('#p-reset', '86400');
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/console-recovery.png` });
   await page.click('#props-ok');
   await page.locator('#props').waitFor({ state: 'hidden' });
   const q = sc('qfailure', 'Alpha');
@@ -307,6 +308,15 @@ await step('Events: filtered by event ID and service', async () => {
   const rows = await page.locator('#events tbody tr').evaluateAll((rs) => rs.map((r) => [r.dataset.id, r.dataset.service, r.lastChild.textContent]));
   assert.ok(rows.every(([id, svc]) => id === '7036' && svc === 'Alpha'), JSON.stringify(rows));
   assert.ok(rows.some(([, , text]) => /entered the paused state/.test(text)), JSON.stringify(rows));
+  if (SHOTS) {
+    await page.click('#ev-clear');
+    await until('every event', async () => (await page.locator('#events tbody tr').count()) > rows.length);
+    await page.screenshot({ path: `${SHOTS}/console-events.png` });
+    await page.fill('#ev-id', '7036');
+    await page.fill('#ev-service', 'Alpha');
+    await page.click('#ev-apply');
+    await until('7036 of Alpha again', async () => (await page.locator('#events tbody tr').count()) === rows.length);
+  }
   // Live: a new event of the filter appears without asking.
   const before = rows.length;
   sc('pause', 'Alpha');
