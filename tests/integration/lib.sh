@@ -148,11 +148,28 @@ unprivileged_tools() {
 
 # ---- the SCM ---------------------------------------------------------------
 
+# user_db COMMAND ARGS...: useradd, userdel, groupadd, usermod ...,
+# tried again while another process holds the lock of the user database
+# (tests that make users run in parallel).  Its status; its errors on
+# stderr.
+user_db() {
+    local out i
+    for i in $(seq 100); do
+        out=$("$@" 2>&1) && return 0
+        case $out in
+        *lock*) sleep 0.1 ;;
+        *) echo "$out" >&2; return 1 ;;
+        esac
+    done
+    echo "$out" >&2
+    return 1
+}
+
 # test_user NAME: makes a system user NAME (no home, no login) unless it
 # exists; it stays (tests run in parallel may share it).  Needs root.
 test_user() {
     id -u "$1" >/dev/null 2>&1 && return 0
-    useradd --system --no-create-home --shell /usr/sbin/nologin "$1" 2>/dev/null ||
+    user_db useradd --system --no-create-home --shell /usr/sbin/nologin "$1" ||
         id -u "$1" >/dev/null 2>&1 || fail "cannot create the user $1"
 }
 

@@ -13,14 +13,17 @@ fi
 A=svctest-acct-a
 B=svctest-acct-b
 LS=svctest-acct-ls
-GONE=svctest-acct-gone
+# One of this run's own, as it is deleted on the way.
+GONE=svctest-gone-$$
 EXTRA=svctest-acct-extra
 for u in $A $B $LS $GONE; do
     test_user "$u"
 done
-getent group $EXTRA >/dev/null || groupadd --system $EXTRA 2>/dev/null ||
+trap 'keep=$?; id -u "$GONE" >/dev/null 2>&1 && user_db userdel "$GONE"; (exit $keep); cleanup' EXIT
+getent group $EXTRA >/dev/null || user_db groupadd --system $EXTRA ||
     getent group $EXTRA >/dev/null || fail "cannot create the group $EXTRA"
-usermod -a -G $EXTRA $A
+id -nG $A | tr ' ' '\n' | grep -qx $EXTRA || user_db usermod -a -G $EXTRA $A ||
+    fail "cannot add $A to $EXTRA"
 UID_A=$(id -u $A)
 GID_A=$(id -g $A)
 GID_EXTRA=$(getent group $EXTRA | cut -d: -f3)
@@ -124,7 +127,7 @@ sc_fails 1057 config Alpha obj= 'OTHERDOMAIN\someone'
 sc_ok qc Alpha
 echo "$OUT" | grep -q "SERVICE_START_NAME *: $A$" || fail "a refused config changed the account: $OUT"
 share Gone gg obj= $GONE
-userdel $GONE
+user_db userdel $GONE || fail "cannot remove the user $GONE"
 sc_fails 1069 start Gone
 events 7038 Gone | grep -q "$GONE" || fail "no event 7038 for Gone: $(tail -3 "$ROOT/log/events.log")"
 pass "1057 for an unknown account at create and config, 1069 and 7038 when it has gone"
@@ -153,7 +156,7 @@ pass "an account's host holds the union of its group's privileges as capabilitie
 
 # A service SID is the group svc-NAME, when it exists: in the host's
 # groups once ServiceSidType says so, not before.
-getent group svc-sidsvc >/dev/null || groupadd --system svc-sidsvc 2>/dev/null ||
+getent group svc-sidsvc >/dev/null || user_db groupadd --system svc-sidsvc ||
     getent group svc-sidsvc >/dev/null || fail "cannot create the group svc-sidsvc"
 SID_GID=$(getent group svc-sidsvc | cut -d: -f3)
 share SidSvc gsid obj= $A
