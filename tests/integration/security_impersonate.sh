@@ -36,17 +36,17 @@ remove_users() {
             sleep 0.1
         done
     done
-    groupdel "$GRP" 2>/dev/null || true
+    user_db groupdel "$GRP" 2>/dev/null || true
 }
 # (errexit off first: "(exit $r)" hands cleanup the status it reports)
 trap 'r=$?; set +e; (exit $r); cleanup; remove_users; exit $r' EXIT
 remove_users
-groupadd --system "$GRP" || fail "cannot create the group $GRP"
+user_db groupadd --system "$GRP" || fail "cannot create the group $GRP"
 for u in "$CLIENT" "$HOSTU"; do
-    useradd --system --no-create-home --shell /usr/sbin/nologin "$u" ||
+    user_db useradd --system --no-create-home --shell /usr/sbin/nologin "$u" ||
         fail "cannot create the user $u"
 done
-usermod -a -G "$GRP" "$CLIENT"
+user_db usermod -a -G "$GRP" "$CLIENT" || fail "cannot add $CLIENT to $GRP"
 CUID=$(id -u "$CLIENT")
 CGID=$(id -g "$CLIENT")
 HUID=$(id -u "$HOSTU")
