@@ -51,6 +51,7 @@ pass "Depends: $depends (all installed here; apt install ./$(basename "$deb") re
 dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' >"$ROOT/files"
 for f in /usr/bin/scmd /usr/bin/svchost /usr/bin/svc-sc /usr/bin/svc-net /usr/bin/svc-tasklist \
          /usr/bin/svc-remote /usr/share/man/man1/svc-remote.1.gz \
+         /usr/bin/svcconsole /usr/share/man/man1/svcconsole.1.gz /usr/share/svchost/console/index.html \
          /usr/libexec/svchost/bin/sc /usr/libexec/svchost/bin/net /usr/libexec/svchost/bin/tasklist \
          /usr/lib/systemd/system/scmd.service /usr/lib/tmpfiles.d/svchost.conf /usr/lib/sysusers.d/svchost.conf \
          /etc/profile.d/svchost.sh /usr/share/man/man8/scmd.8.gz /usr/share/man/man1/svc-net.1.gz \
