@@ -94,6 +94,13 @@ static const struct dacl_flag {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Whether s starts with the two letters of name (rights, flags and SID
+ * aliases are two letters; strncmp costs more than the rest of a parse). */
+static int two(const char *s, const char *name)
+{
+    return s[0] == name[0] && s[0] != '\0' && s[1] == name[1];
+}
+
 /* ---- SIDs ----------------------------------------------------------------------- */
 
 static struct svc_sid sid_of_alias(const struct alias *a)
@@ -105,8 +112,10 @@ static struct svc_sid sid_of_alias(const struct alias *a)
 
 int svc_sid_well_known(const char *alias, struct svc_sid *sid)
 {
+    if (alias[0] == '\0' || alias[1] == '\0' || alias[2] != '\0')
+        return -EINVAL;
     for (size_t i = 0; i < N(aliases); i++)
-        if (strcmp(aliases[i].name, alias) == 0) {
+        if (two(alias, aliases[i].name)) {
             *sid = sid_of_alias(&aliases[i]);
             return 0;
         }
@@ -390,12 +399,12 @@ static int parse_rights(struct parse *p, const char *s, size_t len, uint32_t *ma
     for (size_t i = 0; i < len; i += 2) {
         int found = 0;
         for (size_t k = 0; k < N(rights) && !found; k++)
-            if (strncmp(s + i, rights[k].name, 2) == 0) {
+            if (two(s + i, rights[k].name)) {
                 *mask |= rights[k].mask;
                 found = 1;
             }
         for (size_t k = 0; k < N(combined) && !found; k++)
-            if (strncmp(s + i, combined[k].name, 2) == 0) {
+            if (two(s + i, combined[k].name)) {
                 *mask |= combined[k].mask;
                 found = 1;
             }
@@ -437,7 +446,7 @@ static int parse_ace(struct parse *p, const char *s, size_t len, struct svc_ace 
     for (size_t i = 0; i < flen[1]; i += 2) {
         int found = 0;
         for (size_t k = 0; k < N(ace_flags) && !found; k++)
-            if (strncmp(f[1] + i, ace_flags[k].name, 2) == 0) {
+            if (two(f[1] + i, ace_flags[k].name)) {
                 ace->flags |= ace_flags[k].bit;
                 found = 1;
             }
