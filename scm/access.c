@@ -126,6 +126,60 @@ static int sid_holds(const struct scm *scm, const struct scm_caller *c, const st
     return 0;
 }
 
+/* ---- descriptors parsed once ---------------------------------------------------- */
+
+/* Every request is decided over a descriptor; parsing its text each time
+ * would cost more than the rest of most requests.  Few texts are in use
+ * (most services keep the default), so a small table of them, by their
+ * text (never by a pointer, which a freed and reused string could share),
+ * replaced round-robin when full. */
+#define SD_CACHE_SIZE 32
+
+struct scm_sd_cache {
+    struct {
+        char *text;
+        struct svc_sd sd;
+    } e[SD_CACHE_SIZE];
+    unsigned next;
+};
+
+/* text parsed: from the table, else parsed into it.  NULL if it does not
+ * parse (or out of memory). */
+static const struct svc_sd *parsed(const struct scm *scm, const char *text)
+{
+    struct scm *m = (struct scm *)(uintptr_t)scm;   /* the table is a cache */
+    struct scm_sd_cache *c = m->sd_cache;
+    unsigned i;
+
+    if (c == NULL && (c = m->sd_cache = calloc(1, sizeof *c)) == NULL)
+        return NULL;
+    for (i = 0; i < SD_CACHE_SIZE; i++)
+        if (c->e[i].text != NULL && strcmp(c->e[i].text, text) == 0)
+            return &c->e[i].sd;
+    i = c->next;
+    c->next = (c->next + 1) % SD_CACHE_SIZE;
+    free(c->e[i].text);
+    svc_sd_free(&c->e[i].sd);
+    c->e[i].text = NULL;
+    if (svc_sddl_parse(text, &c->e[i].sd, NULL, 0) != 0 || (c->e[i].text = strdup(text)) == NULL) {
+        svc_sd_free(&c->e[i].sd);
+        return NULL;
+    }
+    return &c->e[i].sd;
+}
+
+void scm_access_free(struct scm *scm)
+{
+    struct scm_sd_cache *c = scm->sd_cache;
+
+    for (unsigned i = 0; c != NULL && i < SD_CACHE_SIZE; i++) {
+        free(c->e[i].text);
+        svc_sd_free(&c->e[i].sd);
+    }
+    free(c);
+    scm->sd_cache = NULL;
+}
+
 static uint32_t granted_by(const struct scm *scm, const struct scm_caller *c,
                            enum scm_object kind, const struct svc_sd *sd)
 {
@@ -166,40 +220,32 @@ static uint32_t granted_by(const struct scm *scm, const struct scm_caller *c,
 uint32_t scm_access_granted(const struct scm *scm, const struct scm_caller *caller,
                             enum scm_object kind, const struct scm_service *s)
 {
-    struct svc_sd sd;
-    uint32_t granted;
+    const struct svc_sd *sd;
 
     /* A non-root scmd's own user administers it. */
     if (caller->uid == scm->self_uid)
         return all_rights(kind);
-    if (svc_sddl_parse(scm_access_sddl(scm, kind, s), &sd, NULL, 0) != 0) {
+    if ((sd = parsed(scm, scm_access_sddl(scm, kind, s))) == NULL)
         /* Never stored so (the writers check); if it happens, nobody but
          * root may read and replace it. */
-        svc_sd_free(&sd);
         return caller->uid == 0 ? (uint32_t)(READ_CONTROL | WRITE_DAC) : 0;
-    }
-    granted = granted_by(scm, caller, kind, &sd);
-    svc_sd_free(&sd);
-    return granted;
+    return granted_by(scm, caller, kind, sd);
 }
 
 int scm_access_public(const struct scm *scm, const struct scm_service *s, uint32_t right)
 {
     /* Nobody's uid and gid: only the SIDs of every local user hold it. */
     const struct scm_caller anyone = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
-    struct svc_sd sd;
+    const struct svc_sd *sd = parsed(scm, scm_access_sddl(scm, SCM_OBJ_SERVICE, s));
     int pub;
 
-    if (svc_sddl_parse(scm_access_sddl(scm, SCM_OBJ_SERVICE, s), &sd, NULL, 0) != 0) {
-        svc_sd_free(&sd);
+    if (sd == NULL)
         return 0;
-    }
-    pub = (granted_by(scm, &anyone, SCM_OBJ_SERVICE, &sd) & right) == right;
-    for (size_t i = 0; pub && i < sd.n_aces; i++)
-        if (sd.aces[i].type == SVC_ACE_DENY && !(sd.aces[i].flags & SVC_ACE_IO) &&
-            (map_generic(SCM_OBJ_SERVICE, sd.aces[i].mask) & right))
+    pub = (granted_by(scm, &anyone, SCM_OBJ_SERVICE, sd) & right) == right;
+    for (size_t i = 0; pub && i < sd->n_aces; i++)
+        if (sd->aces[i].type == SVC_ACE_DENY && !(sd->aces[i].flags & SVC_ACE_IO) &&
+            (map_generic(SCM_OBJ_SERVICE, sd->aces[i].mask) & right))
             pub = 0;
-    svc_sd_free(&sd);
     return pub;
 }
 

@@ -46,6 +46,9 @@ uint32_t scm_access_granted(const struct scm *scm, const struct scm_caller *call
 DWORD scm_access_check(const struct scm *scm, const struct scm_caller *caller,
                        enum scm_object kind, const struct scm_service *s, uint32_t wanted);
 
+/* Frees the descriptors access.c keeps parsed. */
+void scm_access_free(struct scm *scm);
+
 /* Whether every local user holds `right` on s: the rights a user that
  * only the everyone SIDs name (WD, AU, IU, BU) gets include it, and no
  * deny ACE takes it from anyone.  What the shared status table shows

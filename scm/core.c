@@ -2,6 +2,7 @@
  * core.c - the SCM put together (see core.h).
  */
 #include "core.h"
+#include "access.h"
 #include "adopt.h"
 #include "client.h"
 #include "conn.h"
@@ -142,6 +143,7 @@ void scm_core_free(struct scm *scm)
     scm_events_close(scm);
     scm_journal_close(scm);
     scm_table_close(scm);
+    scm_access_free(scm);
     free(scm->read_buf);
     scm->read_buf = NULL;
     /* The loop's handles in scm->core stay: the process is ending. */

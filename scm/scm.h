@@ -114,6 +114,7 @@ struct scm {
     struct scm_recovery *recovery;  /* recovery.c: failure actions waiting for their delay */
     void *core;                     /* core.c: the loop's own handles */
     struct adopt *adopt;            /* adopt.c: what a previous scmd left */
+    struct scm_sd_cache *sd_cache;  /* access.c: descriptors parsed, by their text */
     char *manager_sddl;             /* service_db.c: the SCM's own security descriptor
                                        (config/scm.sddl), NULL: Windows' default */
 };

@@ -12,6 +12,7 @@
 #include <check.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,11 @@ static void setup(void)
     cfg.name = (char *)"Svc";
     svc.name = cfg.name;
     svc.cfg = &cfg;
+}
+
+static void teardown(void)
+{
+    scm_access_free(&scm);
 }
 
 static struct scm_caller user(uid_t uid, gid_t gid)
@@ -182,6 +188,29 @@ START_TEST(unreadable_descriptor)
 }
 END_TEST
 
+/* Descriptors are kept parsed by their text: one changed in place (the
+ * same pointer) is decided anew, and more texts than the table holds
+ * are each still decided by their own. */
+START_TEST(parsed_by_text)
+{
+    char text[64];
+
+    strcpy(text, "D:(A;;RP;;;WD)");
+    ck_assert_uint_eq(on_service(text, user(1000, 1000)), SERVICE_START);
+    strcpy(text, "D:(A;;WP;;;WD)");
+    ck_assert_uint_eq(on_service(text, user(1000, 1000)), SERVICE_STOP);
+    for (int round = 0; round < 2; round++)
+        for (uint32_t bit = 0; bit < 40; bit++) {
+            char sddl[64];
+            snprintf(sddl, sizeof sddl, "D:(A;;0x%x;;;WD)", 1u << (bit % 9));
+            ck_assert_uint_eq(on_service(sddl, user(1000, 1000)), 1u << (bit % 9));
+            snprintf(sddl, sizeof sddl, "D:(A;;0x%x;;;S-1-22-1-%u)", 1u << (bit % 9), 2000 + bit);
+            ck_assert_uint_eq(on_service(sddl, user(2000 + bit, 1000)), 1u << (bit % 9));
+            ck_assert_uint_eq(on_service(sddl, user(1000, 1000)), 0);
+        }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("access");
@@ -189,8 +218,9 @@ int main(void)
     SRunner *sr;
     int failed;
 
-    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, service_default);
+    tcase_add_test(tc, parsed_by_text);
     tcase_add_test(tc, manager_default);
     tcase_add_test(tc, owner_rights);
     tcase_add_test(tc, null_and_missing_dacl);
