@@ -17,9 +17,9 @@ U1=svsd$$a
 U2=svsd$$b
 GA=svsd$$g
 remove_users() {
-    userdel "$U1" 2>/dev/null || true
-    userdel "$U2" 2>/dev/null || true
-    groupdel "$GA" 2>/dev/null || true
+    user_db userdel "$U1" 2>/dev/null || true
+    user_db userdel "$U2" 2>/dev/null || true
+    user_db groupdel "$GA" 2>/dev/null || true
 }
 on_exit() {
     local rc=$?
@@ -30,16 +30,25 @@ on_exit() {
 }
 trap on_exit EXIT
 for u in "$U1" "$U2"; do
-    useradd --system --no-create-home --shell /usr/sbin/nologin --user-group "$u" ||
+    user_db useradd --system --no-create-home --shell /usr/sbin/nologin --user-group "$u" ||
         fail "cannot create the user $u"
 done
-groupadd --system "$GA" || fail "cannot create the group $GA"
+user_db groupadd --system "$GA" || fail "cannot create the group $GA"
 UID1=$(id -u "$U1")
 GID1=$(id -g "$U1")
 UID2=$(id -u "$U2")
 GID2=$(id -g "$U2")
 GIDA=$(getent group "$GA" | cut -d: -f3)
-unprivileged_tools sc
+# The programs and the plugin where the users can reach them (the tree
+# may sit in a directory only root can enter): a host runs as U2 below.
+unprivileged_tools scmd svchost sc
+BIN=$UBIN
+export LD_LIBRARY_PATH=$ULIB
+export SVCHOST_PLUGIN_DIR=$ROOT/plugins
+mkdir -p "$ROOT/plugins"
+cp "$TEST_PLUGINS/simple.so" "$ROOT/plugins/"
+chmod 0755 "$ROOT/plugins" "$ROOT/plugins/simple.so"
+SIMPLE=$ROOT/plugins/simple.so
 
 # as USER GID [SUPPLEMENTARY] -- ARGS...: sc as that user; $OUT, $SC_RC.
 as() {
@@ -77,8 +86,8 @@ MANAGER_DEFAULT="D:(A;;CCLCRPRC;;;AU)(A;;KA;;;SY)(A;;KA;;;BA)"
 ADMINS="(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)"
 
 scmd
-install S g1 "$TEST_PLUGINS/simple.so"
-install T g2 "$TEST_PLUGINS/simple.so"
+install S g1 "$SIMPLE"
+install T g2 "$SIMPLE"
 sdshow_is S "$SERVICE_DEFAULT"
 sdshow_is scmanager "$MANAGER_DEFAULT"
 pass "Windows' default descriptors"
@@ -137,6 +146,29 @@ sc_ok stop S
 wait_state S STOPPED
 as_fails 5 "$U1" "$GID1" "$GIDA" -- start S
 pass "group SIDs: primary and supplementary groups, allow and deny"
+
+# SU: the users host processes run as, while one runs.
+sc_ok create Hosted binPath= "svchost -k gsu" type= share start= demand ServiceDll= "$SIMPLE" \
+    obj= "$U2"
+sc_ok sdset S "D:$ADMINS(A;;RPWPLC;;;SU)"
+as_fails 5 "$U2" "$GID2" -- start S
+sc_ok start Hosted
+wait_state Hosted RUNNING
+HOSTED_PID=$(field Hosted PID)
+[ "$(stat -c %u "/proc/$HOSTED_PID")" = "$UID2" ] || fail "Hosted does not run as $U2"
+as_ok "$U2" "$GID2" -- start S
+wait_state S RUNNING
+as_ok "$U2" "$GID2" -- stop S
+wait_state S STOPPED
+as_fails 5 "$U1" "$GID1" -- start S
+sc_ok stop Hosted
+deadline=$((SECONDS + TIMEOUT))
+while [ -e "/proc/$HOSTED_PID" ]; do
+    [ $SECONDS -le $deadline ] || fail "the host of Hosted did not exit"
+    sleep 0.05
+done
+as_fails 5 "$U2" "$GID2" -- start S
+pass "SU holds the users of running hosts, only while they run"
 
 # Malformed SDDL: 87 and nothing changes.
 sc_ok sdset S "$GRANT"
