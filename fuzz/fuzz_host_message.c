@@ -98,6 +98,7 @@ static void transcode_reply_body(uint16_t req, struct svc_rbuf *r, struct svc_wb
 
     switch (req) {
     case SVC_MSG_OPEN_SERVICE:
+    case SVC_MSG_CREATE_SERVICE:
         if (tc_result(r, svc_msg_open_service_reply_unpack(r, &name, &slot)) == 0)
             svc_msg_open_service_reply_pack(w, name, &slot);
         else
@@ -158,7 +159,6 @@ static int reply_has_body(uint16_t req)
 {
     switch (req) {
     case SVC_MSG_OPEN_MANAGER:
-    case SVC_MSG_CREATE_SERVICE:
     case SVC_MSG_START_SERVICE:
     case SVC_MSG_CHANGE_CONFIG:
     case SVC_MSG_DELETE_SERVICE:

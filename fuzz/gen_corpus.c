@@ -236,6 +236,10 @@ static void host_messages(void)
     write_payload(t, "reply_open_service", REPLY(SVC_MSG_OPEN_SERVICE), &w);
 
     svc_wbuf_init(&w);
+    svc_msg_open_service_reply_pack(&w, "Echo", &(struct svc_msg_slot){ 0, 1, 42 });
+    write_payload(t, "reply_create_service", REPLY(SVC_MSG_CREATE_SERVICE), &w);
+
+    svc_wbuf_init(&w);
     svc_msg_name_reply_pack(&w, "D:(A;;CCLCRPRC;;;AU)(A;;KA;;;SY)(A;;KA;;;BA)");
     write_payload(t, "reply_query_security", REPLY(SVC_MSG_QUERY_SECURITY), &w);
 

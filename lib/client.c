@@ -398,7 +398,9 @@ static int create_service(SC_HANDLE m, LPCSTR name, LPCSTR display, DWORD access
 {
     struct svc_msg_config c = {0};
     struct svc_wbuf w;
-    char **svc_deps, **grp_deps;
+    struct svc_reply rep;
+    struct svc_msg_slot slot;
+    char **svc_deps, **grp_deps, *key;
     int rc;
 
     /* Pointer checks come first, as RPC marshalling does them on Windows. */
@@ -455,13 +457,20 @@ static int create_service(SC_HANDLE m, LPCSTR name, LPCSTR display, DWORD access
     svc_msg_create_service_pack(&w, access, &c);
     free(svc_deps);
     free(grp_deps);
-    rc = request_plain(m->conn, SVC_MSG_CREATE_SERVICE, &w);
+    rc = request(m->conn, SVC_MSG_CREATE_SERVICE, &w, &rep);
     if (rc != 0)
         return rc;
-    if (tag != NULL)
+    /* As OpenService's: the name as stored and the status's slot. */
+    svc_msg_open_service_reply_unpack(&rep.r, &key, &slot);
+    rc = svc_reply_finish(m->conn, &rep);
+    if (rc == 0 && tag != NULL)
         *tag = 0;
-    *out = svc_handle_new(SVC_HANDLE_SERVICE, m->conn, access, name);
-    return *out != NULL ? 0 : -ENOMEM;
+    if (rc == 0 && (*out = svc_handle_new(SVC_HANDLE_SERVICE, m->conn, access, key)) == NULL)
+        rc = -ENOMEM;
+    if (rc == 0)
+        (*out)->slot = slot;
+    free(key);
+    return rc;
 }
 
 SC_HANDLE WINAPI CreateServiceA(SC_HANDLE hSCManager, LPCSTR lpServiceName,

@@ -164,36 +164,45 @@ static void req_open_manager(struct req *q)
     reply(q, NO_ERROR);
 }
 
+/* A new handle to s: its name and where its status is published. */
+static void reply_handle(struct req *q, const struct scm_service *s)
+{
+    struct svc_wbuf w;
+
+    svc_wbuf_init(&w);
+    svc_msg_open_service_reply_pack(&w, s->name, &(struct svc_msg_slot){
+        s->slot, s->slot_gen, scm_table_instance(q->scm) });
+    scm_reply_buffer(q->scm, &q->w, &w);
+    svc_wbuf_free(&w);
+}
+
 static void req_create(struct req *q)
 {
     char installer[128];
     struct passwd *pw = getpwuid(q->who->uid);
+    struct scm_service *s;
 
     snprintf(installer, sizeof installer, "%s (uid %u)", pw ? pw->pw_name : "?", (unsigned)q->who->uid);
     DWORD err = scm_db_create(q->scm, &q->cfg, installer);
+    s = err == NO_ERROR ? scm_service_find(q->scm, q->cfg.name) : NULL;
     /* CreateService returns a handle: the connection holds it. */
-    if (err == NO_ERROR && scm_conn_handle_open(q->w.client, q->cfg.name) < 0) {
-        struct scm_service *s = scm_service_find(q->scm, q->cfg.name);
+    if (err == NO_ERROR && (s == NULL || scm_conn_handle_open(q->w.client, q->cfg.name) < 0)) {
         if (s != NULL)
             scm_db_delete(q->scm, s);
         err = ERROR_NOT_ENOUGH_MEMORY;
     }
-    reply(q, err);
+    if (err != NO_ERROR)
+        reply(q, err);
+    else
+        reply_handle(q, s);
 }
 
 static void req_open_service(struct req *q)
 {
-    struct svc_wbuf w;
-
-    if (scm_conn_handle_open(q->w.client, q->s->name) < 0) {
+    if (scm_conn_handle_open(q->w.client, q->s->name) < 0)
         reply(q, ERROR_NOT_ENOUGH_MEMORY);
-        return;
-    }
-    svc_wbuf_init(&w);
-    svc_msg_open_service_reply_pack(&w, q->s->name, &(struct svc_msg_slot){
-        q->s->slot, q->s->slot_gen, scm_table_instance(q->scm) });
-    scm_reply_buffer(q->scm, &q->w, &w);
-    svc_wbuf_free(&w);
+    else
+        reply_handle(q, q->s);
 }
 
 /* CloseServiceHandle: no right beyond holding the handle. */

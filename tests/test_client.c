@@ -116,7 +116,15 @@ static enum fake_action standard_reply(const struct fake_req *req, struct svc_rb
         svc_put_status(w, &st);
         return FAKE_REPLY;
     }
-    case SVC_MSG_CREATE_SERVICE:
+    case SVC_MSG_CREATE_SERVICE: {
+        struct svc_msg_config c;
+
+        svc_get_u32(r);   /* access */
+        svc_get_config(r, &c);
+        svc_msg_open_service_reply_pack(w, c.name ? c.name : "", &no_slot);
+        svc_msg_config_free(&c);
+        return FAKE_REPLY;
+    }
     case SVC_MSG_START_SERVICE:
     case SVC_MSG_CHANGE_CONFIG:
     case SVC_MSG_DELETE_SERVICE:
