@@ -8,6 +8,7 @@
  * at the top of its source file.
  */
 #include "proto.h"
+#include "sddl.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -355,6 +356,50 @@ static void headers_and_streams(void)
     free(s.p);
 }
 
+/* fuzz_sddl: a byte choosing the form (0 text, 1 binary), then it. */
+static void sddl_seeds(void)
+{
+    static const char *const texts[][2] = {
+        { "service_default", "O:SYG:SYD:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)"
+                             "(A;;CCLCSWLOCRRC;;;IU)(A;;CCLCSWLOCRRC;;;SU)" },
+        { "manager_default", "O:SYG:SYD:(A;;CCLCRPRC;;;AU)(A;;KA;;;SY)(A;;KA;;;BA)" },
+        { "unix_deny_first", "D:PAI(D;OICI;0x30;;;S-1-22-1-1000)(A;;GA;;;S-1-22-2-50)(A;;RC;;;OW)" },
+        { "null_dacl", "O:S-1-5-21-1-2-3-500G:BAD:NO_ACCESS_CONTROL" },
+    };
+    const char *t = "fuzz_sddl";
+
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        size_t n = strlen(texts[i][1]);
+        uint8_t *b = malloc(n + 1);
+        struct svc_sd sd;
+        uint8_t *bin;
+        size_t len;
+        char name[64];
+
+        if (b == NULL)
+            exit(1);
+        b[0] = 0;
+        memcpy(b + 1, texts[i][1], n);
+        write_file(t, texts[i][0], b, n + 1);
+        free(b);
+        if (svc_sddl_parse(texts[i][1], &sd, NULL, 0) != 0 ||
+            svc_sd_to_binary(&sd, SVC_SI_OWNER | SVC_SI_GROUP | SVC_SI_DACL, &bin, &len) != 0) {
+            fprintf(stderr, "%s/%s: encoding failed\n", t, texts[i][0]);
+            exit(1);
+        }
+        svc_sd_free(&sd);
+        b = malloc(len + 1);
+        if (b == NULL)
+            exit(1);
+        b[0] = 1;
+        memcpy(b + 1, bin, len);
+        snprintf(name, sizeof name, "%s_binary", texts[i][0]);
+        write_file(t, name, b, len + 1);
+        free(b);
+        free(bin);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -368,6 +413,7 @@ int main(int argc, char **argv)
     }
     client_requests();
     host_messages();
+    sddl_seeds();
     headers_and_streams();
     return 0;
 }
