@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -420,12 +421,34 @@ static void request_done(void *cls, struct MHD_Connection *conn, void **ctx,
     *ctx = NULL;
 }
 
+/* A socket listening on 127.0.0.1:port (0: a free one), its port in
+ * *bound.  The descriptor, or a negative errno. */
+static int listen_loopback(uint16_t port, uint16_t *bound)
+{
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
+    socklen_t len = sizeof addr;
+    int fd, one = 1, err;
+
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 64) != 0 ||
+        getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+        err = -errno;
+        close(fd);
+        return err;
+    }
+    *bound = ntohs(addr.sin_port);
+    return fd;
+}
+
 int server_start(struct server **out, struct console *c, struct feed *f, const char *webdir,
                  uint16_t port)
 {
     struct server *s = calloc(1, sizeof *s);
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
-    const union MHD_DaemonInfo *info;
+    int fd;
 
     if (s == NULL || (s->webdir = strdup(webdir)) == NULL) {
         free(s);
@@ -438,27 +461,31 @@ int server_start(struct server **out, struct console *c, struct feed *f, const c
         server_stop(s);
         return -EIO;
     }
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    /* A thread per connection: a live stream blocks in its reader, and
-     * a request waits for scmd without holding up the others. */
-    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                                     MHD_USE_POLL | MHD_USE_ERROR_LOG,
-                                 port, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR,
-                                 (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED,
-                                 request_done, s, MHD_OPTION_CONNECTION_LIMIT, 64u,
-                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT, 48u, MHD_OPTION_END);
-    if (s->daemon == NULL) {
-        int err = errno ? -errno : -EADDRINUSE;
-
+    /* The socket first, so that everything a request reads (the port in
+     * the cookie's name and the Host values) is set before the first
+     * connection thread exists. */
+    fd = listen_loopback(port, &s->port);
+    if (fd < 0) {
         server_stop(s);
-        return err;
+        return fd;
     }
-    info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = info ? info->port : port;
     snprintf(s->cookie_name, sizeof s->cookie_name, "svcconsole-%u", s->port);
     snprintf(s->hosts[0], sizeof s->hosts[0], "127.0.0.1:%u", s->port);
     snprintf(s->hosts[1], sizeof s->hosts[1], "localhost:%u", s->port);
     snprintf(s->url, sizeof s->url, "http://127.0.0.1:%u/?token=%s", s->port, s->token);
+    /* A thread per connection: a live stream blocks in its reader, and
+     * a request waits for scmd without holding up the others. */
+    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                                     MHD_USE_POLL | MHD_USE_ERROR_LOG,
+                                 0, NULL, NULL, handle, s, MHD_OPTION_LISTEN_SOCKET, fd,
+                                 MHD_OPTION_NOTIFY_COMPLETED, request_done, s,
+                                 MHD_OPTION_CONNECTION_LIMIT, 64u,
+                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT, 48u, MHD_OPTION_END);
+    if (s->daemon == NULL) {
+        close(fd);
+        server_stop(s);
+        return -EIO;
+    }
     *out = s;
     return 0;
 }

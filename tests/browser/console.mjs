@@ -389,17 +389,17 @@ await step('bad requests: 404 with 1060, 400 for a malformed body, cross-site re
 
 await step('scmd restarting: errors meanwhile, then the console reconnects', async () => {
   process.kill(Number(process.env.SCMD), 'SIGKILL');
-  await until('the machine banner', async () => page.isVisible('#machines-banner .machine-down'));
+  await until('the machine banner', async () => page.isVisible('#machines-banner .machine-down'), 20000);
   assert.match(await page.textContent('#machines-banner'), /1722/);
   const r = await raw('GET', '/api/services', { Cookie: cookie });
   assert.equal(r.status, 502);
   assert.equal(r.json.error, 1722);
   const scmd = spawn(`${BIN}/scmd`, ['--root', ROOT], { detached: true, stdio: 'ignore', env: { ...process.env, SVCHOST_ROOT: ROOT } });
   scmd.unref();
-  await until('the banner gone', async () => !(await page.isVisible('#machines-banner .machine-down')), 15000);
+  await until('the banner gone', async () => !(await page.isVisible('#machines-banner .machine-down')), 30000);
   await row('Alpha').click();
   await page.click('#btn-pause');
-  await until('Alpha PAUSED after the restart', async () => (await rowState('Alpha')) === 'PAUSED');
+  await until('Alpha PAUSED after the restart', async () => (await rowState('Alpha')) === 'PAUSED', 20000);
   assert.equal(scState('Alpha'), 'PAUSED');
   assert.equal(await page.evaluate(() => window.__noReload), true, 'the page was reloaded');
 });
