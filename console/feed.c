@@ -82,6 +82,13 @@ static void machine_state(struct feed *f, struct machine *m, struct feed_machine
 
     if (fm->connected == connected)
         return;
+    /* The operator's terminal hears of it too, but not of the first
+     * poll's good news. */
+    if (!connected)
+        fprintf(stderr, "svcconsole: %s: error %u: %s; reconnecting\n", m->name, err,
+                SvchostErrorMessage(err));
+    else if (fm->connected == 0)
+        fprintf(stderr, "svcconsole: %s: connected again\n", m->name);
     fm->connected = connected;
     publish(f, "machine", json_pack("{s:s, s:b, s:I, s:s}", "name", m->name, "connected",
                                     connected, "error", (json_int_t)err, "message",

@@ -3,7 +3,7 @@
 // "N passed, 0 failed", or the run stops at the first failure.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { chromium } from 'playwright-core';
 
@@ -402,6 +402,9 @@ await step('scmd restarting: errors meanwhile, then the console reconnects', asy
   await until('Alpha PAUSED after the restart', async () => (await rowState('Alpha')) === 'PAUSED', 20000);
   assert.equal(scState('Alpha'), 'PAUSED');
   assert.equal(await page.evaluate(() => window.__noReload), true, 'the page was reloaded');
+  const err = readFileSync(`${ROOT}/console.err`, 'utf8');
+  assert.match(err, /svcconsole: localhost: error 1722: The RPC server is unavailable\.; reconnecting\n/);
+  assert.match(err, /svcconsole: localhost: connected again\n/);
 });
 
 await context.close();
