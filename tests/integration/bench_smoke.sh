@@ -87,7 +87,7 @@ for what in "scmd start to ready" "EnumServicesStatusEx of all" "one CreateServi
             "scmd VmRSS / installed service"; do
     line=$(grep -F "$what" "$ROOT/inst.out") || fail "--installed: no line '$what'"
     # The files and api columns hold numbers.
-    echo "$line" | grep -qE '[0-9]+\.[0-9] +(met|MISSED)? *[0-9]+\.[0-9]' ||
+    echo "$line" | contains -E '[0-9]+\.[0-9] +(met|MISSED)? *[0-9]+\.[0-9]' ||
         fail "--installed: '$line'"
 done
 grep -qE "api: 20 creates in" "$ROOT/inst.out" || fail "--installed: no api summary"

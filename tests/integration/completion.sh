@@ -10,7 +10,7 @@ comp=$PREFIX/share/bash-completion/completions/sc
 [ -f "$comp" ] || fail "the completion is not installed as share/bash-completion/completions/sc"
 # shellcheck disable=SC1090
 . "$comp"
-complete -p sc | grep -q -- '-F _svchost_sc' || fail "sourcing it does not register a completion for sc"
+complete -p sc | contains -- '-F _svchost_sc' || fail "sourcing it does not register a completion for sc"
 
 scmd
 install Echo demo echo.so

@@ -16,8 +16,8 @@ wait_for "$ROOT/host.out" '^Heartbeat RUNNING$'
 pass "both services RUNNING"
 
 names=$(thread_names "$HOST")
-echo "$names" | grep -qx Echo || fail "no thread named Echo: $names"
-echo "$names" | grep -qx Heartbeat || fail "no thread named Heartbeat: $names"
+echo "$names" | contains -x Echo || fail "no thread named Echo: $names"
+echo "$names" | contains -x Heartbeat || fail "no thread named Heartbeat: $names"
 [ "$(pgrep -c -f "svchost -k demo --console --root $ROOT")" -eq 1 ] || fail "more than one host process"
 pass "one process, threads named after services"
 

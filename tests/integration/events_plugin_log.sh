@@ -79,7 +79,7 @@ line=$(grep ' 1 Flood [0-9]* log line(s) of host process' "$EV") || fail "no cou
 dropped=$(echo "$line" | awk '{ print $4 }')
 [ $((dropped + n)) -eq 8000 ] || fail "$dropped dropped + $n logged is not 8000"
 sc_ok query Flood
-echo "$OUT" | grep -q RUNNING || fail "scmd's answer after the flood: $OUT"
+echo "$OUT" | contains RUNNING || fail "scmd's answer after the flood: $OUT"
 pass "after the flood: $dropped dropped, counted; scmd answers"
 
 stop_scmd

@@ -24,7 +24,7 @@ kill_root_processes() {
         p=${e#/proc/}
         p=${p%/environ}
         [ "$p" = "$$" ] && continue
-        if { tr '\0' '\n' <"$e"; } 2>/dev/null | grep -qxF -e "SVCHOST_ROOT=$ROOT" -e "SVCHOST_ROOT=$real"; then
+        if { tr '\0' '\n' <"$e"; } 2>/dev/null | contains -xF -e "SVCHOST_ROOT=$ROOT" -e "SVCHOST_ROOT=$real"; then
             kill -KILL "$p" 2>/dev/null || true
         fi
     done
@@ -49,6 +49,14 @@ trap cleanup EXIT
 fail() {
     echo "FAIL: $*" >&2
     exit 1
+}
+
+# ... | contains [GREP-OPTIONS] PATTERN: whether the input has a matching
+# line, as grep -q, but reading all of it: grep -q stops at the first
+# match, so the writer could die of SIGPIPE and, under pipefail, fail the
+# pipeline although the line was there.
+contains() {
+    grep "$@" >/dev/null
 }
 
 pass() {
@@ -111,7 +119,7 @@ wait_exit() {
     local deadline=$((SECONDS + t))
     while kill -0 "$pid" 2>/dev/null; do
         [ $SECONDS -le $deadline ] || fail "process $pid did not exit within ${t}s"
-        if ! ps -p "$pid" -o stat= | grep -qv Z; then
+        if ! ps -p "$pid" -o stat= | contains -v Z; then
             break
         fi
         sleep 0.05
@@ -223,7 +231,7 @@ sc_fails() {
     shift
     sc "$@"
     [ "$SC_RC" -ne 0 ] || fail "sc $* succeeded; expected error $err"
-    echo "$OUT" | grep -q "FAILED $err:" || fail "sc $* did not fail with $err: $OUT"
+    echo "$OUT" | contains "FAILED $err:" || fail "sc $* did not fail with $err: $OUT"
 }
 
 # state NAME: the service's state name (RUNNING, STOPPED, ...).
@@ -313,7 +321,7 @@ running_pid() {
     while :; do
         st=$("$BIN/sc" queryex "$1" 2>/dev/null || true)
         pid=$(echo "$st" | awk '$1 == "PID" { print $3; exit }')
-        if echo "$st" | grep -q 'STATE.*RUNNING' && [ -n "$pid" ] && [ "$pid" != 0 ] &&
+        if echo "$st" | contains 'STATE.*RUNNING' && [ -n "$pid" ] && [ "$pid" != 0 ] &&
             [ "$pid" != "${2:-0}" ]; then
             echo "$pid"
             return 0

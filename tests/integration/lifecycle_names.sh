@@ -16,11 +16,11 @@ sc_fails 1073 create "my service, V2" binPath= "svchost -k names" type= share
 sc_ok start "$name"
 wait_state "$name" RUNNING
 sc_ok query "$name"
-echo "$OUT" | grep -q "^SERVICE_NAME: $name$" || fail "query: $OUT"
+echo "$OUT" | contains "^SERVICE_NAME: $name$" || fail "query: $OUT"
 sc_ok queryex "my SERVICE, v2"
-echo "$OUT" | grep -q 'STATE              : 4  RUNNING' || fail "queryex: $OUT"
+echo "$OUT" | contains 'STATE              : 4  RUNNING' || fail "queryex: $OUT"
 pid=$(field "$name" PID)
-thread_names "$pid" | grep -qx "My Service, v2" || fail "threads of $pid: $(thread_names "$pid")"
+thread_names "$pid" | contains -x "My Service, v2" || fail "threads of $pid: $(thread_names "$pid")"
 sc_ok stop "$name"
 wait_state "$name" STOPPED
 sc_ok delete "$name"
@@ -38,7 +38,7 @@ sc_ok create "$long" binPath= "$BIN/ownservice" type= own
 sc_ok start "$long"
 wait_state "$long" RUNNING
 sc_ok query "$long"
-echo "$OUT" | grep -qF "SERVICE_NAME: $long" || fail "query: $OUT"
+echo "$OUT" | contains -F "SERVICE_NAME: $long" || fail "query: $OUT"
 wait_for "$ROOT/scmd.err" "^ownservice: running as ${long//%/.}$"
 f=$(cd "$ROOT/config/services" && find . -name '*.ini' | sed 's|^\./||')
 [ "$(echo "$f" | tr -d '/')" = "${long//%/%25}.ini" ] || fail "its file: $f"
@@ -51,7 +51,7 @@ wait_state "$long" STOPPED
 stop_scmd
 scmd
 sc_ok qc "$long"
-echo "$OUT" | grep -qF "DISPLAY_NAME       : $long" || fail "qc after a restart: $OUT"
+echo "$OUT" | contains -F "DISPLAY_NAME       : $long" || fail "qc after a restart: $OUT"
 sc_ok delete "$long"
 sc_fails 1060 query "$long"
 [ -z "$(ls -A "$ROOT/config/services")" ] || fail "left in services/: $(ls -AR "$ROOT/config/services")"

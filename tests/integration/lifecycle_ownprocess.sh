@@ -28,8 +28,8 @@ wait_for "$ROOT/scmd.err" "^ownservice: running as $beta$"
 if grep -q "^ownservice: running as OwnService$" "$ROOT/scmd.err"; then
     fail "a ServiceMain got the table's name"
 fi
-thread_names "$pa" | grep -qx Alpha || fail "no thread named Alpha in $pa: $(thread_names "$pa")"
-thread_names "$pb" | grep -qx "${beta:0:15}" || fail "no thread named $beta in $pb: $(thread_names "$pb")"
+thread_names "$pa" | contains -x Alpha || fail "no thread named Alpha in $pa: $(thread_names "$pa")"
+thread_names "$pb" | contains -x "${beta:0:15}" || fail "no thread named $beta in $pb: $(thread_names "$pb")"
 pass "each ServiceMain sees its own name as argv[0]"
 
 # Each handler, registered under the installed name, gets its own

@@ -10,25 +10,25 @@ scmd
 # the SCM's own.
 install Slow lifegrp "$TEST_PLUGINS/slowstart.so" FirstReportMs=4000 Steps=1 StepMs=0
 sc_ok query Slow
-echo "$OUT" | grep -q 'STATE              : 1  STOPPED' || fail "new service: $OUT"
-echo "$OUT" | grep -q 'WIN32_EXIT_CODE    : 1077  (0x435)' || fail "never started: $OUT"
+echo "$OUT" | contains 'STATE              : 1  STOPPED' || fail "new service: $OUT"
+echo "$OUT" | contains 'WIN32_EXIT_CODE    : 1077  (0x435)' || fail "never started: $OUT"
 pass "a service never started shows 1077"
 
 sc_ok start Slow
 for out in "$OUT" "$("$BIN/sc" queryex Slow)"; do
-    echo "$out" | grep -q 'STATE              : 2  START_PENDING' || fail "just started: $out"
-    echo "$out" | grep -q 'WAIT_HINT          : 0x7d0' || fail "wait hint: $out"
-    echo "$out" | grep -q 'CHECKPOINT         : 0x0' || fail "checkpoint: $out"
-    echo "$out" | grep -q 'WIN32_EXIT_CODE    : 0  (0x0)' || fail "exit code: $out"
+    echo "$out" | contains 'STATE              : 2  START_PENDING' || fail "just started: $out"
+    echo "$out" | contains 'WAIT_HINT          : 0x7d0' || fail "wait hint: $out"
+    echo "$out" | contains 'CHECKPOINT         : 0x0' || fail "checkpoint: $out"
+    echo "$out" | contains 'WIN32_EXIT_CODE    : 0  (0x0)' || fail "exit code: $out"
     # A service that is not STOPPED has its controls line, so a missing
     # line below is the rule, not a line this grep cannot see.
-    echo "$out" | grep -qE '^ {32}\(NOT_STOPPABLE, NOT_PAUSABLE, IGNORES_SHUTDOWN\)$' ||
+    echo "$out" | contains -E '^ {32}\(NOT_STOPPABLE, NOT_PAUSABLE, IGNORES_SHUTDOWN\)$' ||
         fail "controls line of a starting service: $out"
 done
 pass "a service just started: START_PENDING, wait hint 2,000 ms"
 # Its own report (wait hint 500 = 0x1f4) replaces the SCM's.
 deadline=$((SECONDS + TIMEOUT))
-until "$BIN/sc" query Slow | grep -qE 'WAIT_HINT          : 0x1f4|STATE              : 4  RUNNING'; do
+until "$BIN/sc" query Slow | contains -E 'WAIT_HINT          : 0x1f4|STATE              : 4  RUNNING'; do
     [ $SECONDS -le $deadline ] || fail "Slow never reported"
     sleep 0.05
 done
@@ -41,8 +41,8 @@ sc_ok create Dependent binPath= "svchost -k lifegrp" type= share start= demand \
 sc_ok start Simple
 wait_state Simple RUNNING
 sc_ok query Simple
-echo "$OUT" | grep -q 'WAIT_HINT          : 0x0' || fail "running: $OUT"
-echo "$OUT" | grep -qE '^ {32}\(STOPPABLE, PAUSABLE, IGNORES_SHUTDOWN\)$' || fail "running controls: $OUT"
+echo "$OUT" | contains 'WAIT_HINT          : 0x0' || fail "running: $OUT"
+echo "$OUT" | contains -E '^ {32}\(STOPPABLE, PAUSABLE, IGNORES_SHUTDOWN\)$' || fail "running controls: $OUT"
 pass "a running service's wait hint and controls line"
 
 sc_ok stop Simple
@@ -52,14 +52,14 @@ wait_state Slow STOPPED
 for cmd in "query Simple" "queryex Simple" "query Slow" "enumdepend Simple"; do
     # shellcheck disable=SC2086
     sc_ok $cmd
-    echo "$OUT" | grep -q 'STATE              : 1  STOPPED' || fail "sc $cmd: $OUT"
-    if echo "$OUT" | grep -qE 'STOPPABLE|PAUSABLE|SHUTDOWN'; then
+    echo "$OUT" | contains 'STATE              : 1  STOPPED' || fail "sc $cmd: $OUT"
+    if echo "$OUT" | contains -E 'STOPPABLE|PAUSABLE|SHUTDOWN'; then
         fail "sc $cmd prints a controls line for a STOPPED service: $OUT"
     fi
 done
 sc_ok enumdepend Simple
-echo "$OUT" | grep -q 'SERVICE_NAME: Dependent' || fail "enumdepend: $OUT"
-echo "$OUT" | grep -q 'WIN32_EXIT_CODE    : 1077  (0x435)' || fail "enumdepend's never-started dependent: $OUT"
+echo "$OUT" | contains 'SERVICE_NAME: Dependent' || fail "enumdepend: $OUT"
+echo "$OUT" | contains 'WIN32_EXIT_CODE    : 1077  (0x435)' || fail "enumdepend's never-started dependent: $OUT"
 sc_ok query Simple
-echo "$OUT" | grep -q 'WIN32_EXIT_CODE    : 0  (0x0)' || fail "stopped after a run: $OUT"
+echo "$OUT" | contains 'WIN32_EXIT_CODE    : 0  (0x0)' || fail "stopped after a run: $OUT"
 pass "no accepted-controls line for a STOPPED service (query, queryex, enumdepend)"

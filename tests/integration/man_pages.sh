@@ -34,7 +34,7 @@ for src in "$SOURCE_DIR"/man/*.scd; do
     done
 done
 for want in sc.1 scmd.8 svchost.8 svchost-bench.1 svchost-config.5 net.1 tasklist.1 svc-remote.1 svcconsole.1; do
-    printf '%s\n' "${pages[@]}" | grep -qxF "$want" || fail "no man page $want"
+    printf '%s\n' "${pages[@]}" | contains -xF "$want" || fail "no man page $want"
 done
 pass "scdoc accepts every page and they lint clean"
 
@@ -53,7 +53,7 @@ for p in man1/sc.1 man8/scmd.8 man8/svchost.8 man1/svchost-bench.1 man5/svchost-
          man5/svchost.ini.5 man5/scm.ini.5; do
     [ -f "$man/$p" ] || fail "$p is not installed under share/man"
 done
-# (Read whole first: with pipefail, man | grep -q can fail on SIGPIPE.)
+# (Read whole first: with pipefail, man | contains can fail on SIGPIPE.)
 text=$(MANPATH=$man MANWIDTH=80 man 8 scmd 2>/dev/null || true)
 grep -q "service control manager" <<<"$text" || fail "man 8 scmd does not find the installed page"
 for alias in svchost.ini scm.ini; do

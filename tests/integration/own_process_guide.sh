@@ -39,7 +39,7 @@ wait_state Alpha RUNNING
 wait_state Beta RUNNING
 a=$(field Alpha PID); b=$(field Beta PID)
 [ "$a" != "$b" ] && [ "$a" -gt 0 ] && [ "$b" -gt 0 ] || fail "Alpha $a and Beta $b do not have a process each"
-tr '\0' ' ' </proc/"$a"/cmdline | grep -q "$ROOT/src/mysvc" || fail "PID $a is not the example"
+tr '\0' ' ' </proc/"$a"/cmdline | contains "$ROOT/src/mysvc" || fail "PID $a is not the example"
 sc_ok stop Alpha
 wait_state Alpha STOPPED
 [ "$(state Beta)" = RUNNING ] || fail "Beta stopped with Alpha"

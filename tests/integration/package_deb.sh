@@ -27,7 +27,7 @@ deb=$(tail -1 "$ROOT/package.out")
 [ -f "$deb" ] || fail "scripts/package printed no .deb: $(cat "$ROOT/package.out")"
 
 dpkg-deb -I "$deb" >"$ROOT/info"
-dpkg-deb -f "$deb" Package | grep -qx svchost || fail "Package is not svchost"
+dpkg-deb -f "$deb" Package | contains -x svchost || fail "Package is not svchost"
 depends=$(dpkg-deb -f "$deb" Depends)
 for dep in libc6 libuv1 libinih1; do
     grep -qE "(^|, )$dep( |,|$)" <<<"$depends" || fail "Depends lacks $dep: $depends"
@@ -36,12 +36,12 @@ for field in Conflicts Breaks Replaces Provides; do
     [ -z "$(dpkg-deb -f "$deb" "$field")" ] || fail "the package declares $field: $(dpkg-deb -f "$deb" "$field")"
 done
 grep -q 'conffiles' "$ROOT/info" || fail "no conffiles"
-dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/profile.d/svchost.sh ||
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | contains -x /etc/profile.d/svchost.sh ||
     fail "/etc/profile.d/svchost.sh is not a conffile"
 # Every dependency is a package installed here (bootstrap's), so apt
 # installs the .deb without the network.
 for dep in $(tr ',' '\n' <<<"$depends" | awk '{print $1}'); do
-    dpkg-query -W -f='${Status}' "$dep" 2>/dev/null | grep -q "install ok installed" ||
+    dpkg-query -W -f='${Status}' "$dep" 2>/dev/null | contains "install ok installed" ||
         fail "dependency $dep is not installed"
 done
 apt-get install -s -o Debug::NoLocking=1 "$deb" >"$ROOT/apt.out" 2>&1 || fail "apt-get -s install: $(cat "$ROOT/apt.out")"
@@ -78,7 +78,7 @@ dpkg_r() {
         fail "dpkg --root $*: $(cat "$ROOT/dpkg.out")"
 }
 dpkg_r --force-depends -i "$deb"
-dpkg --root="$R" -s svchost 2>/dev/null | grep -q '^Status: install ok installed' || fail "not installed in the root"
+dpkg --root="$R" -s svchost 2>/dev/null | contains '^Status: install ok installed' || fail "not installed in the root"
 for f in $(grep -v '/$' "$ROOT/files"); do
     [ -e "$R$f" ] || [ -L "$R$f" ] || fail "$f is not installed"
 done

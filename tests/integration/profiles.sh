@@ -30,9 +30,9 @@ wait_state Plain RUNNING
 pass "--profile office: Office (Profiles = office) auto-starts"
 # sc qc shows the profiles (and a service without the key shows none).
 sc_ok qc Office
-echo "$OUT" | grep -qE '^ +PROFILES +: office$' || fail "sc qc does not show Office's profiles: $OUT"
+echo "$OUT" | contains -E '^ +PROFILES +: office$' || fail "sc qc does not show Office's profiles: $OUT"
 sc_ok qc Plain
-echo "$OUT" | grep -q 'PROFILES' && fail "sc qc shows profiles for Plain: $OUT"
+echo "$OUT" | contains 'PROFILES' && fail "sc qc shows profiles for Plain: $OUT"
 pass "sc qc shows a service's profiles"
 # A change through the API that does not name them keeps them.
 sc_ok config Office start= demand

@@ -19,7 +19,7 @@ scmd
 # With the flag: restarted once (the second action is none).
 sc_ok start Flagged
 wait_for "$ROOT/log/events.log" ' 7031 Flagged '
-events 7031 Flagged | grep -qx 'The Flagged test service service terminated unexpectedly. It has done this 1 time(s). The following corrective action will be taken in 0 milliseconds: Restart the service.' ||
+events 7031 Flagged | contains -x 'The Flagged test service service terminated unexpectedly. It has done this 1 time(s). The following corrective action will be taken in 0 milliseconds: Restart the service.' ||
     fail "7031 for Flagged: $(events 7031 Flagged)"
 n=0
 while [ "$(grep -c ' 7036 Flagged .*running' "$ROOT/log/events.log")" -lt 2 ]; do

@@ -22,7 +22,7 @@ sc_ok start Kept
 pid=$(running_pid Kept)
 kill -KILL "$pid"
 pid=$(running_pid Kept "$pid")
-events 7031 Kept | sed -n 3p | grep -q 'It has done this 3 time(s)' ||
+events 7031 Kept | sed -n 3p | contains 'It has done this 3 time(s)' ||
     fail "the count did not go on after the restart of scmd: $(events 7031 Kept)"
 pass "failure count kept across a restart of scmd (3rd failure counted as 3)"
 

@@ -14,14 +14,14 @@ kill -KILL "$pid"
 pid=$(running_pid Counted "$pid")
 kill -KILL "$pid"
 pid=$(running_pid Counted "$pid")
-events 7031 Counted | sed -n 2p | grep -q 'done this 2 time(s).*in 10 milliseconds' ||
+events 7031 Counted | sed -n 2p | contains 'done this 2 time(s).*in 10 milliseconds' ||
     fail "second failure: $(events 7031 Counted)"
 pass "within the period the count goes on (second failure, second action)"
 
 sleep 2.5   # the reset period, without a failure
 kill -KILL "$pid"
 pid=$(running_pid Counted "$pid")
-events 7031 Counted | sed -n 3p | grep -q 'done this 1 time(s).*in 0 milliseconds' ||
+events 7031 Counted | sed -n 3p | contains 'done this 1 time(s).*in 0 milliseconds' ||
     fail "after the period: $(events 7031 Counted)"
 pass "after the reset period the count starts again from 1"
 

@@ -24,7 +24,7 @@ new_pid() {
     while :; do
         st=$("$BIN/sc" queryex "$1" 2>/dev/null || true)
         pid=$(echo "$st" | awk '$1 == "PID" { print $3; exit }')
-        if echo "$st" | grep -q 'STATE.*RUNNING' && [ -n "$pid" ] && [ "$pid" != 0 ] &&
+        if echo "$st" | contains 'STATE.*RUNNING' && [ -n "$pid" ] && [ "$pid" != 0 ] &&
             [ "$pid" != "$2" ]; then
             echo "$pid"
             return 0
@@ -42,7 +42,7 @@ scmd
 install Phoenix loop "$TEST_PLUGINS/simple.so"
 sc_ok failure Phoenix reset= 4294967295 actions= restart/0
 sc_ok qfailure Phoenix
-echo "$OUT" | grep -q 'RESTART -- Delay = 0 milliseconds' || fail "sc qfailure: $OUT"
+echo "$OUT" | contains 'RESTART -- Delay = 0 milliseconds' || fail "sc qfailure: $OUT"
 
 sc_ok start Phoenix
 pid=$(new_pid Phoenix 0)

@@ -51,14 +51,14 @@ for bad in "actions= restart" "actions= restart/1m" "actions= explode/0" \
     # shellcheck disable=SC2086
     sc failure Rec reset= 10 $bad
     [ "$SC_RC" -eq 1 ] || fail "sc failure Rec reset= 10 $bad exited $SC_RC"
-    echo "$OUT" | grep -q "sc <server> failure \[service name\]" || fail "no usage for $bad: $OUT"
+    echo "$OUT" | contains "sc <server> failure \[service name\]" || fail "no usage for $bad: $OUT"
     [ "$(cat "$FILE")" = "$before" ] || fail "$bad changed the file"
 done
 for bad in "reset= soon" "reset= -1" "reset= 4294967296"; do
     # shellcheck disable=SC2086
     sc failure Rec $bad actions= run/0
     [ "$SC_RC" -eq 1 ] || fail "sc failure Rec $bad exited $SC_RC"
-    echo "$OUT" | grep -q "OPTIONS:" || fail "no usage for $bad: $OUT"
+    echo "$OUT" | contains "OPTIONS:" || fail "no usage for $bad: $OUT"
     [ "$(cat "$FILE")" = "$before" ] || fail "$bad changed the file"
 done
 sc failure Rec reset= 10
@@ -75,22 +75,22 @@ pass "a malformed actions= list or reset period prints the usage and changes not
 # command= alone keeps the actions; "" deletes; actions= "" deletes them.
 sc_ok failure Rec command= ""
 sc_ok qfailure Rec
-echo "$OUT" | grep -qx "        COMMAND_LINE                 : " || fail "command not deleted: $OUT"
-echo "$OUT" | grep -q "FAILURE_ACTIONS              : RUN PROCESS -- Delay = 0" ||
+echo "$OUT" | contains -x "        COMMAND_LINE                 : " || fail "command not deleted: $OUT"
+echo "$OUT" | contains "FAILURE_ACTIONS              : RUN PROCESS -- Delay = 0" ||
     fail "command= lost the actions: $OUT"
 sc_ok failure Rec reset= INFINITE actions= restart/0
 sc_ok qfailure Rec
-echo "$OUT" | grep -qx "        RESET_PERIOD (in seconds)    : INFINITE" || fail "INFINITE: $OUT"
+echo "$OUT" | contains -x "        RESET_PERIOD (in seconds)    : INFINITE" || fail "INFINITE: $OUT"
 sc_ok failure Rec reset= 0 actions= ""
 sc_ok qfailure Rec
-echo "$OUT" | grep -q "FAILURE_ACTIONS" && fail "actions= \"\" kept actions: $OUT"
+echo "$OUT" | contains "FAILURE_ACTIONS" && fail "actions= \"\" kept actions: $OUT"
 grep -q "^FailureActions" "$FILE" && fail "actions= \"\" left the key: $(cat "$FILE")"
 pass "NULL keeps, empty deletes"
 
 sc_ok failureflag Rec 1
 [ "$OUT" = "[SC] ChangeServiceConfig2 SUCCESS" ] || fail "failureflag printed: $OUT"
 sc_ok qfailureflag Rec
-echo "$OUT" | grep -qx "        FAILURE_ACTIONS_ON_NONCRASH_FAILURES: TRUE" || fail "flag: $OUT"
+echo "$OUT" | contains -x "        FAILURE_ACTIONS_ON_NONCRASH_FAILURES: TRUE" || fail "flag: $OUT"
 grep -qx "FailureActionsOnNonCrashFailures = 1" "$FILE" || fail "flag not stored"
 sc failureflag Rec 2
 [ "$SC_RC" -eq 1 ] || fail "failureflag 2 was accepted"
@@ -98,7 +98,7 @@ sc failureflag Rec
 [ "$SC_RC" -eq 1 ] || fail "failureflag without a flag was accepted"
 sc_ok failureflag Rec 0
 sc_ok qfailureflag Rec
-echo "$OUT" | grep -qx "        FAILURE_ACTIONS_ON_NONCRASH_FAILURES: FALSE" || fail "flag: $OUT"
+echo "$OUT" | contains -x "        FAILURE_ACTIONS_ON_NONCRASH_FAILURES: FALSE" || fail "flag: $OUT"
 pass "failureflag and qfailureflag"
 
 sc_fails 1060 qfailure Nope
@@ -108,15 +108,15 @@ pass "a service that does not exist: 1060"
 # start= delayed-auto: AUTO_START plus the delayed flag; auto clears it.
 sc_ok config Rec start= delayed-auto
 sc_ok qc Rec
-echo "$OUT" | grep -qx "        START_TYPE         : 2   AUTO_START  (DELAYED)" ||
+echo "$OUT" | contains -x "        START_TYPE         : 2   AUTO_START  (DELAYED)" ||
     fail "qc of a delayed-auto service: $OUT"
 grep -qx "DelayedAutostart = 1" "$FILE" || fail "delayed not stored: $(cat "$FILE")"
 sc_ok config Rec start= auto
 sc_ok qc Rec
-echo "$OUT" | grep -qx "        START_TYPE         : 2   AUTO_START" || fail "qc after auto: $OUT"
+echo "$OUT" | contains -x "        START_TYPE         : 2   AUTO_START" || fail "qc after auto: $OUT"
 grep -q "DelayedAutostart" "$FILE" && fail "start= auto kept the delayed flag"
 sc_ok create Late binPath= "svchost -k g1" type= share start= delayed-auto ServiceDll= "$SIMPLE"
 sc_ok qc Late
-echo "$OUT" | grep -qx "        START_TYPE         : 2   AUTO_START  (DELAYED)" ||
+echo "$OUT" | contains -x "        START_TYPE         : 2   AUTO_START  (DELAYED)" ||
     fail "qc of a service created delayed-auto: $OUT"
 pass "start= delayed-auto, shown by qc as AUTO_START  (DELAYED)"

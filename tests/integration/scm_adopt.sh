@@ -29,7 +29,7 @@ bad_exit=$(field Bad WIN32_EXIT_CODE)
 [ "$bad_exit" != 0 ] || fail "Bad stopped without an error"
 shared=$(field A PID); split=$(field S PID); own=$(field Own PID)
 [ "$(field B PID)" = "$shared" ] || fail "A and B do not share a host"
-tr '\0' ' ' </proc/"$split"/cmdline | grep -q -- " -s S" || fail "S is not in a split host"
+tr '\0' ' ' </proc/"$split"/cmdline | contains -- " -s S" || fail "S is not in a split host"
 hosts_before=$(pgrep -c -f -- "--root $ROOT( |$)" || true)
 
 # rejoins PID: how many times host PID has rejoined so far.
@@ -123,7 +123,7 @@ stop_scmd
 [ "$RC" -eq 0 ] || fail "scmd exit $RC"
 # (Not scmd's children any more: once exited they may stay zombies until
 # whoever adopted them reaps them.)
-alive() { ps -p "$1" -o stat= 2>/dev/null | grep -qv Z; }
+alive() { ps -p "$1" -o stat= 2>/dev/null | contains -v Z; }
 alive "$$" || fail "the liveness check does not see a live process"
 for p in "$shared" "$own"; do
     alive "$p" && fail "host $p still runs after scmd stopped everything"

@@ -104,13 +104,13 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
     unprivileged_tools sc
     as_nobody() { LD_LIBRARY_PATH=$ULIB setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
     out=$(as_nobody env SVCHOST_ROOT="$ROOT" "$UBIN/sc" query A 2>&1) || fail "nobody cannot query: $out"
-    echo "$out" | grep -q RUNNING || fail "nobody's query: $out"
+    echo "$out" | contains RUNNING || fail "nobody's query: $out"
     rc=0
     out=$(as_nobody env SVCHOST_ROOT="$ROOT" "$UBIN/sc" stop A 2>&1) || rc=$?
-    echo "$out" | grep -q 'FAILED 5:' || fail "nobody could stop A: $out"
+    echo "$out" | contains 'FAILED 5:' || fail "nobody could stop A: $out"
     rc=0
     out=$(as_nobody env SVCHOST_ROOT="$ROOT" "$UBIN/sc" create X binPath= /bin/true 2>&1) || rc=$?
-    echo "$out" | grep -q 'FAILED 5:' || fail "nobody could create: $out"
+    echo "$out" | contains 'FAILED 5:' || fail "nobody could create: $out"
     pass "5 access denied for other users; queries allowed"
 fi
 

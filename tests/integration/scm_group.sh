@@ -7,7 +7,7 @@
 scmd
 port=$((20000 + $$ % 20000))
 install Echo demo echo.so "Port=$port"
-echo "$OUT" | grep -q '\[SC\] CreateService SUCCESS' || fail "create output: $OUT"
+echo "$OUT" | contains '\[SC\] CreateService SUCCESS' || fail "create output: $OUT"
 install Heartbeat demo heartbeat.so IntervalMs=100 "File=$ROOT/beat.txt"
 grep -q '^Services = Echo, Heartbeat$' "$ROOT/config/svchost.ini" || fail "group not written"
 grep -q ' 7045 Echo .*svchost -k demo' "$ROOT/log/events.log" || fail "no 7045 event"
@@ -16,7 +16,7 @@ pass "sc create writes the database and the group"
 sc_ok start Echo
 # sc start shows the status right after StartService: still starting, or
 # already running for a service as quick as this one.
-echo "$OUT" | grep -qE 'STATE              : (2  START_PENDING|4  RUNNING)' || fail "start output: $OUT"
+echo "$OUT" | contains -E 'STATE              : (2  START_PENDING|4  RUNNING)' || fail "start output: $OUT"
 sc_ok start Heartbeat
 wait_state Echo RUNNING
 wait_state Heartbeat RUNNING
@@ -24,11 +24,11 @@ pid1=$(field Echo PID)
 pid2=$(field Heartbeat PID)
 [ -n "$pid1" ] && [ "$pid1" -gt 0 ] && [ "$pid1" = "$pid2" ] || fail "PIDs differ: $pid1 $pid2"
 [ "$(pgrep -c -f "svchost -k demo --root $ROOT")" -eq 1 ] || fail "not exactly one host"
-tr '\0' ' ' </proc/"$pid1"/cmdline | grep -q -- "-k demo" || fail "host is not svchost -k demo"
+tr '\0' ' ' </proc/"$pid1"/cmdline | contains -- "-k demo" || fail "host is not svchost -k demo"
 pass "two services of one group in one PID ($pid1)"
 
 sc_ok hosts
-echo "$OUT" | grep -qE "^$pid1 +demo +shared +Echo, Heartbeat$" || fail "sc hosts: $OUT"
+echo "$OUT" | contains -E "^$pid1 +demo +shared +Echo, Heartbeat$" || fail "sc hosts: $OUT"
 pass "sc hosts"
 
 exec 3<>"/dev/tcp/127.0.0.1/$port"
@@ -48,21 +48,21 @@ sc_ok control Heartbeat 128
 c=$(cat "$ROOT/beat.txt")
 [ "$c" -le 2 ] || fail "control 128 did not reset ($c)"
 sc_ok interrogate Echo
-echo "$OUT" | grep -q 'STATE              : 4  RUNNING' || fail "interrogate: $OUT"
+echo "$OUT" | contains 'STATE              : 4  RUNNING' || fail "interrogate: $OUT"
 pass "pause, continue, user control, interrogate"
 
 sc_ok qc Echo
-echo "$OUT" | grep -q 'BINARY_PATH_NAME   : svchost -k demo' || fail "qc: $OUT"
-echo "$OUT" | grep -q 'START_TYPE         : 3   DEMAND_START' || fail "qc: $OUT"
-echo "$OUT" | grep -q "PARAMETER          : Port=$port" || fail "qc params: $OUT"
+echo "$OUT" | contains 'BINARY_PATH_NAME   : svchost -k demo' || fail "qc: $OUT"
+echo "$OUT" | contains 'START_TYPE         : 3   DEMAND_START' || fail "qc: $OUT"
+echo "$OUT" | contains "PARAMETER          : Port=$port" || fail "qc params: $OUT"
 sc_ok description Echo "Echoes TCP"
 sc_ok qdescription Echo
-echo "$OUT" | grep -q 'DESCRIPTION:  Echoes TCP' || fail "qdescription: $OUT"
+echo "$OUT" | contains 'DESCRIPTION:  Echoes TCP' || fail "qdescription: $OUT"
 sc_ok config Echo DisplayName= "Echo server"
 sc_ok GetDisplayName Echo
-echo "$OUT" | grep -q 'Name = Echo server' || fail "GetDisplayName: $OUT"
+echo "$OUT" | contains 'Name = Echo server' || fail "GetDisplayName: $OUT"
 sc_ok GetKeyName "Echo server"
-echo "$OUT" | grep -q 'Name = Echo' || fail "GetKeyName: $OUT"
+echo "$OUT" | contains 'Name = Echo' || fail "GetKeyName: $OUT"
 pass "qc, description, config, display and key names"
 
 sc_ok stop Echo
@@ -73,7 +73,7 @@ wait_state Heartbeat STOPPED
 for _ in $(seq 100); do kill -0 "$pid1" 2>/dev/null || break; sleep 0.05; done
 kill -0 "$pid1" 2>/dev/null && fail "host still runs after its last service stopped"
 sc_ok hosts
-echo "$OUT" | grep -q "^$pid1 " && fail "sc hosts still lists $pid1"
+echo "$OUT" | contains "^$pid1 " && fail "sc hosts still lists $pid1"
 pass "host exits when its last service stops"
 
 sc_ok start Echo

@@ -17,7 +17,7 @@ wait_state B RUNNING
 own=$(field Own PID)
 host=$(field A PID)
 [ "$own" != "$host" ] && [ "$own" -gt 0 ] || fail "own-process service shares PID $host"
-tr '\0' ' ' </proc/"$own"/cmdline | grep -q ownservice || fail "PID $own is not ownservice"
+tr '\0' ' ' </proc/"$own"/cmdline | contains ownservice || fail "PID $own is not ownservice"
 sc_ok control Own 131
 sc_ok stop Own
 wait_state Own STOPPED

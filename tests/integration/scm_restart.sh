@@ -19,15 +19,15 @@ wait_state Top RUNNING
 wait_state Middle RUNNING
 wait_state Base RUNNING
 sc_ok qdescription Top
-echo "$OUT" | grep -q 'the top of the chain' || fail "description lost"
+echo "$OUT" | contains 'the top of the chain' || fail "description lost"
 sc_ok qc Top
-echo "$OUT" | grep -q 'DEPENDENCIES       : Middle' || fail "dependency lost: $OUT"
+echo "$OUT" | contains 'DEPENDENCIES       : Middle' || fail "dependency lost: $OUT"
 order=$(grep -E '^(Base|Middle|Top) started' "$log" | cut -d' ' -f1 | tr '\n' ' ')
 [ "$order" = "Base Middle Top " ] || fail "start order: $order"
 pass "database survives a restart; auto-start in dependency order"
 
 sc_ok EnumDepend Base
-echo "$OUT" | grep -q 'entriesRead = 2' || fail "EnumDepend: $OUT"
+echo "$OUT" | contains 'entriesRead = 2' || fail "EnumDepend: $OUT"
 first=$(echo "$OUT" | awk '/SERVICE_NAME/ { print $2; exit }')
 [ "$first" = Top ] || fail "EnumDepend order starts with $first"
 pass "EnumDepend lists dependents, last to start first"

@@ -29,14 +29,14 @@ for s in A B C D E; do sc_ok start "$s"; done
 for s in A B C D E; do wait_state "$s" RUNNING; done
 a=$(field A PID); b=$(field B PID); c=$(field C PID); d=$(field D PID); e=$(field E PID)
 [ "$a" != "$b" ] && [ "$a" != "$c" ] && [ "$b" != "$c" ] || fail "A, B, C share a host: $a $b $c"
-cmdline "$a" | grep -q -- "-k sp .*-s A" || fail "A's host: $(cmdline "$a")"
-cmdline "$b" | grep -q -- "-s B" || fail "B's host: $(cmdline "$b")"
-cmdline "$c" | grep -q -- " -s " && fail "C was split: $(cmdline "$c")"
+cmdline "$a" | contains -- "-k sp .*-s A" || fail "A's host: $(cmdline "$a")"
+cmdline "$b" | contains -- "-s B" || fail "B's host: $(cmdline "$b")"
+cmdline "$c" | contains -- " -s " && fail "C was split: $(cmdline "$c")"
 [ "$d" = "$e" ] || fail "group keep (Split = never) was split: $d $e"
 sc_ok hosts
-echo "$OUT" | grep -qE "^$a +sp +split +A$" || fail "sc hosts: $OUT"
-echo "$OUT" | grep -qE "^$c +sp +shared +C$" || fail "sc hosts: $OUT"
-echo "$OUT" | grep -qE "^$d +keep +shared +D, E$" || fail "sc hosts: $OUT"
+echo "$OUT" | contains -E "^$a +sp +split +A$" || fail "sc hosts: $OUT"
+echo "$OUT" | contains -E "^$c +sp +shared +C$" || fail "sc hosts: $OUT"
+echo "$OUT" | contains -E "^$d +keep +shared +D, E$" || fail "sc hosts: $OUT"
 pass "threshold splits; SvcHostSplitDisable and Split = never share"
 
 sc_ok stop A
@@ -47,7 +47,7 @@ kill -0 "$a" 2>/dev/null && fail "A's split host did not exit"
 sc_ok start A
 wait_state A RUNNING
 [ "$(field A PID)" != "$a" ] || fail "A restarted in a dead host"
-cmdline "$(field A PID)" | grep -q -- "-s A" || fail "A restarted unsplit"
+cmdline "$(field A PID)" | contains -- "-s A" || fail "A restarted unsplit"
 pass "a split instance lives and dies with its one service"
 
 # A change through the API keeps the keys the wire does not carry.

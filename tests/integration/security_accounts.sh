@@ -22,7 +22,7 @@ done
 trap 'keep=$?; id -u "$GONE" >/dev/null 2>&1 && user_db userdel "$GONE"; (exit $keep); cleanup' EXIT
 getent group $EXTRA >/dev/null || user_db groupadd --system $EXTRA ||
     getent group $EXTRA >/dev/null || fail "cannot create the group $EXTRA"
-id -nG $A | tr ' ' '\n' | grep -qx $EXTRA || user_db usermod -a -G $EXTRA $A ||
+id -nG $A | tr ' ' '\n' | contains -x $EXTRA || user_db usermod -a -G $EXTRA $A ||
     fail "cannot add $A to $EXTRA"
 UID_A=$(id -u $A)
 GID_A=$(id -g $A)
@@ -66,13 +66,13 @@ scmd
 # ---- 1. an account ---------------------------------------------------------
 share Alpha ga obj= $A
 sc_ok qc Alpha
-echo "$OUT" | grep -q "SERVICE_START_NAME *: $A$" || fail "sc qc does not show the account: $OUT"
+echo "$OUT" | contains "SERVICE_START_NAME *: $A$" || fail "sc qc does not show the account: $OUT"
 pid=$(started_pid Alpha)
 [ "$(status_field "$pid" Uid)" = "$UID_A $UID_A $UID_A $UID_A" ] ||
     fail "host of Alpha: Uid $(status_field "$pid" Uid), expected $UID_A"
 [ "$(status_field "$pid" Gid)" = "$GID_A $GID_A $GID_A $GID_A" ] ||
     fail "host of Alpha: Gid $(status_field "$pid" Gid)"
-status_field "$pid" Groups | tr ' ' '\n' | grep -qx "$GID_EXTRA" ||
+status_field "$pid" Groups | tr ' ' '\n' | contains -x "$GID_EXTRA" ||
     fail "host of Alpha lacks its account's group $EXTRA: $(status_field "$pid" Groups)"
 [ "$(status_field "$pid" CapEff)" = 0000000000000000 ] ||
     fail "host of Alpha holds capabilities: $(status_field "$pid" CapEff)"
@@ -80,8 +80,8 @@ status_field "$pid" Groups | tr ' ' '\n' | grep -qx "$GID_EXTRA" ||
     fail "host of Alpha's bounding set: $(status_field "$pid" CapBnd)"
 [ "$(status_field "$pid" NoNewPrivs)" = 1 ] || fail "host of Alpha may gain privileges"
 env_of() { tr '\0' '\n' <"/proc/$1/environ"; }
-env_of "$pid" | grep -qx "USER=$A" || fail "host of Alpha: no USER=$A"
-env_of "$pid" | grep -qx "HOME=$(getent passwd $A | cut -d: -f6)" || fail "host of Alpha: HOME"
+env_of "$pid" | contains -x "USER=$A" || fail "host of Alpha: no USER=$A"
+env_of "$pid" | contains -x "HOME=$(getent passwd $A | cut -d: -f6)" || fail "host of Alpha: HOME"
 [ "$(stat -c %U "$ROOT/out/Alpha")" = $A ] ||
     fail "the file Alpha wrote belongs to $(stat -c %U "$ROOT/out/Alpha")"
 pass "a share service's host runs as its account: uid, gid, groups, environment, no capabilities"
@@ -92,7 +92,7 @@ pid=$(started_pid Local)
 [ "$(status_field "$pid" Uid | cut -d' ' -f1)" = "$(id -u $LS)" ] ||
     fail "LocalService host runs as uid $(status_field "$pid" Uid)"
 sc_ok qc Local
-echo "$OUT" | grep -q 'SERVICE_START_NAME *: NT AUTHORITY\\LocalService$' || fail "qc Local: $OUT"
+echo "$OUT" | contains 'SERVICE_START_NAME *: NT AUTHORITY\\LocalService$' || fail "qc Local: $OUT"
 pass "NT AUTHORITY\\LocalService runs as $LS"
 
 # An own-process service takes its account too.
@@ -125,16 +125,16 @@ sc query Nobody
 sc_fails 1057 config Alpha obj= svctest-no-such-user
 sc_fails 1057 config Alpha obj= 'OTHERDOMAIN\someone'
 sc_ok qc Alpha
-echo "$OUT" | grep -q "SERVICE_START_NAME *: $A$" || fail "a refused config changed the account: $OUT"
+echo "$OUT" | contains "SERVICE_START_NAME *: $A$" || fail "a refused config changed the account: $OUT"
 share Gone gg obj= $GONE
 user_db userdel $GONE || fail "cannot remove the user $GONE"
 sc_fails 1069 start Gone
-events 7038 Gone | grep -q "$GONE" || fail "no event 7038 for Gone: $(tail -3 "$ROOT/log/events.log")"
+events 7038 Gone | contains "$GONE" || fail "no event 7038 for Gone: $(tail -3 "$ROOT/log/events.log")"
 pass "1057 for an unknown account at create and config, 1069 and 7038 when it has gone"
 
 # An account change is an event.
 sc_ok config Alpha obj= $B
-events 7202 Alpha | grep -q "from $A to $B" || fail "no event 7202: $(tail -3 "$ROOT/log/events.log")"
+events 7202 Alpha | contains "from $A to $B" || fail "no event 7202: $(tail -3 "$ROOT/log/events.log")"
 sc_ok config Alpha obj= $A
 pass "event 7202 for an account change"
 
@@ -161,13 +161,13 @@ getent group svc-sidsvc >/dev/null || user_db groupadd --system svc-sidsvc ||
 SID_GID=$(getent group svc-sidsvc | cut -d: -f3)
 share SidSvc gsid obj= $A
 pid=$(started_pid SidSvc)
-status_field "$pid" Groups | tr ' ' '\n' | grep -qx "$SID_GID" &&
+status_field "$pid" Groups | tr ' ' '\n' | contains -x "$SID_GID" &&
     fail "SidSvc's host has the service SID group without ServiceSidType"
 sc_ok stop SidSvc
 wait_state SidSvc STOPPED
 sc_ok sidtype SidSvc unrestricted
 pid=$(started_pid SidSvc)
-status_field "$pid" Groups | tr ' ' '\n' | grep -qx "$SID_GID" ||
+status_field "$pid" Groups | tr ' ' '\n' | contains -x "$SID_GID" ||
     fail "SidSvc's host lacks svc-sidsvc ($SID_GID): $(status_field "$pid" Groups)"
 sc_ok stop SidSvc
 pass "ServiceSidType unrestricted puts the group svc-NAME in the host's groups"
@@ -198,16 +198,16 @@ chmod 0755 "$ROOT/evil/simple.so"
 sc_ok create Trust binPath= "svchost -k gt" type= share start= demand ServiceDll= "$ROOT/evil/simple.so"
 chmod o+w "$ROOT/evil/simple.so"
 sc_fails 5 start Trust
-events 7203 Trust | grep -q "$ROOT/evil/simple.so is writable by others" ||
+events 7203 Trust | contains "$ROOT/evil/simple.so is writable by others" ||
     fail "no event 7203 naming the writable plugin: $(tail -2 "$ROOT/log/events.log")"
 chmod o-w "$ROOT/evil/simple.so"
 chmod 0777 "$ROOT/evil"
 sc_fails 5 start Trust
-events 7203 Trust | grep -q "$ROOT/evil is writable by others" || fail "no 7203 for the directory"
+events 7203 Trust | contains "$ROOT/evil is writable by others" || fail "no 7203 for the directory"
 chmod 0755 "$ROOT/evil"
 chown $B "$ROOT/evil/simple.so"
 sc_fails 5 start Trust
-events 7203 Trust | grep -q "owned by uid $(id -u $B)" || fail "no 7203 for the owner"
+events 7203 Trust | contains "owned by uid $(id -u $B)" || fail "no 7203 for the owner"
 sc_ok config Trust obj= $B
 sc_ok start Trust
 wait_state Trust RUNNING
@@ -223,7 +223,7 @@ pass "a plugin writable by others, in a directory writable by others, or owned b
 # A relative ServiceDll stays inside the plugin directory.
 sc_ok create Rel binPath= "svchost -k gr" type= share start= demand ServiceDll= "../evil/simple.so"
 sc_fails 5 start Rel
-events 7203 Rel | grep -q "outside the plugin directory" || fail "no 7203 for ../"
+events 7203 Rel | contains "outside the plugin directory" || fail "no 7203 for ../"
 sc_ok config Rel ServiceDll= simple.so
 sc_ok start Rel
 wait_state Rel RUNNING

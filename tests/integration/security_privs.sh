@@ -32,7 +32,7 @@ privs_want=$(printf '%s\n' "[SC] QueryServiceConfig2 SUCCESS" "" "SERVICE_NAME: 
 sc_ok qprivs Sec
 [ "$OUT" = "$privs_want" ] || fail "qprivs after sc privs: $OUT"
 sc_ok qsidtype Sec
-echo "$OUT" | grep -qx "SERVICE_SID_TYPE:  UNRESTRICTED" || fail "qsidtype after sidtype: $OUT"
+echo "$OUT" | contains -x "SERVICE_SID_TYPE:  UNRESTRICTED" || fail "qsidtype after sidtype: $OUT"
 # (a long list goes on over indented continuation lines)
 sed -e ':a;N;$!ba;s/,\n */, /g' "$FILE" |
     grep -qx "RequiredPrivileges = SeBackupPrivilege, SeRestorePrivilege, SvchostBindServicePrivilege" ||
@@ -43,8 +43,8 @@ pass "sc privs and sc sidtype set them, stored in the service's file"
 # A buffer too small: 122 and the size needed.
 sc qprivs Sec 9
 [ "$SC_RC" -eq 122 ] || fail "qprivs with 9 bytes exited $SC_RC: $OUT"
-echo "$OUT" | grep -q "FAILED 122:" || fail "qprivs with 9 bytes: $OUT"
-echo "$OUT" | grep -q "\[SC\] GetServiceConfig2 needs [0-9]* bytes" || fail "no size: $OUT"
+echo "$OUT" | contains "FAILED 122:" || fail "qprivs with 9 bytes: $OUT"
+echo "$OUT" | contains "\[SC\] GetServiceConfig2 needs [0-9]* bytes" || fail "no size: $OUT"
 need=$(echo "$OUT" | sed -n 's/.*needs \([0-9]*\) bytes.*/\1/p')
 sc_ok qprivs Sec "$need"
 [ "$OUT" = "$privs_want" ] || fail "qprivs with the size it asked for: $OUT"
@@ -60,7 +60,7 @@ sc_ok qprivs Sec
 [ "$OUT" = "$privs_want" ] || fail "an unknown privilege changed the list: $OUT"
 sc sidtype Sec sometimes
 [ "$SC_RC" -eq 1 ] || fail "sc sidtype Sec sometimes exited $SC_RC"
-echo "$OUT" | grep -q "sc <server> sidtype" || fail "no usage for a bad SID type: $OUT"
+echo "$OUT" | contains "sc <server> sidtype" || fail "no usage for a bad SID type: $OUT"
 [ "$(cat "$FILE")" = "$before" ] || fail "a bad SID type changed the file"
 sc_ok privs Sec SeBackupPrivilege/SeShutdownPrivilege
 [ "$(cat "$FILE")" != "$before" ] || fail "a good list did not change the file"
@@ -73,11 +73,11 @@ n7200=$(events 7200 Sec | wc -l)
 n7201=$(events 7201 Sec | wc -l)
 [ "$n7200" -eq 2 ] || fail "7200 logged $n7200 times: $(events 7200 Sec)"
 [ "$n7201" -eq 2 ] || fail "7201 logged $n7201 times: $(events 7201 Sec)"
-events 7200 Sec | sed -n 1p | grep -qxF "The required privileges of the Sec service were changed from (not set) to SeBackupPrivilege, SeRestorePrivilege, SvchostBindServicePrivilege." ||
+events 7200 Sec | sed -n 1p | contains -xF "The required privileges of the Sec service were changed from (not set) to SeBackupPrivilege, SeRestorePrivilege, SvchostBindServicePrivilege." ||
     fail "first 7200: $(events 7200 Sec)"
-events 7200 Sec | sed -n 2p | grep -qxF "The required privileges of the Sec service were changed from SeBackupPrivilege, SeRestorePrivilege, SvchostBindServicePrivilege to SeBackupPrivilege, SeShutdownPrivilege." ||
+events 7200 Sec | sed -n 2p | contains -xF "The required privileges of the Sec service were changed from SeBackupPrivilege, SeRestorePrivilege, SvchostBindServicePrivilege to SeBackupPrivilege, SeShutdownPrivilege." ||
     fail "second 7200: $(events 7200 Sec)"
-events 7201 Sec | sed -n 2p | grep -qxF "The service SID type of the Sec service was changed from unrestricted to restricted." ||
+events 7201 Sec | sed -n 2p | contains -xF "The service SID type of the Sec service was changed from unrestricted to restricted." ||
     fail "7201: $(events 7201 Sec)"
 sc_ok sidtype Sec restricted
 sc_ok privs Sec SEBACKUPPRIVILEGE/SeShutdownPrivilege
@@ -89,9 +89,9 @@ pass "each change logs 7200 or 7201 with both values, an unchanged setting logs 
 sc_ok config Sec start= auto
 sc_ok description Sec "privileged"
 sc_ok qprivs Sec
-echo "$OUT" | grep -q "PRIVILEGES         : SeBackupPrivilege" || fail "sc config lost the list: $OUT"
+echo "$OUT" | contains "PRIVILEGES         : SeBackupPrivilege" || fail "sc config lost the list: $OUT"
 sc_ok qsidtype Sec
-echo "$OUT" | grep -qx "SERVICE_SID_TYPE:  RESTRICTED" || fail "sc config lost the SID type: $OUT"
+echo "$OUT" | contains -x "SERVICE_SID_TYPE:  RESTRICTED" || fail "sc config lost the SID type: $OUT"
 pass "sc config and sc description keep the privileges and the SID type"
 
 # Survives a restart of scmd.
@@ -103,7 +103,7 @@ want=$(printf '%s\n' "[SC] QueryServiceConfig2 SUCCESS" "" "SERVICE_NAME: Sec" \
     "                           : SeShutdownPrivilege")
 [ "$OUT" = "$want" ] || fail "qprivs after an scmd restart: $OUT"
 sc_ok qsidtype Sec
-echo "$OUT" | grep -qx "SERVICE_SID_TYPE:  RESTRICTED" || fail "qsidtype after a restart: $OUT"
+echo "$OUT" | contains -x "SERVICE_SID_TYPE:  RESTRICTED" || fail "qsidtype after a restart: $OUT"
 pass "both survive an scmd restart"
 
 # "" removes the list; none clears the SID type (no key in the file).
@@ -112,8 +112,8 @@ sc_ok sidtype Sec none
 sc_ok qprivs Sec
 [ "$(echo "$OUT" | tail -1)" = "        PRIVILEGES         : " ] || fail "privs \"\" kept: $OUT"
 sc_ok qsidtype Sec
-echo "$OUT" | grep -qx "SERVICE_SID_TYPE:  NONE" || fail "sidtype none: $OUT"
+echo "$OUT" | contains -x "SERVICE_SID_TYPE:  NONE" || fail "sidtype none: $OUT"
 ! grep -q "RequiredPrivileges\|ServiceSidType" "$FILE" || fail "removed keys stay: $(cat "$FILE")"
-events 7200 Sec | tail -1 | grep -qxF "The required privileges of the Sec service were changed from SeBackupPrivilege, SeShutdownPrivilege to (not set)." ||
+events 7200 Sec | tail -1 | contains -xF "The required privileges of the Sec service were changed from SeBackupPrivilege, SeShutdownPrivilege to (not set)." ||
     fail "removal 7200: $(events 7200 Sec)"
 pass "privs \"\" removes the list and sidtype none clears the type"

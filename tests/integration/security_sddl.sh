@@ -73,7 +73,7 @@ as_fails() {
     shift
     as "$@"
     [ "$SC_RC" -ne 0 ] || fail "as $1: sc ${*:3} succeeded; expected $err"
-    echo "$OUT" | grep -q "FAILED $err:" || fail "as $1: sc ${*:3} did not fail with $err: $OUT"
+    echo "$OUT" | contains "FAILED $err:" || fail "as $1: sc ${*:3} did not fail with $err: $OUT"
 }
 # sdshow_is NAME SDDL: sc sdshow prints a blank line, then exactly SDDL.
 sdshow_is() {
@@ -175,7 +175,7 @@ sc_ok sdset S "$GRANT"
 for bad in "D:(A;;XX;;;SY)" "D:(A;;CC;;;SY" "D:(X;;CC;;;SY)" "D:(A;;CC;;;S-1-5-x)" \
            "D:(AU;;CC;;;SY)" "D:(A;;CC;;;SY;extra)" "Q:(A;;CC;;;SY)" "O:SY"; do
     sc_fails 87 sdset S "$bad"
-    echo "$OUT" | grep -q "^sc: bad security descriptor: " || [ "$bad" = "O:SY" ] ||
+    echo "$OUT" | contains "^sc: bad security descriptor: " || [ "$bad" = "O:SY" ] ||
         fail "sdset '$bad' did not say what is wrong: $OUT"
 done
 sdshow_is S "D:$ADMINS(A;;CCLCSWLOCRRC;;;IU)(A;;LCRPWP;;;S-1-22-1-$UID1)"
@@ -186,7 +186,7 @@ pass "malformed SDDL is 87 and changes nothing"
 # The SCM's own descriptor: without connect, a user cannot even open it.
 sc_ok sdset scmanager "D:(A;;KA;;;SY)(A;;KA;;;BA)"
 as_fails 5 "$U1" "$GID1" -- query S
-echo "$OUT" | grep -q "OpenSCManager FAILED 5" || fail "query without connect: $OUT"
+echo "$OUT" | contains "OpenSCManager FAILED 5" || fail "query without connect: $OUT"
 [ -f "$ROOT/config/scm.sddl" ] || fail "the SCM's descriptor is not in config/scm.sddl"
 pass "sdset scmanager: the SCM's DACL decides who connects"
 

@@ -64,7 +64,7 @@ done
 pid=$(host_pid A)
 [ "$(host_pid P)" = "$pid" ] && [ "$(host_pid S)" = "$pid" ] || fail "not one host"
 sc_ok queryex S
-echo "$OUT" | grep -q 'ACCEPTS_SHUTDOWN' || fail "S does not show SHUTDOWN accepted: $OUT"
+echo "$OUT" | contains 'ACCEPTS_SHUTDOWN' || fail "S does not show SHUTDOWN accepted: $OUT"
 pass "five services running in one host"
 
 # ControlService cannot send the SCM's own controls (Windows: 87), even

@@ -40,7 +40,7 @@ frozen() {
 
 frozen S
 [ "$FROZEN_RC" -eq 0 ] || fail "reading S's status needed scmd (exit $FROZEN_RC): $FROZEN_OUT"
-echo "$FROZEN_OUT" | grep -q "^state 4$" || fail "S read from the table: $FROZEN_OUT"
+echo "$FROZEN_OUT" | contains "^state 4$" || fail "S read from the table: $FROZEN_OUT"
 pass "1000 status reads of a published service answered while scmd was stopped"
 
 # Only root (SY) and Administrators may query Hidden: not for the table.
@@ -49,7 +49,7 @@ frozen Hidden
 [ "$FROZEN_RC" -eq 3 ] || fail "Hidden's status was read without scmd (exit $FROZEN_RC): $FROZEN_OUT"
 # scmd answers again once it runs.
 sc_ok query Hidden
-echo "$OUT" | grep -q RUNNING || fail "query Hidden: $OUT"
+echo "$OUT" | contains RUNNING || fail "query Hidden: $OUT"
 sc_ok sdset Hidden "D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;IU)"
 frozen Hidden
 [ "$FROZEN_RC" -eq 0 ] || fail "Hidden published again but read through scmd: $FROZEN_OUT"

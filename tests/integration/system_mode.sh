@@ -51,7 +51,7 @@ sc_ok start Simple
 wait_state Simple RUNNING
 pid=$(host_pid Simple)
 [ -n "$pid" ] && [ "$pid" -gt 0 ] || fail "no host PID"
-tr '\0' ' ' </proc/"$pid"/cmdline | grep -qF -- "--root $P/var/lib/svchost" ||
+tr '\0' ' ' </proc/"$pid"/cmdline | contains -F -- "--root $P/var/lib/svchost" ||
     fail "the host was not given the system root: $(tr '\0' ' ' </proc/"$pid"/cmdline)"
 grep -q '7036' "$P/var/log/svchost/events.log" || fail "no 7036 in /var/log/svchost/events.log"
 [ -s "$P/run/svchost/journal" ] || fail "no /run/svchost/journal"
@@ -62,7 +62,7 @@ pass "sc without --root finds /run/svchost/scm.sock; the service database in /et
 
 # --root naming the system state directory is the same SCM.
 sc_ok --root "$P/var/lib/svchost/" query Simple
-echo "$OUT" | grep -q RUNNING || fail "sc --root SYSTEM_ROOT: $OUT"
+echo "$OUT" | contains RUNNING || fail "sc --root SYSTEM_ROOT: $OUT"
 # And an ordinary root is not: no scmd there.
 sc --root "$ROOT/other" query Simple
 [ "$SC_RC" -ne 0 ] || fail "sc --root of another directory reached the system scmd"
@@ -85,7 +85,7 @@ stop_scmd
 [ "$RC" -eq 0 ] || fail "scmd --system exited $RC after SIGTERM"
 # (The adopted host is no child of this shell, and may stay a zombie.)
 deadline=$((SECONDS + TIMEOUT))
-while ps -p "$pid" -o stat= 2>/dev/null | grep -qv Z; do
+while ps -p "$pid" -o stat= 2>/dev/null | contains -v Z; do
     [ $SECONDS -le $deadline ] || fail "SIGTERM to scmd left the host running"
     sleep 0.05
 done

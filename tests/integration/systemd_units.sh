@@ -103,7 +103,7 @@ path=$(PATH="$ROOT/debian-bin:/usr/bin:/bin" sh -c ". '$D/etc/profile.d/svchost.
 for tool in sc net tasklist; do
     [ "$(readlink "$ROOT/dest$priv/$tool")" = "../../../bin/svc-$tool" ] || fail "$priv/$tool is not a link to svc-$tool"
     [ -e "$D/bin/svc-$tool" ] || fail "no bin/svc-$tool"
-    "$ROOT/dest$priv/$tool" --version | grep -qx "$tool (svchost) .*" || fail "$priv/$tool does not run"
+    "$ROOT/dest$priv/$tool" --version | contains -x "$tool (svchost) .*" || fail "$priv/$tool does not run"
 done
 out=$(PATH="$ROOT/debian-bin:/usr/bin:/bin:$ROOT/dest$priv" net start 2>&1 || true)
 [ "$out" = "samba net" ] || fail "the private net shadowed the one earlier on PATH: $out"

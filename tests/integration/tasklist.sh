@@ -57,7 +57,7 @@ row=$(grep -n "^svchost  *$big " "$ROOT/rows" | cut -d: -f1)
 # The big host's services: wrapped at the commas, under the column.
 services=$(sed -n "${row}p" "$ROOT/rows" | cut -c36-)
 n=$((row + 1))
-while sed -n "${n}p" "$ROOT/rows" | grep -q '^                                   [^ ]'; do
+while sed -n "${n}p" "$ROOT/rows" | contains '^                                   [^ ]'; do
     services="$services $(sed -n "${n}p" "$ROOT/rows" | cut -c36-)"
     n=$((n + 1))
 done
@@ -84,7 +84,7 @@ tl_ok /svc /nh /fi "PID eq $small"
 [ "$(cat "$ROOT/tl.out")" = "$(printf '\n%-25s %8s Echo' svchost "$small")" ] || fail "/nh table: $(cat "$ROOT/tl.out")"
 # Without /svc: the session and memory columns.
 tl_ok /fo csv /fi "PID eq $small"
-head -1 "$ROOT/tl.out" | grep -qx '"Image Name","PID","Session Name","Session#","Mem Usage"' ||
+head -1 "$ROOT/tl.out" | contains -x '"Image Name","PID","Session Name","Session#","Mem Usage"' ||
     fail "csv header without /svc: $(cat "$ROOT/tl.out")"
 grep -qE "^\"svchost\",\"$small\",\"Services\",\"0\",\"[0-9,]+ K\"$" "$ROOT/tl.out" ||
     fail "csv row without /svc: $(cat "$ROOT/tl.out")"

@@ -205,7 +205,7 @@ wait_state Unload RUNNING
 wait_for "$ROOT/unload.txt" '^version 2$'
 [ "$(last "$ROOT/unload.txt")" = "version 2" ] || fail "unload.txt ends with $(last "$ROOT/unload.txt")"
 # The maps line names the inode of the file mapped: the new one.
-mapped "$pid" "$ROOT/src/unload.so" | awk '{ print $5 }' | grep -qx "$inode2" ||
+mapped "$pid" "$ROOT/src/unload.so" | awk '{ print $5 }' | contains -x "$inode2" ||
     fail "the host does not map inode $inode2: $(mapped "$pid" "$ROOT/src/unload.so")"
 pass "rebuilt (inode $inode1 -> $inode2), Unload runs version 2 in the same host $pid"
 
@@ -230,7 +230,7 @@ wait_state Keep RUNNING
 wait_for "$ROOT/keep.txt" '^version 1$'
 [ "$(grep -c '^version 1$' "$ROOT/keep.txt")" -eq 2 ] && ! grep -q '^version 2$' "$ROOT/keep.txt" ||
     fail "Keep did not run its old code again: $(cat "$ROOT/keep.txt")"
-mapped "$pid" "$ROOT/src/keep.so" | grep -q ' (deleted)$' ||
+mapped "$pid" "$ROOT/src/keep.so" | contains ' (deleted)$' ||
     fail "the host does not map the replaced keep.so: $(mapped "$pid" "$ROOT/src/keep.so")"
 pass "without ServiceDllUnloadOnStop the plugin stays mapped and its old code runs again"
 

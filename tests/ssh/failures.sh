@@ -29,9 +29,9 @@ expect() {
     local err=$1 cfg=$2 reason=$3 start
     use_ssh "$cfg"
     sc_fails "$err" '\\localhost' query Beat
-    echo "$OUT" | grep -q '\[SC\] OpenSCManager FAILED' || fail "$cfg: $OUT"
+    echo "$OUT" | contains '\[SC\] OpenSCManager FAILED' || fail "$cfg: $OUT"
     [ "$SC_RC" -eq $((err & 255)) ] || fail "$cfg: sc exited $SC_RC"
-    echo "$OUT" | grep -q -- "$reason" || fail "$cfg: the reason '$reason' is not printed: $OUT"
+    echo "$OUT" | contains -- "$reason" || fail "$cfg: the reason '$reason' is not printed: $OUT"
     "$CLIENT" '\\localhost' Beat >"$ROOT/api.out" 2>"$ROOT/api.err" && fail "$cfg: OpenSCManager succeeded"
     start=$(sed -n 's/^start fds=\([0-9]*\)$/\1/p' "$ROOT/api.out")
     grep -qx "OpenSCManager FAILED $err children=0 waitpid=ECHILD fds=$start" "$ROOT/api.out" ||

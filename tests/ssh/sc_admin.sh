@@ -27,13 +27,13 @@ usc() {
 
 sc_ok '\\localhost' create Remote binPath= "svchost -k rgrp" type= share start= demand \
     ServiceDll= "$ROOT/ubin/plugins/simple.so"
-echo "$OUT" | grep -q 'CreateService SUCCESS' || fail "create over ssh: $OUT"
-usc qc Remote | grep -q 'BINARY_PATH_NAME *: svchost -k rgrp' || fail "the user's scmd has no Remote: $(usc qc Remote)"
+echo "$OUT" | contains 'CreateService SUCCESS' || fail "create over ssh: $OUT"
+usc qc Remote | contains 'BINARY_PATH_NAME *: svchost -k rgrp' || fail "the user's scmd has no Remote: $(usc qc Remote)"
 pass "sc \\\\localhost create: the service is in the user's scmd"
 
 sc_ok '\\localhost' start Remote
 deadline=$((SECONDS + TIMEOUT))
-until usc query Remote | grep -q 'STATE *: 4  RUNNING'; do
+until usc query Remote | contains 'STATE *: 4  RUNNING'; do
     [ $SECONDS -le $deadline ] || fail "Remote did not start: $(usc query Remote)"
     sleep 0.05
 done
@@ -44,7 +44,7 @@ pid=$(echo "$OUT" | awk '$1 == "PID" { print $3 }')
 pass "sc \\\\localhost start: Remote runs in host $pid of $SSH_USER"
 
 sc_ok '\\localhost' stop Remote
-until usc query Remote | grep -q 'STATE *: 1  STOPPED'; do
+until usc query Remote | contains 'STATE *: 1  STOPPED'; do
     [ $SECONDS -le $deadline ] || fail "Remote did not stop: $(usc query Remote)"
     sleep 0.05
 done
@@ -52,7 +52,7 @@ pass "sc \\\\localhost stop: STOPPED"
 
 sc_ok '\\localhost' config Remote start= auto
 sc_ok '\\localhost' qc Remote
-echo "$OUT" | grep -q 'START_TYPE *: 2   AUTO_START' || fail "qc after config over ssh: $OUT"
+echo "$OUT" | contains 'START_TYPE *: 2   AUTO_START' || fail "qc after config over ssh: $OUT"
 sc_ok '\\localhost' delete Remote
 out=$(usc query Remote) && fail "Remote is still there: $out"
 grep -q 'FAILED 1060:' <<<"$out" || fail "Remote is still there: $out"

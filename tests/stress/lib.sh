@@ -120,7 +120,7 @@ root_query() {
     out=$(timeout "$QUERY_DEADLINE" "$BIN/sc" query "$1" 2>&1) || rc=$?
     [ "$rc" -ne 124 ] || fail "root's sc query $1 got no answer within ${QUERY_DEADLINE}s $2"
     [ "$rc" -eq 0 ] || fail "root's sc query $1 exited $rc $2: $out"
-    echo "$out" | grep -q 'STATE *: 4  RUNNING' || fail "root's sc query $1 $2: $out"
+    echo "$out" | contains 'STATE *: 4  RUNNING' || fail "root's sc query $1 $2: $out"
 }
 
 # log_mark: logged_uid looks only at what scmd logs after this.
