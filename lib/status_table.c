@@ -223,6 +223,11 @@ int svc_table_read(const struct svc_table *t, uint32_t slot, uint32_t gen,
  * still be in it, and there are few over a process's life. */
 static _Atomic(struct svc_table *) mapped;
 static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The replaced ones, kept (and reachable, for leak checkers). */
+static struct retired {
+    struct retired *next;
+    struct svc_table *t;
+} *retired;
 
 /* Maps the table again unless what is mapped now already holds slot of
  * instance (another thread did it first). */
@@ -237,11 +242,18 @@ static struct svc_table *remap(uint32_t slot, uint64_t instance)
         goto out;
     t = calloc(1, sizeof *t);
     path = svc_path_status_table(svc_default_root());
-    if (t != NULL && path != NULL && svc_table_map(path, t) == 0) {
+    struct retired *r = now != NULL ? malloc(sizeof *r) : NULL;
+    if (t != NULL && path != NULL && (now == NULL || r != NULL) && svc_table_map(path, t) == 0) {
+        if (r != NULL) {
+            r->t = now;
+            r->next = retired;
+            retired = r;
+        }
         atomic_store_explicit(&mapped, t, memory_order_release);
         now = t;
     } else {
         free(t);
+        free(r);
     }
     free(path);
 out:
