@@ -296,7 +296,7 @@ void scm_access_log_refusal(struct scm *scm, const struct scm_caller *caller,
     }
     if (missing)
         snprintf(names + len, sizeof names - len, "%s0x%x", len ? "|" : "", (unsigned)missing);
-    scm_conn_log(scm, "access denied: uid %u pid %d, %s on %s%s: lacks %s", (unsigned)caller->uid,
+    scm_conn_log(scm, caller->uid, "access denied: uid %u pid %d, %s on %s%s: lacks %s", (unsigned)caller->uid,
                  (int)caller->pid, request ? request : "a request",
                  kind == SCM_OBJ_MANAGER ? "the SCM" : "service ",
                  kind == SCM_OBJ_MANAGER ? "" : s->name, names);

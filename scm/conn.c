@@ -41,6 +41,13 @@ struct conn_handle {
     unsigned count;
 };
 
+/* At most this many lines a second about the clients of one user: a
+ * flood of connections or refused requests must not become a flood of
+ * log lines, nor keep another user's lines out of the log.  Users beyond
+ * CLIENT_LOG_USERS in one second share one budget. */
+#define CLIENT_LOG_PER_SECOND 10
+#define CLIENT_LOG_USERS 16
+
 struct scm_clients {
     uv_pipe_t server;
     int listening;
@@ -48,13 +55,13 @@ struct scm_clients {
     struct scm_client *list;
     unsigned n;
     uv_timer_t sweep;               /* mid-frame timeouts */
-    uint64_t log_second;            /* rate limit of the lines about clients */
-    unsigned logged, suppressed;
+    uint64_t log_second;            /* rate limit of the lines about clients: */
+    struct log_budget {             /* this second's, per user (the last one for */
+        uid_t uid;                  /* every user beyond the others) */
+        unsigned logged, suppressed;
+        int used;
+    } budget[CLIENT_LOG_USERS + 1];
 };
-
-/* At most this many lines a second about misbehaving clients: a flood
- * of connections must not become a flood of log lines. */
-#define CLIENT_LOG_PER_SECOND 10
 
 /* Requests handled per client each loop turn: one client's flood waits
  * its turn behind every other client's requests. */
@@ -62,48 +69,63 @@ struct scm_clients {
 
 static void client_close(struct scm_client *c, const char *why);
 
-static void client_vlog(struct scm *scm, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
+static void client_vlog(struct scm *scm, uid_t uid, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
-static void client_vlog(struct scm *scm, const char *fmt, va_list ap)
+static void client_vlog(struct scm *scm, uid_t uid, const char *fmt, va_list ap)
 {
     struct scm_clients *t = scm->clients;
     uint64_t now = uv_now(scm->loop) / 1000;
+    struct log_budget *b = &t->budget[CLIENT_LOG_USERS];
     char line[256];
 
     if (now != t->log_second) {
-        if (t->suppressed)
-            log_warnx("%u more lines about clients suppressed", t->suppressed);
+        for (size_t i = 0; i <= CLIENT_LOG_USERS; i++) {
+            if (t->budget[i].suppressed && i < CLIENT_LOG_USERS)
+                log_warnx("%u more lines about clients of uid %u suppressed",
+                          t->budget[i].suppressed, (unsigned)t->budget[i].uid);
+            else if (t->budget[i].suppressed)
+                log_warnx("%u more lines about clients of other users suppressed",
+                          t->budget[i].suppressed);
+            t->budget[i] = (struct log_budget){ 0 };
+        }
         t->log_second = now;
-        t->logged = t->suppressed = 0;
     }
-    if (t->logged++ >= CLIENT_LOG_PER_SECOND) {
-        t->suppressed++;
+    for (size_t i = 0; i < CLIENT_LOG_USERS; i++)
+        if (!t->budget[i].used || t->budget[i].uid == uid) {
+            b = &t->budget[i];
+            b->used = 1;
+            b->uid = uid;
+            break;
+        }
+    if (b->logged++ >= CLIENT_LOG_PER_SECOND) {
+        b->suppressed++;
         return;
     }
     vsnprintf(line, sizeof line, fmt, ap);
     log_warnx("%s", line);
 }
 
-static void client_log(struct scm *scm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void client_log(struct scm *scm, uid_t uid, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-static void client_log(struct scm *scm, const char *fmt, ...)
+static void client_log(struct scm *scm, uid_t uid, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    client_vlog(scm, fmt, ap);
+    client_vlog(scm, uid, fmt, ap);
     va_end(ap);
 }
 
-void scm_conn_log(struct scm *scm, const char *fmt, ...)
+void scm_conn_log(struct scm *scm, uid_t uid, const char *fmt, ...)
 {
     va_list ap;
 
     if (scm->clients == NULL || scm->loop == NULL)
         return;
     va_start(ap, fmt);
-    client_vlog(scm, fmt, ap);
+    client_vlog(scm, uid, fmt, ap);
     va_end(ap);
 }
 
@@ -316,7 +338,7 @@ static void client_close(struct scm_client *c, const char *why)
     if (c->closing)
         return;
     if (why != NULL)
-        client_log(c->scm, "client uid %u pid %d %s; connection closed", (unsigned)c->who.uid,
+        client_log(c->scm, c->who.uid, "client uid %u pid %d %s; connection closed", (unsigned)c->who.uid,
                    (int)c->who.pid, why);
     c->closing = 1;
     /* No more requests from it; replies still owed go nowhere.  Its
@@ -398,7 +420,7 @@ static void on_connection(uv_stream_t *server, int status)
     c->who.gid = cred.gid;
     read_groups(fd, &c->who);
     if (t->n >= scm->set.max_connections) {
-        client_log(scm, "client uid %u pid %d refused: %u connections open (MaxConnections)",
+        client_log(scm, cred.uid, "client uid %u pid %d refused: %u connections open (MaxConnections)",
                    (unsigned)cred.uid, (int)cred.pid, t->n);
         c->closing = 1;
         scm_peer_close(&c->peer);
@@ -408,7 +430,7 @@ static void on_connection(uv_stream_t *server, int status)
      * administrator must always get in. */
     if (cred.uid != 0 && cred.uid != scm->self_uid &&
         count_uid(t, cred.uid) >= scm->set.max_connections_per_user) {
-        client_log(scm, "client uid %u pid %d refused: the user has %u connections open "
+        client_log(scm, cred.uid, "client uid %u pid %d refused: the user has %u connections open "
                    "(MaxConnectionsPerUser)", (unsigned)cred.uid, (int)cred.pid,
                    scm->set.max_connections_per_user);
         c->closing = 1;

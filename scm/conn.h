@@ -50,11 +50,13 @@ int scm_conn_handle_close(struct scm *scm, struct scm_client *c, const char *nam
 /* How many handles every open connection holds on the service name. */
 unsigned scm_conn_handles_on(const struct scm *scm, const char *name);
 
-/* A line about a client (a refused request, a dropped connection), under
- * the same limit as every line about clients (at most 10 a second, then a
- * count of those suppressed), so that a flood of requests does not become
- * a flood of log lines.  Nothing before scm_conn_listen. */
-void scm_conn_log(struct scm *scm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A line about a client of user uid (a refused request, a dropped
+ * connection), under the limit of the lines about that user's clients
+ * (at most 10 a second, then a count of those suppressed), so that a
+ * flood of requests does not become a flood of log lines nor keep other
+ * users' lines out.  Nothing before scm_conn_listen. */
+void scm_conn_log(struct scm *scm, uid_t uid, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Keeps w's client allocated until scm_waiter_release; returns w. */
 struct scm_waiter scm_waiter_hold(struct scm_waiter w);

@@ -106,6 +106,8 @@ sc_ok sdset S "$GRANT"
 sdshow_is S "D:$ADMINS(A;;CCLCSWLOCRRC;;;IU)(A;;LCRPWP;;;S-1-22-1-$UID1)"
 as_ok "$U1" "$GID1" -- start S
 wait_state S RUNNING
+# A fresh second of log lines for this user: the audit is checked below.
+sleep 1.1
 as_fails 5 "$U2" "$GID2" -- stop S
 as_ok "$U1" "$GID1" -- stop S
 wait_state S STOPPED
@@ -185,6 +187,8 @@ pass "malformed SDDL is 87 and changes nothing"
 
 # The SCM's own descriptor: without connect, a user cannot even open it.
 sc_ok sdset scmanager "D:(A;;KA;;;SY)(A;;KA;;;BA)"
+# A fresh second of log lines for this user: the audit is checked below.
+sleep 1.1
 as_fails 5 "$U1" "$GID1" -- query S
 echo "$OUT" | contains "OpenSCManager FAILED 5" || fail "query without connect: $OUT"
 [ -f "$ROOT/config/scm.sddl" ] || fail "the SCM's descriptor is not in config/scm.sddl"
