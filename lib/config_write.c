@@ -432,8 +432,12 @@ static int remove_temporaries_in(const char *dir, int depth)
             if (unlinkat(dirfd(d), e->d_name, 0) == 0)
                 n++;
         } else if (depth > 0 && e->d_name[0] != '.' &&
-                   fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                   S_ISDIR(st.st_mode)) {
+                   /* The entry's type, when the file system gives it,
+                    * spares a stat of each of 10,000 service files. */
+                   (e->d_type == DT_DIR ||
+                    (e->d_type == DT_UNKNOWN &&
+                     fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                     S_ISDIR(st.st_mode)))) {
             /* The pieces of a long name (svc_path_service_file). */
             char *sub;
             if (asprintf(&sub, "%s/%s", dir, e->d_name) >= 0) {

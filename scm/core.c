@@ -144,6 +144,7 @@ void scm_core_free(struct scm *scm)
     scm_journal_close(scm);
     scm_table_close(scm);
     scm_access_free(scm);
+    scm_hosting_free(scm);
     free(scm->read_buf);
     scm->read_buf = NULL;
     /* The loop's handles in scm->core stay: the process is ending. */

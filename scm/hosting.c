@@ -331,9 +331,45 @@ static void event(struct scm *scm, unsigned id, const char *service, const char 
     scm_event_text(scm, id, service, text);
 }
 
+/* The last descriptor text decided public or not, and the answer:
+ * most services keep the default descriptor, so loading 10,000 of them
+ * decides it once. */
+struct scm_hosting {
+    char *public_text;
+    int public;
+};
+
+void scm_hosting_free(struct scm *scm)
+{
+    if (scm->hosting != NULL)
+        free(scm->hosting->public_text);
+    free(scm->hosting);
+    scm->hosting = NULL;
+}
+
+static int decide_public(struct scm *scm, const struct scm_service *s)
+{
+    struct scm_hosting *m = scm->hosting;
+    const char *text = scm_access_sddl(scm, SCM_OBJ_SERVICE, s);
+    char *copy;
+
+    if (m == NULL && (m = scm->hosting = calloc(1, sizeof *m)) == NULL)
+        return scm_access_public(scm, s, SERVICE_QUERY_STATUS);
+    if (m->public_text != NULL && strcmp(m->public_text, text) == 0)
+        return m->public;
+    if ((copy = strdup(text)) == NULL)
+        return scm_access_public(scm, s, SERVICE_QUERY_STATUS);
+    free(m->public_text);
+    m->public_text = copy;
+    m->public = scm_access_public(scm, s, SERVICE_QUERY_STATUS);
+    return m->public;
+}
+
+/* Whether every user may read s's status: decided over its descriptor,
+ * remembered for the last text seen. */
 static void published(struct scm *scm, const struct scm_service *s)
 {
-    scm_table_set(scm, s, scm_access_public(scm, s, SERVICE_QUERY_STATUS));
+    scm_table_set(scm, s, decide_public(scm, s));
 }
 
 static void recorded(struct scm *scm, const struct scm_service *s)

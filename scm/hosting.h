@@ -12,6 +12,9 @@
 extern const struct scm_effects scm_hosting_effects;
 extern const struct scm_host_hooks scm_hosting_hooks;
 
+/* Frees what hosting.c remembers (scm->hosting). */
+void scm_hosting_free(struct scm *scm);
+
 /* The number of active services in h. */
 size_t scm_hosting_active(const struct scm *scm, const struct scm_host *h);
 

@@ -83,7 +83,11 @@ void scm_journal_service(struct scm *scm, const char *name, const SERVICE_STATUS
                          unsigned crashes)
 {
     char line[2048];
-    int n = format_service(line, sizeof line, name, st, crashes);
+    int n;
+
+    if (!scm->journal_open)
+        return;     /* loading: the journal is rewritten after */
+    n = format_service(line, sizeof line, name, st, crashes);
     if (n > 0 && (size_t)n < sizeof line)
         append(scm, line, n);
 }
@@ -139,34 +143,33 @@ static int read_host(struct scm_journal *j, const char *rest)
     return 0;
 }
 
-static int read_service(struct scm_journal *j, const char *rest)
+/* Appends the record; the last record of each service wins, which
+ * finish_services() picks once every line is read (a search per line
+ * made reading a journal of n services quadratic). */
+static int read_service(struct scm_journal *j, size_t *cap, const char *rest)
 {
     char word_[1024], *name;
     unsigned v[10];
-    struct scm_journal_service *e = NULL;
+    struct scm_journal_service *e;
 
     if (sscanf(rest, "%1023s %u %u %u %u %u %u %u %u %u", word_, &v[0], &v[1], &v[2], &v[3], &v[4],
                &v[5], &v[6], &v[7], &v[8]) != 10 || v[0] < SERVICE_STOPPED || v[0] > SERVICE_PAUSED)
         return -EINVAL;
     if ((name = from_word(word_)) == NULL)
         return -ENOMEM;
-    for (size_t i = 0; i < j->n_services && !e; i++)
-        if (strcasecmp(j->services[i].name, name) == 0)
-            e = &j->services[i];
-    if (e == NULL) {
-        struct scm_journal_service *grown =
-            realloc(j->services, (j->n_services + 1) * sizeof *grown);
+    if (j->n_services == *cap) {
+        size_t more = *cap ? *cap * 2 : 64;
+        struct scm_journal_service *grown = realloc(j->services, more * sizeof *grown);
         if (grown == NULL) {
             free(name);
             return -ENOMEM;
         }
         j->services = grown;
-        e = &j->services[j->n_services++];
-        memset(e, 0, sizeof *e);
-        e->name = name;
-        name = NULL;
+        *cap = more;
     }
-    free(name);
+    e = &j->services[j->n_services++];
+    memset(e, 0, sizeof *e);
+    e->name = name;
     e->status.dwCurrentState = v[0];
     e->status.dwServiceType = v[1];
     e->status.dwControlsAccepted = v[2];
@@ -179,10 +182,59 @@ static int read_service(struct scm_journal *j, const char *rest)
     return 0;
 }
 
+/* Sorting keeps records of one name in the order they were read: the
+ * position breaks ties (qsort is not stable). */
+struct ordered {
+    struct scm_journal_service *e;
+    size_t at;
+};
+
+static int ordered_cmp(const void *a, const void *b)
+{
+    const struct ordered *x = a, *y = b;
+    int c = strcasecmp(x->e->name, y->e->name);
+    return c != 0 ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* Keeps the last record of each service (names compared as Windows
+ * does, case-insensitively), in name order.  0 or -ENOMEM. */
+static int finish_services(struct scm_journal *j)
+{
+    struct ordered *o;
+    struct scm_journal_service *out;
+    size_t n = 0;
+
+    if (j->n_services < 2)
+        return 0;
+    o = malloc(j->n_services * sizeof *o);
+    out = malloc(j->n_services * sizeof *out);
+    if (o == NULL || out == NULL) {
+        free(o);
+        free(out);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < j->n_services; i++)
+        o[i] = (struct ordered){ &j->services[i], i };
+    qsort(o, j->n_services, sizeof *o, ordered_cmp);
+    for (size_t i = 0; i < j->n_services; i++) {
+        if (i + 1 < j->n_services && strcasecmp(o[i].e->name, o[i + 1].e->name) == 0) {
+            free(o[i].e->name);     /* a later record follows */
+            continue;
+        }
+        out[n++] = *o[i].e;
+    }
+    free(o);
+    free(j->services);
+    j->services = out;
+    j->n_services = n;
+    return 0;
+}
+
 int scm_journal_read(const struct scm *scm, struct scm_journal *j)
 {
     char *path = svc_path_journal(scm->root), line[8192];
     unsigned lineno = 0;
+    size_t cap = 0;
     FILE *f;
 
     memset(j, 0, sizeof *j);
@@ -202,7 +254,7 @@ int scm_journal_read(const struct scm *scm, struct scm_journal *j)
         else if (line[0] == 'H' && line[1] == ' ')
             rc = read_host(j, line + 2);
         else if (line[0] == 'S' && line[1] == ' ')
-            rc = read_service(j, line + 2);
+            rc = read_service(j, &cap, line + 2);
         else if (sscanf(line, "X %d", &pid) == 1) {
             struct scm_journal_host *h = find_host(j, pid);
             if (h)
@@ -220,6 +272,10 @@ int scm_journal_read(const struct scm *scm, struct scm_journal *j)
     }
     fclose(f);
     free(path);
+    if (finish_services(j) < 0) {
+        scm_journal_free(j);
+        return -ENOMEM;
+    }
     return 0;
 }
 
@@ -236,30 +292,70 @@ void scm_journal_free(struct scm_journal *j)
 
 /* ---- rewriting ----------------------------------------------------------------- */
 
+/* Records gathered into one buffer and written when it is full: one
+ * write per record made rewriting a large journal cost a system call a
+ * service. */
+struct batch {
+    int fd, rc;
+    size_t len;
+    char buf[65536];
+};
+
+static void batch_flush(struct batch *b)
+{
+    size_t off = 0;
+
+    while (b->rc == 0 && off < b->len) {
+        ssize_t n = write(b->fd, b->buf + off, b->len - off);
+        if (n < 0 && errno != EINTR)
+            b->rc = -errno;
+        else if (n > 0)
+            off += (size_t)n;
+    }
+    b->len = 0;
+}
+
+/* Makes room for a record of up to max bytes; where to format it. */
+static char *batch_room(struct batch *b, size_t max)
+{
+    if (sizeof b->buf - b->len < max)
+        batch_flush(b);
+    return b->buf + b->len;
+}
+
+static void batch_add(struct batch *b, int n, size_t max)
+{
+    if (n > 0 && (size_t)n < max)
+        b->len += (size_t)n;
+}
+
 int scm_journal_rewrite(struct scm *scm, const struct scm_journal *j)
 {
     char *path = svc_path_journal(scm->root), *tmp = NULL;
-    char line[4096];
+    struct batch *b = malloc(sizeof *b);
     int fd = -1, rc = 0;
 
-    if (path == NULL || asprintf(&tmp, "%s.new", path) < 0) {
+    if (path == NULL || b == NULL || asprintf(&tmp, "%s.new", path) < 0) {
         free(path);
+        free(b);
         return -ENOMEM;
     }
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         rc = -errno;
-    for (size_t i = 0; rc == 0 && i < j->n_hosts; i++) {
-        int n = format_host(line, sizeof line, &j->hosts[i]);
-        if (n > 0 && (size_t)n < sizeof line && write(fd, line, (size_t)n) != n)
-            rc = -errno;
+    *b = (struct batch){ .fd = fd, .rc = rc };
+    for (size_t i = 0; b->rc == 0 && i < j->n_hosts; i++) {
+        char *at = batch_room(b, 4096);
+        batch_add(b, format_host(at, 4096, &j->hosts[i]), 4096);
     }
-    for (size_t i = 0; rc == 0 && i < j->n_services; i++) {
-        int n = format_service(line, sizeof line, j->services[i].name, &j->services[i].status,
-                               j->services[i].crashes);
-        if (n > 0 && (size_t)n < sizeof line && write(fd, line, (size_t)n) != n)
-            rc = -errno;
+    for (size_t i = 0; b->rc == 0 && i < j->n_services; i++) {
+        char *at = batch_room(b, 2048);
+        batch_add(b, format_service(at, 2048, j->services[i].name, &j->services[i].status,
+                                    j->services[i].crashes), 2048);
     }
+    batch_flush(b);
+    rc = b->rc;
+    free(b);
     if (fd >= 0 && close(fd) < 0 && rc == 0)
         rc = -errno;
     if (rc == 0 && rename(tmp, path) < 0)

@@ -24,6 +24,7 @@
 #include <svchost/winsvc.h>
 
 struct scm_service;
+struct scm_service_index;
 struct scm_host;
 struct scm_hosts;
 struct scm_clients;
@@ -36,6 +37,7 @@ struct scm_client;
 struct scm_peer;
 struct adopt;
 struct scm_recovery;
+struct scm_hosting;
 
 #define SCM_READ_BUF_SIZE 65536
 
@@ -92,6 +94,7 @@ struct scm {
 
     struct scm_table *table;        /* table.c: the shared status table, NULL: none */
     struct scm_service *services;   /* service.c: sorted by name */
+    struct scm_service_index *service_index; /* service.c: sorted array and hashes */
     struct scm_hosts *hosts;        /* host_chan.c */
     struct scm_clients *clients;    /* client.c */
     struct scm_job *jobs;           /* jobs.c */
@@ -115,6 +118,7 @@ struct scm {
     void *core;                     /* core.c: the loop's own handles */
     struct adopt *adopt;            /* adopt.c: what a previous scmd left */
     struct scm_sd_cache *sd_cache;  /* access.c: descriptors parsed, by their text */
+    struct scm_hosting *hosting;    /* hosting.c: what it remembers between calls */
     char *manager_sddl;             /* service_db.c: the SCM's own security descriptor
                                        (config/scm.sddl), NULL: Windows' default */
 };

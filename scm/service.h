@@ -2,6 +2,12 @@
  * service.h - a service as the SCM holds it, and the in-memory table of
  * services (kept sorted by name, so enumerations come out stable).
  *
+ * The table is the list scm->services, in name order, which every layer
+ * walks, and an index beside it (service.c): the services as a sorted
+ * array, so a new one finds its place by binary search, and hashed by
+ * name and by display name, so a lookup costs the same with 10 services
+ * installed or 100,000.
+ *
  * Each group of fields belongs to one layer, which alone writes it; the
  * others read.  The status is written only by state.c (scm_state_*).
  */
@@ -12,7 +18,9 @@
 #include "config.h"
 
 struct scm_service {
-    struct scm_service *next;
+    struct scm_service *next;        /* service: the next in name order */
+    struct scm_service *name_next;   /* service: the index's chains */
+    struct scm_service *display_next;
     char *name;
     struct svc_service_config *cfg;  /* service_db */
     int marked_for_delete;           /* service_db: deleted while running */
@@ -49,10 +57,23 @@ struct scm_service {
 struct scm_service *scm_service_new(struct svc_service_config *cfg);
 /* Frees s (already unlinked); its timers are closed and freed later. */
 void scm_service_free(struct scm_service *s);
-/* Puts s into the table in name order / takes it out. */
-void scm_service_link(struct scm *scm, struct scm_service *s);
+/* Puts s into the table in name order / takes it out.  Linking costs a
+ * binary search and a move of the pointers after s (memmove), so loading
+ * in name order costs O(log n) a service.  0, or -ENOMEM (s is then not
+ * in the table). */
+int scm_service_link(struct scm *scm, struct scm_service *s);
 void scm_service_unlink(struct scm *scm, struct scm_service *s);
-/* By name or display name, case-insensitive as Windows; NULL if none. */
+/* Unlinks and frees every service, and frees the index. */
+void scm_service_free_all(struct scm *scm);
+/* Gives s the configuration cfg (taken over) and returns the one it
+ * had, which the caller frees: the index follows a new display name. */
+struct svc_service_config *scm_service_set_config(struct scm *scm, struct scm_service *s,
+                                                  struct svc_service_config *cfg);
+/* How many services the table holds. */
+size_t scm_service_count(const struct scm *scm);
+/* By name or display name, case-insensitive as Windows; NULL if none.
+ * Among services sharing a display name (possible only in files written
+ * by hand), the first in name order. */
 struct scm_service *scm_service_find(const struct scm *scm, const char *name);
 struct scm_service *scm_service_find_display(const struct scm *scm, const char *display);
 

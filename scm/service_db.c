@@ -40,9 +40,13 @@ static struct scm_service *add_service(struct scm *scm, struct svc_service_confi
     struct scm_service *s = scm_service_new(cfg);
     if (s == NULL)
         return NULL;
+    if (scm_service_link(scm, s) < 0) {
+        s->cfg = NULL;      /* the caller's again */
+        scm_service_free(s);
+        return NULL;
+    }
     scm_table_add(scm, s);
     scm_state_init(scm, s);
-    scm_service_link(scm, s);
     return s;
 }
 
@@ -75,14 +79,49 @@ static char *file_group(const struct svc_service_config *c)
     return group;
 }
 
-/* The group of svchost.ini that lists name, or NULL. */
-static const char *listed_group(const struct svc_groups *g, const char *name)
+/* Who svchost.ini lists, sorted by name, so that each loaded service
+ * finds its listed group by binary search: a per-service walk of every
+ * group's members made a start with 10,000 services quadratic. */
+struct listed {
+    const char *name, *group;       /* the groups' own strings */
+};
+
+static int listed_cmp(const void *a, const void *b)
 {
+    return strcasecmp(((const struct listed *)a)->name, ((const struct listed *)b)->name);
+}
+
+/* The members of every group in g, sorted, into *out (*n of them; NULL
+ * when there are none).  0 or -ENOMEM. */
+static int listed_sorted(const struct svc_groups *g, struct listed **out, size_t *n)
+{
+    struct listed *v;
+    size_t total = 0, k = 0;
+
+    *out = NULL;
+    *n = 0;
     for (size_t i = 0; g != NULL && i < g->n; i++)
-        for (size_t k = 0; k < g->groups[i].n_services; k++)
-            if (strcasecmp(g->groups[i].services[k], name) == 0)
-                return g->groups[i].name;
-    return NULL;
+        total += g->groups[i].n_services;
+    if (total == 0)
+        return 0;
+    if ((v = malloc(total * sizeof *v)) == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < g->n; i++)
+        for (size_t m = 0; m < g->groups[i].n_services; m++)
+            v[k++] = (struct listed){ g->groups[i].services[m], g->groups[i].name };
+    qsort(v, total, sizeof *v, listed_cmp);
+    *out = v;
+    *n = total;
+    return 0;
+}
+
+/* The group of svchost.ini that lists name, or NULL (the reader lists a
+ * name once, in one group). */
+static const char *listed_group(const struct listed *v, size_t n, const char *name)
+{
+    struct listed key = { name, NULL };
+    const struct listed *hit = n ? bsearch(&key, v, n, sizeof *v, listed_cmp) : NULL;
+    return hit ? hit->group : NULL;
 }
 
 /*
@@ -99,13 +138,19 @@ static void repair_groups(struct scm *scm)
     struct svc_groups *g = NULL;
     struct svc_diag diag = { 0 };
     int rc = svc_config_load_groups(scm->root, &g, &diag);
+    struct listed *v;
+    size_t n;
 
     svc_diag_free(&diag);
     if (rc < 0 && rc != -ENOENT)
         return;     /* a malformed file is left for a person to fix */
+    if (listed_sorted(g, &v, &n) < 0) {
+        svc_groups_free(g);
+        return;     /* out of memory: nothing is repaired */
+    }
     for (struct scm_service *s = scm->services; s != NULL; s = s->next) {
         char *want = file_group(s->cfg);
-        const char *have = listed_group(g, s->name);
+        const char *have = listed_group(v, n, s->name);
 
         if (want == NULL ? have != NULL : have == NULL || strcasecmp(want, have) != 0) {
             rc = svc_config_set_group_membership(scm->root, s->name, want);
@@ -117,6 +162,7 @@ static void repair_groups(struct scm *scm)
         }
         free(want);
     }
+    free(v);
     svc_groups_free(g);
 }
 
@@ -124,10 +170,36 @@ static void repair_groups(struct scm *scm)
  * needs more than a few. */
 #define LOAD_MAX_DEPTH 8
 
-/* Loads the services whose files are under dir, which is rel below
- * services/ ("" at the top).  A file is a service only if the name it
- * stands for maps back to it. */
-static int load_dir(struct scm *scm, const char *dir, const char *rel, int depth)
+/* The names of the service files found, to be loaded in name order (so
+ * each goes at the end of the table). */
+struct found {
+    char **names;
+    size_t n, cap;
+};
+
+static int found_add(struct found *f, char *name)
+{
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 64;
+        char **v = realloc(f->names, cap * sizeof *v);
+        if (v == NULL)
+            return -ENOMEM;
+        f->names = v;
+        f->cap = cap;
+    }
+    f->names[f->n++] = name;
+    return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcasecmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects the names of the services whose files are under dir, which is
+ * rel below services/ ("" at the top).  A file is a service only if the
+ * name it stands for maps back to it. */
+static int load_dir(struct scm *scm, const char *dir, const char *rel, int depth, struct found *f)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -140,7 +212,7 @@ static int load_dir(struct scm *scm, const char *dir, const char *rel, int depth
     }
     while ((e = readdir(d)) != NULL) {
         char *sub = NULL, *sub_rel = NULL, *name = NULL, *back = NULL;
-        struct stat st;
+        int is_dir;
 
         if (e->d_name[0] == '.')
             continue;
@@ -150,13 +222,19 @@ static int load_dir(struct scm *scm, const char *dir, const char *rel, int depth
             free(sub);
             break;
         }
-        if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (e->d_type == DT_DIR || e->d_type == DT_REG) {
+            is_dir = e->d_type == DT_DIR;
+        } else {
+            struct stat st;     /* the file system does not say: ask */
+            is_dir = stat(sub, &st) == 0 && S_ISDIR(st.st_mode);
+        }
+        if (is_dir) {
             if (depth < LOAD_MAX_DEPTH)
-                load_dir(scm, sub, sub_rel, depth + 1);
+                load_dir(scm, sub, sub_rel, depth + 1, f);
         } else if ((name = svc_service_name_from_file(sub_rel)) != NULL &&
                    svc_name_valid(name) && (back = svc_path_service_file(scm->root, name)) != NULL &&
-                   strcmp(back, sub) == 0 && scm_service_find(scm, name) == NULL) {
-            load_one(scm, name);
+                   strcmp(back, sub) == 0 && found_add(f, name) == 0) {
+            name = NULL;
         }
         free(back);
         free(name);
@@ -231,8 +309,18 @@ int scm_db_load(struct scm *scm)
     if (removed > 0)
         log_info("removed %d temporary file%s left by an interrupted write", removed,
                  removed == 1 ? "" : "s");
-    rc = load_dir(scm, dir, "", 0);
+    struct found f = { 0 };
+
+    rc = load_dir(scm, dir, "", 0, &f);
     free(dir);
+    if (f.n > 1)
+        qsort(f.names, f.n, sizeof *f.names, name_cmp);
+    for (size_t i = 0; i < f.n; i++) {
+        if (rc == 0 && scm_service_find(scm, f.names[i]) == NULL)
+            load_one(scm, f.names[i]);
+        free(f.names[i]);
+    }
+    free(f.names);
     if (rc < 0)
         return rc;
     repair_groups(scm);
@@ -243,11 +331,7 @@ void scm_db_free(struct scm *scm)
 {
     free(scm->manager_sddl);
     scm->manager_sddl = NULL;
-    while (scm->services) {
-        struct scm_service *s = scm->services;
-        scm_service_unlink(scm, s);
-        scm_service_free(s);
-    }
+    scm_service_free_all(scm);
     if (scm->groups) {
         svc_groups_free(scm->groups->groups);
         free(scm->groups);
@@ -724,9 +808,8 @@ DWORD scm_db_change(struct scm *scm, struct scm_service *s, const struct svc_msg
     if (err != NO_ERROR)
         return err;
     old_start = s->cfg->start;
-    struct svc_service_config *old = s->cfg;
+    struct svc_service_config *old = scm_service_set_config(scm, s, cfg);
 
-    s->cfg = cfg;
     scm_state_config_changed(scm, s);
     if (cfg->start != old_start)
         log_start_type_changed(scm, s, old_start);
@@ -875,7 +958,6 @@ DWORD scm_db_set_security(struct scm *scm, struct scm_service *s, const char *sd
     free(copy);
     if (err != NO_ERROR)
         return err;
-    svc_service_config_free(s->cfg);
-    s->cfg = cfg;
+    svc_service_config_free(scm_service_set_config(scm, s, cfg));
     return NO_ERROR;
 }

@@ -126,6 +126,16 @@ void scm_state_init(struct scm *scm, struct scm_service *s)
     set_status(scm, s, &st, 1);
 }
 
+int scm_state_is_initial(const struct scm_service *s)
+{
+    const SERVICE_STATUS_PROCESS *st = &s->status;
+
+    return st->dwCurrentState == SERVICE_STOPPED && st->dwServiceType == s->cfg->type &&
+           st->dwWin32ExitCode == ERROR_SERVICE_NEVER_STARTED && st->dwControlsAccepted == 0 &&
+           st->dwServiceSpecificExitCode == 0 && st->dwCheckPoint == 0 && st->dwWaitHint == 0 &&
+           s->crashes == 0;
+}
+
 void scm_state_restore(struct scm *scm, struct scm_service *s, const SERVICE_STATUS_PROCESS *st)
 {
     SERVICE_STATUS copy;

@@ -34,6 +34,11 @@ void scm_state_event(struct scm *scm, struct scm_service *s, enum scm_event ev,
                      const struct scm_event_data *data);
 /* A new service's status: STOPPED, its type, no event logged. */
 void scm_state_init(struct scm *scm, struct scm_service *s);
+/* Whether s's status and crash count are still what scm_state_init
+ * gave it (never started since it was loaded or created): a restarted
+ * scmd's scm_state_init gives it the same, so the journal need not keep
+ * it. */
+int scm_state_is_initial(const struct scm_service *s);
 /* The status a previous scmd recorded (the journal), or that a host
  * rejoining reports before its first status: no event, the pid from the
  * host it is in. */
