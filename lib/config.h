@@ -447,6 +447,16 @@ int svc_config_remove_service(const char *root, const char *name);
  * that changes anything.  A group left empty is removed, unless its Split
  * is not auto (the setting would be lost with it). */
 int svc_config_set_group_membership(const char *root, const char *name, const char *group);
+/* The same change made to g in memory (what svc_config_load_groups
+ * read), for a caller that keeps svchost.ini parsed: 1 if g changed (then
+ * write it with svc_config_write_groups), 0 if it was so already,
+ * -EINVAL for a bad name, -ENOMEM (g is then as it was, but for a new
+ * empty group). */
+int svc_groups_set_membership(struct svc_groups *g, const char *name, const char *group);
+/* Writes g as ROOT/config/svchost.ini, atomically: each group's name,
+ * Services and Split.  0, -EINVAL (a name or Split that would not read
+ * back), or the negative errno of the write. */
+int svc_config_write_groups(const char *root, const struct svc_groups *g);
 /* 1 if value can be written and read back unchanged, else 0. */
 int svc_config_value_ok(const char *value);
 /* Replaces the file at path with len bytes of data by the same steps

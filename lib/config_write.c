@@ -243,22 +243,33 @@ static int list_name_ok(const char *s)
  * the start of a continuation line, where a wrapped list may put any
  * name.  So those bytes, and '%', are written %XX, which the reader
  * decodes (svc_ini_split_list): "My Service, v2" is My%20Service%2C%20v2.
- * NULL when out of memory. */
-static char *list_name_encode(const char *s)
+ * Whether the byte at p of name is one of them: */
+static int list_byte_escaped(const char *name, const char *p)
 {
-    return svc_percent_encode(s, ",", ";#");
+    return *p == '%' || *p == ',' || isspace((unsigned char)*p) ||
+           (p == name && (*p == ';' || *p == '#'));
+}
+
+/* Ends the line that began at start, as text_line does: one longer than
+ * inih's limit would not read back. */
+static void text_end_line(struct text *t, size_t start)
+{
+    if (t->err == 0 && t->len - start > MAX_LINE_CONTENT)
+        text_fail(t, -EINVAL);
+    text_append(t, "\n", 1);
 }
 
 /*
  * "Key = a, b, c" for a NULL-terminated list (nothing for an empty one,
  * which reads back as empty), wrapped onto indented continuation lines,
  * which the reader joins back into one list.  `self` is a name the list
- * may not hold (a service cannot depend on itself).
+ * may not hold (a service cannot depend on itself).  Written straight
+ * into t, a name without a byte to escape in one copy: svchost.ini's
+ * list of a group of 10,000 is rewritten at each CreateService.
  */
 static void text_list(struct text *t, const char *key, char *const *list, const char *self)
 {
-    struct text line = { 0 };
-    size_t indent = strlen(key) + 3;
+    size_t indent = strlen(key) + 3, start = t->len;
 
     if (list == NULL || list[0] == NULL)
         return;
@@ -268,40 +279,45 @@ static void text_list(struct text *t, const char *key, char *const *list, const 
             return;
         }
     }
-    char *item = list_name_encode(list[0]);
+    text_str(t, key);
+    text_str(t, " = ");
+    for (size_t i = 0; list[i] != NULL && t->err == 0; i++) {
+        const char *name = list[i], *p;
+        size_t escaped = 0, len = strlen(name);
 
-    text_str(&line, key);
-    text_str(&line, " = ");
-    if (item == NULL)
-        text_fail(&line, -ENOMEM);
-    else
-        text_str(&line, item);
-    free(item);
-    for (size_t i = 1; list[i] != NULL && line.err == 0; i++) {
-        size_t need;
+        /* isspace() of the C locale, '%' and ','; ';' and '#' first. */
+        if (name[strcspn(name, "%, \t\n\v\f\r")] != '\0' || name[0] == ';' || name[0] == '#')
+            for (p = name; *p != '\0'; p++)
+                escaped += (size_t)list_byte_escaped(name, p);
+        if (i > 0) {
+            size_t need = 2 + len + 2 * escaped + (list[i + 1] != NULL);
 
-        if ((item = list_name_encode(list[i])) == NULL) {
-            text_fail(&line, -ENOMEM);
-            break;
+            if (t->len - start + need <= WRAP_WIDTH) {
+                text_append(t, ", ", 2);
+            } else {
+                text_append(t, ",", 1);
+                text_end_line(t, start);
+                start = t->len;
+                for (size_t k = 0; k < indent; k++)
+                    text_append(t, " ", 1);
+            }
         }
-        need = 2 + strlen(item) + (list[i + 1] != NULL);
-        if (line.len + need <= WRAP_WIDTH) {
-            text_str(&line, ", ");
-        } else {
-            text_str(&line, ",");
-            text_line(t, "%s", line.buf);
-            line.len = 0;
-            for (size_t k = 0; k < indent; k++)
-                text_str(&line, " ");
+        if (escaped == 0) {
+            text_append(t, name, len);
+            continue;
         }
-        text_str(&line, item);
-        free(item);
+        for (p = name; *p != '\0'; p++) {
+            char hex[4];
+
+            if (!list_byte_escaped(name, p)) {
+                text_append(t, p, 1);
+                continue;
+            }
+            snprintf(hex, sizeof hex, "%%%02X", (unsigned char)*p);
+            text_append(t, hex, 3);
+        }
     }
-    if (line.err)
-        text_fail(t, line.err);
-    else
-        text_line(t, "%s", line.buf);
-    free(line.buf);
+    text_end_line(t, start);
 }
 
 /* ---- Files ------------------------------------------------------------------- */
@@ -761,13 +777,106 @@ static int group_name_ok(const char *s)
  * that one when it has a Split other than auto: someone chose it, and
  * the next service added to the group should find it.
  */
+int svc_groups_set_membership(struct svc_groups *g, const char *name, const char *group)
+{
+    size_t from = SIZE_MAX, at = 0, to = SIZE_MAX;
+
+    if (g == NULL || !list_name_ok(name) || (group != NULL && !group_name_ok(group)))
+        return -EINVAL;
+    for (size_t i = 0; i < g->n; i++) {
+        if (group != NULL && to == SIZE_MAX && strcasecmp(g->groups[i].name, group) == 0)
+            to = i;
+        for (size_t k = 0; from == SIZE_MAX && k < g->groups[i].n_services; k++) {
+            if (strcasecmp(g->groups[i].services[k], name) == 0) {
+                from = i;
+                at = k;
+            }
+        }
+    }
+    if (from == SIZE_MAX ? group == NULL : from == to)
+        return 0;       /* already so */
+
+    /* The new place first: only it can fail, and then g is as it was. */
+    if (group != NULL && to == SIZE_MAX) {
+        struct svc_group_config *more = realloc(g->groups, (g->n + 1) * sizeof *more);
+        if (more == NULL)
+            return -ENOMEM;
+        g->groups = more;
+        more[g->n] = (struct svc_group_config){ .name = strdup(group),
+                                                .services = calloc(1, sizeof(char *)),
+                                                .split = SVC_SPLIT_AUTO };
+        if (more[g->n].name == NULL || more[g->n].services == NULL) {
+            free(more[g->n].name);
+            free(more[g->n].services);
+            return -ENOMEM;
+        }
+        to = g->n++;
+    }
+    if (group != NULL) {
+        struct svc_group_config *gc = &g->groups[to];
+        char **members = realloc(gc->services, (gc->n_services + 2) * sizeof *members);
+        char *copy = strdup(name);
+
+        if (members != NULL)
+            gc->services = members;
+        if (members == NULL || copy == NULL) {
+            free(copy);
+            return -ENOMEM;     /* a new group stays, empty: it is written so */
+        }
+        members[gc->n_services++] = copy;
+        members[gc->n_services] = NULL;
+    }
+    if (from != SIZE_MAX) {
+        struct svc_group_config *gc = &g->groups[from];
+
+        free(gc->services[at]);
+        memmove(&gc->services[at], &gc->services[at + 1],
+                (gc->n_services - at) * sizeof *gc->services);   /* the NULL too */
+        gc->n_services--;
+        if (gc->n_services == 0 && gc->split == SVC_SPLIT_AUTO) {
+            free(gc->services);
+            free(gc->name);
+            memmove(gc, gc + 1, (g->n - from - 1) * sizeof *gc);
+            g->n--;
+        }
+    }
+    return 1;
+}
+
+int svc_config_write_groups(const char *root, const struct svc_groups *g)
+{
+    struct text t = { 0 };
+    char *path;
+    int rc;
+
+    if (root == NULL || g == NULL)
+        return -EINVAL;
+    for (size_t i = 0; i < g->n && t.err == 0; i++) {
+        const struct svc_group_config *gc = &g->groups[i];
+
+        if (!group_name_ok(gc->name) || svc_split_name(gc->split) == NULL)
+            text_fail(&t, -EINVAL);
+        if (t.len > 0)
+            text_line(&t, "%s", "");
+        text_line(&t, "[%s]", gc->name);
+        text_list(&t, "Services", gc->services, NULL);
+        if (gc->split != SVC_SPLIT_AUTO && t.err == 0)
+            text_line(&t, "Split = %s", svc_split_name(gc->split));
+    }
+    if (t.err == 0 && (rc = make_config_dirs(root, 0)) < 0)
+        text_fail(&t, rc);
+    path = svc_path_groups_file(root);
+    if (path == NULL)
+        text_fail(&t, -ENOMEM);
+    rc = text_commit(&t, path);
+    free(path);
+    return rc;
+}
+
 int svc_config_set_group_membership(const char *root, const char *name, const char *group)
 {
     struct svc_groups *g = NULL;
     struct svc_diag diag = { 0 };
-    struct text t = { 0 };
-    size_t from = SIZE_MAX, at = 0, to = SIZE_MAX;
-    char *path;
     int rc;
 
     if (root == NULL || !list_name_ok(name) || (group != NULL && !group_name_ok(group)))
@@ -781,63 +890,9 @@ int svc_config_set_group_membership(const char *root, const char *name, const ch
     } else if (rc < 0) {
         return rc;      /* a malformed file is left for a person to fix */
     }
-    for (size_t i = 0; i < g->n; i++) {
-        if (group != NULL && strcasecmp(g->groups[i].name, group) == 0)
-            to = i;
-        for (size_t k = 0; k < g->groups[i].n_services; k++) {
-            if (strcasecmp(g->groups[i].services[k], name) == 0) {
-                from = i;
-                at = k;
-            }
-        }
-    }
-    if (from == SIZE_MAX ? group == NULL : from == to) {
-        svc_groups_free(g);
-        return 0;       /* already so: the file is not touched */
-    }
-
-    for (size_t i = 0; i < g->n && t.err == 0; i++) {
-        const struct svc_group_config *gc = &g->groups[i];
-        char **members = calloc(gc->n_services + 2, sizeof *members);
-        size_t n = 0;
-
-        if (members == NULL) {
-            text_fail(&t, -ENOMEM);
-            break;
-        }
-        for (size_t k = 0; k < gc->n_services; k++)
-            if (i != from || k != at)
-                members[n++] = gc->services[k];
-        if (i == to)
-            members[n++] = (char *)name;
-        if (n > 0 || i != from || gc->split != SVC_SPLIT_AUTO) {
-            if (!group_name_ok(gc->name) || svc_split_name(gc->split) == NULL)
-                text_fail(&t, -EINVAL);
-            if (t.len > 0)
-                text_line(&t, "%s", "");
-            text_line(&t, "[%s]", gc->name);
-            text_list(&t, "Services", members, NULL);
-            if (gc->split != SVC_SPLIT_AUTO && t.err == 0)
-                text_line(&t, "Split = %s", svc_split_name(gc->split));
-        }
-        free(members);
-    }
-    if (group != NULL && to == SIZE_MAX) {
-        char *members[2] = { (char *)name, NULL };
-
-        if (t.len > 0)
-            text_line(&t, "%s", "");
-        text_line(&t, "[%s]", group);
-        text_list(&t, "Services", members, NULL);
-    }
+    rc = svc_groups_set_membership(g, name, group);
+    if (rc > 0)
+        rc = svc_config_write_groups(root, g);
     svc_groups_free(g);
-
-    if (t.err == 0 && (rc = make_config_dirs(root, 0)) < 0)
-        text_fail(&t, rc);
-    path = svc_path_groups_file(root);
-    if (path == NULL)
-        text_fail(&t, -ENOMEM);
-    rc = text_commit(&t, path);
-    free(path);
-    return rc;
+    return rc;      /* 0: already so, the file is not touched */
 }

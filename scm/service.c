@@ -321,3 +321,17 @@ char *scm_service_host_group(const struct scm_service *s)
         return group;
     return NULL;
 }
+
+struct scm_service *scm_service_other_with_display(const struct scm *scm, const char *display,
+                                                   const struct scm_service *except)
+{
+    const struct scm_service_index *x = scm->service_index;
+
+    if (display == NULL || x == NULL || x->n == 0)
+        return NULL;
+    for (struct scm_service *s = x->by_display[name_hash(display) & (x->buckets - 1)]; s;
+         s = s->display_next)
+        if (s != except && strcasecmp(s->cfg->display_name, display) == 0)
+            return s;
+    return NULL;
+}

@@ -76,6 +76,10 @@ size_t scm_service_count(const struct scm *scm);
  * by hand), the first in name order. */
 struct scm_service *scm_service_find(const struct scm *scm, const char *name);
 struct scm_service *scm_service_find_display(const struct scm *scm, const char *display);
+/* A service other than except whose display name is display; NULL if
+ * none. */
+struct scm_service *scm_service_other_with_display(const struct scm *scm, const char *display,
+                                                   const struct scm_service *except);
 
 /* Any state but STOPPED. */
 int scm_service_active(const struct scm_service *s);

@@ -22,11 +22,20 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+/* svchost.ini as scmd last read or wrote it.  Every change of a
+ * membership is made here and written from here, so a CreateService
+ * among 10,000 services does not read and parse the whole file first;
+ * it is read again only when someone else changed it. */
 struct scm_groups_cache {
     struct svc_groups *groups;     /* NULL: none or unreadable */
+    int load_rc;                   /* of the last read: 0, -ENOENT, or why it failed */
     struct stat seen;
     int loaded;
 };
+
+static struct scm_groups_cache *groups_cache(struct scm *scm);
+static int set_membership(struct scm *scm, const char *name, const char *group);
+static void groups_written(struct scm *scm);
 
 static void log_diag(struct svc_diag *d)
 {
@@ -115,13 +124,12 @@ static int listed_sorted(const struct svc_groups *g, struct listed **out, size_t
     return 0;
 }
 
-/* The group of svchost.ini that lists name, or NULL (the reader lists a
- * name once, in one group). */
-static const char *listed_group(const struct listed *v, size_t n, const char *name)
+/* The entry of name, or NULL (the reader lists a name once, in one
+ * group). */
+static struct listed *listed_find(struct listed *v, size_t n, const char *name)
 {
     struct listed key = { name, NULL };
-    const struct listed *hit = n ? bsearch(&key, v, n, sizeof *v, listed_cmp) : NULL;
-    return hit ? hit->group : NULL;
+    return n ? bsearch(&key, v, n, sizeof *v, listed_cmp) : NULL;
 }
 
 /*
@@ -135,35 +143,50 @@ static const char *listed_group(const struct listed *v, size_t n, const char *na
  */
 static void repair_groups(struct scm *scm)
 {
-    struct svc_groups *g = NULL;
-    struct svc_diag diag = { 0 };
-    int rc = svc_config_load_groups(scm->root, &g, &diag);
+    struct scm_groups_cache *c = groups_cache(scm);
     struct listed *v;
-    size_t n;
+    size_t n, changed = 0;
+    int rc;
 
-    svc_diag_free(&diag);
-    if (rc < 0 && rc != -ENOENT)
+    if (c == NULL || (c->load_rc < 0 && c->load_rc != -ENOENT))
         return;     /* a malformed file is left for a person to fix */
-    if (listed_sorted(g, &v, &n) < 0) {
-        svc_groups_free(g);
+    if (c->groups == NULL && (c->groups = calloc(1, sizeof *c->groups)) == NULL)
+        return;
+    /* Looked up in the file as read: each change below concerns its own
+     * name only, so the others' lookups stay true. */
+    if (listed_sorted(c->groups, &v, &n) < 0)
         return;     /* out of memory: nothing is repaired */
-    }
     for (struct scm_service *s = scm->services; s != NULL; s = s->next) {
         char *want = file_group(s->cfg);
-        const char *have = listed_group(v, n, s->name);
+        struct listed *e = listed_find(v, n, s->name);
+        const char *have = e ? e->group : NULL;
 
         if (want == NULL ? have != NULL : have == NULL || strcasecmp(want, have) != 0) {
-            rc = svc_config_set_group_membership(scm->root, s->name, want);
+            rc = svc_groups_set_membership(c->groups, s->name, want);
             if (rc < 0)
                 log_warnx("svchost.ini: cannot put %s in its group: %s", s->name, strerror(-rc));
             else
                 log_info("svchost.ini: %s %s%s, as its service file says", s->name,
                          want ? "put in group " : "taken out of its group", want ? want : "");
+            changed += rc > 0;
+            /* The change freed the listed spelling of the name: the
+             * service's own keeps the order for the searches to come. */
+            if (e != NULL && rc > 0)
+                *e = (struct listed){ s->name, NULL };
         }
         free(want);
     }
     free(v);
-    svc_groups_free(g);
+    /* Written once, however many services it concerned. */
+    if (changed > 0) {
+        rc = svc_config_write_groups(scm->root, c->groups);
+        if (rc < 0) {
+            log_warnx("svchost.ini: cannot write the repaired groups: %s", strerror(-rc));
+            c->loaded = 0;
+        } else {
+            groups_written(scm);
+        }
+    }
 }
 
 /* Pieces of a long name are directories (svc_path_service_file); no name
@@ -591,15 +614,14 @@ static DWORD validate(const struct scm *scm, const struct svc_msg_config *m, con
         return ERROR_INVALID_PARAMETER;
     if (m->image_path == NULL || m->image_path[0] == '\0')
         return ERROR_INVALID_PARAMETER;
+    /* Neither name may be another service's name or display name (the
+     * index answers without a walk of every service). */
     const char *display = m->display_name ? m->display_name : m->name;
-    for (struct scm_service *o = scm->services; o; o = o->next) {
-        if (o == self)
-            continue;
-        if (strcasecmp(o->name, display) == 0 ||
-            (o->cfg->display_name && strcasecmp(o->cfg->display_name, display) == 0) ||
-            (o->cfg->display_name && strcasecmp(o->cfg->display_name, m->name) == 0))
-            return ERROR_DUPLICATE_SERVICE_NAME;
-    }
+    const struct scm_service *named = scm_service_find(scm, display);
+
+    if ((named != NULL && named != self) || scm_service_other_with_display(scm, display, self) ||
+        scm_service_other_with_display(scm, m->name, self))
+        return ERROR_DUPLICATE_SERVICE_NAME;
     for (size_t i = 0; m->depend_on_service && m->depend_on_service[i]; i++)
         if (!svc_name_valid(m->depend_on_service[i]))
             return ERROR_INVALID_PARAMETER;
@@ -672,7 +694,7 @@ static DWORD persist(struct scm *scm, const struct svc_msg_config *m,
     /* Group membership follows the ImagePath (share services only);
      * written after the service file (see repair_groups). */
     group = file_group(back);
-    rc = svc_config_set_group_membership(scm->root, back->name, group);
+    rc = set_membership(scm, back->name, group);
     free(group);
     if (rc < 0) {
         log_warnx("svchost.ini: cannot update the groups of %s: %s", back->name, strerror(-rc));
@@ -832,7 +854,7 @@ static void service_unlink_free(struct scm *scm, struct scm_service *s)
 
 static void remove_from_disk(struct scm *scm, struct scm_service *s)
 {
-    int rc = svc_config_set_group_membership(scm->root, s->name, NULL);
+    int rc = set_membership(scm, s->name, NULL);
     if (rc < 0)
         log_warnx("svchost.ini: cannot remove %s: %s", s->name, strerror(-rc));
     rc = svc_config_remove_service(scm->root, s->name);
@@ -877,34 +899,79 @@ void scm_db_sweep(struct scm *scm)
     }
 }
 
-/* svchost.ini as last read; read again only when the file changed (the
- * SCM's own writes replace it, so the inode changes too). */
-static const struct svc_groups *groups_now(struct scm *scm)
+static struct stat groups_stat(const struct scm *scm)
+{
+    char *path = svc_path_groups_file(scm->root);
+    struct stat st;
+
+    if (path == NULL || stat(path, &st) != 0)
+        memset(&st, 0, sizeof st);
+    free(path);
+    return st;
+}
+
+/* The cache, read again when the file changed since scmd last read or
+ * wrote it (the SCM's own writes replace it, so the inode changes too).
+ * NULL when out of memory. */
+static struct scm_groups_cache *groups_cache(struct scm *scm)
 {
     struct scm_groups_cache *c = scm->groups;
     struct svc_diag diag = { 0 };
     struct stat st;
-    char *path;
 
     if (c == NULL && (c = scm->groups = calloc(1, sizeof *c)) == NULL)
         return NULL;
-    path = svc_path_groups_file(scm->root);
-    if (path == NULL)
-        return c->groups;
-    if (stat(path, &st) != 0)
-        memset(&st, 0, sizeof st);
-    free(path);
+    st = groups_stat(scm);
     if (c->loaded && st.st_ino == c->seen.st_ino && st.st_size == c->seen.st_size &&
         st.st_mtim.tv_sec == c->seen.st_mtim.tv_sec && st.st_mtim.tv_nsec == c->seen.st_mtim.tv_nsec)
-        return c->groups;
+        return c;
     svc_groups_free(c->groups);
     c->groups = NULL;
-    if (svc_config_load_groups(scm->root, &c->groups, &diag) < 0)
+    c->load_rc = svc_config_load_groups(scm->root, &c->groups, &diag);
+    if (c->load_rc < 0)
         c->groups = NULL;
     svc_diag_free(&diag);
     c->seen = st;
     c->loaded = 1;
-    return c->groups;
+    return c;
+}
+
+/* The cache holds what scmd has just written. */
+static void groups_written(struct scm *scm)
+{
+    scm->groups->seen = groups_stat(scm);
+    scm->groups->load_rc = 0;
+}
+
+/* Makes name a member of group only (NULL: of none) in svchost.ini, as
+ * svc_config_set_group_membership does, over the cache.  0 or a
+ * negative errno (a malformed file is left for a person to fix). */
+static int set_membership(struct scm *scm, const char *name, const char *group)
+{
+    struct scm_groups_cache *c = groups_cache(scm);
+    int rc;
+
+    if (c == NULL)
+        return -ENOMEM;
+    if (c->load_rc < 0 && c->load_rc != -ENOENT)
+        return c->load_rc;
+    if (c->groups == NULL && (c->groups = calloc(1, sizeof *c->groups)) == NULL)
+        return -ENOMEM;
+    rc = svc_groups_set_membership(c->groups, name, group);
+    if (rc > 0)
+        rc = svc_config_write_groups(scm->root, c->groups);
+    if (rc < 0) {
+        c->loaded = 0;      /* the file is as it was: read it again */
+        return rc;
+    }
+    groups_written(scm);
+    return 0;
+}
+
+static const struct svc_groups *groups_now(struct scm *scm)
+{
+    struct scm_groups_cache *c = groups_cache(scm);
+    return c ? c->groups : NULL;
 }
 
 int scm_db_wants_split(struct scm *scm, const struct scm_service *s, const char *group)

@@ -149,7 +149,12 @@ START_TEST(test_shared_display_name)
     a->cfg->display_name = fake_strdup("Same");
     scm_service_link(&scm, a);
     ck_assert_ptr_eq(scm_service_find_display(&scm, "SAME"), a);
+    /* CreateService's and ChangeServiceConfig's question: another? */
+    ck_assert_ptr_eq(scm_service_other_with_display(&scm, "same", a), b);
+    ck_assert_ptr_eq(scm_service_other_with_display(&scm, "same", b), a);
+    ck_assert_ptr_null(scm_service_other_with_display(&scm, "Alpha", NULL));
     scm_service_unlink(&scm, a);
+    ck_assert_ptr_null(scm_service_other_with_display(&scm, "same", b));
     ck_assert_ptr_eq(scm_service_find_display(&scm, "same"), b);
     scm_service_free(a);
 }
