@@ -9,6 +9,10 @@
  * service has stopped and its queue is empty.  Windows delivers
  * every control of a process on the one dispatcher thread, so one hung
  * handler blocks every service of a svchost; here it blocks only its own.
+ * A control for a service with nothing queued or running may instead run
+ * on the caller's thread (svc_dispatch_control_here), sparing the wake-up
+ * of a worker: the caller sees to it that a hung handler there blocks
+ * nothing else (scm_channel.c hands its reading to another thread).
  */
 #include "dispatcher.h"
 #include "impersonate.h"
@@ -49,6 +53,7 @@ struct svc_service {
     void *context;
     struct ctl_item *head, *tail;
     int worker;                   /* a worker thread exists */
+    int busy;                     /* a handler runs: the worker's, or one run here */
     unsigned run;                 /* counts starts: tells runs apart */
     struct svc_thread_owner *owner;  /* its threads and their CPU time */
 };
@@ -95,6 +100,19 @@ LPSERVICE_MAIN_FUNCTIONA svc_dispatcher_resolve(const char *name)
     return resolver ? resolver(name) : NULL;
 }
 
+/* A condition variable whose timed waits take CLOCK_MONOTONIC deadlines
+ * (deadline() below): one of the default clock would take them for
+ * CLOCK_REALTIME times long past and time out at once. */
+static void cond_init_monotonic(pthread_cond_t *c)
+{
+    pthread_condattr_t attr;
+
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(c, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
 static struct svc_service *slot(struct svc_dispatcher *d, size_t i)
 {
     pthread_mutex_lock(&d->lock);
@@ -125,7 +143,7 @@ static struct svc_service *service_new(struct svc_dispatcher *d, size_t index, c
     s->main = main;
     s->status.dwCurrentState = SERVICE_STOPPED;
     pthread_mutex_init(&s->lock, NULL);
-    pthread_cond_init(&s->work, NULL);
+    cond_init_monotonic(&s->work);
     return s;
 }
 
@@ -254,7 +272,7 @@ int svc_dispatcher_create(const SERVICE_TABLE_ENTRYA *table, const struct svc_di
     d->ops = ops;
     d->arg = arg;
     pthread_mutex_init(&d->lock, NULL);
-    pthread_cond_init(&d->mains_done, NULL);
+    cond_init_monotonic(&d->mains_done);
     for (size_t i = 0; i < n; i++) {
         if (svc_dispatch_add(d, table[i].lpServiceName, table[i].lpServiceProc) < 0) {
             dispatcher_free(d);
@@ -461,6 +479,18 @@ static struct timespec deadline(clockid_t clock, unsigned ms)
     return t;
 }
 
+/* The handler's answer to control (live 0: the service has stopped). */
+static DWORD call_handler(int live, LPHANDLER_FUNCTION_EX hex, LPHANDLER_FUNCTION h,
+                          DWORD control, void *ctx)
+{
+    if (!live)
+        return ERROR_SERVICE_NOT_ACTIVE;
+    if (hex != NULL)
+        return hex(control, 0, NULL, ctx);
+    h(control);
+    return NO_ERROR;
+}
+
 static void *worker_thread(void *p)
 {
     struct svc_service *s = p;
@@ -469,7 +499,13 @@ static void *worker_thread(void *p)
     svc_thread_attach(s->owner);
     pthread_mutex_lock(&s->lock);
     for (;;) {
-        while (s->head == NULL) {
+        while (s->head == NULL || s->busy) {
+            if (s->head != NULL) {
+                /* Its control waits for the one run by the channel's
+                 * thread (svc_dispatch_control_here) to end. */
+                pthread_cond_wait(&s->work, &s->lock);
+                continue;
+            }
             /* A stopped service gets no more controls.  Ending at once
              * also tells whoever waits for the service's last thread
              * (svc_thread_owner_wait_idle: the host before it unloads a
@@ -481,7 +517,7 @@ static void *worker_thread(void *p)
             }
             struct timespec until = deadline(CLOCK_MONOTONIC, WORKER_LINGER_MS);
             if (pthread_cond_timedwait(&s->work, &s->lock, &until) == ETIMEDOUT &&
-                s->head == NULL) {
+                s->head == NULL && !s->busy) {
                 s->worker = 0;
                 pthread_mutex_unlock(&s->lock);
                 return NULL;
@@ -496,23 +532,54 @@ static void *worker_thread(void *p)
         LPHANDLER_FUNCTION h = s->handler;
         void *ctx = s->context;
         int live = s->registered;
+        s->busy = 1;
         pthread_mutex_unlock(&s->lock);
 
-        DWORD result;
-        if (!live)
-            result = ERROR_SERVICE_NOT_ACTIVE;
-        else if (hex != NULL)
-            result = hex(it->control, 0, NULL, ctx);
-        else {
-            h(it->control);
-            result = NO_ERROR;
-        }
+        DWORD result = call_handler(live, hex, h, it->control, ctx);
 
         pthread_mutex_lock(&s->lock);
+        s->busy = 0;
         if (d->ops && d->ops->control_done)
             d->ops->control_done(d->arg, s->index, it->control, result, it->tag);
         free(it);
     }
+}
+
+int svc_dispatch_control_here(struct svc_dispatcher *d, size_t index, DWORD control, uint64_t tag)
+{
+    struct svc_service *s = slot(d, index);
+    struct svc_thread_owner *mine = svc_thread_owner_current();
+
+    pthread_mutex_lock(&s->lock);
+    if (!s->registered) {
+        pthread_mutex_unlock(&s->lock);
+        return -ESRCH;
+    }
+    if (s->head != NULL || s->busy) {
+        pthread_mutex_unlock(&s->lock);
+        return 0;   /* in order, after what waits: queue it */
+    }
+    LPHANDLER_FUNCTION_EX hex = s->handler_ex;
+    LPHANDLER_FUNCTION h = s->handler;
+    void *ctx = s->context;
+    s->busy = 1;
+    pthread_mutex_unlock(&s->lock);
+
+    /* The handler runs as one of its service's threads (its CPU, its
+     * privileges), and leaves nothing of its own on this thread. */
+    svc_thread_attach(s->owner);
+    DWORD result = call_handler(1, hex, h, control, ctx);
+    svc_impersonation_drop();
+    svc_thread_attach(mine);
+
+    pthread_mutex_lock(&s->lock);
+    s->busy = 0;
+    if (d->ops && d->ops->control_done)
+        d->ops->control_done(d->arg, s->index, control, result, tag);
+    if (s->head != NULL)
+        pthread_cond_signal(&s->work);
+    pthread_mutex_unlock(&s->lock);
+    return 1;
 }
 
 int svc_dispatch_control(struct svc_dispatcher *d, size_t index, DWORD control, uint64_t tag)
@@ -576,7 +643,7 @@ size_t svc_dispatch_mains_running(struct svc_dispatcher *d)
 
 int svc_dispatch_wait_mains(struct svc_dispatcher *d, unsigned timeout_ms)
 {
-    struct timespec until = deadline(CLOCK_REALTIME, timeout_ms);
+    struct timespec until = deadline(CLOCK_MONOTONIC, timeout_ms);
     int rc = 0;
 
     pthread_mutex_lock(&d->lock);

@@ -94,6 +94,13 @@ int svc_dispatch_start_as(struct svc_dispatcher *d, size_t index, const char *as
  * -ENOMEM. */
 int svc_dispatch_control(struct svc_dispatcher *d, size_t index, DWORD control, uint64_t tag);
 
+/* Runs the control's handler on the calling thread, attached to the
+ * service's threads while it runs, if nothing is queued or running for
+ * it: 1 when it ran (control_done has been called), 0 when the caller
+ * must queue it with svc_dispatch_control (to keep the order), -ESRCH as
+ * that.  A handler that does not return holds the caller. */
+int svc_dispatch_control_here(struct svc_dispatcher *d, size_t index, DWORD control, uint64_t tag);
+
 /* The threads, CPU time and attributable memory of one service (see
  * threads.h); smaps is the text of /proc/self/smaps or NULL. */
 struct svc_thread_usage;

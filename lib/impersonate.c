@@ -24,6 +24,7 @@
  * the groups.
  */
 #include "impersonate.h"
+#include "log.h"
 #include "config.h"
 #include "paths.h"
 #include "privileges.h"
@@ -361,6 +362,12 @@ BOOL WINAPI SvchostImpersonateClient(int fd)
     if (err != NO_ERROR)
         SetLastError(err);
     return err == NO_ERROR;
+}
+
+void svc_impersonation_drop(void)
+{
+    if (saved.active && revert() != NO_ERROR)
+        log_warnx("could not give this thread its own identity back");
 }
 
 BOOL WINAPI SvchostRevertToSelf(void)

@@ -25,6 +25,11 @@ void svc_impersonation_begin(struct svc_thread_owner *owner, const char *name);
  * for the host, which has read the service's file.  owner NULL: nothing. */
 void svc_impersonation_allow(struct svc_thread_owner *owner, int allowed);
 
+/* Gives the calling thread back the process's identity if it still
+ * impersonates (a handler run on a thread that is not its service's
+ * returned without SvchostRevertToSelf). */
+void svc_impersonation_drop(void);
+
 /* Whether the calling thread's service may impersonate: 1 or 0 (also 0
  * for a thread of no service, or a service whose file cannot be read). */
 int svc_impersonation_allowed(void);

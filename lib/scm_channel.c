@@ -7,6 +7,13 @@
  * START, CONTROL, QUERY and EXIT requests from it and dispatches them by
  * the table at the end of this file; service threads write STATUS frames
  * and control replies, one frame at a time under send_lock.
+ *
+ * A control for a service with nothing else queued runs on the reading
+ * thread itself, so that its round trip wakes no other thread.  A timer
+ * armed meanwhile sees to it that a handler that does not return blocks
+ * only its own service: after TAKEOVER_MS the watchdog thread takes over
+ * the reading, and the thread that ran the handler stops reading once it
+ * returns (see "Who reads").
  */
 #include "scm_channel.h"
 #include "dispatcher.h"
@@ -19,10 +26,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAIN_GRACE_MS 2000
@@ -242,12 +252,186 @@ out:
     return 0;
 }
 
+/* ---- Who reads ------------------------------------------------------------- */
+
+/* One thread reads the channel at a time: at first the one that called
+ * StartServiceCtrlDispatcher.  While it runs a handler (run_here), a
+ * timer on CLOCK_MONOTONIC is armed; when it fires, the watchdog thread
+ * (which only ever waits for that timer's signal) becomes the reader and
+ * a new watchdog is made.  The generation tells a reader whether it still
+ * is one.  When the reading ends (EXIT, or the SCM gone for good), the
+ * reader says so to whoever waits in svc_scm_channel_run. */
+#define TAKEOVER_MS 20
+#define HANDED_OVER 2   /* a request handler's result: stop reading */
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    unsigned gen;           /* which generation of reader reads (from 1) */
+    unsigned handler_gen;   /* the reader in a handler, timer armed; 0: none */
+    int ended;              /* the reading has ended */
+    int first_waits;        /* the first reader waits in svc_scm_channel_run */
+    int first_abandoned;    /* ...and is in a handler still: the process ends without it */
+    int have_timer;
+    timer_t timer;
+    int signo;
+    pid_t watchdog_tid;     /* 0: none yet */
+} role = { .lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER, .gen = 1 };
+
+/* The generation this thread reads as: 1 for the first reader. */
+static _Thread_local unsigned reader_gen = 1;
+
+static int read_loop(void);
+static int start_watchdog(void);
+
+/* The reading ended on a thread that took it over.  The first reader
+ * normally goes on from svc_scm_channel_run (StartServiceCtrlDispatcher
+ * returns); if it is still in the handler that made it give the reading
+ * up, the process ends here, as it would have had that handler run on a
+ * thread of its own. */
+static void end_without_first(void)
+{
+    struct timespec until;
+
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += MAIN_GRACE_MS / 1000;
+    until.tv_nsec += (long)(MAIN_GRACE_MS % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&role.lock);
+    while (!role.first_waits &&
+           pthread_cond_clockwait(&role.changed, &role.lock, CLOCK_MONOTONIC, &until) == 0)
+        ;
+    if (role.first_waits) {
+        pthread_mutex_unlock(&role.lock);
+        return;
+    }
+    role.first_abandoned = 1;
+    pthread_mutex_unlock(&role.lock);
+    log_warnx("the dispatcher's thread is still in a control's handler; the host ends");
+    svc_dispatch_wait_mains(chan.d, MAIN_GRACE_MS);
+    exit(EXIT_SUCCESS);
+}
+
+static void *watchdog_thread(void *arg)
+{
+    sigset_t set;
+
+    (void)arg;
+    sigemptyset(&set);
+    sigaddset(&set, role.signo);
+    pthread_mutex_lock(&role.lock);
+    role.watchdog_tid = (pid_t)syscall(SYS_gettid);
+    pthread_cond_broadcast(&role.changed);
+    pthread_mutex_unlock(&role.lock);
+    for (;;) {
+        int got = sigwaitinfo(&set, NULL);
+
+        if (got != role.signo)
+            continue;
+        pthread_mutex_lock(&role.lock);
+        /* Only for a handler still running: a late signal for one that
+         * returned meanwhile changes nothing. */
+        if (role.handler_gen != role.gen || role.ended) {
+            pthread_mutex_unlock(&role.lock);
+            continue;
+        }
+        role.handler_gen = 0;
+        reader_gen = ++role.gen;
+        role.watchdog_tid = 0;
+        pthread_mutex_unlock(&role.lock);
+        log_warnx("a control's handler has not returned in %d ms: another thread reads "
+                  "the SCM's channel", TAKEOVER_MS);
+        /* The next handler may hang too: a new watchdog for it. */
+        if (start_watchdog() < 0)
+            log_warnx("no watchdog: controls go to the services' own threads");
+        if (read_loop() == 0)
+            end_without_first();
+        return NULL;
+    }
+}
+
+/* Starts a watchdog thread and points the timer at it.  0 or -1 (then
+ * controls are queued to the services' own threads, as without it). */
+static int start_watchdog(void)
+{
+    struct sigevent ev;
+    pthread_attr_t attr;
+    pthread_t t;
+    sigset_t set, old;
+    int rc;
+
+    /* Blocked in the thread from its start, so sigwaitinfo gets it. */
+    sigemptyset(&set);
+    sigaddset(&set, role.signo);
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    rc = pthread_create(&t, &attr, watchdog_thread, NULL);
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
+        return -1;
+    pthread_mutex_lock(&role.lock);
+    while (role.watchdog_tid == 0)
+        pthread_cond_wait(&role.changed, &role.lock);
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_THREAD_ID;
+    ev.sigev_signo = role.signo;
+    ev._sigev_un._tid = role.watchdog_tid;
+    if (role.have_timer) {
+        timer_delete(role.timer);
+        role.have_timer = 0;
+    }
+    role.have_timer = timer_create(CLOCK_MONOTONIC, &ev, &role.timer) == 0;
+    rc = role.have_timer ? 0 : -1;
+    pthread_mutex_unlock(&role.lock);
+    return rc;
+}
+
+/* Arms the timer for ms (0: disarms it); role.lock held. */
+static void arm_locked(unsigned ms)
+{
+    struct itimerspec it = { .it_value = { .tv_sec = ms / 1000,
+                                           .tv_nsec = (long)(ms % 1000) * 1000000L } };
+    timer_settime(role.timer, 0, &it, NULL);
+}
+
+/* Runs control i's handler on this thread, under the watchdog: 1 if it
+ * ran, 0 if it must be queued, a negative errno; *gone set when another
+ * thread took over the reading meanwhile. */
+static int run_here(size_t i, DWORD control, uint32_t id, int *gone)
+{
+    int rc;
+
+    *gone = 0;
+    pthread_mutex_lock(&role.lock);
+    if (!role.have_timer) {
+        pthread_mutex_unlock(&role.lock);
+        return 0;
+    }
+    role.handler_gen = reader_gen;
+    arm_locked(TAKEOVER_MS);
+    pthread_mutex_unlock(&role.lock);
+    rc = svc_dispatch_control_here(chan.d, i, control, id);
+    pthread_mutex_lock(&role.lock);
+    if (role.handler_gen == reader_gen) {
+        role.handler_gen = 0;
+        arm_locked(0);
+    }
+    *gone = reader_gen != role.gen;
+    pthread_mutex_unlock(&role.lock);
+    return rc;
+}
+
 static int on_control(uint32_t id, struct svc_rbuf *r)
 {
     char *name;
     DWORD control;
     long i;
-    int rc;
+    int rc, gone;
 
     rc = svc_msg_host_control_unpack(r, &name, &control);
     if (rc < 0)
@@ -258,6 +442,13 @@ static int on_control(uint32_t id, struct svc_rbuf *r)
         send_reply(id, ERROR_SERVICE_NOT_IN_EXE);
         return 0;
     }
+    rc = run_here((size_t)i, control, id, &gone);
+    if (rc < 0)
+        send_reply(id, svc_dispatch_error(rc));
+    if (gone)
+        return HANDED_OVER;
+    if (rc != 0)
+        return 0;
     /* On success the handler's result is sent by on_control_done. */
     rc = svc_dispatch_control(chan.d, (size_t)i, control, id);
     if (rc < 0)
@@ -560,11 +751,35 @@ DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
     if (rc < 0)
         return svc_errno_to_win32(rc);
 
+    role.signo = SIGRTMIN + 4;
+    if (start_watchdog() < 0)
+        log_warnx("no watchdog thread: controls go to the services' own threads");
+    if (read_loop() == HANDED_OVER) {
+        /* This thread ran a handler that took long; another read on. */
+        pthread_mutex_lock(&role.lock);
+        role.first_waits = !role.first_abandoned;
+        pthread_cond_broadcast(&role.changed);
+        /* Abandoned: the process is ending on another thread. */
+        while (!role.ended || role.first_abandoned)
+            pthread_cond_wait(&role.changed, &role.lock);
+        pthread_mutex_unlock(&role.lock);
+    }
+    svc_dispatch_wait_mains(chan.d, MAIN_GRACE_MS);
+    return NO_ERROR;
+}
+
+/* Reads and dispatches requests until EXIT or the SCM is gone for good
+ * (0: the reading has ended, and whoever waits is told), or until
+ * another thread has taken over the reading (HANDED_OVER). */
+static int read_loop(void)
+{
+    int rc;
+
     for (;;) {
         struct svc_frame_header h;
         uint8_t *payload = NULL;
 
-        /* Only this thread changes chan.fd. */
+        /* Only the reader changes chan.fd. */
         rc = svc_frame_recv(chan.fd, &h, &payload);
         if (rc < 0) {
             if (rc != -ECONNRESET)
@@ -575,11 +790,18 @@ DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
         }
         rc = dispatch(&h, payload);
         free(payload);
+        if (rc == HANDED_OVER)
+            return HANDED_OVER;
         if (rc != 0)
             break;
     }
-    svc_dispatch_wait_mains(chan.d, MAIN_GRACE_MS);
-    return NO_ERROR;
+    pthread_mutex_lock(&role.lock);
+    role.ended = 1;
+    if (role.have_timer)
+        arm_locked(0);
+    pthread_cond_broadcast(&role.changed);
+    pthread_mutex_unlock(&role.lock);
+    return 0;
 }
 
 /* ---- As a controller ------------------------------------------------------ */

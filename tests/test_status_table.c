@@ -91,7 +91,7 @@ struct reader {
     const struct svc_table *t;
     _Atomic int *stop;
     int raw;            /* 1: copies the slot without the sequence lock */
-    unsigned long reads, torn, seen_values;
+    _Atomic unsigned long reads, torn, seen_values;
 };
 
 /* The slot's words as they are, the way a reader without the lock would. */
