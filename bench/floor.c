@@ -13,9 +13,9 @@
  *   - the client packs a QUERY_STATUS request with the protocol's own
  *     pack functions (so the frames have the sizes of a
  *     QueryServiceStatusEx request and reply), sends it with
- *     svc_frame_send, polls without sleeping for up to 200 us and then
- *     blocks in svc_frame_recv, as lib/sc_handle.c's spin_for_reply and
- *     svc_conn_call do;
+ *     svc_frame_send, waits with the library's own svc_conn_wait_reply
+ *     (lib/sc_handle.c: a short spin while CPUs are free) and then
+ *     blocks in svc_frame_recv, as svc_conn_call does;
  *   - a server process sleeps in poll() until a frame arrives, as scmd's
  *     event loop sleeps in epoll_wait, reads it whole and answers with a
  *     status reply.
@@ -28,6 +28,7 @@
  */
 #include "bench.h"
 
+#include "client.h"
 #include "proto.h"
 
 #include <errno.h>
@@ -45,8 +46,6 @@
 
 #define FLOOR_WARMUP 200
 #define FLOOR_CALLS 2000
-/* As SPIN_NS in lib/sc_handle.c: the client's wait is the library's. */
-#define FLOOR_SPIN_NS 200000L
 
 static double now_us(void)
 {
@@ -87,21 +86,17 @@ static int send_reply(int fd, uint32_t id)
     return rc;
 }
 
-/* The library's wait: spin on poll(0) for up to FLOOR_SPIN_NS, then a
+/* The library's wait (svc_conn_wait_reply, the very function), then a
  * blocking read of the whole frame. */
 static int client_wait(int fd)
 {
-    struct pollfd pfd = { .fd = fd, .events = POLLIN };
     struct svc_frame_header h;
     uint8_t *payload = NULL;
-    double t0 = now_us();
     int rc;
 
-    do {
-        if (poll(&pfd, 1, 0) != 0)
-            break;
-    } while ((now_us() - t0) * 1000 < FLOOR_SPIN_NS);
+    svc_conn_wait_reply(fd);
     rc = svc_frame_recv(fd, &h, &payload);
+    svc_conn_waited();
     free(payload);
     if (rc == 0 && h.type != SVC_MSG_REPLY)
         rc = -EPROTO;

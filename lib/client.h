@@ -54,6 +54,13 @@ void svc_conn_ref(struct svc_conn *c);
  * for the child to end and reaps it (remote.h, svc_remote_end). */
 void svc_conn_unref(struct svc_conn *c);
 
+/* Returns when fd has a reply to read, or when waiting longer without
+ * sleeping is not worth it (see sc_handle.c): the caller then reads it,
+ * blocking, and calls svc_conn_waited.  The benchmark's floor waits the
+ * same way. */
+void svc_conn_wait_reply(int fd);
+void svc_conn_waited(void);
+
 /* A reply being read: r is positioned after the leading u32 error. */
 struct svc_reply {
     uint8_t *payload;

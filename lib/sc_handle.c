@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <time.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -200,21 +201,52 @@ static int transport_error(int rc)
  * and being woken costs about as much again on a virtual CPU, so the
  * caller first polls without sleeping for up to SPIN_NS; a slower reply
  * (a start, a control whose handler takes time) is then waited for as
- * usual.
+ * usual.  A spinning thread holds a CPU that scmd (and the host) need to
+ * produce the reply: so a thread spins only when it is the one thread of
+ * this process waiting for a reply, and never when the process may run on
+ * one CPU only.  When many wait at once (a client with many threads),
+ * they all sleep at once and leave the CPUs to scmd.
  */
 #define SPIN_NS 200000
 
-static void spin_for_reply(int fd)
+/* Whether this process may run on more than one CPU (read once). */
+static int can_spin(void)
+{
+    static int can = -1;
+    cpu_set_t set;
+
+    if (__atomic_load_n(&can, __ATOMIC_RELAXED) < 0)
+        __atomic_store_n(&can, sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 1,
+                         __ATOMIC_RELAXED);
+    return __atomic_load_n(&can, __ATOMIC_RELAXED);
+}
+
+/* Threads of this process between a request and the wait for its reply
+ * (svc_conn_wait_reply to svc_conn_waited). */
+static int waiting;
+
+void svc_conn_wait_reply(int fd)
 {
     struct pollfd pfd = { .fd = fd, .events = POLLIN };
     struct timespec t0, t;
+    int alone = __atomic_add_fetch(&waiting, 1, __ATOMIC_RELAXED) == 1;
 
+    if (!alone || !can_spin())
+        return;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     do {
         if (poll(&pfd, 1, 0) != 0)
-            return;
+            break;
+        /* Another began to wait: leave the CPU to whoever answers. */
+        if (__atomic_load_n(&waiting, __ATOMIC_RELAXED) > 1)
+            break;
         clock_gettime(CLOCK_MONOTONIC, &t);
     } while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < SPIN_NS);
+}
+
+void svc_conn_waited(void)
+{
+    __atomic_sub_fetch(&waiting, 1, __ATOMIC_RELAXED);
 }
 
 int svc_conn_call(struct svc_conn *c, uint16_t type, const struct svc_wbuf *req,
@@ -239,8 +271,9 @@ int svc_conn_call(struct svc_conn *c, uint16_t type, const struct svc_wbuf *req,
 
     rc = svc_frame_send(c->fd, type, id, req);
     if (rc == 0) {
-        spin_for_reply(c->fd);
+        svc_conn_wait_reply(c->fd);
         rc = svc_frame_recv(c->fd, &h, &payload);
+        svc_conn_waited();
     }
     if (rc < 0) {
         rc = transport_error(rc);
