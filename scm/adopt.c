@@ -12,6 +12,7 @@
 #include "adopt.h"
 #include "effects.h"
 #include "host_chan.h"
+#include "hosting.h"
 #include "journal.h"
 #include "service.h"
 #include "spawn.h"
@@ -116,7 +117,7 @@ int scm_adopt_start(struct scm *scm)
             continue;   /* deleted meanwhile */
         s->crashes = e->crashes;
         if (e->status.dwCurrentState != SERVICE_STOPPED) {
-            s->host = host_of_pid(scm, (pid_t)e->status.dwProcessId);
+            scm_hosting_set_host(scm, s, host_of_pid(scm, (pid_t)e->status.dwProcessId));
             s->started_in_host = s->host != NULL;
             if (s->host == NULL && a->lost != NULL)
                 a->lost[a->n_lost++] = s;

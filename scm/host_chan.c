@@ -56,6 +56,7 @@ struct scm_host {
     uint64_t log_tokens;         /* HOST_LOG's rate limit: thousandths of a line */
     uint64_t log_refilled;       /* loop time (ms) of the last refill */
     unsigned long log_dropped;   /* lines dropped since the bucket was last full */
+    unsigned placed;             /* services the upper layer put here (scm_host_place) */
 };
 
 struct scm_hosts {
@@ -91,6 +92,15 @@ const char *scm_host_group(const struct scm_host *h) { return h->group; }
 int scm_host_connected(const struct scm_host *h) { return h->connected; }
 int scm_host_exited(const struct scm_host *h) { return h->exited; }
 int scm_host_busy(const struct scm_host *h) { return h->pending != NULL || h->queued != NULL; }
+unsigned scm_host_placed(const struct scm_host *h) { return h->placed; }
+
+void scm_host_place(struct scm_host *h, int delta)
+{
+    if (delta < 0 && h->placed > 0)
+        h->placed--;
+    else if (delta > 0)
+        h->placed++;
+}
 
 struct scm_host *scm_host_first(struct scm *scm)
 {

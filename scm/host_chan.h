@@ -93,6 +93,12 @@ int scm_host_connected(const struct scm_host *h);       /* HELLO received */
 int scm_host_exited(const struct scm_host *h);
 /* Requests in flight or STARTs queued. */
 int scm_host_busy(const struct scm_host *h);
+/* How many services the upper layer has put in h, as it counts them
+ * (hosting.c: each service whose host h is), so that whether a host
+ * still runs something is known without a walk of every service.
+ * scm_host_place adds delta (+1 or -1); 0 for a new host. */
+unsigned scm_host_placed(const struct scm_host *h);
+void scm_host_place(struct scm_host *h, int delta);
 
 /* Sends START for service, or queues it until the host connects.
  * NO_ERROR, ERROR_SERVICE_NOT_IN_EXE (not in its dispatch table),

@@ -26,13 +26,123 @@
 #include <string.h>
 #include <strings.h>
 
+/*
+ * What hosting remembers between calls (scm->hosting): the last
+ * descriptor text decided public or not, and, for each svchost group
+ * with services in its hosts, how many and the account the first of them
+ * runs as.  All of a group's services run as one account (checked at
+ * each start), so that one account stands for them all, and a start
+ * among 1,000 running services of a group compares one account, not
+ * 1,000.
+ */
+struct group_account {
+    char *group;                    /* as the host names it */
+    char *account;                  /* ObjectName, NULL: LocalSystem */
+    unsigned placed;                /* its services with a host */
+};
+
+struct scm_hosting {
+    char *public_text;
+    int public;
+    struct group_account *groups;
+    size_t n_groups, cap_groups;
+};
+
+static struct scm_hosting *memo(struct scm *scm)
+{
+    if (scm->hosting == NULL)
+        scm->hosting = calloc(1, sizeof *scm->hosting);
+    return scm->hosting;
+}
+
+void scm_hosting_free(struct scm *scm)
+{
+    struct scm_hosting *m = scm->hosting;
+
+    if (m == NULL)
+        return;
+    for (size_t i = 0; i < m->n_groups; i++) {
+        free(m->groups[i].group);
+        free(m->groups[i].account);
+    }
+    free(m->groups);
+    free(m->public_text);
+    free(m);
+    scm->hosting = NULL;
+}
+
+static struct group_account *group_find(struct scm *scm, const char *group)
+{
+    struct scm_hosting *m = scm->hosting;
+
+    for (size_t i = 0; m != NULL && group != NULL && i < m->n_groups; i++)
+        if (strcasecmp(m->groups[i].group, group) == 0)
+            return &m->groups[i];
+    return NULL;
+}
+
+/* s counted in (delta +1) or out of (-1) the group of host h. */
+static void group_count(struct scm *scm, const struct scm_service *s, struct scm_host *h, int delta)
+{
+    const char *group = scm_host_group(h);
+    struct group_account *g = group_find(scm, group);
+    struct scm_hosting *m;
+
+    if (group == NULL)
+        return;     /* an own-process program */
+    if (delta < 0) {
+        if (g != NULL && --g->placed == 0) {
+            free(g->group);
+            free(g->account);
+            *g = scm->hosting->groups[--scm->hosting->n_groups];
+        }
+        return;
+    }
+    if (g != NULL) {
+        g->placed++;
+        return;
+    }
+    if ((m = memo(scm)) == NULL)
+        return;
+    if (m->n_groups == m->cap_groups) {
+        size_t cap = m->cap_groups ? m->cap_groups * 2 : 8;
+        struct group_account *v = realloc(m->groups, cap * sizeof *v);
+        if (v == NULL)
+            return;     /* the check below then finds no account: it lets s in */
+        m->groups = v;
+        m->cap_groups = cap;
+    }
+    g = &m->groups[m->n_groups];
+    g->group = strdup(group);
+    g->account = s->cfg->object_name ? strdup(s->cfg->object_name) : NULL;
+    g->placed = 1;
+    if (g->group == NULL || (s->cfg->object_name != NULL && g->account == NULL)) {
+        free(g->group);
+        free(g->account);
+        return;
+    }
+    m->n_groups++;
+}
+
+void scm_hosting_set_host(struct scm *scm, struct scm_service *s, struct scm_host *h)
+{
+    if (s->host == h)
+        return;
+    if (s->host != NULL) {
+        scm_host_place(s->host, -1);
+        group_count(scm, s, s->host, -1);
+    }
+    s->host = h;
+    if (h != NULL) {
+        scm_host_place(h, +1);
+        group_count(scm, s, h, +1);
+    }
+}
+
 size_t scm_hosting_active(const struct scm *scm, const struct scm_host *h)
 {
-    size_t n = 0;
-    for (const struct scm_service *s = scm->services; s; s = s->next)
-        if (s->host == h && scm_service_active(s))
-            n++;
-    return n;
+    (void)scm;
+    return scm_host_placed(h);
 }
 
 static void release_if_idle(struct scm *scm, struct scm_host *h)
@@ -47,29 +157,27 @@ static void release_if_idle(struct scm *scm, struct scm_host *h)
  * that group's. */
 static int in_host_group(const struct scm_service *o, const char *group)
 {
-    char *g = scm_service_host_group(o);
-    int in = g != NULL && strcasecmp(g, group) == 0;
-    free(g);
-    return in;
+    return o->host_group != NULL && strcasecmp(o->host_group, group) == 0;
 }
 
 /* ERROR_DIFFERENT_SERVICE_ACCOUNT if another service of s's group is
  * active under another account: one group, one identity, as Windows
- * (split hosting, which gives s a process of its own, does not hide it). */
+ * (split hosting, which gives s a process of its own, does not hide it).
+ * The group's account is the one its services started with (a running
+ * service whose ObjectName has changed since keeps the old one until it
+ * starts again). */
 static DWORD same_account_as_group(struct scm *scm, const struct scm_service *s,
                                    const char *group)
 {
-    for (const struct scm_service *o = scm->services; o; o = o->next) {
-        if (o == s || o->host == NULL || !scm_service_active(o) ||
-            scm_account_same(scm, o->cfg->object_name, s->cfg->object_name) ||
-            !in_host_group(o, group))
-            continue;
-        log_warnx("%s: refused: its account %s differs from %s's (%s) in group %s", s->name,
-                  scm_account_name(s->cfg->object_name), o->name,
-                  scm_account_name(o->cfg->object_name), group);
-        return ERROR_DIFFERENT_SERVICE_ACCOUNT;
-    }
-    return NO_ERROR;
+    const struct group_account *g = group_find(scm, group);
+
+    if (g == NULL || (g->placed == 1 && s->host != NULL) ||
+        scm_account_same(scm, g->account, s->cfg->object_name))
+        return NO_ERROR;
+    log_warnx("%s: refused: its account %s differs from that of the running services of group "
+              "%s (%s)", s->name, scm_account_name(s->cfg->object_name), group,
+              scm_account_name(g->account));
+    return ERROR_DIFFERENT_SERVICE_ACCOUNT;
 }
 
 /* The capabilities of a host for s (docs/security.md): the union of the
@@ -223,7 +331,7 @@ static DWORD trusted(struct scm *scm, const struct scm_service *s, const char *g
 
 static DWORD start_in_host(struct scm *scm, struct scm_service *s, char *const *args)
 {
-    char *group = scm_service_host_group(s);
+    const char *group = s->host_group;
     struct scm_host *h = NULL;
     struct scm_account a = { 0 };
     struct scm_identity id;
@@ -247,12 +355,11 @@ static DWORD start_in_host(struct scm *scm, struct scm_service *s, char *const *
                            &err);
     if (h == NULL)
         goto out;
-    s->host = h;
+    scm_hosting_set_host(scm, s, h);
     s->started_in_host = 0;
     err = scm_host_start(h, s->name, args);
 out:
     scm_account_free(&a);
-    free(group);
     return err;
 }
 
@@ -260,18 +367,16 @@ static void leave_host(struct scm *scm, struct scm_service *s)
 {
     struct scm_host *h = s->host;
 
-    s->host = NULL;
+    scm_hosting_set_host(scm, s, NULL);
     s->started_in_host = 0;
     release_if_idle(scm, h);
 }
 
 static void kill_host_if_alone(struct scm *scm, struct scm_service *s)
 {
-    if (s->host == NULL)
+    /* s itself is still counted in its host. */
+    if (s->host == NULL || scm_hosting_active(scm, s->host) > 1)
         return;
-    for (const struct scm_service *o = scm->services; o; o = o->next)
-        if (o != s && o->host == s->host && scm_service_active(o))
-            return;
     scm_host_kill(s->host);
 }
 
@@ -331,29 +436,13 @@ static void event(struct scm *scm, unsigned id, const char *service, const char 
     scm_event_text(scm, id, service, text);
 }
 
-/* The last descriptor text decided public or not, and the answer:
- * most services keep the default descriptor, so loading 10,000 of them
- * decides it once. */
-struct scm_hosting {
-    char *public_text;
-    int public;
-};
-
-void scm_hosting_free(struct scm *scm)
-{
-    if (scm->hosting != NULL)
-        free(scm->hosting->public_text);
-    free(scm->hosting);
-    scm->hosting = NULL;
-}
-
 static int decide_public(struct scm *scm, const struct scm_service *s)
 {
-    struct scm_hosting *m = scm->hosting;
+    struct scm_hosting *m = memo(scm);
     const char *text = scm_access_sddl(scm, SCM_OBJ_SERVICE, s);
     char *copy;
 
-    if (m == NULL && (m = scm->hosting = calloc(1, sizeof *m)) == NULL)
+    if (m == NULL)
         return scm_access_public(scm, s, SERVICE_QUERY_STATUS);
     if (m->public_text != NULL && strcmp(m->public_text, text) == 0)
         return m->public;
@@ -448,7 +537,7 @@ static void on_exited(struct scm *scm, struct scm_host *h)
         if (s->host != h)
             continue;
         scm_state_event(scm, s, EV_HOST_EXIT, NULL);
-        s->host = NULL;
+        scm_hosting_set_host(scm, s, NULL);
         s->started_in_host = 0;
     }
 }
@@ -460,8 +549,6 @@ static void on_exited(struct scm *scm, struct scm_host *h)
 static int may_log_for(struct scm_host *h, const struct scm_service *s)
 {
     const char *group = scm_host_group(h), *one;
-    char *its_group;
-    int ok;
 
     if (s->host == h)
         return 1;
@@ -469,10 +556,7 @@ static int may_log_for(struct scm_host *h, const struct scm_service *s)
         return (one = scm_host_own_service(h)) != NULL && strcasecmp(one, s->name) == 0;
     if ((one = scm_host_split_service(h)) != NULL)
         return strcasecmp(one, s->name) == 0;
-    its_group = scm_service_host_group(s);
-    ok = its_group != NULL && strcasecmp(its_group, group) == 0;
-    free(its_group);
-    return ok;
+    return in_host_group(s, group);
 }
 
 static DWORD on_log(struct scm *scm, struct scm_host *h, const char *name, unsigned level,

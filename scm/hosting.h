@@ -15,7 +15,11 @@ extern const struct scm_host_hooks scm_hosting_hooks;
 /* Frees what hosting.c remembers (scm->hosting). */
 void scm_hosting_free(struct scm *scm);
 
-/* The number of active services in h. */
+/* The number of services in h: those whose host it is (a service has a
+ * host from its start until it stops), counted as they come and go. */
 size_t scm_hosting_active(const struct scm *scm, const struct scm_host *h);
+/* Puts s in host h (NULL: in none): the one way s->host is set, so that
+ * the counts above and the accounts of groups follow. */
+void scm_hosting_set_host(struct scm *scm, struct scm_service *s, struct scm_host *h);
 
 #endif

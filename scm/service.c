@@ -8,6 +8,15 @@
 #include <string.h>
 #include <strings.h>
 
+/* The group of cfg's ImagePath, for share services: new string or NULL. */
+static char *group_of(const struct svc_service_config *cfg)
+{
+    char *group = NULL;
+    if ((cfg->type & SERVICE_WIN32_SHARE_PROCESS) && svc_imagepath_group(cfg->image_path, &group) == 1)
+        return group;
+    return NULL;
+}
+
 struct scm_service *scm_service_new(struct svc_service_config *cfg)
 {
     struct scm_service *s = calloc(1, sizeof *s);
@@ -19,6 +28,7 @@ struct scm_service *scm_service_new(struct svc_service_config *cfg)
         return NULL;
     }
     s->cfg = cfg;
+    s->host_group = group_of(cfg);
     s->status.dwServiceType = cfg->type;
     s->status.dwCurrentState = SERVICE_STOPPED;
     return s;
@@ -44,6 +54,7 @@ void scm_service_free(struct scm_service *s)
     close_timer(s->timer);
     close_timer(s->control_timer);
     svc_service_config_free(s->cfg);
+    free(s->host_group);
     free(s->name);
     free(s);
 }
@@ -251,6 +262,8 @@ struct svc_service_config *scm_service_set_config(struct scm *scm, struct scm_se
     if (linked)
         hash_remove_display(x, s);
     s->cfg = cfg;
+    free(s->host_group);
+    s->host_group = group_of(cfg);
     if (linked && cfg->display_name != NULL) {
         size_t b = name_hash(cfg->display_name) & (x->buckets - 1);
         s->display_next = x->by_display[b];
@@ -315,11 +328,7 @@ int scm_service_in_group(const struct scm_service *s, const char *g)
 
 char *scm_service_host_group(const struct scm_service *s)
 {
-    char *group = NULL;
-    if ((s->cfg->type & SERVICE_WIN32_SHARE_PROCESS) &&
-        svc_imagepath_group(s->cfg->image_path, &group) == 1)
-        return group;
-    return NULL;
+    return s->host_group ? strdup(s->host_group) : NULL;
 }
 
 struct scm_service *scm_service_other_with_display(const struct scm *scm, const char *display,

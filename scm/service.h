@@ -23,6 +23,8 @@ struct scm_service {
     struct scm_service *display_next;
     char *name;
     struct svc_service_config *cfg;  /* service_db */
+    char *host_group;                /* service: the svchost group its ImagePath names
+                                        (share services only), NULL: none */
     int marked_for_delete;           /* service_db: deleted while running */
 
     SERVICE_STATUS_PROCESS status;   /* state: the one writer */
@@ -90,7 +92,7 @@ const char *scm_service_display(const struct scm_service *s);
 /* Member of the load-order group g (case-insensitive). */
 int scm_service_in_group(const struct scm_service *s, const char *g);
 /* The svchost group its ImagePath names (share services only), new
- * string, or NULL. */
+ * string, or NULL; s->host_group holds it, kept with the configuration. */
 char *scm_service_host_group(const struct scm_service *s);
 
 #endif
