@@ -261,19 +261,46 @@ static void unlink_client(struct scm_client *c)
 
 /* ---- service handles ---------------------------------------------------------------- */
 
+/* The handles are kept sorted by name (case-insensitive, as service
+ * names compare), so that a client holding handles to 1,000 services
+ * finds one by binary search.  The position of name, or where it would
+ * go; *found whether it is there. */
+static size_t handle_pos(const struct scm_client *c, const char *name, int *found)
+{
+    size_t lo = 0, hi = c->n_handles;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = strcasecmp(c->handles[mid].name, name);
+        if (cmp == 0) {
+            *found = 1;
+            return mid;
+        }
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = 0;
+    return lo;
+}
+
 static struct conn_handle *handle_find(const struct scm_client *c, const char *name)
 {
-    for (size_t i = 0; i < c->n_handles; i++)
-        if (strcasecmp(c->handles[i].name, name) == 0)
-            return &c->handles[i];
-    return NULL;
+    int found;
+    size_t i = handle_pos(c, name, &found);
+
+    return found ? &c->handles[i] : NULL;
 }
 
 int scm_conn_handle_open(struct scm_client *c, const char *name)
 {
-    struct conn_handle *h = handle_find(c, name);
+    int found;
+    size_t i = handle_pos(c, name, &found);
+    struct conn_handle *h;
 
-    if (h != NULL) {
+    if (found) {
+        h = &c->handles[i];
         if (h->count == UINT_MAX)
             return -ENOMEM;
         h->count++;
@@ -288,23 +315,27 @@ int scm_conn_handle_open(struct scm_client *c, const char *name)
         c->handles = grown;
         c->cap_handles = cap;
     }
-    h = &c->handles[c->n_handles];
-    if ((h->name = strdup(name)) == NULL)
+    char *copy = strdup(name);
+
+    if (copy == NULL)
         return -ENOMEM;
-    h->count = 1;
+    memmove(&c->handles[i + 1], &c->handles[i], (c->n_handles - i) * sizeof *c->handles);
+    c->handles[i] = (struct conn_handle){ .name = copy, .count = 1 };
     c->n_handles++;
     return 0;
 }
 
 int scm_conn_handle_close(struct scm *scm, struct scm_client *c, const char *name)
 {
-    struct conn_handle *h = handle_find(c, name);
+    int found;
+    size_t i = handle_pos(c, name, &found);
 
-    if (h == NULL)
+    if (!found)
         return -ENOENT;
-    if (--h->count == 0) {
-        free(h->name);
-        *h = c->handles[--c->n_handles];
+    if (--c->handles[i].count == 0) {
+        free(c->handles[i].name);
+        c->n_handles--;
+        memmove(&c->handles[i], &c->handles[i + 1], (c->n_handles - i) * sizeof *c->handles);
         scm->sweep_pending = 1;
     }
     return 0;

@@ -118,8 +118,11 @@ int scm_deps_direct(const struct scm *scm, const struct scm_service *s, struct s
     struct scm_service **v = NULL;
     int n = 0;
 
-    for (struct scm_service *o = scm->services; o; o = o->next)
-        if (scm_deps_depends_on(o, s) && push(&v, &n, o) < 0)
+    size_t nd;
+    struct scm_service *const *dependers = scm_service_dependers(scm, &nd);
+
+    for (size_t i = 0; i < nd; i++)
+        if (scm_deps_depends_on(dependers[i], s) && push(&v, &n, dependers[i]) < 0)
             return fail(out, v);
     *out = v;
     return n;
@@ -168,8 +171,11 @@ int scm_deps_all(const struct scm *scm, const struct scm_service *s, struct scm_
 
 int scm_deps_active_dependents(const struct scm *scm, const struct scm_service *s)
 {
-    for (struct scm_service *o = scm->services; o; o = o->next)
-        if (scm_service_active(o) && scm_deps_depends_on(o, s))
+    size_t nd;
+    struct scm_service *const *dependers = scm_service_dependers(scm, &nd);
+
+    for (size_t i = 0; i < nd; i++)
+        if (scm_service_active(dependers[i]) && scm_deps_depends_on(dependers[i], s))
             return 1;
     return 0;
 }

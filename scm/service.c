@@ -70,6 +70,8 @@ void scm_service_free(struct scm_service *s)
 struct scm_service_index {
     struct scm_service **sorted;
     size_t n, cap;
+    struct scm_service **dependers; /* those with a dependency, in name order (room: cap) */
+    size_t n_dependers;
     struct scm_service **by_name, **by_display;
     size_t buckets;                 /* a power of two, or 0 */
 };
@@ -138,10 +140,15 @@ static int index_reserve(struct scm *scm)
         return -ENOMEM;
     if (x->n == x->cap) {
         size_t cap = x->cap ? x->cap * 2 : INDEX_MIN_BUCKETS;
-        struct scm_service **v = realloc(x->sorted, cap * sizeof *v);
+        struct scm_service **v = realloc(x->sorted, cap * sizeof *v), **d;
         if (v == NULL)
             return -ENOMEM;
         x->sorted = v;
+        /* Room for every service among the dependers too, so that a
+         * change of configuration can always put it there. */
+        if ((d = realloc(x->dependers, cap * sizeof *d)) == NULL)
+            return -ENOMEM;
+        x->dependers = d;
         x->cap = cap;
     }
     if (x->n + 1 > x->buckets) {
@@ -184,10 +191,49 @@ static void free_index(struct scm *scm)
 
     if (x != NULL) {
         free(x->sorted);
+        free(x->dependers);
         free(x->by_name);
         free(x->by_display);
         free(x);
         scm->service_index = NULL;
+    }
+}
+
+static int has_dependencies(const struct svc_service_config *c)
+{
+    return (c->depend_on_service && c->depend_on_service[0]) ||
+           (c->depend_on_group && c->depend_on_group[0]);
+}
+
+/* s into the dependers, in name order, if it has a dependency (the
+ * array has room for every service: index_reserve). */
+static void dependers_add(struct scm_service_index *x, struct scm_service *s)
+{
+    size_t lo = 0, hi;
+
+    if (!has_dependencies(s->cfg))
+        return;
+    for (hi = x->n_dependers; lo < hi;) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcasecmp(x->dependers[mid]->name, s->name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(&x->dependers[lo + 1], &x->dependers[lo], (x->n_dependers - lo) * sizeof *x->dependers);
+    x->dependers[lo] = s;
+    x->n_dependers++;
+}
+
+static void dependers_remove(struct scm_service_index *x, const struct scm_service *s)
+{
+    for (size_t i = 0; i < x->n_dependers; i++) {
+        if (x->dependers[i] == s) {
+            x->n_dependers--;
+            memmove(&x->dependers[i], &x->dependers[i + 1],
+                    (x->n_dependers - i) * sizeof *x->dependers);
+            return;
+        }
     }
 }
 
@@ -199,6 +245,7 @@ int scm_service_link(struct scm *scm, struct scm_service *s)
     if (index_reserve(scm) < 0)
         return -ENOMEM;
     x = scm->service_index;
+    dependers_add(x, s);
     /* Services loaded or created in name order go at the end. */
     if (x->n == 0 || strcasecmp(x->sorted[x->n - 1]->name, s->name) < 0)
         pos = x->n;
@@ -234,6 +281,7 @@ void scm_service_unlink(struct scm *scm, struct scm_service *s)
         scm->services = s->next;
     s->next = NULL;
     hash_remove(x, s);
+    dependers_remove(x, s);
     x->n--;
     memmove(&x->sorted[pos], &x->sorted[pos + 1], (x->n - pos) * sizeof *x->sorted);
     if (x->n == 0)
@@ -259,8 +307,10 @@ struct svc_service_config *scm_service_set_config(struct scm *scm, struct scm_se
     struct svc_service_config *old = s->cfg;
     int linked = x != NULL && scm_service_find(scm, s->name) == s;
 
-    if (linked)
+    if (linked) {
         hash_remove_display(x, s);
+        dependers_remove(x, s);
+    }
     s->cfg = cfg;
     free(s->host_group);
     s->host_group = group_of(cfg);
@@ -269,6 +319,8 @@ struct svc_service_config *scm_service_set_config(struct scm *scm, struct scm_se
         s->display_next = x->by_display[b];
         x->by_display[b] = s;
     }
+    if (linked)
+        dependers_add(x, s);
     return old;
 }
 
@@ -343,4 +395,12 @@ struct scm_service *scm_service_other_with_display(const struct scm *scm, const 
         if (s != except && strcasecmp(s->cfg->display_name, display) == 0)
             return s;
     return NULL;
+}
+
+struct scm_service *const *scm_service_dependers(const struct scm *scm, size_t *n)
+{
+    const struct scm_service_index *x = scm->service_index;
+
+    *n = x ? x->n_dependers : 0;
+    return x ? x->dependers : NULL;
 }

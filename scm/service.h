@@ -6,7 +6,9 @@
  * walks, and an index beside it (service.c): the services as a sorted
  * array, so a new one finds its place by binary search, and hashed by
  * name and by display name, so a lookup costs the same with 10 services
- * installed or 100,000.
+ * installed or 100,000.  A configuration is replaced whole
+ * (scm_service_set_config), never edited in place while the service is
+ * in the table: the index follows its display name and dependencies.
  *
  * Each group of fields belongs to one layer, which alone writes it; the
  * others read.  The status is written only by state.c (scm_state_*).
@@ -71,6 +73,10 @@ void scm_service_free_all(struct scm *scm);
  * had, which the caller frees: the index follows a new display name. */
 struct svc_service_config *scm_service_set_config(struct scm *scm, struct scm_service *s,
                                                   struct svc_service_config *cfg);
+/* The services that depend on a service or a group, in name order (*n
+ * of them): where a dependent is looked for, so that stopping one of
+ * 10,000 services does not look at the other 9,999. */
+struct scm_service *const *scm_service_dependers(const struct scm *scm, size_t *n);
 /* How many services the table holds. */
 size_t scm_service_count(const struct scm *scm);
 /* By name or display name, case-insensitive as Windows; NULL if none.
