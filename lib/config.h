@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* ---- Diagnostics ------------------------------------------------------ */
 
@@ -463,6 +464,10 @@ int svc_config_value_ok(const char *value);
  * (temporary file beside it, fsync, rename, fsync of the directory), for
  * the SCM's other state files.  0 or a negative errno; path is then as
  * it was. */
+/* A new temporary file beside path (path.tmp.XXXXXX, same directory, so
+ * it can be renamed over path) with mode, O_CLOEXEC: its descriptor with
+ * *tmp its name (free it), or a negative errno. */
+int svc_temp_beside(const char *path, mode_t mode, char **tmp);
 int svc_write_file_atomic(const char *path, const char *data, size_t len);
 /* Removes the temporary files those writes leave when the process dies
  * between creating and renaming one (NAME.tmp.XXXXXX in the configuration

@@ -373,27 +373,39 @@ static int make_config_dirs(const char *root, int services)
  * fsync of the directory.  On any failure the temporary file is removed
  * and path is as it was.
  */
+int svc_temp_beside(const char *path, mode_t mode, char **tmp)
+{
+    int fd, rc;
+
+    if (asprintf(tmp, "%s.tmp.XXXXXX", path) < 0) {
+        *tmp = NULL;
+        return -ENOMEM;
+    }
+    /* A unique name: two writers of one file must not share a temporary. */
+    fd = mkostemp(*tmp, O_CLOEXEC);
+    /* mkostemp makes the file 0600. */
+    if (fd >= 0 && fchmod(fd, mode) == 0)
+        return fd;
+    rc = -errno;
+    if (fd >= 0) {
+        close(fd);
+        unlink(*tmp);
+    }
+    free(*tmp);
+    *tmp = NULL;
+    return rc;
+}
+
 static int write_atomic(const char *path, const char *data, size_t len)
 {
     struct stat st;
-    mode_t mode = 0644;
     char *tmp;
     int fd, rc = 0;
 
-    if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
-        return -ENOMEM;
-    /* A unique name: two writers of one file must not share a temporary. */
-    fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0) {
-        rc = -errno;
-        free(tmp);
-        return rc;
-    }
-    /* mkostemp makes the file 0600; keep the old file's mode instead. */
-    if (stat(path, &st) == 0)
-        mode = st.st_mode & 07777;
-    if (fchmod(fd, mode) < 0)
-        rc = -errno;
+    /* The old file's mode is kept. */
+    fd = svc_temp_beside(path, stat(path, &st) == 0 ? st.st_mode & 07777 : 0644, &tmp);
+    if (fd < 0)
+        return fd;
     for (size_t off = 0; rc == 0 && off < len;) {
         ssize_t w = write(fd, data + off, len - off);
 

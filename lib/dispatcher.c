@@ -101,7 +101,7 @@ LPSERVICE_MAIN_FUNCTIONA svc_dispatcher_resolve(const char *name)
 }
 
 /* A condition variable whose timed waits take CLOCK_MONOTONIC deadlines
- * (deadline() below): one of the default clock would take them for
+ * (svc_deadline, threads.h): one of the default clock would take them for
  * CLOCK_REALTIME times long past and time out at once. */
 static void cond_init_monotonic(pthread_cond_t *c)
 {
@@ -464,21 +464,6 @@ fail:
     return rc;
 }
 
-/* Now plus ms on the clock, for pthread_cond_timedwait. */
-static struct timespec deadline(clockid_t clock, unsigned ms)
-{
-    struct timespec t;
-
-    clock_gettime(clock, &t);
-    t.tv_sec += ms / 1000;
-    t.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (t.tv_nsec >= 1000000000L) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000L;
-    }
-    return t;
-}
-
 /* The handler's answer to control (live 0: the service has stopped). */
 static DWORD call_handler(int live, LPHANDLER_FUNCTION_EX hex, LPHANDLER_FUNCTION h,
                           DWORD control, void *ctx)
@@ -515,7 +500,7 @@ static void *worker_thread(void *p)
                 pthread_mutex_unlock(&s->lock);
                 return NULL;
             }
-            struct timespec until = deadline(CLOCK_MONOTONIC, WORKER_LINGER_MS);
+            struct timespec until = svc_deadline(WORKER_LINGER_MS);
             if (pthread_cond_timedwait(&s->work, &s->lock, &until) == ETIMEDOUT &&
                 s->head == NULL && !s->busy) {
                 s->worker = 0;
@@ -643,7 +628,7 @@ size_t svc_dispatch_mains_running(struct svc_dispatcher *d)
 
 int svc_dispatch_wait_mains(struct svc_dispatcher *d, unsigned timeout_ms)
 {
-    struct timespec until = deadline(CLOCK_MONOTONIC, timeout_ms);
+    struct timespec until = svc_deadline(timeout_ms);
     int rc = 0;
 
     pthread_mutex_lock(&d->lock);

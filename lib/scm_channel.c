@@ -291,15 +291,8 @@ static int start_watchdog(void);
  * thread of its own. */
 static void end_without_first(void)
 {
-    struct timespec until;
+    struct timespec until = svc_deadline(MAIN_GRACE_MS);
 
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += MAIN_GRACE_MS / 1000;
-    until.tv_nsec += (long)(MAIN_GRACE_MS % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
     pthread_mutex_lock(&role.lock);
     while (!role.first_waits &&
            pthread_cond_clockwait(&role.changed, &role.lock, CLOCK_MONOTONIC, &until) == 0)

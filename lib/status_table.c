@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "paths.h"
 
 /* How often a reader tries a slot scmd is writing before it asks scmd. */
@@ -44,15 +45,9 @@ int svc_table_create(const char *path, uint32_t capacity, struct svc_table *t)
 
     memset(t, 0, sizeof *t);
     t->fd = -1;
-    if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-        return -ENOMEM;
-    fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0) {
-        rc = -errno;
-        free(tmp);
-        return rc;
-    }
-    if (fchmod(fd, 0644) < 0 || ftruncate(fd, (off_t)size) < 0) {
+    if ((fd = svc_temp_beside(path, 0644, &tmp)) < 0)
+        return fd;
+    if (ftruncate(fd, (off_t)size) < 0) {
         rc = -errno;
         goto fail;
     }

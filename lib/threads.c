@@ -123,17 +123,10 @@ void svc_thread_owner_set_image(struct svc_thread_owner *o, const char *path)
 
 uint32_t svc_thread_owner_wait_idle(struct svc_thread_owner *o, unsigned timeout_ms)
 {
-    struct timespec until;
+    struct timespec until = svc_deadline(timeout_ms);
     uint32_t n;
 
     pthread_once(&left_once, make_left);
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
     pthread_mutex_lock(&lock);
     while (o->n_live > 0 && pthread_cond_timedwait(&left, &lock, &until) == 0)
         ;
@@ -265,4 +258,18 @@ char *svc_smaps_read(void)
     close(fd);
     buf[len] = '\0';
     return buf;
+}
+
+struct timespec svc_deadline(unsigned ms)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
 }

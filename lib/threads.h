@@ -12,6 +12,7 @@
 #define SVC_THREADS_H
 
 #include <stdint.h>
+#include <time.h>
 
 struct svc_thread_owner;
 
@@ -50,5 +51,9 @@ void svc_thread_usage(struct svc_thread_owner *owner, const char *smaps, struct 
 uint64_t svc_smaps_file_pss_kib(const char *smaps, const char *path);
 /* Reads /proc/self/smaps into a new string (NULL on failure). */
 char *svc_smaps_read(void);
+
+/* CLOCK_MONOTONIC now plus ms: a deadline for pthread_cond_timedwait on a
+ * condition variable set to that clock (or pthread_cond_clockwait). */
+struct timespec svc_deadline(unsigned ms);
 
 #endif
