@@ -63,6 +63,8 @@ static void on_after_io(uv_check_t *c)
         scm_db_sweep(scm);
     }
     scm_shutdown_step(scm);
+    /* What this turn recorded, before the loop sleeps. */
+    scm_journal_flush(scm);
 }
 
 static void on_signal(uv_signal_t *sig, int signum)

@@ -16,6 +16,14 @@
 #include <time.h>
 #include <unistd.h>
 
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int scm_events_open(struct scm *scm)
 {
     char *path = svc_path_events_log(scm->root);
@@ -27,6 +35,8 @@ int scm_events_open(struct scm *scm)
     if (scm->events_fd < 0)
         return -errno;
     openlog("scmd", LOG_PID, LOG_DAEMON);
+    scm->syslog_absent = access(_PATH_LOG, W_OK) != 0;
+    scm->syslog_looked_ms = monotonic_ms();
     return 0;
 }
 
@@ -55,6 +65,30 @@ static int priority(unsigned id)
     }
 }
 
+/*
+ * Whether to hand the event to syslog.  While nothing listens on
+ * /dev/log (no syslog daemon, as in many containers), glibc's syslog()
+ * tries to connect again at every call: a socket, a connect and a close
+ * per event, a tenth of scmd's time when 1,000 services start.  So
+ * without /dev/log, events go to events.log alone, and /dev/log is
+ * looked for again at most once a second.
+ */
+#define SYSLOG_LOOK_MS 1000
+
+static int syslog_wanted(struct scm *scm)
+{
+    int64_t now;
+
+    if (!scm->syslog_absent)
+        return 1;
+    now = monotonic_ms();
+    if (now - scm->syslog_looked_ms < SYSLOG_LOOK_MS)
+        return 0;
+    scm->syslog_looked_ms = now;
+    scm->syslog_absent = access(_PATH_LOG, W_OK) != 0;
+    return !scm->syslog_absent;
+}
+
 void scm_event_text(struct scm *scm, unsigned id, const char *service, const char *text)
 {
     char line[1600], stamp[40];
@@ -76,7 +110,8 @@ void scm_event_text(struct scm *scm, unsigned id, const char *service, const cha
     /* One write per line with O_APPEND keeps lines whole. */
     if (scm->events_fd >= 0 && write(scm->events_fd, line, (size_t)n) < 0)
         log_warn("events.log");
-    syslog(priority(id), "%u %s %s", id, service ? service : "-", text);
+    if (syslog_wanted(scm))
+        syslog(priority(id), "%u %s %s", id, service ? service : "-", text);
     log_debug("event %u %s %s", id, service ? service : "-", text);
 }
 

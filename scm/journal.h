@@ -49,11 +49,13 @@ void scm_journal_free(struct scm_journal *j);
  * 0 or a negative errno (then nothing is journaled: logged). */
 int scm_journal_rewrite(struct scm *scm, const struct scm_journal *j);
 void scm_journal_close(struct scm *scm);
-/* Appends one record (nothing when the journal is not open). */
+/* Appends one record (nothing when the journal is not open), written
+ * by the next scm_journal_flush: once a turn of the loop, and at close. */
 void scm_journal_host(struct scm *scm, const struct scm_journal_host *h);
 void scm_journal_host_gone(struct scm *scm, pid_t pid);
 void scm_journal_service(struct scm *scm, const char *name, const SERVICE_STATUS_PROCESS *st,
                          unsigned crashes);
+void scm_journal_flush(struct scm *scm);
 /* Bytes appended since the last rewrite. */
 size_t scm_journal_size(const struct scm *scm);
 

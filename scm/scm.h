@@ -103,9 +103,13 @@ struct scm {
     int jobs_dirty;                 /* jobs.c: a service changed meanwhile */
     struct scm_groups_cache *groups;/* service_db.c: svchost.ini as last read */
     int events_fd;                  /* events.c: ROOT/log/events.log, -1 none */
+    int syslog_absent;              /* events.c: no /dev/log when last looked ... */
+    int64_t syslog_looked_ms;       /* ... at this time (CLOCK_MONOTONIC) */
     int journal_fd;                 /* journal.c: ROOT/run/journal ... */
     int journal_open;               /* ... when this is set */
     size_t journal_bytes;           /* journal.c: appended since the last rewrite */
+    char *journal_buf;              /* journal.c: records not yet written ... */
+    size_t journal_buf_len;         /* ... (written at the end of the loop's turn) */
     uint8_t *read_buf;              /* peer.c: SCM_READ_BUF_SIZE bytes for every read */
     struct scm_peer *paused;        /* peer.c: peers over their budget this turn */
     uint64_t turn;                  /* peer.c: loop turns */
