@@ -26,13 +26,22 @@
 extern char **environ;
 
 /* A host's process, watched through a pidfd: a child of this scmd
- * (reaped here), or one adopted from the journal (not ours to reap). */
+ * (reaped here), or one adopted from the journal (not ours to reap).
+ * Where the kernel has no pidfd_open (before Linux 5.3, or a sandbox
+ * that refuses it), a child is reaped when SIGCHLD comes instead
+ * (children below); an adopted host then cannot be watched. */
 struct proc {
     uv_poll_t poll;
-    int pidfd;
+    int pidfd;                /* -1: on the SIGCHLD list */
     pid_t pid;
     int child;
     struct scm_host *host;
+    struct proc *next;        /* on the SIGCHLD list */
+};
+
+struct scm_children {
+    uv_signal_t sigchld;
+    struct proc *list;
 };
 
 /* argv for a host: "svchost -k GROUP" runs the svchost beside scmd with
@@ -145,6 +154,74 @@ static void proc_closed(uv_handle_t *handle)
     if (p->host != NULL)
         scm_host_process_closed(p->host);
     free(p);
+}
+
+/* What a wait status says: the exit code and the signal, as uv_spawn's
+ * exit callback gives them. */
+static void exited(struct scm *scm, struct proc *p, int ws)
+{
+    int64_t code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 0;
+    int sig = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
+
+    scm_journal_host_gone(scm, p->pid);
+    if (p->host != NULL) {
+        scm_host_process_exited(p->host, code, sig);
+        scm_host_process_closed(p->host);
+    }
+    free(p);
+}
+
+static void on_sigchld(uv_signal_t *sig, int signum)
+{
+    struct scm *scm = uv_loop_get_data(sig->loop);
+    struct proc **pp = &scm->children->list;
+
+    (void)signum;
+    while (*pp != NULL) {
+        struct proc *p = *pp;
+        int ws;
+        pid_t r = waitpid(p->pid, &ws, WNOHANG);
+
+        if (r == p->pid || (r < 0 && errno == ECHILD)) {
+            *pp = p->next;
+            exited(scm, p, r == p->pid ? ws : 0);
+        } else {
+            pp = &p->next;
+        }
+    }
+}
+
+/* Whether children must be reaped on SIGCHLD: the kernel has no
+ * pidfd_open for them.  Then SIGCHLD is watched from now on, before the
+ * child is made, so that its end cannot come unseen.  1, 0, or -ENOMEM. */
+static int reaped_by_signal(struct scm *scm)
+{
+    struct scm_children *c;
+    int fd;
+
+    if (scm->children != NULL)
+        return 1;
+    fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+    if (fd >= 0) {
+        close(fd);
+        return 0;
+    }
+    if ((c = calloc(1, sizeof *c)) == NULL || uv_signal_init(scm->loop, &c->sigchld) != 0) {
+        free(c);
+        return -ENOMEM;
+    }
+    uv_signal_start(&c->sigchld, on_sigchld, SIGCHLD);
+    scm->children = c;
+    log_info("no pidfd_open here: host processes are reaped on SIGCHLD");
+    return 1;
+}
+
+/* Puts child p on the SIGCHLD list (reaped_by_signal said so). */
+static void watch_by_signal(struct scm *scm, struct proc *p)
+{
+    p->pidfd = -1;
+    p->next = scm->children->list;
+    scm->children->list = p;
 }
 
 /* The process ended: its pidfd is readable.  A child of ours is reaped
@@ -428,7 +505,7 @@ struct scm_host *scm_spawn_host(struct scm *scm, const char *image_path, const c
     char **env = host_env(scm, id);
     struct scm_journal_host jh = { 0 };
     struct launch l = { .devnull = -1, .id = id };
-    int sv[2] = { -1, -1 };
+    int sv[2] = { -1, -1 }, rc, by_signal;
     size_t n_env = 0;
 
     *err = ERROR_NOT_ENOUGH_MEMORY;
@@ -462,13 +539,17 @@ struct scm_host *scm_spawn_host(struct scm *scm, const char *image_path, const c
     l.argv = argv;
     l.env = env;
     l.channel = sv[1];
+    if ((by_signal = reaped_by_signal(scm)) < 0)
+        goto fail;
     p->pid = launch(&l, err);
     close(sv[1]);
     sv[1] = -1;
     if (p->pid < 0)
         goto fail;
     p->child = 1;
-    if (watch(scm, p) < 0) {
+    if (by_signal)
+        watch_by_signal(scm, p);
+    else if ((rc = watch(scm, p)) < 0) {
         /* Unwatched, it could never be seen to end: it goes at once. */
         log_warn("pidfd_open %d", (int)p->pid);
         kill(p->pid, SIGKILL);
