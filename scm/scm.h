@@ -96,6 +96,7 @@ struct scm {
     struct scm_service *services;   /* service.c: sorted by name */
     struct scm_service_index *service_index; /* service.c: sorted array and hashes */
     struct scm_hosts *hosts;        /* host_chan.c */
+    struct scm_children *children;  /* spawn.c: hosts reaped on SIGCHLD (no pidfd) */
     struct scm_clients *clients;    /* client.c */
     struct scm_job *jobs;           /* jobs.c */
     struct scm_autostart *autostart;/* jobs.c: the delayed auto-starts, NULL if none wait */
