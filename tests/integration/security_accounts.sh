@@ -19,7 +19,8 @@ EXTRA=svctest-acct-extra
 for u in $A $B $LS $GONE; do
     test_user "$u"
 done
-trap 'keep=$?; id -u "$GONE" >/dev/null 2>&1 && user_db userdel "$GONE"; (exit $keep); cleanup' EXIT
+# (errexit off first: "(exit $keep)" hands cleanup the status it reports)
+trap 'keep=$?; set +e; id -u "$GONE" >/dev/null 2>&1 && user_db userdel "$GONE"; (exit $keep); cleanup' EXIT
 getent group $EXTRA >/dev/null || user_db groupadd --system $EXTRA ||
     getent group $EXTRA >/dev/null || fail "cannot create the group $EXTRA"
 id -nG $A | tr ' ' '\n' | contains -x $EXTRA || user_db usermod -a -G $EXTRA $A ||
