@@ -22,19 +22,16 @@ wait_state Hidden RUNNING
 # frozen NAME: reads NAME's status 1000 times while scmd is stopped
 # (SIGSTOP); sets FROZEN_RC and FROZEN_OUT.
 frozen() {
-    local in=$ROOT/frozen.in
-    rm -f "$in"
-    mkfifo "$in"
-    "$READER" "$1" frozen 1000 <"$in" >"$ROOT/frozen.out" 2>&1 &
+    local go=$ROOT/frozen.go
+    rm -f "$go"
+    "$READER" "$1" frozen 1000 "$go" >"$ROOT/frozen.out" 2>&1 &
     local reader=$!
-    exec 7>"$in"
     wait_for "$ROOT/frozen.out" "^ready$"
     kill -STOP "$SCMD"
-    echo go >&7
+    touch "$go"
     FROZEN_RC=0
     wait "$reader" || FROZEN_RC=$?
     kill -CONT "$SCMD"
-    exec 7>&-
     FROZEN_OUT=$(cat "$ROOT/frozen.out")
 }
 

@@ -9,11 +9,11 @@
  *       one and with the controls it accepts).  Prints the reads, the
  *       changes of state seen and the statuses that were not whole; exit
  *       1 if there was one.
- *   status_reader NAME frozen COUNT
- *       Opens the service, prints "ready", waits for a line on stdin,
- *       then reads the status COUNT times and prints its state; exit 3 if
- *       that takes over 3 seconds (a read waited for an scmd that does
- *       not answer).
+ *   status_reader NAME frozen COUNT GOFILE
+ *       Opens the service, prints "ready", waits (at most 10 s) for the
+ *       file GOFILE to exist, then reads the status COUNT times and
+ *       prints its state; exit 3 if that takes over 3 seconds (a read
+ *       waited for an scmd that does not answer).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -62,8 +62,9 @@ int main(int argc, char **argv)
     SC_HANDLE m, s;
     SERVICE_STATUS_PROCESS st;
 
-    if (argc != 4 || (strcmp(argv[2], "watch") != 0 && strcmp(argv[2], "frozen") != 0)) {
-        fprintf(stderr, "usage: status_reader NAME watch SECONDS | NAME frozen COUNT\n");
+    if (!(argc == 4 && strcmp(argv[2], "watch") == 0) &&
+        !(argc == 5 && strcmp(argv[2], "frozen") == 0)) {
+        fprintf(stderr, "usage: status_reader NAME watch SECONDS | NAME frozen COUNT GOFILE\n");
         return 2;
     }
     m = OpenSCManagerA(NULL, NULL, SC_MANAGER_CONNECT);
@@ -75,12 +76,16 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[2], "frozen") == 0) {
         long n = atol(argv[3]);
-        char line[16];
 
         printf("ready\n");
         fflush(stdout);
-        if (fgets(line, sizeof line, stdin) == NULL)
-            return 1;
+        for (int waited = 0; access(argv[4], F_OK) != 0; waited++) {
+            if (waited >= 10000) {
+                fprintf(stderr, "status_reader: no %s\n", argv[4]);
+                return 1;
+            }
+            usleep(1000);
+        }
         signal(SIGALRM, timed_out);
         alarm(3);
         for (long i = 0; i < n; i++)
