@@ -235,10 +235,22 @@ static int load_dir(struct scm *scm, const char *dir, const char *rel, int depth
     }
     while ((e = readdir(d)) != NULL) {
         char *sub = NULL, *sub_rel = NULL, *name = NULL, *back = NULL;
+        size_t len = strlen(e->d_name);
         int is_dir;
 
         if (e->d_name[0] == '.')
             continue;
+        /* The common case, a regular NAME.ini at the top whose name has
+         * no '%' and is short enough for one file name: the file the name
+         * maps to, without building that path again to compare. */
+        if (depth == 0 && e->d_type == DT_REG && len > 4 && len <= 255 &&
+            strcmp(e->d_name + len - 4, ".ini") == 0 && strchr(e->d_name, '%') == NULL) {
+            if ((name = strndup(e->d_name, len - 4)) != NULL && svc_name_valid(name) &&
+                found_add(f, name) == 0)
+                name = NULL;
+            free(name);
+            continue;
+        }
         if (asprintf(&sub, "%s/%s", dir, e->d_name) < 0)
             break;
         if (asprintf(&sub_rel, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name) < 0) {
