@@ -96,9 +96,13 @@ int main(int argc, char **argv)
 
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
+            free(names);
+            free(webdir);
             return 0;
         } else if (strcmp(a, "--version") == 0) {
             printf("svcconsole (svchost) %s\n", SVCHOST_VERSION);
+            free(names);
+            free(webdir);
             return 0;
         } else if (strcmp(a, "--port") == 0 || strcmp(a, "--machine") == 0 ||
                    strcmp(a, "--root") == 0 || strcmp(a, "--web") == 0 ||
@@ -114,8 +118,10 @@ int main(int argc, char **argv)
                 names[n++] = v;
             else if (strcmp(a, "--root") == 0)
                 setenv("SVCHOST_ROOT", v, 1);
-            else
+            else {
+                free(webdir);
                 webdir = strdup(v);
+            }
             if (strcmp(a, "--interval") == 0 && interval < 50)
                 usage_error("%s needs at least 50 milliseconds", a);
         } else {
@@ -131,6 +137,9 @@ int main(int argc, char **argv)
         access(index, R_OK) != 0) {
         fprintf(stderr, "svcconsole: no page in %s (give the directory with --web DIR)\n",
                 webdir ? webdir : "(unknown)");
+        free(index);
+        free(webdir);
+        free(names);
         return 1;
     }
     free(index);
@@ -161,16 +170,17 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    rc = 1;
     if (feed_start(&feed, &console, (unsigned)interval) != 0) {
         fprintf(stderr, "svcconsole: cannot start the live view\n");
-        return 1;
+        goto out;
     }
-    rc = server_start(&server, &console, &feed, webdir, (uint16_t)port);
-    if (rc != 0) {
-        fprintf(stderr, "svcconsole: cannot listen on 127.0.0.1:%lu: %s\n", port, strerror(-rc));
+    int err = server_start(&server, &console, &feed, webdir, (uint16_t)port);
+    if (err != 0) {
+        fprintf(stderr, "svcconsole: cannot listen on 127.0.0.1:%lu: %s\n", port, strerror(-err));
         feed_stop(&feed);
         feed_destroy(&feed);
-        return 1;
+        goto out;
     }
     printf("svcconsole: serving on 127.0.0.1:%u; open this URL once (its token is spent then):\n"
            "    %s\n",
@@ -181,9 +191,11 @@ int main(int argc, char **argv)
     feed_stop(&feed);
     server_stop(server);
     feed_destroy(&feed);
+    rc = 0;
+out:
     for (size_t i = 0; i < console.n_machines; i++)
         machine_destroy(&console.machines[i]);
     free(console.machines);
     free(webdir);
-    return 0;
+    return rc;
 }
