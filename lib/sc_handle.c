@@ -205,7 +205,8 @@ static int transport_error(int rc)
  * produce the reply: so a thread spins only when it is the one thread of
  * this process waiting for a reply, and never when the process may run on
  * one CPU only.  When many wait at once (a client with many threads),
- * they all sleep at once and leave the CPUs to scmd.
+ * they all sleep at once and leave the CPUs to scmd.  A kind of request
+ * whose last reply came after the spin (a start) waits without it.
  */
 #define SPIN_NS 200000
 
@@ -225,23 +226,53 @@ static int can_spin(void)
  * (svc_conn_wait_reply to svc_conn_waited). */
 static int waiting;
 
-void svc_conn_wait_reply(int fd)
+/* As svc_conn_wait_reply, spinning only if spin is set: 1 if the reply
+ * came while it spun, 0 if it did not (or it did not spin). */
+static int wait_reply(int fd, int spin)
 {
     struct pollfd pfd = { .fd = fd, .events = POLLIN };
     struct timespec t0, t;
     int alone = __atomic_add_fetch(&waiting, 1, __ATOMIC_RELAXED) == 1;
 
-    if (!alone || !can_spin())
-        return;
+    if (!spin || !alone || !can_spin())
+        return 0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     do {
         if (poll(&pfd, 1, 0) != 0)
-            break;
+            return 1;
         /* Another began to wait: leave the CPU to whoever answers. */
         if (__atomic_load_n(&waiting, __ATOMIC_RELAXED) > 1)
-            break;
+            return 0;
         clock_gettime(CLOCK_MONOTONIC, &t);
     } while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < SPIN_NS);
+    return 0;
+}
+
+void svc_conn_wait_reply(int fd)
+{
+    wait_reply(fd, 1);
+}
+
+/* Requests whose reply outlasted the spin last time (a start waits for
+ * the host to make the service's thread): they do not spin, but for one
+ * in SLOW_RETRY, to see whether they have become quick. */
+#define SLOW_RETRY 16
+static unsigned char slow[256];
+static unsigned char slow_skips[256];
+
+static int should_spin(uint16_t type)
+{
+    unsigned i = type & 0xffu;
+
+    if (!__atomic_load_n(&slow[i], __ATOMIC_RELAXED))
+        return 1;
+    return __atomic_add_fetch(&slow_skips[i], 1, __ATOMIC_RELAXED) % SLOW_RETRY == 0;
+}
+
+static void spun(uint16_t type, int spin, int in_time)
+{
+    if (spin)
+        __atomic_store_n(&slow[type & 0xffu], in_time ? 0 : 1, __ATOMIC_RELAXED);
 }
 
 void svc_conn_waited(void)
@@ -271,7 +302,8 @@ int svc_conn_call(struct svc_conn *c, uint16_t type, const struct svc_wbuf *req,
 
     rc = svc_frame_send(c->fd, type, id, req);
     if (rc == 0) {
-        svc_conn_wait_reply(c->fd);
+        int spin = should_spin(type);
+        spun(type, spin, wait_reply(c->fd, spin));
         rc = svc_frame_recv(c->fd, &h, &payload);
         svc_conn_waited();
     }
