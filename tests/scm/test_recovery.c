@@ -450,9 +450,11 @@ START_TEST(test_restart_waits_delay)
     uint64_t t0;
 
     actions(s, INFINITE, 1, SC_ACTION_RESTART, 50u);
-    mark = crash(s);
+    /* The loop's time before the crash arms the timer (on that time): 50
+     * ms from then, not from a later reading. */
     uv_update_time(&loop);
     t0 = uv_now(&loop);
+    mark = crash(s);
     uv_run(&loop, UV_RUN_NOWAIT);
     ck_assert_int_lt(fake_find(&fk, mark, "start Svc"), 0);
     run_loop();
