@@ -310,16 +310,22 @@ static json_t *new_service(struct machine *m, const char *name)
     return o;
 }
 
-DWORD service_status(struct machine *m, const char *name, json_t **out, struct fail *f)
+/* One service's resource: the service opened with access, then one of the
+ * *_of readers below filling a new object (the machine and the name
+ * first). */
+typedef DWORD reader_fn(struct machine *m, SC_HANDLE s, json_t *o, struct fail *f);
+
+static DWORD read_service(struct machine *m, const char *name, DWORD access, reader_fn *of,
+                          json_t **out, struct fail *f)
 {
     SC_HANDLE s;
     json_t *o;
-    DWORD err = open_service(m, name, SERVICE_QUERY_STATUS, &s, f);
+    DWORD err = open_service(m, name, access, &s, f);
 
     if (err != NO_ERROR)
         return err;
     o = new_service(m, name);
-    err = status_of(m, s, o, f);
+    err = of(m, s, o, f);
     CloseServiceHandle(s);
     if (err != NO_ERROR) {
         json_decref(o);
@@ -329,23 +335,14 @@ DWORD service_status(struct machine *m, const char *name, json_t **out, struct f
     return NO_ERROR;
 }
 
+DWORD service_status(struct machine *m, const char *name, json_t **out, struct fail *f)
+{
+    return read_service(m, name, SERVICE_QUERY_STATUS, status_of, out, f);
+}
+
 DWORD service_config(struct machine *m, const char *name, json_t **out, struct fail *f)
 {
-    SC_HANDLE s;
-    json_t *o;
-    DWORD err = open_service(m, name, SERVICE_QUERY_CONFIG, &s, f);
-
-    if (err != NO_ERROR)
-        return err;
-    o = new_service(m, name);
-    err = config_of(m, s, o, f);
-    CloseServiceHandle(s);
-    if (err != NO_ERROR) {
-        json_decref(o);
-        return err;
-    }
-    *out = o;
-    return NO_ERROR;
+    return read_service(m, name, SERVICE_QUERY_CONFIG, config_of, out, f);
 }
 
 static DWORD failure_of(struct machine *m, SC_HANDLE s, json_t *o, struct fail *f)
@@ -382,21 +379,7 @@ static DWORD failure_of(struct machine *m, SC_HANDLE s, json_t *o, struct fail *
 
 DWORD service_failure(struct machine *m, const char *name, json_t **out, struct fail *f)
 {
-    SC_HANDLE s;
-    json_t *o;
-    DWORD err = open_service(m, name, SERVICE_QUERY_CONFIG, &s, f);
-
-    if (err != NO_ERROR)
-        return err;
-    o = new_service(m, name);
-    err = failure_of(m, s, o, f);
-    CloseServiceHandle(s);
-    if (err != NO_ERROR) {
-        json_decref(o);
-        return err;
-    }
-    *out = o;
-    return NO_ERROR;
+    return read_service(m, name, SERVICE_QUERY_CONFIG, failure_of, out, f);
 }
 
 /* What name depends on, each with its state when it is a service; and
@@ -467,21 +450,7 @@ static DWORD dependencies_of(struct machine *m, SC_HANDLE s, json_t *o, struct f
 
 DWORD service_dependencies(struct machine *m, const char *name, json_t **out, struct fail *f)
 {
-    SC_HANDLE s;
-    json_t *o;
-    DWORD err = open_service(m, name, SERVICE_QUERY_CONFIG | SERVICE_ENUMERATE_DEPENDENTS, &s, f);
-
-    if (err != NO_ERROR)
-        return err;
-    o = new_service(m, name);
-    err = dependencies_of(m, s, o, f);
-    CloseServiceHandle(s);
-    if (err != NO_ERROR) {
-        json_decref(o);
-        return err;
-    }
-    *out = o;
-    return NO_ERROR;
+    return read_service(m, name, SERVICE_QUERY_CONFIG | SERVICE_ENUMERATE_DEPENDENTS, dependencies_of, out, f);
 }
 
 DWORD service_get(struct machine *m, const char *name, json_t **out, struct fail *f)
