@@ -82,13 +82,6 @@ struct result {
     char status[512];           /* the abuser's last status line */
 };
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void sleep_ms(long ms)
 {
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
@@ -248,11 +241,11 @@ static long status_field(const char *line, const char *name)
 
 static void stop_abuser(pid_t pid)
 {
-    double deadline = now_ms() + 5000;
+    double deadline = bench_now_ms() + 5000;
 
     kill(pid, SIGTERM);
     while (waitpid(pid, NULL, WNOHANG) == 0) {
-        if (now_ms() > deadline) {
+        if (bench_now_ms() > deadline) {
             kill(pid, SIGKILL);
             waitpid(pid, NULL, 0);
             return;
@@ -269,7 +262,7 @@ static double query_once(void)
     SERVICE_STATUS_PROCESS sp;
     SC_HANDLE scm, svc = NULL;
     DWORD needed;
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     BOOL ok = FALSE;
 
     if ((scm = OpenSCManagerA(NULL, NULL, SC_MANAGER_CONNECT)) != NULL &&
@@ -279,7 +272,7 @@ static double query_once(void)
         CloseServiceHandle(svc);
     if (scm != NULL)
         CloseServiceHandle(scm);
-    return ok ? now_ms() - t0 : -1;
+    return ok ? bench_now_ms() - t0 : -1;
 }
 
 static int run_phase(const struct bench_config *cfg, const char *abuser, const struct phase *ph,
@@ -307,7 +300,7 @@ static int run_phase(const struct bench_config *cfg, const char *abuser, const s
     fprintf(stderr, "[abuse] %s: ", ph->label);
 
     if (ph->args[0] != NULL) {
-        double deadline = now_ms() + SETUP_TIMEOUT_MS;
+        double deadline = bench_now_ms() + SETUP_TIMEOUT_MS;
         if ((ab = spawn_abuser(abuser, bench_session_dir(s), ph->args)) < 0) {
             rc = -1;
             goto out;
@@ -327,7 +320,7 @@ static int run_phase(const struct bench_config *cfg, const char *abuser, const s
                 rc = -EINTR;
                 goto out;
             }
-            if (now_ms() > deadline) {
+            if (bench_now_ms() > deadline) {
                 fprintf(stderr, "\nsvchost-bench: the abuse was not in place after %d s: %s\n",
                         SETUP_TIMEOUT_MS / 1000, res->status);
                 rc = -1;
@@ -344,8 +337,8 @@ static int run_phase(const struct bench_config *cfg, const char *abuser, const s
         goto out;
     }
     fprintf(stderr, "querying\n");
-    double until = now_ms() + seconds * 1000.0;
-    while (res->queries + res->failed < queries && now_ms() < until && !bench_interrupted) {
+    double until = bench_now_ms() + seconds * 1000.0;
+    while (res->queries + res->failed < queries && bench_now_ms() < until && !bench_interrupted) {
         double ms = query_once();
         if (ms < 0)
             res->failed++;

@@ -182,4 +182,9 @@ int report_csv(const char *path, const struct bench_row *rows, size_t nrows);
 int report_plot(const char *path, const struct bench_row *rows, size_t nrows,
                 const char *plugin);
 
+/* The monotonic clock in milliseconds (svchost_bench.c). */
+double bench_now_ms(void);
+/* 1 if an executable `name` is in $PATH. */
+int bench_in_path(const char *name);
+
 #endif

@@ -57,13 +57,6 @@ struct prepare_ctx {
     double seconds;             /* writing took */
 };
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -102,7 +95,7 @@ static int write_files(const char *dir, void *arg)
 {
     struct prepare_ctx *p = arg;
     char name[32];
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     size_t cap = (size_t)p->n * 16 + 64, len = 0;
     char *groups = malloc(cap);
     int rc;
@@ -146,7 +139,7 @@ static int write_files(const char *dir, void *arg)
                 strerror(-rc));
     free(path);
     free(groups);
-    p->seconds = (now_ms() - t0) / 1000;
+    p->seconds = (bench_now_ms() - t0) / 1000;
     return rc < 0 ? -1 : 0;
 }
 
@@ -154,7 +147,7 @@ static int create_one(SC_HANDLE scm, const struct bench_config *cfg, const char 
                       double *ms)
 {
     SVCHOST_SERVICE_DLL_INFO dll = { .lpServiceDll = (LPSTR)cfg->plugin };
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     SC_HANDLE h;
 
     if (own)
@@ -167,7 +160,7 @@ static int create_one(SC_HANDLE scm, const struct bench_config *cfg, const char 
                            SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, "svchost -k " BENCH_GROUP,
                            NULL, NULL, NULL, NULL, NULL);
     if (ms != NULL)
-        *ms = now_ms() - t0;
+        *ms = bench_now_ms() - t0;
     if (h == NULL) {
         DWORD err = GetLastError();
         fprintf(stderr, "svchost-bench: CreateServiceA(%s) failed: %u %s\n", name, (unsigned)err,
@@ -205,7 +198,7 @@ static int measure(struct bench_session *s, const struct bench_config *cfg, unsi
     m->ready_ms = bench_session_ready_ms(s);
     m->rss_kib = vm_rss_kib(bench_session_scmd(s));
     for (int k = 0; k < REPEAT; k++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         needed = returned = resume = 0;
         if (!EnumServicesStatusExA(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_STATE_ALL,
                                    buf, size, &needed, &returned, &resume, NULL)) {
@@ -215,7 +208,7 @@ static int measure(struct bench_session *s, const struct bench_config *cfg, unsi
             free(buf);
             return -1;
         }
-        v[k] = now_ms() - t0;
+        v[k] = bench_now_ms() - t0;
         m->enum_count = returned;
         if (bench_interrupted) {
             free(buf);
@@ -241,7 +234,7 @@ static int install_api(struct bench_session *s, const struct bench_config *cfg, 
 {
     SC_HANDLE scm = bench_session_scm(s);
     unsigned k = n < 100 ? n : 100;
-    double *v = calloc(n, sizeof *v), t0 = now_ms();
+    double *v = calloc(n, sizeof *v), t0 = bench_now_ms();
     char name[32];
 
     if (v == NULL) {
@@ -263,7 +256,7 @@ static int install_api(struct bench_session *s, const struct bench_config *cfg, 
     }
     if (isatty(2))
         fputs("\r\033[K", stderr);
-    m->install_s = (now_ms() - t0) / 1000;
+    m->install_s = (bench_now_ms() - t0) / 1000;
     m->create_first_ms = median(v, k);
     m->create_last_ms = median(v + n - k, k);
     free(v);

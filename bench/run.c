@@ -82,13 +82,6 @@ const char *bench_mode_name(enum bench_mode mode)
     return mode < BENCH_MODES ? names[mode] : "?";
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void msleep_us(long us)
 {
     struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
@@ -107,7 +100,7 @@ static void progress(struct run *r, bool force, const char *fmt, ...)
 
     if (!r->cfg->tty)
         return;
-    t = now_ms();
+    t = bench_now_ms();
     if (!force && t - r->progress_at < 100)
         return;
     r->progress_at = t;
@@ -247,7 +240,7 @@ static int start_scmd(struct run *r)
         fail(r, "%s: %s", log, strerror(errno));
         return -1;
     }
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     pid = fork();
     if (pid < 0) {
         fail(r, "fork: %s", strerror(errno));
@@ -275,12 +268,12 @@ static int start_scmd(struct run *r)
     /* Clients find scmd through SVCHOST_ROOT (docs/api.md). */
     setenv("SVCHOST_ROOT", r->dir, 1);
 
-    double deadline = now_ms() + 10000;
+    double deadline = bench_now_ms() + 10000;
     for (;;) {
         int status;
         r->scm = OpenSCManagerA(NULL, NULL, SC_MANAGER_ALL_ACCESS);
         if (r->scm != NULL) {
-            r->ready_ms = now_ms() - t0;
+            r->ready_ms = bench_now_ms() - t0;
             return 0;
         }
         if (waitpid(pid, &status, WNOHANG) == pid) {
@@ -291,7 +284,7 @@ static int start_scmd(struct run *r)
         }
         if (bench_interrupted)
             return -EINTR;
-        if (now_ms() > deadline) {
+        if (bench_now_ms() > deadline) {
             fail_win32(r, "OpenSCManagerA", NULL);
             fail(r, "scmd did not answer within 10 s");
             show_log_tail(r);
@@ -304,13 +297,13 @@ static int start_scmd(struct run *r)
 /* Waits up to ms for pid to exit: 1 if it did (reaped), else 0. */
 static int reap(pid_t pid, int ms)
 {
-    double deadline = now_ms() + ms;
+    double deadline = bench_now_ms() + ms;
 
     for (;;) {
         pid_t w = waitpid(pid, NULL, WNOHANG);
         if (w == pid || (w < 0 && errno == ECHILD))
             return 1;
-        if (now_ms() > deadline)
+        if (bench_now_ms() > deadline)
             return 0;
         msleep_us(2000);
     }
@@ -483,7 +476,7 @@ static long count_state(struct run *r, DWORD target, char *failed, size_t failed
  * in *ms, 0; or -1 / -EINTR. */
 static int wait_all(struct run *r, DWORD target, const char *what, double t0, double *ms)
 {
-    double deadline = now_ms() + 30000 + 200.0 * r->n;
+    double deadline = bench_now_ms() + 30000 + 200.0 * r->n;
     char failed[64];
     DWORD code = 0;
 
@@ -492,7 +485,7 @@ static int wait_all(struct run *r, DWORD target, const char *what, double t0, do
         if (k < 0)
             return -1;
         if ((unsigned long)k >= r->n) {
-            *ms = now_ms() - t0;
+            *ms = bench_now_ms() - t0;
             return 0;
         }
         if (failed[0] != '\0') {
@@ -503,9 +496,9 @@ static int wait_all(struct run *r, DWORD target, const char *what, double t0, do
         }
         if (bench_interrupted)
             return -EINTR;
-        if (now_ms() > deadline) {
+        if (bench_now_ms() > deadline) {
             fail(r, "only %ld of %u services %s after %.0f s", k, r->n, what,
-                 (now_ms() - t0) / 1000);
+                 (bench_now_ms() - t0) / 1000);
             show_log_tail(r);
             return -1;
         }
@@ -520,7 +513,7 @@ static int start_all(struct run *r, struct bench_row *row)
     double t0;
 
     progress(r, true, "starting 0/%u", r->n);   /* drawn before the clock starts */
-    t0 = now_ms();
+    t0 = bench_now_ms();
     for (unsigned i = 0; i < r->n; i++) {
         if (bench_interrupted)
             return -EINTR;
@@ -542,7 +535,7 @@ static int stop_all(struct run *r, struct bench_row *row)
     double t0;
 
     progress(r, true, "stopping 0/%u", r->n);   /* drawn before the clock starts */
-    t0 = now_ms();
+    t0 = bench_now_ms();
     for (unsigned i = 0; i < r->n; i++) {
         if (bench_interrupted)
             return -EINTR;
@@ -684,13 +677,13 @@ static int latency(struct run *r, struct bench_row *row)
     }
     progress(r, true, "QueryServiceStatusEx x%d", QUERY_CALLS);
     for (int i = 0; i < QUERY_WARMUP + QUERY_CALLS; i++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         if (!QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (LPBYTE)&sp, sizeof sp, &needed)) {
             fail_win32(r, "QueryServiceStatusEx", "Bench0000");
             goto out;
         }
         if (i >= QUERY_WARMUP)
-            v[i - QUERY_WARMUP] = (now_ms() - t0) * 1000;
+            v[i - QUERY_WARMUP] = (bench_now_ms() - t0) * 1000;
         if (bench_interrupted) {
             rc = -EINTR;
             goto out;
@@ -701,13 +694,13 @@ static int latency(struct run *r, struct bench_row *row)
 
     progress(r, true, "INTERROGATE x%d", INTERROGATE_CALLS);
     for (int i = 0; i < INTERROGATE_WARMUP + INTERROGATE_CALLS; i++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         if (!ControlService(svc, SERVICE_CONTROL_INTERROGATE, &ss)) {
             fail_win32(r, "ControlService(INTERROGATE)", "Bench0000");
             goto out;
         }
         if (i >= INTERROGATE_WARMUP)
-            v[i - INTERROGATE_WARMUP] = (now_ms() - t0) * 1000;
+            v[i - INTERROGATE_WARMUP] = (bench_now_ms() - t0) * 1000;
         if (bench_interrupted) {
             rc = -EINTR;
             goto out;
@@ -738,10 +731,10 @@ int bench_run(const struct bench_config *cfg, enum bench_mode mode, unsigned n,
         fprintf(stderr, "[%s n=%u] running\n", bench_mode_name(mode), n);
     if ((rc = make_state_dir(&r)) < 0 || (rc = start_scmd(&r)) < 0)
         goto out;
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     if ((rc = install(&r)) < 0)
         goto out;
-    row->create_ms = now_ms() - t0;
+    row->create_ms = bench_now_ms() - t0;
     if ((rc = start_all(&r, row)) < 0 || (rc = measure_hosts(&r, row)) < 0 ||
         (rc = latency(&r, row)) < 0 || (rc = stop_all(&r, row)) < 0)
         goto out;
@@ -847,10 +840,10 @@ int bench_session_stop_scmd(struct bench_session *s, double *ms)
     }
     if (r->scmd <= 0)
         return -1;
-    t0 = now_ms();
+    t0 = bench_now_ms();
     kill(r->scmd, SIGTERM);
     while (waitpid(r->scmd, &status, WNOHANG) == 0) {
-        if (now_ms() - t0 > 45000) {
+        if (bench_now_ms() - t0 > 45000) {
             fail(r, "scmd did not exit within 45 s of SIGTERM; killing it");
             kill(r->scmd, SIGKILL);
             waitpid(r->scmd, &status, 0);
@@ -859,7 +852,7 @@ int bench_session_stop_scmd(struct bench_session *s, double *ms)
         }
         msleep_us(200);
     }
-    *ms = now_ms() - t0;
+    *ms = bench_now_ms() - t0;
     r->scmd = 0;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         fail(r, "scmd ended with status %d after SIGTERM", status);

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef SVCHOST_BENCH_PLUGINDIR_REL
@@ -229,8 +230,7 @@ static void plugin_label(const char *arg, char *buf, size_t size)
     buf[k] = '\0';
 }
 
-/* 1 if an executable `name` is in $PATH. */
-static int in_path(const char *name)
+int bench_in_path(const char *name)
 {
     const char *path = getenv("PATH");
     char buf[PATH_MAX];
@@ -247,6 +247,13 @@ static int in_path(const char *name)
             path++;
     }
     return 0;
+}
+
+double bench_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* Split mode runs N hosts, and scmd holds a channel to each; all of
@@ -503,7 +510,7 @@ int main(int argc, char **argv)
         return 1;
     }
     /* Found missing now rather than after minutes of measuring. */
-    if (plot != NULL && !in_path("gnuplot")) {
+    if (plot != NULL && !bench_in_path("gnuplot")) {
         fprintf(stderr, "svchost-bench: --plot needs gnuplot (Debian: gnuplot-nox)\n");
         return 1;
     }

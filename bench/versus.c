@@ -55,38 +55,12 @@ struct wine {
     pid_t holder;
 };
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int in_path(const char *name)
-{
-    const char *path = getenv("PATH");
-    char buf[PATH_MAX];
-
-    if (path == NULL)
-        path = "/usr/bin:/bin";
-    while (*path != '\0') {
-        size_t len = strcspn(path, ":");
-        if ((size_t)snprintf(buf, sizeof buf, "%.*s/%s", (int)len, path, name) < sizeof buf &&
-            access(buf, X_OK) == 0)
-            return 1;
-        path += len;
-        if (*path == ':')
-            path++;
-    }
-    return 0;
-}
-
 int bench_versus_check(void)
 {
     static const char *const tools[] = { "wine", "wineboot", "wineserver" };
 
     for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++)
-        if (!in_path(tools[i])) {
+        if (!bench_in_path(tools[i])) {
             fprintf(stderr, "svchost-bench: --versus wine needs Wine, and %s is not in PATH: "
                             "install the Debian packages wine and wine64 (scripts/bootstrap "
                             "does)\n", tools[i]);
@@ -141,7 +115,7 @@ static pid_t spawn(const struct wine *w, char *const argv[], int in_fd, int out_
 /* Waits for pid up to ms: its wait status, -2 on timeout (killed), -EINTR. */
 static int wait_for(pid_t pid, double ms)
 {
-    double deadline = now_ms() + ms;
+    double deadline = bench_now_ms() + ms;
     int status;
 
     for (;;) {
@@ -150,7 +124,7 @@ static int wait_for(pid_t pid, double ms)
             return status;
         if (r < 0)
             return -1;
-        if (bench_interrupted || now_ms() > deadline) {
+        if (bench_interrupted || bench_now_ms() > deadline) {
             kill(pid, SIGKILL);
             waitpid(pid, NULL, 0);
             return bench_interrupted ? -EINTR : -2;
@@ -237,7 +211,7 @@ static int wine_open(struct wine *w, const char *dll, const char *driver)
     unsetenv("WAYLAND_DISPLAY");
 
     fprintf(stderr, "[versus wine] making a Wine prefix (wineboot -i)\n");
-    t0 = now_ms();
+    t0 = bench_now_ms();
     char *boot[] = { "wineboot", "-i", NULL };
     if ((rc = run_tool(w, boot, 300000)) < 0)
         return rc;
@@ -246,7 +220,7 @@ static int wine_open(struct wine *w, const char *dll, const char *driver)
     char *wait_server[] = { "wineserver", "-w", NULL };
     if ((rc = run_tool(w, wait_server, 120000)) < 0)
         return rc;
-    fprintf(stderr, "[versus wine] prefix made in %.1f s\n", (now_ms() - t0) / 1000);
+    fprintf(stderr, "[versus wine] prefix made in %.1f s\n", (bench_now_ms() - t0) / 1000);
 
     snprintf(path, sizeof path, "%s/drive_c/bench", w->prefix);
     if (mkdir(path, 0755) < 0) {
@@ -281,16 +255,16 @@ static void wine_close(const struct bench_config *cfg, struct wine *w)
         char *kill_all[] = { "wineserver", "-k", NULL };
         pid_t pid = spawn(w, kill_all, -1, -1, "wine.log");
         if (pid > 0) {
-            double deadline = now_ms() + 30000;
-            while (waitpid(pid, NULL, WNOHANG) == 0 && now_ms() < deadline)
+            double deadline = bench_now_ms() + 30000;
+            while (waitpid(pid, NULL, WNOHANG) == 0 && bench_now_ms() < deadline)
                 usleep(5000);
             kill(pid, SIGKILL);
             waitpid(pid, NULL, WNOHANG);
         }
     }
     if (w->holder > 0) {
-        double deadline = now_ms() + 10000;
-        while (waitpid(w->holder, NULL, WNOHANG) == 0 && now_ms() < deadline)
+        double deadline = bench_now_ms() + 10000;
+        while (waitpid(w->holder, NULL, WNOHANG) == 0 && bench_now_ms() < deadline)
             usleep(5000);
         kill(w->holder, SIGKILL);
         waitpid(w->holder, NULL, WNOHANG);
@@ -371,7 +345,7 @@ static int measure_wine_hosts(const struct wine *w, struct side *side)
  * -ETIMEDOUT; -EPIPE at the end; -EINTR. */
 static int read_line(int fd, char *buf, size_t size, double ms)
 {
-    double deadline = now_ms() + ms;
+    double deadline = bench_now_ms() + ms;
     size_t k = 0;
 
     for (;;) {
@@ -379,7 +353,7 @@ static int read_line(int fd, char *buf, size_t size, double ms)
         char c;
         if (bench_interrupted)
             return -EINTR;
-        if (now_ms() > deadline)
+        if (bench_now_ms() > deadline)
             return -ETIMEDOUT;
         if (poll(&p, 1, 200) <= 0)
             continue;

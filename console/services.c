@@ -77,13 +77,17 @@ static const char *type_name(DWORD type)
 /* ---- Buffers of the size the API asks for --------------------------- */
 
 /* QueryServiceConfigA's answer in a new buffer, or NULL with *err. */
-static QUERY_SERVICE_CONFIGA *query_config(SC_HANDLE s, DWORD *err)
+/* A QueryServiceConfigA (config2 0) or QueryServiceConfig2A at level
+ * into a buffer grown to what it needs: the buffer (free it), or NULL
+ * with *err. */
+static void *query_grown(SC_HANDLE s, int config2, DWORD level, DWORD *err)
 {
     DWORD need = 0;
     void *buf = NULL;
 
     for (int tries = 0; tries < 4; tries++) {
-        if (QueryServiceConfigA(s, buf, need, &need))
+        if (config2 ? QueryServiceConfig2A(s, level, buf, need, &need)
+                    : QueryServiceConfigA(s, buf, need, &need))
             return buf;
         *err = GetLastError();
         free(buf);
@@ -100,27 +104,14 @@ static QUERY_SERVICE_CONFIGA *query_config(SC_HANDLE s, DWORD *err)
     return NULL;
 }
 
+static QUERY_SERVICE_CONFIGA *query_config(SC_HANDLE s, DWORD *err)
+{
+    return query_grown(s, 0, 0, err);
+}
+
 static void *query_config2(SC_HANDLE s, DWORD level, DWORD *err)
 {
-    DWORD need = 0;
-    void *buf = NULL;
-
-    for (int tries = 0; tries < 4; tries++) {
-        if (QueryServiceConfig2A(s, level, buf, need, &need))
-            return buf;
-        *err = GetLastError();
-        free(buf);
-        buf = NULL;
-        if (*err != ERROR_INSUFFICIENT_BUFFER)
-            return NULL;
-        buf = malloc(need ? need : 1);
-        if (buf == NULL) {
-            *err = ERROR_NOT_ENOUGH_MEMORY;
-            return NULL;
-        }
-    }
-    free(buf);
-    return NULL;
+    return query_grown(s, 1, level, err);
 }
 
 /* ---- Opening -------------------------------------------------------- */
