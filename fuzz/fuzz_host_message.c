@@ -35,6 +35,7 @@ static void transcode_rejoin(struct svc_rbuf *r, struct svc_wbuf *w)
 static void transcode_host(uint16_t type, struct svc_rbuf *r, struct svc_wbuf *w)
 {
     char *name = NULL, **v = NULL, *text = NULL;
+    struct svc_start_plugin *plugin = NULL;
     uint32_t pid, level;
     DWORD control;
     SERVICE_STATUS st;
@@ -47,10 +48,11 @@ static void transcode_host(uint16_t type, struct svc_rbuf *r, struct svc_wbuf *w
             tc_empty(v);
         break;
     case SVC_MSG_HOST_START:
-        if (tc_result(r, svc_msg_host_start_unpack(r, &name, &v)) == 0)
-            svc_msg_host_start_pack(w, name, v);
+        if (tc_result(r, svc_msg_host_start_unpack(r, &name, &v, &plugin)) == 0)
+            svc_msg_host_start_pack(w, name, v, plugin);
         else
             tc_empty(v);
+        svc_start_plugin_free(plugin);
         break;
     case SVC_MSG_HOST_CONTROL:
         if (tc_result(r, svc_msg_host_control_unpack(r, &name, &control)) == 0)

@@ -195,8 +195,14 @@ static void host_messages(void)
     write_payload(t, "host_hello", HOST(SVC_MSG_HOST_HELLO), &w);
 
     svc_wbuf_init(&w);
-    svc_msg_host_start_pack(&w, "Echo", args);
+    svc_msg_host_start_pack(&w, "Echo", args, NULL);
     write_payload(t, "host_start", HOST(SVC_MSG_HOST_START), &w);
+
+    svc_wbuf_init(&w);
+    svc_msg_host_start_pack(&w, "Echo", args,
+                            &(struct svc_start_plugin){ "/usr/lib/echo.so", "ServiceMain",
+                                                        SVC_START_UNLOAD_ON_STOP });
+    write_payload(t, "host_start_plugin", HOST(SVC_MSG_HOST_START), &w);
 
     svc_wbuf_init(&w);
     svc_msg_host_control_pack(&w, "Echo", SERVICE_CONTROL_INTERROGATE);

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "dispatcher.h"
 #include "log.h"
+#include "names.h"
 #include "proto.h"
 #include "scm_channel.h"
 
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 const char *host_root;
 const char *host_group;
@@ -32,19 +32,16 @@ struct member {
     struct stop_cb *callbacks;   /* newest first: run in reverse order */
 };
 
-static struct member **members;
-static size_t n_members;
+/* Members are never removed: a service leaves with its host. */
+static struct svc_name_map members;
 static pthread_mutex_t members_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct member *find_member(const char *name)
 {
-    if (name == NULL)
-        return NULL;
-    struct member *m = NULL;
+    struct member *m;
+
     pthread_mutex_lock(&members_lock);
-    for (size_t i = 0; i < n_members && m == NULL; i++)
-        if (strcasecmp(members[i]->name, name) == 0)
-            m = members[i];
+    m = svc_name_map_get(&members, name);
     pthread_mutex_unlock(&members_lock);
     return m;
 }
@@ -79,27 +76,26 @@ static void service_stopped(const char *name)
 
 int host_add_member(const char *name)
 {
-    struct member *m, **grown;
+    struct member *m;
+    int rc = 0;
 
-    if (find_member(name) != NULL)
-        return 0;
     m = calloc(1, sizeof *m);
     if (m == NULL || (m->name = strdup(name)) == NULL) {
         free(m);
         return -ENOMEM;
     }
     pthread_mutex_lock(&members_lock);
-    grown = realloc(members, (n_members + 1) * sizeof *grown);
-    if (grown == NULL) {
-        pthread_mutex_unlock(&members_lock);
+    /* Checked under the lock: two starts of one new member may race. */
+    if (svc_name_map_get(&members, name) == NULL)
+        rc = svc_name_map_put(&members, m->name, m);
+    else
+        rc = 1;
+    pthread_mutex_unlock(&members_lock);
+    if (rc != 0) {
         free(m->name);
         free(m);
-        return -ENOMEM;
     }
-    members = grown;
-    members[n_members++] = m;
-    pthread_mutex_unlock(&members_lock);
-    return 0;
+    return rc < 0 ? rc : 0;
 }
 
 int host_init(const char *root, const char *group, char *const *names, size_t n)

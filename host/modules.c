@@ -23,6 +23,7 @@
 #include "host.h"
 #include "dispatcher.h"
 #include "log.h"
+#include "names.h"
 #include "threads.h"
 
 #include <dlfcn.h>
@@ -73,14 +74,12 @@ struct unload_job {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct host_module *modules;
 static struct user *users;
+static struct svc_name_map users_by_name;   /* the same users */
 
 /* Called with lock held. */
 static struct user *find_user(const char *name)
 {
-    for (struct user *u = users; u != NULL; u = u->next)
-        if (strcasecmp(u->name, name) == 0)
-            return u;
-    return NULL;
+    return svc_name_map_get(&users_by_name, name);
 }
 
 struct host_module *host_module_load(const char *service, const char *path, const char **err)
@@ -93,7 +92,10 @@ struct host_module *host_module_load(const char *service, const char *path, cons
     u = find_user(service);
     if (u == NULL) {
         u = calloc(1, sizeof *u);
-        if (u == NULL || (u->name = strdup(service)) == NULL) {
+        if (u == NULL || (u->name = strdup(service)) == NULL ||
+            svc_name_map_put(&users_by_name, u->name, u) < 0) {
+            if (u != NULL)
+                free(u->name);
             free(u);
             pthread_mutex_unlock(&lock);
             *err = strerror(ENOMEM);

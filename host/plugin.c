@@ -14,6 +14,7 @@
 #include "impersonate.h"
 #include "log.h"
 #include "privileges.h"
+#include "proto.h"
 #include "threads.h"
 
 #include <errno.h>
@@ -64,70 +65,70 @@ void host_plugin_init(void)
     svc_dispatcher_set_resolver(resolve_new_member);
 }
 
-/* ServiceDllUnloadOnStop, a REG_DWORD in the service's Parameters key on
- * Windows: nonzero unloads the DLL once the service has stopped. */
-static int unload_on_stop(const char *name, const struct svc_service_config *cfg)
+/* What the SCM sends with each start, read from the service's file
+ * instead (a START without it).  0, or the Win32 error to stop with. */
+static DWORD plugin_from_file(const char *name, struct svc_start_plugin *p)
 {
-    const char *v = svc_service_config_param(cfg, "ServiceDllUnloadOnStop");
-    uint32_t n;
-
-    if (v == NULL || v[0] == '\0')
-        return 0;
-    if (svc_parse_dword(v, &n) < 0) {
-        log_msg(SVC_LOG_WARNING, name, "%s: [Parameters] ServiceDllUnloadOnStop = %s is not a number; the plugin stays loaded",
-                cfg->path, v);
-        return 0;
-    }
-    return n != 0;
-}
-
-VOID WINAPI host_service_main(DWORD argc, LPSTR *argv)
-{
-    const char *name = argv[0];
     struct svc_service_config *cfg = NULL;
     struct svc_diag diag = { 0 };
-    char *path = NULL;
-    struct host_module *mod;
-    const char *err;
-    LPSERVICE_MAIN_FUNCTIONA entry;
-    LPSVCHOST_PUSH_SERVICE_GLOBALS push;
-    int rc, unload;
+    const char *bad;
+    DWORD err = NO_ERROR;
+    int rc;
 
     rc = svc_config_load_service(host_root, name, &cfg, &diag);
     for (size_t i = 0; i < diag.n; i++)
         log_msg(SVC_LOG_WARNING, name, "%s", diag.lines[i]);
     svc_diag_free(&diag);
-    if (rc < 0) {
-        fail_service(name, rc == -ENOENT ? ERROR_FILE_NOT_FOUND : ERROR_INVALID_DATA);
-        return;
+    if (rc < 0)
+        return rc == -ENOENT ? ERROR_FILE_NOT_FOUND : ERROR_INVALID_DATA;
+    if (svc_start_plugin_from_config(cfg, p, &bad) < 0)
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    else if (bad != NULL)
+        log_msg(SVC_LOG_WARNING, name, "%s: [Parameters] ServiceDllUnloadOnStop = %s is not a number; the plugin stays loaded",
+                cfg->path, bad);
+    svc_service_config_free(cfg);
+    return err;
+}
+
+VOID WINAPI host_service_main(DWORD argc, LPSTR *argv)
+{
+    const char *name = argv[0];
+    const struct svc_start_plugin *plugin = svc_dispatch_plugin();
+    struct svc_start_plugin read = { 0 };
+    struct host_module *mod;
+    const char *err;
+    LPSERVICE_MAIN_FUNCTIONA entry;
+    LPSVCHOST_PUSH_SERVICE_GLOBALS push;
+    DWORD fail;
+
+    /* scmd sends the plugin with the start, as its trust check saw it;
+     * else the file is read (Windows svchost reads the registry). */
+    if (plugin == NULL) {
+        if ((fail = plugin_from_file(name, &read)) != NO_ERROR) {
+            fail_service(name, fail);
+            goto out;
+        }
+        plugin = &read;
     }
-    if (cfg->service_dll == NULL || cfg->service_dll[0] == '\0') {
-        log_msg(SVC_LOG_ERROR, name, "%s: [Parameters] ServiceDll is not set", cfg->path);
+    if (plugin->service_dll[0] == '\0') {
+        log_msg(SVC_LOG_ERROR, name, "%s: [Parameters] ServiceDll is not set", name);
         fail_service(name, ERROR_MOD_NOT_FOUND);
         goto out;
     }
-    path = svc_resolve_service_dll(cfg->service_dll);
-    if (path == NULL) {
-        fail_service(name, ERROR_NOT_ENOUGH_MEMORY);
-        goto out;
-    }
-    unload = unload_on_stop(name, cfg);
     /* A file loaded already (by this service's earlier run or another
      * service) is not mapped again: the same code runs. */
-    mod = host_module_load(name, path, &err);
+    mod = host_module_load(name, plugin->service_dll, &err);
     if (mod == NULL) {
-        log_msg(SVC_LOG_ERROR, name, "cannot load %s: %s", path, err);
+        log_msg(SVC_LOG_ERROR, name, "cannot load %s: %s", plugin->service_dll, err);
         fail_service(name, ERROR_MOD_NOT_FOUND);
         goto out;
     }
-    svc_thread_owner_set_image(svc_thread_owner_current(), path);
-    /* Read at each start, as Windows applies RequiredPrivileges. */
-    svc_impersonation_allow(svc_thread_owner_current(),
-                            svc_privilege_held(cfg->required_privileges, cfg->object_name,
-                                               "SeImpersonatePrivilege"));
-    entry = (LPSERVICE_MAIN_FUNCTIONA)host_module_symbol(mod, cfg->service_main);
+    svc_thread_owner_set_image(svc_thread_owner_current(), plugin->service_dll);
+    /* Decided at each start, as Windows applies RequiredPrivileges. */
+    svc_impersonation_allow(svc_thread_owner_current(), (plugin->flags & SVC_START_IMPERSONATE) != 0);
+    entry = (LPSERVICE_MAIN_FUNCTIONA)host_module_symbol(mod, plugin->service_main);
     if (entry == NULL) {
-        log_msg(SVC_LOG_ERROR, name, "%s does not export %s", path, cfg->service_main);
+        log_msg(SVC_LOG_ERROR, name, "%s does not export %s", plugin->service_dll, plugin->service_main);
         host_module_release(mod);
         fail_service(name, ERROR_PROC_NOT_FOUND);
         goto out;
@@ -135,11 +136,9 @@ VOID WINAPI host_service_main(DWORD argc, LPSTR *argv)
     push = (LPSVCHOST_PUSH_SERVICE_GLOBALS)host_module_symbol(mod, "SvchostPushServiceGlobals");
     /* Before the entry runs, so that its stop (even from within it) hands
      * this reference to the unload. */
-    host_module_keep(name, mod, unload);
-    svc_service_config_free(cfg);
-    cfg = NULL;
-    free(path);
-    path = NULL;
+    host_module_keep(name, mod, (plugin->flags & SVC_START_UNLOAD_ON_STOP) != 0);
+    free(read.service_dll);
+    free(read.service_main);
     if (push != NULL)
         push(host_globals());
 
@@ -150,6 +149,6 @@ VOID WINAPI host_service_main(DWORD argc, LPSTR *argv)
     return;
 
 out:
-    free(path);
-    svc_service_config_free(cfg);
+    free(read.service_dll);
+    free(read.service_main);
 }

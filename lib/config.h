@@ -145,6 +145,15 @@ void svc_service_config_free(struct svc_service_config *c);
 /* The [Parameters] value `key` of c, or NULL. */
 const char *svc_service_config_param(const struct svc_service_config *c, const char *key);
 
+struct svc_start_plugin;   /* proto.h */
+/* What a start of a share service sends its host (proto.h), from its
+ * configuration: ServiceDll resolved, ServiceMain, ServiceDllUnloadOnStop
+ * and whether it holds SeImpersonatePrivilege.  0 or -ENOMEM.
+ * *bad_unload is the ServiceDllUnloadOnStop text when it is not a number
+ * (it then counts as 0), else NULL. */
+int svc_start_plugin_from_config(const struct svc_service_config *c, struct svc_start_plugin *p,
+                                 const char **bad_unload);
+
 /* ---- Groups ------------------------------------------------------------- */
 
 /* A group's Split: whether its services share one host or each get their

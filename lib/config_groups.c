@@ -5,9 +5,9 @@
 #include "config.h"
 #include "config_ini.h"
 #include "config_service.h"
+#include "names.h"
 #include "paths.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,19 +61,11 @@ struct seen_set {
     size_t cap, n;         /* cap is a power of two, at most half full */
 };
 
-static size_t name_hash(const char *s)
-{
-    size_t h = 14695981039346656037u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 1099511628211u;
-    return h;
-}
-
 static const struct seen_name *seen_find(const struct seen_set *set, const char *name)
 {
     if (set->cap == 0)
         return NULL;
-    for (size_t i = name_hash(name) & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
+    for (size_t i = svc_name_hash(name) & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
         if (set->slots[i].name == NULL)
             return NULL;
         if (strcasecmp(set->slots[i].name, name) == 0)
@@ -94,7 +86,7 @@ static int seen_add(struct seen_set *set, const char *name, size_t group, unsign
         free(set->slots);
         *set = bigger;
     }
-    size_t i = name_hash(name) & (set->cap - 1);
+    size_t i = svc_name_hash(name) & (set->cap - 1);
     while (set->slots[i].name != NULL)
         i = (i + 1) & (set->cap - 1);
     set->slots[i] = (struct seen_name){ name, group, line };

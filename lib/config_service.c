@@ -6,6 +6,7 @@
 #include "config_ini.h"
 #include "paths.h"
 #include "privileges.h"
+#include "proto.h"
 #include "sddl.h"
 
 #include <ctype.h>
@@ -68,6 +69,32 @@ const char *svc_service_config_param(const struct svc_service_config *c, const c
         if (strcasecmp(c->params[i].key, key) == 0)
             return c->params[i].value;
     return NULL;
+}
+
+int svc_start_plugin_from_config(const struct svc_service_config *c, struct svc_start_plugin *p,
+                                 const char **bad_unload)
+{
+    const char *v = svc_service_config_param(c, "ServiceDllUnloadOnStop");
+    uint32_t n = 0;
+
+    *bad_unload = NULL;
+    if (v != NULL && v[0] != '\0' && svc_parse_dword(v, &n) < 0) {
+        *bad_unload = v;
+        n = 0;
+    }
+    p->flags = (n != 0 ? SVC_START_UNLOAD_ON_STOP : 0) |
+               (svc_privilege_held(c->required_privileges, c->object_name, "SeImpersonatePrivilege")
+                    ? SVC_START_IMPERSONATE : 0);
+    p->service_dll = c->service_dll != NULL && c->service_dll[0] != '\0'
+                         ? svc_resolve_service_dll(c->service_dll) : strdup("");
+    p->service_main = strdup(c->service_main != NULL ? c->service_main : "ServiceMain");
+    if (p->service_dll == NULL || p->service_main == NULL) {
+        free(p->service_dll);
+        free(p->service_main);
+        p->service_dll = p->service_main = NULL;
+        return -ENOMEM;
+    }
+    return 0;
 }
 
 enum service_key {

@@ -17,6 +17,8 @@
 #include "dispatcher.h"
 #include "impersonate.h"
 #include "log.h"
+#include "names.h"
+#include "proto.h"
 #include "threads.h"
 #include "win32.h"
 
@@ -24,10 +26,10 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #define WORKER_LINGER_MS 2000
@@ -64,6 +66,7 @@ struct svc_dispatcher {
      * (svc_dispatch_add) under `lock`. */
     struct svc_service **slots;
     size_t n, cap;
+    struct svc_name_map by_name;   /* name -> its slot, under `lock` */
     const struct svc_dispatch_ops *ops;
     void *arg;
 
@@ -77,11 +80,13 @@ struct main_start {
     unsigned run;
     int argc;
     char **argv;
+    struct svc_start_plugin *plugin;   /* what the SCM sent with the start, or NULL */
 };
 
 static struct svc_dispatcher *the_dispatcher;
 /* The service whose ServiceMain runs on this thread, if any. */
 static _Thread_local struct svc_service *this_main;
+static _Thread_local const struct svc_start_plugin *this_plugin;
 static svc_stop_hook stop_hook;
 static svc_resolver resolver;
 
@@ -147,6 +152,16 @@ static struct svc_service *service_new(struct svc_dispatcher *d, size_t index, c
     return s;
 }
 
+/* A service no thread ever saw (the dispatcher's failure paths). */
+static void service_free(struct svc_service *s)
+{
+    svc_thread_owner_free(s->owner);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->work);
+    free(s->name);
+    free(s);
+}
+
 long svc_dispatch_add(struct svc_dispatcher *d, const char *name, LPSERVICE_MAIN_FUNCTIONA main)
 {
     long i = svc_dispatch_find(d, name);
@@ -168,20 +183,48 @@ long svc_dispatch_add(struct svc_dispatcher *d, const char *name, LPSERVICE_MAIN
         pthread_mutex_unlock(&d->lock);
         return -ENOMEM;
     }
+    if (svc_name_map_put(&d->by_name, s->name, s) < 0) {
+        pthread_mutex_unlock(&d->lock);
+        service_free(s);
+        return -ENOMEM;
+    }
     d->slots[d->n] = s;
     i = (long)d->n++;
     pthread_mutex_unlock(&d->lock);
     return i;
 }
 
+struct spawned {
+    void *(*fn)(void *);
+    void *arg;
+    char name[16];
+};
+
+/* The new thread names itself: one prctl, where naming it from outside
+ * opens /proc/self/task/TID/comm on the creator's (the channel's) time. */
+static void *spawned_thread(void *p)
+{
+    struct spawned sp = *(struct spawned *)p;
+
+    free(p);
+    prctl(PR_SET_NAME, sp.name, 0, 0, 0);
+    return sp.fn(sp.arg);
+}
+
 int svc_spawn_thread(void *(*fn)(void *), void *arg, const char *name)
 {
     pthread_attr_t attr;
     pthread_t tid;
-    sigset_t all, old;
-    char tname[16];
+    sigset_t all;
+    struct spawned *sp;
     int rc;
 
+    /* The name is copied first: name may belong to arg, which the new
+     * thread can free before pthread_create has even returned. */
+    if ((sp = malloc(sizeof *sp)) == NULL)
+        return -ENOMEM;
+    *sp = (struct spawned){ .fn = fn, .arg = arg };
+    snprintf(sp->name, sizeof sp->name, "%s", name);
     /* Signals are the controller's business: service threads never take
      * them, so a signal handler in the controller thread always runs. */
     sigfillset(&all);
@@ -191,16 +234,15 @@ int svc_spawn_thread(void *(*fn)(void *), void *arg, const char *name)
     sigdelset(&all, SIGILL);
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    /* The name is copied first: name may belong to arg, which the new
-     * thread can free before pthread_create has even returned. */
-    snprintf(tname, sizeof tname, "%s", name);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    rc = pthread_create(&tid, &attr, fn, arg);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    /* The new thread starts with this mask: the creator's stays as it is,
+     * with two system calls fewer than blocking around the create. */
+    pthread_attr_setsigmask_np(&attr, &all);
+    rc = pthread_create(&tid, &attr, spawned_thread, sp);
     pthread_attr_destroy(&attr);
-    if (rc != 0)
+    if (rc != 0) {
+        free(sp);
         return -rc;
-    pthread_setname_np(tid, tname);
+    }
     return 0;
 }
 
@@ -208,16 +250,10 @@ int svc_spawn_thread(void *(*fn)(void *), void *arg, const char *name)
  * failure path): no thread refers to it yet. */
 static void dispatcher_free(struct svc_dispatcher *d)
 {
-    for (size_t i = 0; i < d->n; i++) {
-        struct svc_service *s = d->slots[i];
-
-        svc_thread_owner_free(s->owner);
-        pthread_mutex_destroy(&s->lock);
-        pthread_cond_destroy(&s->work);
-        free(s->name);
-        free(s);
-    }
+    for (size_t i = 0; i < d->n; i++)
+        service_free(d->slots[i]);
     free(d->slots);
+    svc_name_map_free(&d->by_name);
     pthread_mutex_destroy(&d->lock);
     pthread_cond_destroy(&d->mains_done);
     free(d);
@@ -258,9 +294,6 @@ int svc_dispatcher_create(const SERVICE_TABLE_ENTRYA *table, const struct svc_di
     while (table[n].lpServiceName != NULL) {
         if (table[n].lpServiceProc == NULL || table[n].lpServiceName[0] == '\0')
             return -EINVAL;
-        for (size_t j = 0; j < n; j++)
-            if (strcasecmp(table[j].lpServiceName, table[n].lpServiceName) == 0)
-                return -EINVAL;
         n++;
     }
     if (n == 0)
@@ -274,9 +307,11 @@ int svc_dispatcher_create(const SERVICE_TABLE_ENTRYA *table, const struct svc_di
     pthread_mutex_init(&d->lock, NULL);
     cond_init_monotonic(&d->mains_done);
     for (size_t i = 0; i < n; i++) {
-        if (svc_dispatch_add(d, table[i].lpServiceName, table[i].lpServiceProc) < 0) {
+        /* A name twice (in any case) makes the table invalid. */
+        int dup = svc_dispatch_find(d, table[i].lpServiceName) >= 0;
+        if (dup || svc_dispatch_add(d, table[i].lpServiceName, table[i].lpServiceProc) < 0) {
             dispatcher_free(d);
-            return -ENOMEM;
+            return dup ? -EINVAL : -ENOMEM;
         }
     }
     /* From here on the dispatcher lives as long as the process. */
@@ -300,13 +335,12 @@ const char *svc_dispatch_name(struct svc_dispatcher *d, size_t index)
 
 long svc_dispatch_find(struct svc_dispatcher *d, const char *name)
 {
-    long found = -1;
+    struct svc_service *s;
+
     pthread_mutex_lock(&d->lock);
-    for (size_t i = 0; i < d->n && found < 0; i++)
-        if (strcasecmp(d->slots[i]->name, name) == 0)
-            found = (long)i;
+    s = svc_name_map_get(&d->by_name, name);
     pthread_mutex_unlock(&d->lock);
-    return found;
+    return s != NULL ? (long)s->index : -1;
 }
 
 void svc_dispatch_status(struct svc_dispatcher *d, size_t index, SERVICE_STATUS *st)
@@ -342,6 +376,15 @@ static void service_stopped(struct svc_service *s)
         stop_hook(s->name);
 }
 
+static void main_start_free(struct main_start *ms)
+{
+    for (int i = 0; ms->argv != NULL && i < ms->argc; i++)
+        free(ms->argv[i]);
+    free(ms->argv);
+    svc_start_plugin_free(ms->plugin);
+    free(ms);
+}
+
 static void *main_thread(void *p)
 {
     struct main_start *ms = p;
@@ -354,8 +397,10 @@ static void *main_thread(void *p)
      * own-process program's table need not hold. */
     svc_impersonation_begin(s->owner, ms->argc > 0 ? ms->argv[0] : s->name);
     this_main = s;
+    this_plugin = ms->plugin;
     s->main((DWORD)ms->argc, ms->argv);
     this_main = NULL;
+    this_plugin = NULL;
 
     /*
      * Win32 lets ServiceMain return once the service runs (its handler
@@ -381,10 +426,7 @@ static void *main_thread(void *p)
     if (stopped)
         service_stopped(s);
 
-    for (int i = 0; i < ms->argc; i++)
-        free(ms->argv[i]);
-    free(ms->argv);
-    free(ms);
+    main_start_free(ms);
 
     pthread_mutex_lock(&d->lock);
     d->mains_running--;
@@ -393,26 +435,34 @@ static void *main_thread(void *p)
     return NULL;
 }
 
+const struct svc_start_plugin *svc_dispatch_plugin(void)
+{
+    return this_plugin;
+}
+
 int svc_dispatch_start(struct svc_dispatcher *d, size_t index, int argc, const char *const *args)
 {
-    return svc_dispatch_start_as(d, index, NULL, argc, args);
+    return svc_dispatch_start_as(d, index, NULL, argc, args, NULL);
 }
 
 int svc_dispatch_start_as(struct svc_dispatcher *d, size_t index, const char *as_name, int argc,
-                          const char *const *args)
+                          const char *const *args, struct svc_start_plugin *plugin)
 {
     struct svc_service *s = slot(d, index);
     struct main_start *ms;
     int rc;
 
     ms = calloc(1, sizeof *ms);
-    if (ms == NULL)
+    if (ms == NULL) {
+        svc_start_plugin_free(plugin);
         return -ENOMEM;
+    }
+    ms->plugin = plugin;
     ms->svc = s;
     ms->argc = argc + 1;
     ms->argv = calloc((size_t)argc + 2, sizeof *ms->argv);
     if (ms->argv == NULL) {
-        free(ms);
+        main_start_free(ms);
         return -ENOMEM;
     }
     ms->argv[0] = strdup(as_name ? as_name : s->name);
@@ -457,10 +507,7 @@ int svc_dispatch_start_as(struct svc_dispatcher *d, size_t index, const char *as
     return 0;
 
 fail:
-    for (int i = 0; i < ms->argc; i++)
-        free(ms->argv[i]);
-    free(ms->argv);
-    free(ms);
+    main_start_free(ms);
     return rc;
 }
 

@@ -26,6 +26,8 @@
 #include <stdint.h>
 #include <svchost/winsvc.h>
 
+struct svc_start_plugin;   /* proto.h */
+
 struct svc_dispatcher;
 
 struct svc_dispatch_ops {
@@ -87,7 +89,10 @@ int svc_dispatch_start(struct svc_dispatcher *d, size_t index, int argc, const c
  * own-process executable can run under several names.  The ServiceMain
  * thread is named after it too. */
 int svc_dispatch_start_as(struct svc_dispatcher *d, size_t index, const char *as_name, int argc,
-                          const char *const *args);
+                          const char *const *args, struct svc_start_plugin *plugin);
+/* On a ServiceMain thread, while ServiceMain runs: the plugin the SCM
+ * named with this start (taken over by svc_dispatch_start_as), or NULL. */
+const struct svc_start_plugin *svc_dispatch_plugin(void);
 
 /* Queues a control for the service's handler.  Returns 0; -ESRCH if the
  * service has no registered handler (not started, or stopped); -EAGAIN;

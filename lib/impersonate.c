@@ -34,6 +34,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -48,28 +49,66 @@
 enum { UNDECIDED = -1 };
 
 struct allowance {
-    struct allowance *next;
     struct svc_thread_owner *owner;
     int allowed;                /* 0, 1 or UNDECIDED */
     char *name;                 /* the service, for UNDECIDED */
 };
 
+/* By owner (owners live as long as the process): an open-addressing
+ * table, as a host of 1,000 services looks one up at every start. */
 static pthread_mutex_t allow_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct allowance *allowances;   /* owners live as long as the process */
+static struct allowance **allowances;
+static size_t allow_cap, allow_n;      /* cap a power of two, at most half full */
+
+static size_t owner_slot(struct allowance **v, size_t cap, const struct svc_thread_owner *owner)
+{
+    size_t i = (size_t)(((uintptr_t)owner >> 4) * 11400714819323198485ull) & (cap - 1);
+
+    while (v[i] != NULL && v[i]->owner != owner)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+/* The entry of owner, or NULL; allow_lock held. */
+static struct allowance *find(const struct svc_thread_owner *owner)
+{
+    return allow_cap ? allowances[owner_slot(allowances, allow_cap, owner)] : NULL;
+}
 
 /* The entry of owner, made if needed; allow_lock held.  NULL: no memory. */
 static struct allowance *entry(struct svc_thread_owner *owner)
 {
-    struct allowance *a;
+    struct allowance *a = find(owner);
 
-    for (a = allowances; a != NULL && a->owner != owner; a = a->next)
-        ;
-    if (a == NULL && (a = calloc(1, sizeof *a)) != NULL) {
+    if (a != NULL)
+        return a;
+    if (2 * (allow_n + 1) > allow_cap) {
+        size_t cap = allow_cap ? allow_cap * 2 : 16;
+        struct allowance **v = calloc(cap, sizeof *v);
+        if (v == NULL)
+            return NULL;
+        for (size_t i = 0; i < allow_cap; i++)
+            if (allowances[i] != NULL)
+                v[owner_slot(v, cap, allowances[i]->owner)] = allowances[i];
+        free(allowances);
+        allowances = v;
+        allow_cap = cap;
+    }
+    if ((a = calloc(1, sizeof *a)) != NULL) {
         a->owner = owner;
-        a->next = allowances;
-        allowances = a;
+        allowances[owner_slot(allowances, allow_cap, owner)] = a;
+        allow_n++;
     }
     return a;
+}
+
+/* The only entry, if there is exactly one; allow_lock held. */
+static struct allowance *only_entry(void)
+{
+    for (size_t i = 0; allow_n == 1 && i < allow_cap; i++)
+        if (allowances[i] != NULL)
+            return allowances[i];
+    return NULL;
 }
 
 void svc_impersonation_begin(struct svc_thread_owner *owner, const char *name)
@@ -132,12 +171,7 @@ int svc_impersonation_allowed(void)
      * pthread_create that does), and the process is that one service's, as
      * its token is on Windows.  So with one service in the process, the
      * thread is that service's. */
-    if (owner == NULL && allowances != NULL && allowances->next == NULL)
-        owner = allowances->owner;
-    for (a = allowances; owner != NULL && a != NULL && a->owner != owner; a = a->next)
-        ;
-    if (owner == NULL)
-        a = NULL;
+    a = owner != NULL ? find(owner) : only_entry();
     if (a != NULL && a->allowed == UNDECIDED)
         name = strdup(a->name);
     else if (a != NULL)

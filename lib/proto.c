@@ -708,7 +708,7 @@ static int unpack_name_u32(struct svc_rbuf *r, char **name, DWORD *v)
     return 0;
 }
 
-/* "str name, strv args": START_SERVICE, HOST_START. */
+/* "str name, strv args": START_SERVICE. */
 static int pack_name_strv(struct svc_wbuf *w, const char *name, char *const *v)
 {
     put_required_str(w, name);
@@ -1180,14 +1180,57 @@ int svc_msg_host_hello_unpack(struct svc_rbuf *r, uint32_t *pid, char ***names)
     return 0;
 }
 
-int svc_msg_host_start_pack(struct svc_wbuf *w, const char *name, char *const *args)
+int svc_msg_host_start_pack(struct svc_wbuf *w, const char *name, char *const *args,
+                            const struct svc_start_plugin *plugin)
 {
-    return pack_name_strv(w, name, args);
+    put_required_str(w, name);
+    svc_put_strv(w, args);
+    if (plugin != NULL) {
+        put_required_str(w, plugin->service_dll);
+        put_required_str(w, plugin->service_main);
+        svc_put_u32(w, plugin->flags);
+    }
+    return w->err;
 }
 
-int svc_msg_host_start_unpack(struct svc_rbuf *r, char **name, char ***args)
+void svc_start_plugin_free(struct svc_start_plugin *p)
 {
-    return unpack_name_strv(r, name, args);
+    if (p == NULL)
+        return;
+    free(p->service_dll);
+    free(p->service_main);
+    free(p);
+}
+
+int svc_msg_host_start_unpack(struct svc_rbuf *r, char **name, char ***args,
+                              struct svc_start_plugin **plugin)
+{
+    struct svc_start_plugin *p = NULL;
+    int ok;
+
+    *plugin = NULL;
+    *name = svc_get_str(r);
+    *args = svc_get_strv(r);
+    ok = *name != NULL && *args != NULL;
+    if (ok && r->err == 0 && r->off < r->len) {
+        p = calloc(1, sizeof *p);
+        if (p == NULL)
+            rbuf_fail(r, -ENOMEM);
+        else {
+            p->service_dll = svc_get_str(r);
+            p->service_main = svc_get_str(r);
+            p->flags = svc_get_u32(r);
+            ok = p->service_dll != NULL && p->service_main != NULL && p->service_main[0] != '\0';
+        }
+    }
+    if (unpack_done(r, ok) != 0) {
+        free_str(name);
+        free_strv(args);
+        svc_start_plugin_free(p);
+        return r->err;
+    }
+    *plugin = p;
+    return 0;
 }
 
 int svc_msg_host_control_pack(struct svc_wbuf *w, const char *name, DWORD control)
@@ -1475,6 +1518,72 @@ int svc_frame_recv(int fd, struct svc_frame_header *h, uint8_t **payload)
         free(p);
         return rc;
     }
+    *payload = p;
+    return 0;
+}
+
+void svc_frame_reader_init(struct svc_frame_reader *r, int fd)
+{
+    r->fd = fd;
+    r->off = r->have = 0;
+}
+
+/* Reads more into r (blocking); 0, or as read_full. */
+static int reader_fill(struct svc_frame_reader *r, int eof_ok)
+{
+    if (r->off > 0) {
+        memmove(r->buf, r->buf + r->off, r->have - r->off);
+        r->have -= r->off;
+        r->off = 0;
+    }
+    for (;;) {
+        ssize_t k = read(r->fd, r->buf + r->have, sizeof r->buf - r->have);
+
+        if (k > 0) {
+            r->have += (size_t)k;
+            return 0;
+        } else if (k == 0) {
+            return r->have == 0 && eof_ok ? -ECONNRESET : -EPROTO;
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            int rc = wait_fd(r->fd, POLLIN, -1);
+
+            if (rc < 0)
+                return rc;
+        } else if (errno != EINTR) {
+            return -errno;
+        }
+    }
+}
+
+int svc_frame_reader_next(struct svc_frame_reader *r, struct svc_frame_header *h,
+                          uint8_t **payload)
+{
+    size_t part;
+    uint8_t *p;
+    int rc;
+
+    *payload = NULL;
+    while (r->have - r->off < SVC_PROTO_HEADER_SIZE)
+        if ((rc = reader_fill(r, 1)) < 0)
+            return rc;
+    rc = svc_header_unpack(r->buf + r->off, h);
+    if (rc < 0)
+        return rc;
+    r->off += SVC_PROTO_HEADER_SIZE;
+    if (h->length == 0)
+        return 0;
+    if ((p = malloc(h->length)) == NULL)
+        return -ENOMEM;
+    /* What is buffered, then the rest straight into the payload. */
+    part = r->have - r->off < h->length ? r->have - r->off : h->length;
+    memcpy(p, r->buf + r->off, part);
+    r->off += part;
+    if (part < h->length && (rc = read_full(r->fd, p + part, h->length - part, 0)) < 0) {
+        free(p);
+        return rc;
+    }
+    if (r->off == r->have)
+        r->off = r->have = 0;
     *payload = p;
     return 0;
 }

@@ -89,7 +89,8 @@ enum svc_msg_type {
 
     /* ---- host channel ---- */
     SVC_MSG_HOST_HELLO = 64,        /* host -> scmd, id 0: u32 pid, strv table names */
-    SVC_MSG_HOST_START,             /* scmd -> host: str name, strv args;
+    SVC_MSG_HOST_START,             /* scmd -> host: str name, strv args, and optionally
+                                       str service_dll, str service_main, u32 flags;
                                        host answers SVC_MSG_REPLY: u32 error */
     SVC_MSG_HOST_CONTROL,           /* scmd -> host: str name, u32 control;
                                        host answers SVC_MSG_REPLY: u32 handler result,
@@ -524,8 +525,28 @@ void svc_msg_usage_free(struct svc_msg_usage *u, size_t n);
 /* names: the host's service table, NULL-terminated. */
 int svc_msg_host_hello_pack(struct svc_wbuf *w, uint32_t pid, char *const *names);
 int svc_msg_host_hello_unpack(struct svc_rbuf *r, uint32_t *pid, char ***names);
-int svc_msg_host_start_pack(struct svc_wbuf *w, const char *name, char *const *args);
-int svc_msg_host_start_unpack(struct svc_rbuf *r, char **name, char ***args);
+/*
+ * What a shared host needs to run a service, as scmd has it (and checked
+ * it): so a start reads no file in the host, and the host loads exactly
+ * the plugin file scmd's trust check passed.  Sent after the args; a
+ * START without it (an older scmd) leaves the host to read the service's
+ * file.
+ */
+struct svc_start_plugin {
+    char *service_dll;          /* resolved path; "" none set */
+    char *service_main;         /* the entry point's name */
+    uint32_t flags;             /* SVC_START_* */
+};
+#define SVC_START_UNLOAD_ON_STOP 0x1u   /* ServiceDllUnloadOnStop nonzero */
+#define SVC_START_IMPERSONATE    0x2u   /* holds SeImpersonatePrivilege */
+
+/* plugin may be NULL (an own-process program: nothing to load). */
+int svc_msg_host_start_pack(struct svc_wbuf *w, const char *name, char *const *args,
+                            const struct svc_start_plugin *plugin);
+/* *plugin is NULL when the message has none; free with svc_start_plugin_free. */
+int svc_msg_host_start_unpack(struct svc_rbuf *r, char **name, char ***args,
+                              struct svc_start_plugin **plugin);
+void svc_start_plugin_free(struct svc_start_plugin *p);
 int svc_msg_host_control_pack(struct svc_wbuf *w, const char *name, DWORD control);
 int svc_msg_host_control_unpack(struct svc_rbuf *r, char **name, DWORD *control);
 int svc_msg_host_status_pack(struct svc_wbuf *w, const char *name, const SERVICE_STATUS *st);
@@ -578,6 +599,22 @@ int svc_frame_send_timeout(int fd, uint16_t type, uint32_t id, const struct svc_
  * frames; -EPROTO if it closed mid-frame or the header is bad; -EMSGSIZE
  * length over the limit; -ENOMEM; -errno. */
 int svc_frame_recv(int fd, struct svc_frame_header *h, uint8_t **payload);
+
+/*
+ * The same, reading ahead: one read() takes in a whole small frame (and
+ * the frames behind it), where svc_frame_recv needs two.  For a stream
+ * only this reader reads; one thread at a time.
+ */
+struct svc_frame_reader {
+    int fd;
+    size_t off, have;           /* buf[off..have) is read and not yet taken */
+    uint8_t buf[4096];
+};
+
+void svc_frame_reader_init(struct svc_frame_reader *r, int fd);
+/* As svc_frame_recv. */
+int svc_frame_reader_next(struct svc_frame_reader *r, struct svc_frame_header *h,
+                          uint8_t **payload);
 
 /*
  * Incremental receive for event loops: feed whatever bytes arrived; each

@@ -36,6 +36,7 @@
 struct svc_conn {
     int fd;
     pthread_mutex_t lock;   /* held from sending a request to reading its reply */
+    struct svc_frame_reader in;   /* fd's replies, under lock */
     uint32_t next_id;
     int broken;             /* a failed exchange left the stream out of step */
     unsigned refs;          /* under registry_lock */
@@ -133,6 +134,7 @@ int svc_conn_open(const char *machine, struct svc_conn **out)
         return fd;
     }
     c->fd = fd;
+    svc_frame_reader_init(&c->in, fd);
     c->refs = 1;
     pthread_mutex_init(&c->lock, NULL);
     *out = c;
@@ -304,7 +306,7 @@ int svc_conn_call(struct svc_conn *c, uint16_t type, const struct svc_wbuf *req,
     if (rc == 0) {
         int spin = should_spin(type);
         spun(type, spin, wait_reply(c->fd, spin));
-        rc = svc_frame_recv(c->fd, &h, &payload);
+        rc = svc_frame_reader_next(&c->in, &h, &payload);
         svc_conn_waited();
     }
     if (rc < 0) {

@@ -49,6 +49,7 @@ static struct {
     char *secret;           /* SVCHOST_HOST_SECRET: proves this host to a new scmd */
     char *root;             /* SVCHOST_ROOT: where its host socket is */
     pthread_mutex_t send_lock;
+    struct svc_frame_reader in;   /* chan.fd's, used by the reader only */
 } chan = { .fd = -1, .send_lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* Sends the payload built in w (if building it did not fail) and frees w.
@@ -202,11 +203,12 @@ int svc_scm_channel_log(const char *service, unsigned level, const char *text)
 static int on_start(uint32_t id, struct svc_rbuf *r)
 {
     char *name, **args;
+    struct svc_start_plugin *plugin;
     SERVICE_STATUS st;
     long i;
     int argc = 0, rc;
 
-    rc = svc_msg_host_start_unpack(r, &name, &args);
+    rc = svc_msg_host_start_unpack(r, &name, &args, &plugin);
     if (rc < 0)
         return rc;
     i = find_or_add(name);
@@ -238,7 +240,8 @@ static int on_start(uint32_t id, struct svc_rbuf *r)
     send_reply(id, NO_ERROR);
     /* ServiceMain's argv[0] is the name the SCM started it as (Windows
      * passes the installed name, whatever the table says). */
-    rc = svc_dispatch_start_as(chan.d, (size_t)i, name, argc, (const char *const *)args);
+    rc = svc_dispatch_start_as(chan.d, (size_t)i, name, argc, (const char *const *)args, plugin);
+    plugin = NULL;
     if (rc < 0) {
         memset(&st, 0, sizeof st);
         st.dwServiceType = SERVICE_WIN32_SHARE_PROCESS;
@@ -247,6 +250,7 @@ static int on_start(uint32_t id, struct svc_rbuf *r)
         send_status(name, &st);
     }
 out:
+    svc_start_plugin_free(plugin);
     free(name);
     svc_strv_free(args);
     return 0;
@@ -723,6 +727,7 @@ DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
     int rc;
 
     chan.fd = fd;
+    svc_frame_reader_init(&chan.in, fd);
     /* Kept for a rejoin, and out of the environment plugins see. */
     chan.secret = secret && secret[0] ? strdup(secret) : NULL;
     chan.root = root && root[0] ? strdup(root) : NULL;
@@ -772,13 +777,15 @@ static int read_loop(void)
         struct svc_frame_header h;
         uint8_t *payload = NULL;
 
-        /* Only the reader changes chan.fd. */
-        rc = svc_frame_recv(chan.fd, &h, &payload);
+        /* Only the reader changes chan.fd, and reads chan.in. */
+        rc = svc_frame_reader_next(&chan.in, &h, &payload);
         if (rc < 0) {
             if (rc != -ECONNRESET)
                 log_warnx("channel to the SCM: %s", strerror(-rc));
-            if (rejoin() == 0)
+            if (rejoin() == 0) {
+                svc_frame_reader_init(&chan.in, chan.fd);
                 continue;
+            }
             break;
         }
         rc = dispatch(&h, payload);

@@ -32,7 +32,16 @@ struct queued {
     struct queued *next;
     char *service;
     char **args;
+    struct svc_start_plugin *plugin;
 };
+
+static void queued_free(struct queued *q)
+{
+    svc_strv_free(q->args);
+    svc_start_plugin_free(q->plugin);
+    free(q->service);
+    free(q);
+}
 
 struct scm_host {
     struct scm_host *next;
@@ -219,7 +228,8 @@ static DWORD request(struct scm_host *h, uint16_t type, const char *service, voi
     return NO_ERROR;
 }
 
-static DWORD send_start(struct scm_host *h, const char *service, char *const *args)
+static DWORD send_start(struct scm_host *h, const char *service, char *const *args,
+                        const struct svc_start_plugin *plugin)
 {
     struct svc_wbuf w;
     DWORD err;
@@ -227,26 +237,30 @@ static DWORD send_start(struct scm_host *h, const char *service, char *const *ar
     if (!table_has(h, service))
         return ERROR_SERVICE_NOT_IN_EXE;
     svc_wbuf_init(&w);
-    svc_msg_host_start_pack(&w, service, args);
+    svc_msg_host_start_pack(&w, service, args, plugin);
     err = w.err ? ERROR_NOT_ENOUGH_MEMORY : request(h, SVC_MSG_HOST_START, service, NULL, &w, NULL);
     svc_wbuf_free(&w);
     return err;
 }
 
-DWORD scm_host_start(struct scm_host *h, const char *service, char *const *args)
+DWORD scm_host_start(struct scm_host *h, const char *service, char *const *args,
+                     struct svc_start_plugin *plugin)
 {
     struct queued *q, **pp;
+    DWORD err;
 
-    if (h->exiting || h->exited)
-        return ERROR_BROKEN_PIPE;
-    if (h->connected)
-        return send_start(h, service, args);
-    q = calloc(1, sizeof *q);
-    if (q == NULL || (q->service = strdup(service)) == NULL ||
-        (q->args = svc_strv_dup(args)) == NULL) {
-        if (q)
-            free(q->service);
-        free(q);
+    if (h->exiting || h->exited || h->connected) {
+        err = h->exiting || h->exited ? ERROR_BROKEN_PIPE : send_start(h, service, args, plugin);
+        svc_start_plugin_free(plugin);
+        return err;
+    }
+    if ((q = calloc(1, sizeof *q)) == NULL) {
+        svc_start_plugin_free(plugin);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    q->plugin = plugin;
+    if ((q->service = strdup(service)) == NULL || (q->args = svc_strv_dup(args)) == NULL) {
+        queued_free(q);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
     /* Appended: STARTs go out in the order they were asked for. */
@@ -309,12 +323,10 @@ static void send_queued(struct scm_host *h)
         struct queued *q = h->queued;
         DWORD err;
         h->queued = q->next;
-        err = send_start(h, q->service, q->args);
+        err = send_start(h, q->service, q->args, q->plugin);
         if (err != NO_ERROR)
             hooks(h)->started(h->scm, h, q->service, err);
-        svc_strv_free(q->args);
-        free(q->service);
-        free(q);
+        queued_free(q);
     }
 }
 
@@ -516,9 +528,7 @@ static void free_host(struct scm_host *h)
     while (h->queued) {
         struct queued *q = h->queued;
         h->queued = q->next;
-        svc_strv_free(q->args);
-        free(q->service);
-        free(q);
+        queued_free(q);
     }
     svc_strv_free(h->table);
     free(h->group);

@@ -103,8 +103,10 @@ void scm_host_place(struct scm_host *h, int delta);
 /* Sends START for service, or queues it until the host connects.
  * NO_ERROR, ERROR_SERVICE_NOT_IN_EXE (not in its dispatch table),
  * ERROR_BROKEN_PIPE (channel gone or host hung), ERROR_NOT_ENOUGH_MEMORY.
- * The answer comes through hooks->started. */
-DWORD scm_host_start(struct scm_host *h, const char *service, char *const *args);
+ * The answer comes through hooks->started.  plugin (taken over; NULL for
+ * an own-process program) goes with it (proto.h). */
+DWORD scm_host_start(struct scm_host *h, const char *service, char *const *args,
+                     struct svc_start_plugin *plugin);
 /* Sends a control; *id is its request id, the answer comes through
  * hooks->controlled.  NO_ERROR, ERROR_SERVICE_CANNOT_ACCEPT_CTRL (not
  * connected or gone), ERROR_BROKEN_PIPE, ERROR_NOT_ENOUGH_MEMORY. */

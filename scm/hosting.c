@@ -41,11 +41,27 @@ struct group_account {
     unsigned placed;                /* its services with a host */
 };
 
+/*
+ * The plugin files each host loaded for its services, and how many of the
+ * services it has now (placed there) were started from each.  While one
+ * is, the host has that file loaded: it unloads a plugin only after the
+ * service that loaded it stopped, and a start from the same path maps
+ * nothing new (host/modules.c matches the path).  So such a start needs
+ * no new trust check: 1,000 services of one plugin are checked once.
+ */
+struct host_dll {
+    struct scm_host *host;
+    char *path;                     /* as svc_resolve_service_dll gives it */
+    unsigned users;
+};
+
 struct scm_hosting {
     char *public_text;
     int public;
     struct group_account *groups;
     size_t n_groups, cap_groups;
+    struct host_dll *dlls;
+    size_t n_dlls, cap_dlls;
 };
 
 static struct scm_hosting *memo(struct scm *scm)
@@ -66,6 +82,9 @@ void scm_hosting_free(struct scm *scm)
         free(m->groups[i].account);
     }
     free(m->groups);
+    for (size_t i = 0; i < m->n_dlls; i++)
+        free(m->dlls[i].path);
+    free(m->dlls);
     free(m->public_text);
     free(m);
     scm->hosting = NULL;
@@ -124,10 +143,67 @@ static void group_count(struct scm *scm, const struct scm_service *s, struct scm
     m->n_groups++;
 }
 
+static struct host_dll *dll_find(struct scm *scm, const struct scm_host *h, const char *path)
+{
+    struct scm_hosting *m = scm->hosting;
+
+    for (size_t i = 0; m != NULL && h != NULL && i < m->n_dlls; i++)
+        if (m->dlls[i].host == h && strcmp(m->dlls[i].path, path) == 0)
+            return &m->dlls[i];
+    return NULL;
+}
+
+/* s, placed in h, was started from path (taken over). */
+static void dll_hold(struct scm *scm, struct scm_service *s, struct scm_host *h, char *path)
+{
+    struct host_dll *d = dll_find(scm, h, path);
+    struct scm_hosting *m = memo(scm);
+
+    if (d == NULL && m != NULL && m->n_dlls == m->cap_dlls) {
+        size_t cap = m->cap_dlls ? m->cap_dlls * 2 : 8;
+        struct host_dll *v = realloc(m->dlls, cap * sizeof *v);
+        if (v != NULL) {
+            m->dlls = v;
+            m->cap_dlls = cap;
+        }
+    }
+    if (d == NULL && m != NULL && m->n_dlls < m->cap_dlls) {
+        d = &m->dlls[m->n_dlls++];
+        *d = (struct host_dll){ .host = h, .path = path };
+        path = NULL;
+    }
+    free(path);
+    if (d == NULL)
+        return;     /* out of memory: its next start is checked again */
+    d->users++;
+    free(s->host_dll);
+    s->host_dll = strdup(d->path);
+    if (s->host_dll == NULL && --d->users == 0) {
+        free(d->path);
+        *d = scm->hosting->dlls[--scm->hosting->n_dlls];
+    }
+}
+
+/* s leaves its host: one user of its plugin file fewer there. */
+static void dll_drop(struct scm *scm, struct scm_service *s)
+{
+    struct host_dll *d;
+
+    if (s->host_dll == NULL)
+        return;
+    if ((d = dll_find(scm, s->host, s->host_dll)) != NULL && --d->users == 0) {
+        free(d->path);
+        *d = scm->hosting->dlls[--scm->hosting->n_dlls];
+    }
+    free(s->host_dll);
+    s->host_dll = NULL;
+}
+
 void scm_hosting_set_host(struct scm *scm, struct scm_service *s, struct scm_host *h)
 {
     if (s->host == h)
         return;
+    dll_drop(scm, s);
     if (s->host != NULL) {
         scm_host_place(s->host, -1);
         group_count(scm, s, s->host, -1);
@@ -307,13 +383,23 @@ static DWORD host_identity(struct scm *scm, const struct scm_service *s, const c
 }
 
 /* Whether the code s would load is trusted (trust.h) for a host of uid. */
-static DWORD trusted(struct scm *scm, const struct scm_service *s, const char *group, uid_t uid)
+/* Whether s's code may run as uid; for a share service going into the
+ * live host h (or NULL), *dll is its plugin file as resolved, or NULL
+ * (none, or no memory). */
+static DWORD trusted(struct scm *scm, const struct scm_service *s, const char *group,
+                     struct scm_host *h, uid_t uid, char **dll)
 {
     char reason[PATH_MAX + 200] = "";
     DWORD err;
 
+    *dll = NULL;
     if (group != NULL) {
-        err = scm_trust_service_dll(s->cfg->service_dll, uid, reason, sizeof reason);
+        const char *v = s->cfg->service_dll;
+
+        if (v != NULL && *v != '\0' && (*dll = svc_resolve_service_dll(v)) != NULL &&
+            dll_find(scm, h, *dll) != NULL)
+            return NO_ERROR;
+        err = scm_trust_service_dll(v, uid, reason, sizeof reason);
     } else {
         char **words = NULL;
         int n = svc_split_command_line(s->cfg->image_path, &words);
@@ -329,6 +415,24 @@ static DWORD trusted(struct scm *scm, const struct scm_service *s, const char *g
     return err;
 }
 
+/* What the host is sent with a share service's start: the plugin as the
+ * trust check saw it, and the values the host would otherwise read from
+ * the service's file.  NULL when out of memory. */
+static struct svc_start_plugin *start_plugin(const struct scm_service *s)
+{
+    struct svc_start_plugin *p = calloc(1, sizeof *p);
+    const char *bad;
+
+    if (p == NULL || svc_start_plugin_from_config(s->cfg, p, &bad) < 0) {
+        free(p);
+        return NULL;
+    }
+    if (bad != NULL)
+        log_warnx("%s: [Parameters] ServiceDllUnloadOnStop = %s is not a number; the plugin "
+                  "stays loaded", s->name, bad);
+    return p;
+}
+
 static DWORD start_in_host(struct scm *scm, struct scm_service *s, char *const *args)
 {
     const char *group = s->host_group;
@@ -336,6 +440,8 @@ static DWORD start_in_host(struct scm *scm, struct scm_service *s, char *const *
     struct scm_account a = { 0 };
     struct scm_identity id;
     DWORD err = NO_ERROR;
+    char *dll = NULL;
+    struct svc_start_plugin *plugin = NULL;
     int split = 0;
 
     if (group != NULL && (err = same_account_as_group(scm, s, group)) != NO_ERROR)
@@ -348,7 +454,7 @@ static DWORD start_in_host(struct scm *scm, struct scm_service *s, char *const *
     }
     if ((err = host_identity(scm, s, split ? NULL : group, h == NULL, &a, &id)) != NO_ERROR)
         goto out;
-    if ((err = trusted(scm, s, group, id.change ? id.uid : scm->self_uid)) != NO_ERROR)
+    if ((err = trusted(scm, s, group, h, id.change ? id.uid : scm->self_uid, &dll)) != NO_ERROR)
         goto out;
     if (h == NULL)
         h = scm_spawn_host(scm, s->cfg->image_path, group, s->name, split ? s->name : NULL, &id,
@@ -357,8 +463,16 @@ static DWORD start_in_host(struct scm *scm, struct scm_service *s, char *const *
         goto out;
     scm_hosting_set_host(scm, s, h);
     s->started_in_host = 0;
-    err = scm_host_start(h, s->name, args);
+    if (group != NULL && (plugin = start_plugin(s)) == NULL)
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    else
+        err = scm_host_start(h, s->name, args, plugin);
+    if (err == NO_ERROR && dll != NULL) {
+        dll_hold(scm, s, h, dll);
+        dll = NULL;
+    }
 out:
+    free(dll);
     scm_account_free(&a);
     return err;
 }

@@ -2,6 +2,7 @@
  * service.c - the in-memory service table.
  */
 #include "service.h"
+#include "names.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -55,6 +56,7 @@ void scm_service_free(struct scm_service *s)
     close_timer(s->control_timer);
     svc_service_config_free(s->cfg);
     free(s->host_group);
+    free(s->host_dll);
     free(s->name);
     free(s);
 }
@@ -78,29 +80,15 @@ struct scm_service_index {
 
 #define INDEX_MIN_BUCKETS 64
 
-/* FNV-1a over the name folded to lower case (ASCII, as strcasecmp in
- * the C locale compares). */
-static size_t name_hash(const char *p)
-{
-    size_t h = (size_t)14695981039346656037ull;
-    for (; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c - 'A' + 'a');
-        h = (h ^ c) * (size_t)1099511628211ull;
-    }
-    return h;
-}
-
 static void hash_add(struct scm_service_index *x, struct scm_service *s)
 {
-    size_t b = name_hash(s->name) & (x->buckets - 1);
+    size_t b = svc_name_hash(s->name) & (x->buckets - 1);
 
     s->name_next = x->by_name[b];
     x->by_name[b] = s;
     s->display_next = NULL;
     if (s->cfg->display_name != NULL) {
-        b = name_hash(s->cfg->display_name) & (x->buckets - 1);
+        b = svc_name_hash(s->cfg->display_name) & (x->buckets - 1);
         s->display_next = x->by_display[b];
         x->by_display[b] = s;
     }
@@ -119,13 +107,13 @@ static void chain_remove(struct scm_service **head, struct scm_service *s, int d
 static void hash_remove_display(struct scm_service_index *x, struct scm_service *s)
 {
     if (s->cfg->display_name != NULL)
-        chain_remove(&x->by_display[name_hash(s->cfg->display_name) & (x->buckets - 1)], s, 1);
+        chain_remove(&x->by_display[svc_name_hash(s->cfg->display_name) & (x->buckets - 1)], s, 1);
     s->display_next = NULL;
 }
 
 static void hash_remove(struct scm_service_index *x, struct scm_service *s)
 {
-    chain_remove(&x->by_name[name_hash(s->name) & (x->buckets - 1)], s, 0);
+    chain_remove(&x->by_name[svc_name_hash(s->name) & (x->buckets - 1)], s, 0);
     s->name_next = NULL;
     hash_remove_display(x, s);
 }
@@ -315,7 +303,7 @@ struct svc_service_config *scm_service_set_config(struct scm *scm, struct scm_se
     free(s->host_group);
     s->host_group = group_of(cfg);
     if (linked && cfg->display_name != NULL) {
-        size_t b = name_hash(cfg->display_name) & (x->buckets - 1);
+        size_t b = svc_name_hash(cfg->display_name) & (x->buckets - 1);
         s->display_next = x->by_display[b];
         x->by_display[b] = s;
     }
@@ -335,7 +323,7 @@ struct scm_service *scm_service_find(const struct scm *scm, const char *name)
 
     if (name == NULL || x == NULL || x->n == 0)
         return NULL;
-    for (struct scm_service *s = x->by_name[name_hash(name) & (x->buckets - 1)]; s; s = s->name_next)
+    for (struct scm_service *s = x->by_name[svc_name_hash(name) & (x->buckets - 1)]; s; s = s->name_next)
         if (strcasecmp(s->name, name) == 0)
             return s;
     return NULL;
@@ -348,7 +336,7 @@ struct scm_service *scm_service_find_display(const struct scm *scm, const char *
 
     if (display == NULL || x == NULL || x->n == 0)
         return NULL;
-    for (struct scm_service *s = x->by_display[name_hash(display) & (x->buckets - 1)]; s;
+    for (struct scm_service *s = x->by_display[svc_name_hash(display) & (x->buckets - 1)]; s;
          s = s->display_next)
         if (strcasecmp(s->cfg->display_name, display) == 0 &&
             (best == NULL || strcasecmp(s->name, best->name) < 0))
@@ -390,7 +378,7 @@ struct scm_service *scm_service_other_with_display(const struct scm *scm, const 
 
     if (display == NULL || x == NULL || x->n == 0)
         return NULL;
-    for (struct scm_service *s = x->by_display[name_hash(display) & (x->buckets - 1)]; s;
+    for (struct scm_service *s = x->by_display[svc_name_hash(display) & (x->buckets - 1)]; s;
          s = s->display_next)
         if (s != except && strcasecmp(s->cfg->display_name, display) == 0)
             return s;

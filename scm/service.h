@@ -40,6 +40,8 @@ struct scm_service {
 
     struct scm_host *host;           /* hosting: while not STOPPED */
     int started_in_host;             /* hosting: the host acknowledged START */
+    char *host_dll;                  /* hosting: the plugin file it was started from,
+                                        while in a host */
     uv_timer_t *timer;               /* hosting: the state machine's deadline */
 
     int job_pending;                 /* jobs: a start job targets it */

@@ -1275,34 +1275,54 @@ static uint8_t *to_reader(struct svc_wbuf *w, struct svc_rbuf *r)
 START_TEST(msg_host_start_round_trip)
 {
     char *args[] = {"a", "b c", NULL};
+    struct svc_start_plugin sent = { "/x/echo.so", "EchoMain", SVC_START_IMPERSONATE }, *plugin;
     struct svc_wbuf w;
     struct svc_rbuf r;
     char *name, **got;
     uint8_t *buf;
 
     svc_wbuf_init(&w);
-    ck_assert_int_eq(svc_msg_host_start_pack(&w, "Echo", args), 0);
+    ck_assert_int_eq(svc_msg_host_start_pack(&w, "Echo", args, NULL), 0);
     ck_assert_uint_ge(w.len, SVC_MSG_HOST_START_MIN);
     buf = to_reader(&w, &r);
-    ck_assert_int_eq(svc_msg_host_start_unpack(&r, &name, &got), 0);
+    ck_assert_int_eq(svc_msg_host_start_unpack(&r, &name, &got, &plugin), 0);
     ck_assert_str_eq(name, "Echo");
     ck_assert_str_eq(got[0], "a");
     ck_assert_str_eq(got[1], "b c");
     ck_assert_ptr_null(got[2]);
+    ck_assert_ptr_null(plugin);
     free(name);
     svc_strv_free(got);
     free(buf);
 
     /* No arguments: an empty list, not NULL. */
     svc_wbuf_init(&w);
-    ck_assert_int_eq(svc_msg_host_start_pack(&w, "Echo", NULL), 0);
+    ck_assert_int_eq(svc_msg_host_start_pack(&w, "Echo", NULL, NULL), 0);
     ck_assert_uint_eq(w.len, SVC_MSG_HOST_START_MIN + 4);
     buf = to_reader(&w, &r);
-    ck_assert_int_eq(svc_msg_host_start_unpack(&r, &name, &got), 0);
+    ck_assert_int_eq(svc_msg_host_start_unpack(&r, &name, &got, &plugin), 0);
     ck_assert_ptr_nonnull(got);
     ck_assert_ptr_null(got[0]);
     free(name);
     svc_strv_free(got);
+    free(buf);
+
+    /* With the plugin: every field back, and a cut one refused. */
+    svc_wbuf_init(&w);
+    ck_assert_int_eq(svc_msg_host_start_pack(&w, "Echo", args, &sent), 0);
+    buf = to_reader(&w, &r);
+    ck_assert_int_eq(svc_msg_host_start_unpack(&r, &name, &got, &plugin), 0);
+    ck_assert_ptr_nonnull(plugin);
+    ck_assert_str_eq(plugin->service_dll, "/x/echo.so");
+    ck_assert_str_eq(plugin->service_main, "EchoMain");
+    ck_assert_uint_eq(plugin->flags, SVC_START_IMPERSONATE);
+    free(name);
+    svc_strv_free(got);
+    svc_start_plugin_free(plugin);
+    svc_rbuf_init(&r, buf, r.len - 1);
+    ck_assert_int_lt(svc_msg_host_start_unpack(&r, &name, &got, &plugin), 0);
+    ck_assert_ptr_null(plugin);
+    ck_assert_ptr_null(name);
     free(buf);
 }
 END_TEST
