@@ -16,6 +16,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,22 +62,99 @@ static struct scm_service *add_service(struct scm *scm, struct svc_service_confi
     return s;
 }
 
-static int load_one(struct scm *scm, const char *name)
-{
-    struct svc_service_config *cfg = NULL;
-    struct svc_diag diag = { 0 };
-    int rc = svc_config_load_service(scm->root, name, &cfg, &diag);
+/*
+ * Reading and parsing the service files is most of scmd's start (10,000
+ * files: about 200 ms of a 300 ms start on one CPU).  The files are read
+ * by as many threads as there are CPUs (up to LOAD_THREADS), each taking
+ * the next LOAD_CHUNK names; the loop then adds the services, and logs
+ * what their files said, in name order, as one thread would.
+ */
+#define LOAD_THREADS 4
+#define LOAD_CHUNK 32
+#define LOAD_PARALLEL_MIN 256   /* fewer files are read by the loop alone */
 
-    log_diag(&diag);
-    if (rc < 0) {
-        log_warnx("service %s not loaded", name);
-        return rc;
-    }
-    if (add_service(scm, cfg) == NULL) {
+struct loading {
+    const char *root;
+    char **names;
+    size_t n;
+    size_t next;                        /* the next name to take (atomic) */
+    struct svc_service_config **cfg;
+    struct svc_diag *diag;
+    int *rc;
+};
+
+static void *load_some(void *arg)
+{
+    struct loading *l = arg;
+    size_t i;
+
+    while ((i = __atomic_fetch_add(&l->next, LOAD_CHUNK, __ATOMIC_RELAXED)) < l->n)
+        for (size_t end = i + LOAD_CHUNK < l->n ? i + LOAD_CHUNK : l->n; i < end; i++)
+            l->rc[i] = svc_config_load_service(l->root, l->names[i], &l->cfg[i], &l->diag[i]);
+    return NULL;
+}
+
+static unsigned cpus(void)
+{
+    cpu_set_t set;
+
+    return sched_getaffinity(0, sizeof set, &set) == 0 ? (unsigned)CPU_COUNT(&set) : 1;
+}
+
+/* A file read (rc its result): its diagnostics, and its service unless
+ * one of that name is loaded already. */
+static void add_loaded(struct scm *scm, const char *name, struct svc_service_config *cfg,
+                       struct svc_diag *diag, int rc)
+{
+    if (scm_service_find(scm, name) != NULL) {
+        svc_diag_free(diag);            /* a second file for one name */
         svc_service_config_free(cfg);
-        return -ENOMEM;
+        return;
     }
-    return 0;
+    log_diag(diag);
+    if (rc < 0)
+        log_warnx("service %s not loaded", name);
+    else if (add_service(scm, cfg) == NULL)
+        svc_service_config_free(cfg);
+}
+
+/* Loads the services named (sorted) that are not loaded yet. */
+static void load_all(struct scm *scm, char **names, size_t n)
+{
+    struct loading l = { .root = scm->root, .names = names, .n = n };
+    pthread_t tid[LOAD_THREADS];
+    unsigned helpers = 0, want = cpus();
+
+    l.cfg = calloc(n, sizeof *l.cfg);
+    l.diag = calloc(n, sizeof *l.diag);
+    l.rc = calloc(n, sizeof *l.rc);
+    if (l.cfg == NULL || l.diag == NULL || l.rc == NULL) {
+        free(l.cfg);
+        free(l.diag);
+        free(l.rc);
+        /* No memory for the lists: one by one. */
+        for (size_t i = 0; i < n; i++) {
+            struct svc_service_config *cfg = NULL;
+            struct svc_diag diag = { 0 };
+
+            int rc = svc_config_load_service(scm->root, names[i], &cfg, &diag);
+
+            add_loaded(scm, names[i], cfg, &diag, rc);
+        }
+        return;
+    }
+    if (n >= LOAD_PARALLEL_MIN)
+        while (helpers + 1 < want && helpers < LOAD_THREADS &&
+               pthread_create(&tid[helpers], NULL, load_some, &l) == 0)
+            helpers++;
+    load_some(&l);
+    for (unsigned t = 0; t < helpers; t++)
+        pthread_join(tid[t], NULL);
+    for (size_t i = 0; i < n; i++)
+        add_loaded(scm, names[i], l.cfg[i], &l.diag[i], l.rc[i]);
+    free(l.cfg);
+    free(l.diag);
+    free(l.rc);
 }
 
 /* The group a service's file puts it in (share services whose ImagePath
@@ -350,11 +430,10 @@ int scm_db_load(struct scm *scm)
     free(dir);
     if (f.n > 1)
         qsort(f.names, f.n, sizeof *f.names, name_cmp);
-    for (size_t i = 0; i < f.n; i++) {
-        if (rc == 0 && scm_service_find(scm, f.names[i]) == NULL)
-            load_one(scm, f.names[i]);
+    if (rc == 0)
+        load_all(scm, f.names, f.n);
+    for (size_t i = 0; i < f.n; i++)
         free(f.names[i]);
-    }
     free(f.names);
     if (rc < 0)
         return rc;

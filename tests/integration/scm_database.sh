@@ -26,7 +26,18 @@ done
     printf '\n'
 } >"$ROOT/config/svchost.ini"
 group wrong Svc005
+# Three malformed files among them (scmd reads this many files with one
+# thread per CPU): each named with its line in the log, in name order, and
+# not loaded; the others are.
+for b in Bad1 Bad2 Bad3; do
+    printf '[Service]\nImagePath = svchost -k bulk\nStart = sometimes\n' >"$ROOT/config/services/$b.ini"
+done
 scmd
+got=$(grep -o 'services/Bad[123].ini:3:' "$ROOT/scmd.err" | tr '\n' ' ')
+[ "$got" = "services/Bad1.ini:3: services/Bad2.ini:3: services/Bad3.ini:3: " ] ||
+    fail "malformed files among 303: logged as '$got': $(grep -i bad "$ROOT/scmd.err" | head -5)"
+sc_fails 1060 query Bad2
+pass "malformed files among 303 are named with their line, in name order, and not loaded"
 sc_ok query type= service state= all
 got=$(echo "$OUT" | awk '/^SERVICE_NAME: /{ print $2 }')
 want=$(printf '%s\n' "${names[@]}" | sort -f)
