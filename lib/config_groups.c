@@ -57,40 +57,30 @@ struct seen_name {
 };
 
 struct seen_set {
-    struct seen_name *slots;
-    size_t cap, n;         /* cap is a power of two, at most half full */
+    struct svc_name_map by_name;   /* name -> 1 + its index in v */
+    struct seen_name *v;
+    size_t n, cap;
 };
 
 static const struct seen_name *seen_find(const struct seen_set *set, const char *name)
 {
-    if (set->cap == 0)
-        return NULL;
-    for (size_t i = svc_name_hash(name) & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
-        if (set->slots[i].name == NULL)
-            return NULL;
-        if (strcasecmp(set->slots[i].name, name) == 0)
-            return &set->slots[i];
-    }
+    uintptr_t i = (uintptr_t)svc_name_map_get(&set->by_name, name);
+    return i != 0 ? &set->v[i - 1] : NULL;
 }
 
 static int seen_add(struct seen_set *set, const char *name, size_t group, unsigned line)
 {
-    if (2 * (set->n + 1) > set->cap) {
-        struct seen_set bigger = { .cap = set->cap ? set->cap * 2 : 64 };
-        bigger.slots = calloc(bigger.cap, sizeof *bigger.slots);
-        if (bigger.slots == NULL)
+    if (set->n == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 64;
+        struct seen_name *v = realloc(set->v, cap * sizeof *v);
+        if (v == NULL)
             return -ENOMEM;
-        for (size_t i = 0; i < set->cap; i++)
-            if (set->slots[i].name != NULL)
-                seen_add(&bigger, set->slots[i].name, set->slots[i].group, set->slots[i].line);
-        free(set->slots);
-        *set = bigger;
+        set->v = v;
+        set->cap = cap;
     }
-    size_t i = svc_name_hash(name) & (set->cap - 1);
-    while (set->slots[i].name != NULL)
-        i = (i + 1) & (set->cap - 1);
-    set->slots[i] = (struct seen_name){ name, group, line };
-    set->n++;
+    if (svc_name_map_put(&set->by_name, name, (void *)(uintptr_t)(set->n + 1)) < 0)
+        return -ENOMEM;
+    set->v[set->n++] = (struct seen_name){ name, group, line };
     return 0;
 }
 
@@ -108,7 +98,8 @@ static void groups_load_free(struct groups_load *gl)
         free(gl->lines[i]);
     free(gl->lines);
     gl->n_lines = 0;
-    free(gl->seen.slots);
+    svc_name_map_free(&gl->seen.by_name);
+    free(gl->seen.v);
     gl->seen = (struct seen_set){ 0 };
     svc_groups_free(gl->g);
     gl->g = NULL;
