@@ -1,5 +1,6 @@
 /* test_names.c - the case-insensitive name hash and map (lib/names.c). */
 #include "names.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <stdint.h>
@@ -75,17 +76,10 @@ int main(void)
 {
     Suite *s = suite_create("names");
     TCase *tc = tcase_create("names");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_hash_folds_case);
     tcase_add_test(tc, test_get_put_any_case);
     tcase_add_test(tc, test_many_and_remove);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(s);
 }
