@@ -259,7 +259,7 @@ void svc_conn_wait_reply(int fd)
  * but for one in SLOW_RETRY, to see whether they have become quick.  A
  * start never spins: its answer is the host making the service's thread,
  * CPU work that a spinning client takes the CPU from (on two CPUs, 1000
- * starts took 152-174 ms with the spin and 114-128 ms without it, although
+ * starts took 152-174 ms with the spin and 130-148 ms without it, although
  * each answer came within the spin). */
 #define SLOW_RETRY 16
 static unsigned char slow[256];
