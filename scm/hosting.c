@@ -382,10 +382,9 @@ static DWORD host_identity(struct scm *scm, const struct scm_service *s, const c
     return new_host ? host_caps(scm, s, group, a, &id->limit_caps, &id->caps) : NO_ERROR;
 }
 
-/* Whether the code s would load is trusted (trust.h) for a host of uid. */
-/* Whether s's code may run as uid; for a share service going into the
- * live host h (or NULL), *dll is its plugin file as resolved, or NULL
- * (none, or no memory). */
+/* Whether the code s would load is trusted (trust.h) for a host of uid.
+ * For a share service going into the live host h (or NULL), *dll is its
+ * plugin file as resolved, or NULL (none set, or no memory). */
 static DWORD trusted(struct scm *scm, const struct scm_service *s, const char *group,
                      struct scm_host *h, uid_t uid, char **dll)
 {
