@@ -221,6 +221,37 @@ wait_state Trust RUNNING
 sc_ok stop Trust
 pass "a plugin writable by others, in a directory writable by others, or owned by another account is refused (5, 7203); trusted, it runs"
 
+# A plugin file its host has loaded for a running service is not checked
+# again for a second service (the host maps nothing new for it); once no
+# service started from it runs there, the next start is checked again
+# (Keeper, of another plugin file, keeps the host).
+sc_ok create Trust2 binPath= "svchost -k gt" type= share start= demand ServiceDll= "$ROOT/evil/simple.so"
+sc_ok create Keeper binPath= "svchost -k gt" type= share start= demand ServiceDll= "$ROOT/plugins/simple.so"
+sc_ok start Keeper
+wait_state Keeper RUNNING
+keeper=$(host_pid Keeper)
+sc_ok start Trust
+wait_state Trust RUNNING
+chmod o+w "$ROOT/evil/simple.so"
+n7203=$(events 7203 Trust2 | wc -l)
+sc_ok start Trust2
+wait_state Trust2 RUNNING
+[ "$(events 7203 Trust2 | wc -l)" = "$n7203" ] || fail "a 7203 for a plugin its host has loaded"
+[ "$(host_pid Trust)" = "$(host_pid Trust2)" ] || fail "Trust and Trust2 in different hosts"
+sc_ok stop Trust
+wait_state Trust STOPPED
+sc_ok stop Trust2
+wait_state Trust2 STOPPED
+[ "$(host_pid Keeper)" = "$keeper" ] && [ "$(host_pid Trust)" = 0 ] ||
+    fail "Keeper's host $keeper did not stay: $(host_pid Keeper)"
+sc_fails 5 start Trust2
+events 7203 Trust2 | contains "$ROOT/evil/simple.so is writable by others" ||
+    fail "no 7203 once no service of that plugin ran: $(tail -2 "$ROOT/log/events.log")"
+chmod o-w "$ROOT/evil/simple.so"
+sc_ok stop Keeper
+wait_state Keeper STOPPED
+pass "a plugin loaded for a running service is checked once per host; with none running, again"
+
 # A relative ServiceDll stays inside the plugin directory.
 sc_ok create Rel binPath= "svchost -k gr" type= share start= demand ServiceDll= "../evil/simple.so"
 sc_fails 5 start Rel
