@@ -57,6 +57,7 @@ struct bench_row {
     double query_p50_us, query_p99_us;
     double interrogate_p50_us, interrogate_p99_us;
     double floor1_p50_us, floor2_p50_us;    /* floor.c, right after the latencies */
+    double threads_floor_ms;            /* shared mode: making n threads (floor.c) */
 };
 
 struct bench_config {
@@ -92,6 +93,9 @@ int bench_run(const struct bench_config *cfg, enum bench_mode mode, unsigned n,
  * 0; -EINTR; -1 (reported).  Its processes are gone when it returns.
  */
 int bench_floor_latency(double *hop1_p50_us, double *hop2_p50_us);
+/* The time to make n threads that wait, one after the other, in a process
+ * of their own (ms).  0; -EINTR; -1 (reported). */
+int bench_floor_threads(unsigned n, double *ms);
 /* Round trips per second from `threads` client threads, each on its own
  * connection to one single-threaded process, for `seconds`; each client
  * waits as the library does (spin), or only blocks in read().  0;

@@ -22,6 +22,9 @@
  * 1 hop: client <-> echo.  2 hops: client -> relay -> echo -> relay ->
  * client, the shape of INTERROGATE (client -> scmd -> host -> back).
  *
+ * The start's floor: N threads made one after the other, as the
+ * dispatcher makes each service's ServiceMain thread, in a child process.
+ *
  * The throughput floor: T client threads, each with a connection of its
  * own to one single-threaded echo process that polls all of them, as
  * scmd serves its clients from one loop.
@@ -32,10 +35,13 @@
 #include "proto.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -316,6 +322,70 @@ out:
         end_server(echo2);
     free(v);
     return rc;
+}
+
+/* ---- making threads --------------------------------------------------------- */
+
+/* A thread that waits, as an idle ServiceMain does, until its process ends. */
+static void *parked(void *arg)
+{
+    int fd = (int)(intptr_t)arg;
+    char c;
+
+    while (read(fd, &c, 1) < 0 && errno == EINTR)
+        ;
+    return NULL;
+}
+
+int bench_floor_threads(unsigned n, double *ms)
+{
+    int out[2], park[2];
+    double got = -1;
+    pid_t pid;
+
+    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(park, O_CLOEXEC) < 0) {
+        fprintf(stderr, "svchost-bench: floor: pipe: %s\n", strerror(errno));
+        return -1;
+    }
+    if ((pid = fork_server((int[]){ out[0] }, 1)) < 0) {
+        fprintf(stderr, "svchost-bench: floor: fork: %s\n", strerror(errno));
+        close(out[0]);
+        close(out[1]);
+        close(park[0]);
+        close(park[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        /* As the dispatcher makes a service's thread: detached, default
+         * stack, one after the other from one thread. */
+        pthread_attr_t attr;
+        double t0 = now_us(), took;
+
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        for (unsigned i = 0; i < n; i++) {
+            pthread_t tid;
+            if (pthread_create(&tid, &attr, parked, (void *)(intptr_t)park[0]) != 0)
+                _exit(1);
+        }
+        took = (now_us() - t0) / 1000;
+        _exit(write(out[1], &took, sizeof took) == sizeof took ? 0 : 1);
+    }
+    close(out[1]);
+    close(park[0]);
+    if (read(out[0], &got, sizeof got) != sizeof got)
+        got = -1;
+    close(out[0]);
+    close(park[1]);     /* the parked threads read EOF; the child has ended */
+    end_server(pid);
+    if (bench_interrupted)
+        return -EINTR;
+    if (got < 0) {
+        fprintf(stderr, "svchost-bench: floor: could not make %u threads\n", n);
+        return -1;
+    }
+    *ms = got;
+    return 0;
 }
 
 /* ---- throughput ----------------------------------------------------------- */

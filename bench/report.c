@@ -199,9 +199,18 @@ void report_targets(FILE *f, const struct bench_row *rows, size_t nrows, const c
     }
 
     if (sbig != NULL) {
-        snprintf(buf, sizeof buf, "%.1f ms", sbig->start_ms);
+        /* What no start can go under on this machine now: a 2-hop round
+         * trip per StartService (it waits for the host), and the host
+         * making each service's thread. */
+        double hops = sbig->n * sbig->floor2_p50_us / 1000, floor = hops + sbig->threads_floor_ms;
+
+        snprintf(buf, sizeof buf, "%.1f ms (%.1fx its floor)", sbig->start_ms,
+                 floor > 0 ? sbig->start_ms / floor : 0);
         target_line(f, "1000 shared services RUNNING", "<= 100 ms", buf,
                     sbig->start_ms <= TARGET_START_MS);
+        snprintf(buf, sizeof buf, "%.1f ms = %.1f (1000 2-hop trips) + %.1f (1000 threads)", floor,
+                 hops, sbig->threads_floor_ms);
+        target_line(f, "  its floor, measured in the same run", "", buf, -1);
         snprintf(buf, sizeof buf, "%.1f ms", sbig->stop_ms);
         target_line(f, "1000 shared services STOPPED", "<= 100 ms", buf,
                     sbig->stop_ms <= TARGET_STOP_MS);

@@ -711,6 +711,10 @@ static int latency(struct run *r, struct bench_row *row)
 
     progress(r, true, "floor: 1-hop and 2-hop round trips");
     rc = bench_floor_latency(&row->floor1_p50_us, &row->floor2_p50_us);
+    if (rc == 0 && r->mode == BENCH_SHARED) {
+        progress(r, true, "floor: making threads");
+        rc = bench_floor_threads(r->n, &row->threads_floor_ms);
+    }
 out:
     free(v);
     return rc;
