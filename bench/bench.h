@@ -58,6 +58,9 @@ struct bench_row {
     double interrogate_p50_us, interrogate_p99_us;
     double floor1_p50_us, floor2_p50_us;    /* floor.c, right after the latencies */
     double threads_floor_ms;            /* shared mode: making n threads (floor.c) */
+    double auto_ready_ms;               /* shared mode, the services auto-start: scmd
+                                           started again, fork to ready */
+    double auto_running_ms;             /* ...and fork to all RUNNING */
 };
 
 struct bench_config {
@@ -180,6 +183,8 @@ int bench_abuse(const struct bench_config *cfg, const char *abuser, unsigned sec
 void report_table(FILE *f, const struct bench_row *rows, size_t nrows);
 void report_ratios(FILE *f, const struct bench_row *rows, size_t nrows);
 void report_marginal(FILE *f, const struct bench_row *rows, size_t nrows);
+/* Shared mode's auto-start: scmd started again, to every service RUNNING. */
+void report_autostart(FILE *f, const struct bench_row *rows, size_t nrows);
 void report_targets(FILE *f, const struct bench_row *rows, size_t nrows, const char *plugin);
 /* 0, or -1 (reported on stderr). */
 int report_csv(const char *path, const struct bench_row *rows, size_t nrows);

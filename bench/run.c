@@ -398,8 +398,12 @@ static int install(struct run *r)
                                        SERVICE_ERROR_NORMAL, r->cfg->own_exe, NULL, NULL, NULL,
                                        NULL, NULL);
         else
+            /* Shared mode's are auto-start, for the last phase (autostart);
+             * the type does not matter to StartService. */
             r->svc[i] = CreateServiceA(r->scm, name, NULL, SERVICE_ALL_ACCESS,
-                                       SERVICE_WIN32_SHARE_PROCESS, SERVICE_DEMAND_START,
+                                       SERVICE_WIN32_SHARE_PROCESS,
+                                       r->mode == BENCH_SHARED ? SERVICE_AUTO_START
+                                                               : SERVICE_DEMAND_START,
                                        SERVICE_ERROR_NORMAL, "svchost -k " BENCH_GROUP, NULL,
                                        NULL, NULL, NULL, NULL);
         if (r->svc[i] == NULL) {
@@ -720,6 +724,62 @@ out:
     return rc;
 }
 
+/* SIGTERM to scmd and its exit (ms: how long it took); 0 or -1 (reported). */
+static int stop_scmd(struct run *r, double *ms)
+{
+    int status;
+    double t0;
+
+    if (r->scm != NULL) {
+        CloseServiceHandle(r->scm);
+        r->scm = NULL;
+    }
+    if (r->scmd <= 0)
+        return -1;
+    t0 = bench_now_ms();
+    kill(r->scmd, SIGTERM);
+    while (waitpid(r->scmd, &status, WNOHANG) == 0) {
+        if (bench_now_ms() - t0 > 45000) {
+            fail(r, "scmd did not exit within 45 s of SIGTERM; killing it");
+            kill(r->scmd, SIGKILL);
+            waitpid(r->scmd, &status, 0);
+            r->scmd = 0;
+            return -1;
+        }
+        msleep_us(200);
+    }
+    *ms = bench_now_ms() - t0;
+    r->scmd = 0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fail(r, "scmd ended with status %d after SIGTERM", status);
+        show_log_tail(r);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Shared mode's services are auto-start: at the end scmd is stopped and
+ * started again, and the time from its fork to every service RUNNING is
+ * what the SCM takes to start them itself, as at boot (jobs.c), with no
+ * client's StartService waiting for each.  The services are stopped by
+ * the teardown.
+ */
+static int autostart(struct run *r, struct bench_row *row)
+{
+    double t0, ms;
+    int rc;
+
+    progress(r, true, "auto-start: scmd again");
+    if ((rc = stop_scmd(r, &ms)) < 0)
+        return rc;
+    t0 = bench_now_ms();
+    if ((rc = start_scmd(r)) < 0)
+        return rc;
+    row->auto_ready_ms = r->ready_ms;
+    return wait_all(r, SERVICE_RUNNING, "auto-started", t0, &row->auto_running_ms);
+}
+
 int bench_run(const struct bench_config *cfg, enum bench_mode mode, unsigned n,
               struct bench_row *row)
 {
@@ -740,7 +800,8 @@ int bench_run(const struct bench_config *cfg, enum bench_mode mode, unsigned n,
         goto out;
     row->create_ms = bench_now_ms() - t0;
     if ((rc = start_all(&r, row)) < 0 || (rc = measure_hosts(&r, row)) < 0 ||
-        (rc = latency(&r, row)) < 0 || (rc = stop_all(&r, row)) < 0)
+        (rc = latency(&r, row)) < 0 || (rc = stop_all(&r, row)) < 0 ||
+        (mode == BENCH_SHARED && (rc = autostart(&r, row)) < 0))
         goto out;
     if (row->hosts != want) {
         progress_clear(&r);
@@ -834,36 +895,7 @@ double bench_session_ready_ms(const struct bench_session *s)
 
 int bench_session_stop_scmd(struct bench_session *s, double *ms)
 {
-    struct run *r = &s->r;
-    int status;
-    double t0;
-
-    if (r->scm != NULL) {
-        CloseServiceHandle(r->scm);
-        r->scm = NULL;
-    }
-    if (r->scmd <= 0)
-        return -1;
-    t0 = bench_now_ms();
-    kill(r->scmd, SIGTERM);
-    while (waitpid(r->scmd, &status, WNOHANG) == 0) {
-        if (bench_now_ms() - t0 > 45000) {
-            fail(r, "scmd did not exit within 45 s of SIGTERM; killing it");
-            kill(r->scmd, SIGKILL);
-            waitpid(r->scmd, &status, 0);
-            r->scmd = 0;
-            return -1;
-        }
-        msleep_us(200);
-    }
-    *ms = bench_now_ms() - t0;
-    r->scmd = 0;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fail(r, "scmd ended with status %d after SIGTERM", status);
-        show_log_tail(r);
-        return -1;
-    }
-    return 0;
+    return stop_scmd(&s->r, ms);
 }
 
 int bench_session_restart_scmd(struct bench_session *s)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # svchost-bench end to end on short runs of every mode: the CSV has its
 # exact header and one row per mode and N, the chart is a non-empty PNG,
-# split and own mode really ran one process per service, --throughput,
+# split and own mode really ran one process per service, the shared
+# services started again as auto-start by a restarted scmd, --throughput,
 # --installed and --versus wine print their tables, bad options exit 2,
 # a missing Wine exits 1 naming the package, an interrupted run exits
 # 130, and nothing is left running or on disk.  Columns and exit codes
@@ -65,6 +66,14 @@ grep -q "own/shared" "$ROOT/bench.out" || fail "no own/shared ratios on stdout"
 grep -q "INTERROGATE median / 2-hop floor" "$ROOT/bench.out" || fail "no floor ratio among the targets"
 grep -q "QueryServiceStatusEx median / 1-hop floor" "$ROOT/bench.out" || fail "no query floor target"
 pass "table, both ratios and the floor targets on stdout"
+# The shared services, auto-start, run again after scmd restarts: a row
+# per N with its two times, the ready one before the RUNNING one.
+awk '/^shared services set to start automatically/ { on = 1; next }
+     on && $1 ~ /^[0-9]+$/ { rows = rows $1 " "; if (!($2 > 0 && $3 >= $2)) bad = 1 }
+     on && /^$/ { on = 0 }
+     END { if (rows != "1 3 " || bad) { print "auto-start rows: " rows; exit 1 } }' "$ROOT/bench.out" ||
+    fail "no auto-start section for n 1 and 3: $(grep -A4 'start automatically' "$ROOT/bench.out")"
+pass "the auto-start section: scmd restarted starts every shared service"
 nothing_left "the default run"
 pass "nothing left behind"
 
