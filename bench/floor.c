@@ -376,7 +376,7 @@ int bench_floor_threads(unsigned n, double *ms)
     if (read(out[0], &got, sizeof got) != sizeof got)
         got = -1;
     close(out[0]);
-    close(park[1]);     /* the parked threads read EOF; the child has ended */
+    close(park[1]);     /* the child, and its threads, ended once it had written */
     end_server(pid);
     if (bench_interrupted)
         return -EINTR;
