@@ -595,11 +595,14 @@ int svc_dispatch_control_here(struct svc_dispatcher *d, size_t index, DWORD cont
     LPHANDLER_FUNCTION h = s->handler;
     void *ctx = s->context;
     s->busy = 1;
+    /* The handler runs as one of its service's threads (its CPU, its
+     * privileges), and leaves nothing of its own on this thread.  Joined
+     * before the lock is let go: a STOPPED reported meanwhile, and the
+     * end of the service's last thread, cannot let the plugin's unload
+     * (which waits for the service's threads) unmap the handler first. */
+    svc_thread_attach(s->owner);
     pthread_mutex_unlock(&s->lock);
 
-    /* The handler runs as one of its service's threads (its CPU, its
-     * privileges), and leaves nothing of its own on this thread. */
-    svc_thread_attach(s->owner);
     DWORD result = call_handler(1, hex, h, control, ctx);
     svc_impersonation_drop();
     svc_thread_attach(mine);
