@@ -38,6 +38,7 @@ struct pending {
     char *name;             /* the service */
     uint32_t type;          /* SC_ACTION_* */
     uint32_t failure;       /* the failure it answers: the count then */
+    int64_t due_ms;         /* when it is due (wall clock, as the failures) */
     uv_timer_t timer;
 };
 
@@ -123,8 +124,14 @@ int scm_recovery_init(struct scm *scm, const struct scm_recovery_hooks *hooks)
 /*
  * ROOT/run/failures, one line a service that has failed:
  *     COUNT LAST_FAILURE_MS NAME
+ * and one an action waiting for its delay:
+ *     P TYPE FAILURE DUE_MS NAME
  * the name last, as the rest of the line (a name has no line break).
- * Rewritten whole, atomically, whenever a count changes.
+ * Rewritten whole, atomically, whenever a count changes or an action is
+ * scheduled or done, so that an scmd that died (SIGKILL, a crash) does
+ * not lose a restart still to come: the next one schedules it again for
+ * what is left of its delay.  A clean stop cancels the waiting actions
+ * (the services were stopped on purpose) and writes the counts alone.
  */
 static void save(struct scm *scm)
 {
@@ -144,6 +151,9 @@ static void save(struct scm *scm)
     for (const struct scm_service *s = scm->services; s; s = s->next)
         if (s->failures > 0)
             fprintf(f, "%" PRIu32 " %" PRId64 " %s\n", s->failures, s->last_failure_ms, s->name);
+    for (const struct pending *p = scm->recovery ? scm->recovery->pending : NULL; p; p = p->next)
+        fprintf(f, "P %" PRIu32 " %" PRIu32 " %" PRId64 " %s\n", p->type, p->failure, p->due_ms,
+                p->name);
     if (fclose(f) != 0) {
         free(buf);
         log_warn("failure counts");
@@ -157,9 +167,48 @@ static void save(struct scm *scm)
     free(buf);
 }
 
+/* A waiting action read back, scheduled once the counts are read. */
+struct later {
+    struct later *next;
+    char *name;
+    uint32_t type, failure;
+    int64_t due_ms;
+};
+
+/* "TYPE FAILURE DUE_MS NAME" (after "P "): onto *list.  1 if the line
+ * is not one (it is dropped, and the file rewritten), else 0. */
+static int waiting_line(struct scm *scm, const char *path, const char *text, struct later **list)
+{
+    struct later *l;
+    uint32_t type, failure;
+    int64_t due;
+    int at = -1;
+
+    (void)scm;
+    if (sscanf(text, "%" SCNu32 " %" SCNu32 " %" SCNd64 " %n", &type, &failure, &due, &at) != 3 ||
+        at < 0 || text[at] == '\0' || type == SC_ACTION_NONE || type > SC_ACTION_RUN_COMMAND) {
+        log_warnx("%s: a line that is not P TYPE FAILURE DUE NAME: dropped", path);
+        return 1;
+    }
+    if ((l = calloc(1, sizeof *l)) == NULL || (l->name = strdup(text + at)) == NULL) {
+        free(l);
+        log_warnx("%s: out of memory: a waiting failure action is dropped", path);
+        return 1;
+    }
+    l->type = type;
+    l->failure = failure;
+    l->due_ms = due;
+    l->next = *list;
+    *list = l;
+    return 0;
+}
+
+static void schedule(struct scm *scm, struct scm_service *s, uint32_t type, uint32_t delay_ms);
+
 void scm_recovery_load(struct scm *scm)
 {
     char *path = svc_path_failures_file(scm->root), *line = NULL;
+    struct later *later = NULL;
     size_t cap = 0;
     int dropped = 0;
     FILE *f;
@@ -182,6 +231,10 @@ void scm_recovery_load(struct scm *scm)
         line[strcspn(line, "\n")] = '\0';
         if (line[0] == '#' || line[0] == '\0')
             continue;
+        if (line[0] == 'P' && line[1] == ' ') {
+            dropped |= waiting_line(scm, path, line + 2, &later);
+            continue;
+        }
         if (sscanf(line, "%" SCNu32 " %" SCNd64 " %n", &count, &last, &at) != 2 || at < 0 ||
             line[at] == '\0') {
             log_warnx("%s: a line that is not COUNT TIME NAME: dropped", path);
@@ -199,6 +252,25 @@ void scm_recovery_load(struct scm *scm)
     free(line);
     fclose(f);
     free(path);
+    /* After every count is read: an action answers its service's count. */
+    while (later != NULL) {
+        struct later *l = later;
+        struct scm_service *s = scm_service_find(scm, l->name);
+
+        later = l->next;
+        if (s != NULL && strcmp(s->name, l->name) == 0 && s->failures == l->failure &&
+            scm->loop != NULL) {
+            int64_t left = l->due_ms - scm->recovery->hooks.now_ms(scm);
+            log_info("%s: its failure action (%s) still waits: due in %" PRId64 " ms", s->name,
+                     action_texts[l->type], left > 0 ? left : 0);
+            schedule(scm, s, l->type, left > 0 ? (uint32_t)(left < UINT32_MAX ? left : UINT32_MAX)
+                                               : 0);
+        } else {
+            dropped = 1;        /* its service is gone, or failed anew */
+        }
+        free(l->name);
+        free(l);
+    }
     if (dropped)
         save(scm);
 }
@@ -324,6 +396,7 @@ static void on_due(uv_timer_t *t)
     uint32_t type = p->type, failure = p->failure;
 
     pending_drop(scm->recovery, p);
+    save(scm);
     /* Gone, or a new service of that name (it has not failed). */
     if (s == NULL || s->failures == 0 || scm->shutting_down)
         return;
@@ -363,6 +436,7 @@ static void schedule(struct scm *scm, struct scm_service *s, uint32_t type, uint
     p->scm = scm;
     p->type = type;
     p->failure = s->failures;
+    p->due_ms = r->hooks.now_ms(scm) + delay_ms;
     uv_timer_init(scm->loop, &p->timer);
     p->timer.data = p;
     p->next = r->pending;
@@ -370,6 +444,7 @@ static void schedule(struct scm *scm, struct scm_service *s, uint32_t type, uint
     /* The delay counts from the failure, not from the loop's last turn. */
     uv_update_time(scm->loop);
     uv_timer_start(&p->timer, on_due, delay_ms, 0);
+    save(scm);
 }
 
 /* ---- failures ------------------------------------------------------------------ */
@@ -397,7 +472,6 @@ void scm_recovery_failed(struct scm *scm, struct scm_service *s, int crashed)
     if (s->failures < UINT32_MAX)
         s->failures++;
     s->last_failure_ms = now;
-    save(scm);
 
     /* The Nth failure takes the Nth action; past the last, the last again. */
     if (c->n_failure_actions > 0 && c->failure_actions != NULL)
@@ -405,6 +479,7 @@ void scm_recovery_failed(struct scm *scm, struct scm_service *s, int crashed)
                                                                      : c->n_failure_actions) - 1];
     if (a == NULL || a->type == SC_ACTION_NONE || a->type > SC_ACTION_RUN_COMMAND ||
         scm->shutting_down || s->marked_for_delete || scm->loop == NULL) {
+        save(scm);
         if (crashed)
             event(scm, 7034, s,
                       "The %s service terminated unexpectedly. It has done this %" PRIu32 " time(s).",
@@ -424,8 +499,12 @@ void scm_recovery_free(struct scm *scm)
 
     if (r == NULL)
         return;
-    while (r->pending)
-        pending_drop(r, r->pending);
+    /* A clean stop: what waits is cancelled, in the file too. */
+    if (r->pending != NULL) {
+        while (r->pending)
+            pending_drop(r, r->pending);
+        save(scm);
+    }
     free(r);
     scm->recovery = NULL;
 }
