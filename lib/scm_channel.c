@@ -723,7 +723,8 @@ static int rejoin(void)
 
 DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
 {
-    const char *secret = getenv("SVCHOST_HOST_SECRET"), *root = getenv("SVCHOST_ROOT");
+    char *secret = getenv("SVCHOST_HOST_SECRET");
+    const char *root = getenv("SVCHOST_ROOT");
     int rc;
 
     chan.fd = fd;
@@ -731,6 +732,11 @@ DWORD svc_scm_channel_run(const SERVICE_TABLE_ENTRYA *table, int fd)
     /* Kept for a rejoin, and out of the environment plugins see. */
     chan.secret = secret && secret[0] ? strdup(secret) : NULL;
     chan.root = root && root[0] ? strdup(root) : NULL;
+    /* /proc/PID/environ shows the environment the process started with,
+     * which unsetenv leaves as it was, to every process of the host's
+     * account: the value is overwritten where it lies. */
+    if (secret != NULL)
+        memset(secret, '-', strlen(secret));
     unsetenv("SVCHOST_HOST_SECRET");
     /* Plugins' own children must not inherit the SCM's channel. */
     fcntl(fd, F_SETFD, FD_CLOEXEC);

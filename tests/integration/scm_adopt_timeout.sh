@@ -4,7 +4,8 @@
 # scmd adopts both hosts from the journal, the other one rejoins, and the
 # stopped one is killed once it has not rejoined for 10 s
 # (SCM_ADOPT_REJOIN_MS): its service is STOPPED with 1067, the other
-# host keeps its service RUNNING under the same PID throughout.
+# host keeps its service RUNNING under the same PID throughout.  The
+# secret a host rejoins with is not shown in its /proc environment.
 . "$(dirname "$0")/lib.sh"
 
 alive() { ps -p "$1" -o stat= 2>/dev/null | contains -v Z; }
@@ -19,6 +20,14 @@ wait_state B RUNNING
 stuck=$(field A PID)
 fine=$(field B PID)
 [ "$stuck" != "$fine" ] || fail "A and B share a host"
+
+# The rejoin secret a host was started with is in the journal only, not
+# in what /proc shows of the host's environment.
+secret=$(awk -v p="$fine" '$1 == "H" && $2 == p { print $4 }' "$ROOT/run/journal" | tail -1)
+[ -n "$secret" ] || fail "no secret for host $fine in the journal"
+tr '\0' '\n' </proc/"$fine"/environ | contains '^SVCHOST_ROOT=' || fail "cannot read host $fine's environment"
+tr '\0' '\n' </proc/"$fine"/environ | contains -F "$secret" && fail "host $fine's environment shows its secret"
+pass "the host's rejoin secret is not in its /proc environment"
 
 kill -STOP "$stuck"
 kill -KILL "$SCMD"
