@@ -14,6 +14,7 @@
  * host: the first restart spawns it, the others find it.
  */
 #include "recovery.h"
+#include "account.h"
 #include "effects.h"
 #include "jobs.h"
 #include "spawn.h"
@@ -102,9 +103,28 @@ static int64_t real_now_ms(struct scm *scm)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int real_run(struct scm *scm, const char *cmdline)
+/* As Windows runs a failure command: "under the same account as the
+ * service" (SERVICE_FAILURE_ACTIONS, lpCommand). */
+static int real_run(struct scm *scm, const char *object_name, const char *cmdline)
 {
-    return scm_spawn_command(scm, cmdline, NULL);
+    struct scm_account a = { 0 };
+    DWORD err = scm_account_lookup(scm, object_name, &a);
+    int rc;
+
+    if (err != NO_ERROR) {
+        scm_account_free(&a);
+        log_warnx("cannot run %s: the account %s: %s", cmdline, scm_account_name(object_name),
+                  svc_win32_message(err));
+        return err == ERROR_NOT_ENOUGH_MEMORY ? -ENOMEM : -ESRCH;
+    }
+    rc = scm_spawn_command(scm, cmdline,
+                           &(struct scm_identity){ .change = a.kind != SCM_ACCOUNT_SYSTEM,
+                                                   .uid = a.uid, .gid = a.gid,
+                                                   .user = a.user, .home = a.home,
+                                                   .shell = a.shell },
+                           NULL);
+    scm_account_free(&a);
+    return rc;
 }
 
 int scm_recovery_init(struct scm *scm, const struct scm_recovery_hooks *hooks)
@@ -354,7 +374,7 @@ static void run_command(struct scm *scm, struct scm_service *s, uint32_t failure
         return;
     }
     line = scm_recovery_command(cmd, failure);
-    rc = line ? scm->recovery->hooks.run(scm, line) : -ENOMEM;
+    rc = line ? scm->recovery->hooks.run(scm, s->cfg->object_name, line) : -ENOMEM;
     if (rc < 0)
         action_failed(scm, s, SC_ACTION_RUN_COMMAND, svc_errno_to_win32(rc));
     free(line);
@@ -381,7 +401,7 @@ static void reboot(struct scm *scm, struct scm_service *s)
         action_failed(scm, s, SC_ACTION_REBOOT, ERROR_NOT_ENOUGH_MEMORY);
     } else {
         log_warnx("%s: rebooting: %s", s->name, cfg.reboot_command);
-        rc = scm->recovery->hooks.run(scm, cfg.reboot_command);
+        rc = scm->recovery->hooks.run(scm, NULL, cfg.reboot_command);
         if (rc < 0)
             action_failed(scm, s, SC_ACTION_REBOOT, svc_errno_to_win32(rc));
     }

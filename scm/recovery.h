@@ -22,8 +22,9 @@
  * and spawn.c. */
 struct scm_recovery_hooks {
     int64_t (*now_ms)(struct scm *scm);                 /* wall clock, ms */
-    /* Runs cmdline through the shell: 0 or a negative errno. */
-    int (*run)(struct scm *scm, const char *cmdline);
+    /* Runs cmdline through the shell as the account object_name names
+     * (NULL: LocalSystem, root): 0 or a negative errno. */
+    int (*run)(struct scm *scm, const char *object_name, const char *cmdline);
 };
 
 /* Sets up scm->recovery with hooks (copied; NULL: scmd's).  The delays

@@ -318,7 +318,7 @@ static int make_secret(char out[SCM_SECRET_LEN + 1])
 /* Starts argv[0] with env: stdin ignored, scmd's stdout and stderr, and
  * channel (when not -1) as descriptor 3.  uv_spawn's result. */
 static int start_process(struct scm *scm, uv_process_t *handle, char **argv, char **env, int channel,
-                         uv_exit_cb on_exit_cb)
+                         const struct scm_identity *id, uv_exit_cb on_exit_cb)
 {
     uv_process_options_t opt;
     uv_stdio_container_t stdio[4];
@@ -338,6 +338,13 @@ static int start_process(struct scm *scm, uv_process_t *handle, char **argv, cha
     opt.stdio = stdio;
     opt.stdio_count = channel >= 0 ? 4 : 3;
     opt.exit_cb = on_exit_cb;
+    if (id != NULL && id->change) {
+        /* libuv's child drops the supplementary groups, then sets the
+         * gid and the uid: a uid other than 0 keeps no capability. */
+        opt.flags |= UV_PROCESS_SETUID | UV_PROCESS_SETGID;
+        opt.uid = id->uid;
+        opt.gid = id->gid;
+    }
     return uv_spawn(scm->loop, handle, &opt);
 }
 
@@ -657,11 +664,12 @@ static void on_command_exit(uv_process_t *handle, int64_t status, int sig)
     uv_close((uv_handle_t *)handle, command_closed);
 }
 
-int scm_spawn_command(struct scm *scm, const char *cmdline, pid_t *pid)
+int scm_spawn_command(struct scm *scm, const char *cmdline, const struct scm_identity *id,
+                      pid_t *pid)
 {
     struct command *c = calloc(1, sizeof *c);
     char *argv[] = { "/bin/sh", "-c", NULL, NULL };
-    char **env = host_env(scm, NULL);
+    char **env = host_env(scm, id);
     int rc;
 
     if (c == NULL || env == NULL || (c->cmdline = strdup(cmdline)) == NULL) {
@@ -679,7 +687,7 @@ int scm_spawn_command(struct scm *scm, const char *cmdline, pid_t *pid)
         }
     argv[2] = c->cmdline;
     c->handle.data = c;
-    rc = start_process(scm, &c->handle, argv, env, -1, on_command_exit);
+    rc = start_process(scm, &c->handle, argv, env, -1, id, on_command_exit);
     svc_strv_free(env);
     if (rc != 0) {
         log_warnx("cannot run %s: %s", cmdline, uv_strerror(rc));

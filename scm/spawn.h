@@ -44,10 +44,14 @@ struct scm_host *scm_spawn_host(struct scm *scm, const char *image_path, const c
 
 /* Runs cmdline through "/bin/sh -c" (a failure action's command, the
  * reboot command), with stdin on /dev/null, scmd's stdout and stderr and
- * scmd's environment without what is scmd's own.  Nobody waits for it:
- * its end is logged.  0 with *pid set (pid may be NULL), or a negative
- * errno: -ENOMEM, or uv_spawn's (-ENOENT when there is no shell). */
-int scm_spawn_command(struct scm *scm, const char *cmdline, pid_t *pid);
+ * scmd's environment without what is scmd's own.  With id->change it
+ * runs as id's uid and gid, with no supplementary group and no
+ * capability, in the account's environment as a host's (HOME, USER,
+ * LOGNAME, SHELL); id NULL or without change: as root.  Nobody waits
+ * for it: its end is logged.  0 with *pid set (pid may be NULL), or a
+ * negative errno: -ENOMEM, or uv_spawn's (-ENOENT when there is no shell). */
+int scm_spawn_command(struct scm *scm, const char *cmdline, const struct scm_identity *id,
+                      pid_t *pid);
 
 struct scm_journal_host;
 /* Adopts the host a previous scmd spawned (from the journal), if that

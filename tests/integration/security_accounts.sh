@@ -271,6 +271,31 @@ sc_ok start OwnEvil
 wait_state OwnEvil RUNNING
 pass "an own-process program writable by others is refused"
 
+# ---- failure commands ---------------------------------------------------------
+# A failure action's command runs as the service's account, as Windows
+# runs it "under the same account as the service", with its HOME.
+printf '#!/bin/sh\necho "$(id -u) $(id -g) $HOME" >"%s/out/$1.who"\n' "$ROOT" >"$ROOT/out/whoami.sh"
+chmod 0755 "$ROOT/out/whoami.sh"
+share Failing gf obj= $A
+sc_ok failure Failing reset= INFINITE actions= run/0 command= "$ROOT/out/whoami.sh Failing"
+share FailingRoot gfr
+sc_ok failure FailingRoot reset= INFINITE actions= run/0 command= "$ROOT/out/whoami.sh FailingRoot"
+for s in Failing FailingRoot; do
+    pid=$(started_pid $s)
+    kill -KILL "$pid"
+    deadline=$((SECONDS + TIMEOUT))
+    until [ -s "$ROOT/out/$s.who" ]; do
+        [ $SECONDS -le $deadline ] || fail "$s's failure command did not run: $(events 7032 $s)"
+        sleep 0.05
+    done
+done
+read -r uid gid home <"$ROOT/out/Failing.who"
+[ "$uid $gid $home" = "$UID_A $GID_A $(getent passwd $A | cut -d: -f6)" ] ||
+    fail "Failing's command ran as $uid $gid $home, not $A ($UID_A $GID_A)"
+read -r uid gid home <"$ROOT/out/FailingRoot.who"
+[ "$uid $gid" = "0 0" ] || fail "FailingRoot's command ran as $uid $gid, not root"
+pass "a failure command runs as its service's account (root for LocalSystem)"
+
 # ---- 6. the state directory ---------------------------------------------------
 [ "$(stat -c %a "$ROOT")" = 755 ] || fail "state directory mode $(stat -c %a "$ROOT")"
 [ "$(stat -c %a "$ROOT/run/scm.sock")" = 666 ] || fail "socket mode"

@@ -29,9 +29,12 @@ static int64_t fake_now(struct scm *s)
     return now_ms;
 }
 
-static int fake_run(struct scm *s, const char *cmdline)
+static int fake_run(struct scm *s, const char *object_name, const char *cmdline)
 {
-    fake_logf(fake_of(s), "run %s", cmdline);
+    if (object_name != NULL)
+        fake_logf(fake_of(s), "run as %s: %s", object_name, cmdline);
+    else
+        fake_logf(fake_of(s), "run %s", cmdline);
     return run_rc;
 }
 
