@@ -1,6 +1,7 @@
 /* test_paths.c - the state directory's layouts (lib/paths.c): under ROOT,
  * and the system (FHS) layout when ROOT is the system state directory. */
 #include "paths.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -120,18 +121,11 @@ int main(void)
 {
     Suite *s = suite_create("paths");
     TCase *tc = tcase_create("paths");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_under_root);
     tcase_add_test(tc, test_system_layout);
     tcase_add_test(tc, test_default_root);
     tcase_add_test(tc, test_system_prefix);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(s);
 }

@@ -1,6 +1,7 @@
 /* test_privileges.c - the table of Windows privileges and the Linux
  * capabilities they stand for (lib/privileges.c). */
 #include "privileges.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -199,8 +200,6 @@ int main(void)
 {
     Suite *s = suite_create("privileges");
     TCase *tc = tcase_create("privileges");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_windows_names);
     tcase_add_test(tc, test_linux_names);
@@ -210,10 +209,5 @@ int main(void)
     tcase_add_test(tc, test_held);
     tcase_add_test(tc, test_documented);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(s);
 }

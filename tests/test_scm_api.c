@@ -7,6 +7,7 @@
 #include <svchost/winsvc.h>
 
 #include "proto.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -1044,9 +1045,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(suite());
 }

@@ -2,6 +2,7 @@
  * back canonically, the binary self-relative form both ways, and every
  * kind of malformed input refused with a reason. */
 #include "sddl.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -243,8 +244,6 @@ int main(void)
 {
     Suite *s = suite_create("sddl");
     TCase *tc = tcase_create("sddl");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_windows_defaults_round_trip);
     tcase_add_test(tc, test_rights_canonical_order);
@@ -255,10 +254,5 @@ int main(void)
     tcase_add_test(tc, test_binary_null_dacl_and_deny);
     tcase_add_test(tc, test_binary_malformed);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(s);
 }

@@ -8,6 +8,7 @@
  */
 #include "access.h"
 #include "win32.h"
+#include "../testutil.h"
 
 #include <check.h>
 #include <grp.h>
@@ -215,8 +216,6 @@ int main(void)
 {
     Suite *s = suite_create("access");
     TCase *tc = tcase_create("access");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, service_default);
@@ -230,10 +229,5 @@ int main(void)
     tcase_add_test(tc, service_accounts);
     tcase_add_test(tc, unreadable_descriptor);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(s);
 }

@@ -10,6 +10,7 @@
  * means nothing unless the start type is auto.
  */
 #include "fake.h"
+#include "../testutil.h"
 
 static struct scm scm;
 static struct fake fk;
@@ -220,11 +221,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(suite());
 }

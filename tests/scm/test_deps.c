@@ -5,6 +5,7 @@
  */
 #include "fake.h"
 #include "proto.h"
+#include "../testutil.h"
 
 static struct scm scm;
 static struct fake fk;
@@ -417,11 +418,5 @@ static Suite *deps_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(deps_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(deps_suite());
 }

@@ -17,6 +17,7 @@
  */
 #include "fake.h"
 #include "proto.h"
+#include "../testutil.h"
 
 static struct scm scm;
 static struct fake fk;
@@ -796,11 +797,5 @@ static Suite *jobs_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(jobs_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(jobs_suite());
 }

@@ -9,6 +9,7 @@
 #include "fake.h"
 #include "recovery.h"
 #include "paths.h"
+#include "../testutil.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -601,11 +602,5 @@ static Suite *recovery_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(recovery_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(recovery_suite());
 }

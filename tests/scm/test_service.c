@@ -5,6 +5,7 @@
  * followed, services taken out from the front, the middle and the end.
  */
 #include "fake.h"
+#include "../testutil.h"
 
 static struct scm scm;
 static struct fake fk;
@@ -176,11 +177,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(suite());
 }

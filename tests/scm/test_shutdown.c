@@ -14,6 +14,7 @@
 #include "fake.h"
 #include "control.h"
 #include "shutdown.h"
+#include "../testutil.h"
 
 static struct scm scm;
 static struct fake fk;
@@ -366,11 +367,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(suite());
 }

@@ -5,6 +5,7 @@
  * rules of status reports; the name tables.
  */
 #include "fake.h"
+#include "../testutil.h"
 
 #include <stdint.h>
 
@@ -912,11 +913,5 @@ static Suite *state_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(state_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(state_suite());
 }
