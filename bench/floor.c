@@ -15,7 +15,7 @@
  *     QueryServiceStatusEx request and reply), sends it with
  *     svc_frame_send, waits with the library's own svc_conn_wait_reply
  *     (lib/sc_handle.c: a short spin while CPUs are free) and then
- *     blocks in svc_frame_recv, as svc_conn_call does;
+ *     blocks in svc_frame_reader_next, as svc_conn_call does;
  *   - a server process sleeps in poll() until a frame arrives, as scmd's
  *     event loop sleeps in epoll_wait, reads it whole and answers with a
  *     status reply.
@@ -91,15 +91,16 @@ static int send_reply(int fd, uint32_t id)
 }
 
 /* The library's wait (svc_conn_wait_reply, the very function), then a
- * blocking read of the whole frame. */
-static int client_wait(int fd)
+ * blocking read of the whole frame through the connection's reader, as
+ * svc_conn_call reads. */
+static int client_wait(struct svc_frame_reader *in)
 {
     struct svc_frame_header h;
     uint8_t *payload = NULL;
     int rc;
 
-    svc_conn_wait_reply(fd);
-    rc = svc_frame_recv(fd, &h, &payload);
+    svc_conn_wait_reply(in->fd);
+    rc = svc_frame_reader_next(in, &h, &payload);
     svc_conn_waited();
     free(payload);
     if (rc == 0 && h.type != SVC_MSG_REPLY)
@@ -108,11 +109,11 @@ static int client_wait(int fd)
 }
 
 /* Without the spin: a blocking read only. */
-static int block_wait(int fd)
+static int block_wait(struct svc_frame_reader *in)
 {
     struct svc_frame_header h;
     uint8_t *payload = NULL;
-    int rc = svc_frame_recv(fd, &h, &payload);
+    int rc = svc_frame_reader_next(in, &h, &payload);
 
     free(payload);
     if (rc == 0 && h.type != SVC_MSG_REPLY)
@@ -120,10 +121,10 @@ static int block_wait(int fd)
     return rc;
 }
 
-static int client_call(int fd, uint32_t id)
+static int client_call(struct svc_frame_reader *in, uint32_t id)
 {
-    int rc = send_request(fd, id);
-    return rc < 0 ? rc : client_wait(fd);
+    int rc = send_request(in->fd, id);
+    return rc < 0 ? rc : client_wait(in);
 }
 
 /* ---- the server processes ------------------------------------------------ */
@@ -133,12 +134,15 @@ static int client_call(int fd, uint32_t id)
 static void echo_loop(int *fds, size_t n)
 {
     struct pollfd *p = calloc(n, sizeof *p);
+    struct svc_frame_reader *in = calloc(n, sizeof *in);
     size_t open = n;
 
-    if (p == NULL)
+    if (p == NULL || in == NULL)
         _exit(1);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         p[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+        svc_frame_reader_init(&in[i], fds[i]);
+    }
     while (open > 0) {
         if (poll(p, (nfds_t)n, -1) < 0) {
             if (errno == EINTR)
@@ -150,7 +154,7 @@ static void echo_loop(int *fds, size_t n)
             uint8_t *payload = NULL;
             if (p[i].fd < 0 || p[i].revents == 0)
                 continue;
-            if (svc_frame_recv(p[i].fd, &h, &payload) < 0 || send_reply(p[i].fd, h.id) < 0) {
+            if (svc_frame_reader_next(&in[i], &h, &payload) < 0 || send_reply(p[i].fd, h.id) < 0) {
                 close(p[i].fd);
                 p[i].fd = -1;
                 open--;
@@ -173,6 +177,10 @@ static int forward(int fd, const struct svc_frame_header *h, uint8_t *payload)
  * waits in poll(). */
 static void relay_loop(int down, int up)
 {
+    struct svc_frame_reader from_down, from_up;
+
+    svc_frame_reader_init(&from_down, down);
+    svc_frame_reader_init(&from_up, up);
     for (;;) {
         struct pollfd p = { .fd = down, .events = POLLIN };
         struct svc_frame_header h;
@@ -184,7 +192,7 @@ static void relay_loop(int down, int up)
                 continue;
             _exit(1);
         }
-        if (svc_frame_recv(down, &h, &payload) < 0)
+        if (svc_frame_reader_next(&from_down, &h, &payload) < 0)
             _exit(0);
         rc = forward(up, &h, payload);
         free(payload);
@@ -194,7 +202,7 @@ static void relay_loop(int down, int up)
         while (poll(&p, 1, -1) < 0)
             if (errno != EINTR)
                 _exit(1);
-        if (svc_frame_recv(up, &h, &payload) < 0)
+        if (svc_frame_reader_next(&from_up, &h, &payload) < 0)
             _exit(1);
         rc = forward(down, &h, payload);
         free(payload);
@@ -240,9 +248,12 @@ static void end_server(pid_t pid)
 
 static int timed_calls(int fd, double *v)
 {
+    struct svc_frame_reader in;
+
+    svc_frame_reader_init(&in, fd);
     for (int i = 0; i < FLOOR_WARMUP + FLOOR_CALLS; i++) {
         double t0 = now_us();
-        int rc = client_call(fd, (uint32_t)i + 1);
+        int rc = client_call(&in, (uint32_t)i + 1);
         if (bench_interrupted)
             return -EINTR;
         if (rc < 0) {
@@ -402,12 +413,14 @@ struct tp_thread {
 static void *tp_client(void *arg)
 {
     struct tp_thread *t = arg;
+    struct svc_frame_reader in;
     uint32_t id = 0;
 
+    svc_frame_reader_init(&in, t->fd);
     while (!atomic_load_explicit(t->stop, memory_order_relaxed)) {
         int rc = send_request(t->fd, ++id);
         if (rc == 0)
-            rc = t->spin ? client_wait(t->fd) : block_wait(t->fd);
+            rc = t->spin ? client_wait(&in) : block_wait(&in);
         if (rc < 0) {
             t->err = rc;
             break;

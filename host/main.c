@@ -17,11 +17,11 @@
 #include "log.h"
 #include "paths.h"
 #include "console.h"
+#include "threads.h"
 #include "win32.h"
 
 #include <getopt.h>
 #include <malloc.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,13 +43,6 @@ static void usage(FILE *f)
             "  --version     print the version and exit\n"
             "Exit: 0 every service stopped cleanly, 1 failure, 2 usage.\n",
             SVCHOST_SYSTEM_ROOT);
-}
-
-static int host_cpus(void)
-{
-    cpu_set_t set;
-
-    return sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0 ? CPU_COUNT(&set) : 1;
 }
 
 int main(int argc, char **argv)
@@ -93,7 +86,7 @@ int main(int argc, char **argv)
      * The threads' caches still serve most allocations without a lock.
      * MALLOC_ARENA_MAX in the environment decides instead. */
     if (getenv("MALLOC_ARENA_MAX") == NULL)
-        mallopt(M_ARENA_MAX, host_cpus());
+        mallopt(M_ARENA_MAX, (int)svc_cpu_count());
     /* A plugin writing to a closed socket must get EPIPE, not kill the
      * whole host. */
     signal(SIGPIPE, SIG_IGN);

@@ -66,28 +66,6 @@ int svc_name_map_put(struct svc_name_map *m, const char *name, void *value)
     return 0;
 }
 
-void svc_name_map_remove(struct svc_name_map *m, const char *name)
-{
-    size_t mask, hole, i;
-
-    if (m->cap == 0 || name == NULL || m->slots[hole = slot_of(m, name)].name == NULL)
-        return;
-    mask = m->cap - 1;
-    m->slots[hole] = (struct svc_name_slot){ 0 };
-    m->n--;
-    /* Linear probing: move back every later entry of the run whose home
-     * is not between the hole and it, so that no lookup stops early. */
-    for (i = (hole + 1) & mask; m->slots[i].name != NULL; i = (i + 1) & mask) {
-        size_t home = svc_name_hash(m->slots[i].name) & mask;
-        int stays = hole <= i ? (hole < home && home <= i) : (hole < home || home <= i);
-        if (!stays) {
-            m->slots[hole] = m->slots[i];
-            m->slots[i] = (struct svc_name_slot){ 0 };
-            hole = i;
-        }
-    }
-}
-
 void svc_name_map_free(struct svc_name_map *m)
 {
     free(m->slots);

@@ -27,10 +27,9 @@ struct svc_name_map {
 /* The value stored under name (any case), or NULL. */
 void *svc_name_map_get(const struct svc_name_map *m, const char *name);
 /* Stores value under name, replacing what was stored under it.  name must
- * stay valid until the entry is replaced or removed.  0 or -ENOMEM. */
+ * stay valid until the entry is replaced or the map freed.  No entry is
+ * removed (no user needs it): a map is freed whole.  0 or -ENOMEM. */
 int svc_name_map_put(struct svc_name_map *m, const char *name, void *value);
-/* Forgets name; nothing if it is not there. */
-void svc_name_map_remove(struct svc_name_map *m, const char *name);
 /* Frees the slots (not the names or values); the map is empty again. */
 void svc_name_map_free(struct svc_name_map *m);
 

@@ -18,7 +18,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <sched.h>
 #include <time.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@
 
 #include "paths.h"
 #include "remote.h"
+#include "threads.h"
 
 #define SC_HANDLE_MAGIC 0x53434831u /* "SCH1" */
 #define REGISTRY_BUCKETS 64
@@ -216,11 +216,9 @@ static int transport_error(int rc)
 static int can_spin(void)
 {
     static int can = -1;
-    cpu_set_t set;
 
     if (__atomic_load_n(&can, __ATOMIC_RELAXED) < 0)
-        __atomic_store_n(&can, sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 1,
-                         __ATOMIC_RELAXED);
+        __atomic_store_n(&can, svc_cpu_count() > 1, __ATOMIC_RELAXED);
     return __atomic_load_n(&can, __ATOMIC_RELAXED);
 }
 

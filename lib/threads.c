@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,4 +273,12 @@ struct timespec svc_deadline(unsigned ms)
         t.tv_nsec -= 1000000000L;
     }
     return t;
+}
+
+unsigned svc_cpu_count(void)
+{
+    cpu_set_t set;
+
+    return sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0
+               ? (unsigned)CPU_COUNT(&set) : 1;
 }

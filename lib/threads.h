@@ -56,4 +56,7 @@ char *svc_smaps_read(void);
  * condition variable set to that clock (or pthread_cond_clockwait). */
 struct timespec svc_deadline(unsigned ms);
 
+/* The CPUs this process may run on (its affinity), at least 1. */
+unsigned svc_cpu_count(void);
+
 #endif

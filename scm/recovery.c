@@ -197,14 +197,13 @@ struct later {
 
 /* "TYPE FAILURE DUE_MS NAME" (after "P "): onto *list.  1 if the line
  * is not one (it is dropped, and the file rewritten), else 0. */
-static int waiting_line(struct scm *scm, const char *path, const char *text, struct later **list)
+static int waiting_line(const char *path, const char *text, struct later **list)
 {
     struct later *l;
     uint32_t type, failure;
     int64_t due;
     int at = -1;
 
-    (void)scm;
     if (sscanf(text, "%" SCNu32 " %" SCNu32 " %" SCNd64 " %n", &type, &failure, &due, &at) != 3 ||
         at < 0 || text[at] == '\0' || type == SC_ACTION_NONE || type > SC_ACTION_RUN_COMMAND) {
         log_warnx("%s: a line that is not P TYPE FAILURE DUE NAME: dropped", path);
@@ -252,7 +251,7 @@ void scm_recovery_load(struct scm *scm)
         if (line[0] == '#' || line[0] == '\0')
             continue;
         if (line[0] == 'P' && line[1] == ' ') {
-            dropped |= waiting_line(scm, path, line + 2, &later);
+            dropped |= waiting_line(path, line + 2, &later);
             continue;
         }
         if (sscanf(line, "%" SCNu32 " %" SCNd64 " %n", &count, &last, &at) != 2 || at < 0 ||
@@ -506,11 +505,12 @@ void scm_recovery_failed(struct scm *scm, struct scm_service *s, int crashed)
                       scm_service_display(s), s->failures);
         return;
     }
+    /* Scheduled (and so written to run/failures) before it is told. */
+    schedule(scm, s, a->type, a->delay_ms);
     event(scm, 7031, s,
               "The %s service terminated unexpectedly. It has done this %" PRIu32 " time(s). The "
               "following corrective action will be taken in %" PRIu32 " milliseconds: %s.",
               scm_service_display(s), s->failures, a->delay_ms, action_texts[a->type]);
-    schedule(scm, s, a->type, a->delay_ms);
 }
 
 void scm_recovery_free(struct scm *scm)

@@ -12,12 +12,12 @@
 #include "paths.h"
 #include "privileges.h"
 #include "sddl.h"
+#include "threads.h"
 #include "win32.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,13 +94,6 @@ static void *load_some(void *arg)
     return NULL;
 }
 
-static unsigned cpus(void)
-{
-    cpu_set_t set;
-
-    return sched_getaffinity(0, sizeof set, &set) == 0 ? (unsigned)CPU_COUNT(&set) : 1;
-}
-
 /* A file read (rc its result): its diagnostics, and its service unless
  * one of that name is loaded already. */
 static void add_loaded(struct scm *scm, const char *name, struct svc_service_config *cfg,
@@ -123,7 +116,7 @@ static void load_all(struct scm *scm, char **names, size_t n)
 {
     struct loading l = { .root = scm->root, .names = names, .n = n };
     pthread_t tid[LOAD_THREADS];
-    unsigned helpers = 0, want = cpus();
+    unsigned helpers = 0, want = svc_cpu_count();
 
     l.cfg = calloc(n, sizeof *l.cfg);
     l.diag = calloc(n, sizeof *l.diag);

@@ -952,6 +952,63 @@ START_TEST(frame_send_recv)
 }
 END_TEST
 
+/* The reading-ahead reader: frames that came in one read are handed out
+ * one by one, a payload longer than its buffer is read on into the
+ * payload, and the peer's close is told apart between frames and
+ * inside one. */
+START_TEST(frame_reader)
+{
+    struct svc_frame_reader in;
+    struct svc_frame_header h;
+    struct svc_wbuf small, big;
+    uint8_t hdr[SVC_PROTO_HEADER_SIZE];
+    uint8_t *p;
+
+    svc_wbuf_init(&small);
+    svc_put_str(&small, "Echo");
+    svc_wbuf_init(&big);
+    for (uint32_t i = 0; i < 3000; i++)     /* 12,000 bytes: three buffers' worth */
+        svc_put_u32(&big, i);
+    ck_assert_int_eq(svc_frame_send(sp[0], SVC_MSG_CONTROL_SERVICE, 1, &small), 0);
+    ck_assert_int_eq(svc_frame_send(sp[0], SVC_MSG_REPLY, 2, &big), 0);
+    ck_assert_int_eq(svc_frame_send(sp[0], SVC_MSG_HOST_EXIT, 3, NULL), 0);
+    pair_close(0);
+
+    svc_frame_reader_init(&in, sp[1]);
+    ck_assert_int_eq(svc_frame_reader_next(&in, &h, &p), 0);
+    ck_assert_uint_eq(h.type, SVC_MSG_CONTROL_SERVICE);
+    ck_assert_uint_eq(h.id, 1);
+    ck_assert_uint_eq(h.length, small.len);
+    ck_assert_mem_eq(p, small.data, small.len);
+    free(p);
+    ck_assert_int_eq(svc_frame_reader_next(&in, &h, &p), 0);
+    ck_assert_uint_eq(h.id, 2);
+    ck_assert_uint_eq(h.length, big.len);
+    ck_assert_mem_eq(p, big.data, big.len);
+    free(p);
+    ck_assert_int_eq(svc_frame_reader_next(&in, &h, &p), 0);
+    ck_assert_uint_eq(h.type, SVC_MSG_HOST_EXIT);
+    ck_assert_uint_eq(h.id, 3);
+    ck_assert_ptr_null(p);
+    /* Closed between frames. */
+    ck_assert_int_eq(svc_frame_reader_next(&in, &h, &p), -ECONNRESET);
+    ck_assert_ptr_null(p);
+    pair_teardown();
+
+    /* Closed inside a payload. */
+    pair_setup();
+    valid_header(hdr, SVC_MSG_REPLY, 4, 8);
+    write_all(sp[0], hdr, sizeof hdr);
+    write_all(sp[0], "abc", 3);
+    pair_close(0);
+    svc_frame_reader_init(&in, sp[1]);
+    ck_assert_int_eq(svc_frame_reader_next(&in, &h, &p), -EPROTO);
+    ck_assert_ptr_null(p);
+    svc_wbuf_free(&small);
+    svc_wbuf_free(&big);
+}
+END_TEST
+
 START_TEST(frame_send_failed_wbuf)
 {
     struct svc_wbuf w;
@@ -1902,6 +1959,7 @@ static Suite *proto_suite(void)
     tc = tcase_create("frames");
     tcase_add_checked_fixture(tc, pair_setup, pair_teardown);
     tcase_add_test(tc, frame_send_recv);
+    tcase_add_test(tc, frame_reader);
     tcase_add_test(tc, frame_send_failed_wbuf);
     tcase_add_test(tc, frame_send_peer_gone);
     tcase_add_test(tc, frame_recv_eof_mid_frame);
