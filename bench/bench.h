@@ -25,6 +25,8 @@
 
 #include <svchost/winsvc.h>
 
+#include "proto.h"      /* struct svc_frame_reader */
+
 /* Names are Bench0000 ... Bench9999. */
 #define BENCH_MAX_N 9999
 /* Values of --n, and rows (one per value and mode). */
@@ -96,6 +98,18 @@ int bench_run(const struct bench_config *cfg, enum bench_mode mode, unsigned n,
  * 0; -EINTR; -1 (reported).  Its processes are gone when it returns.
  */
 int bench_floor_latency(double *hop1_p50_us, double *hop2_p50_us);
+/* The same processes kept, for round trips interleaved with others:
+ * open forks them, calls times n round trips of 1 or 2 hops into
+ * v[0..n) after `warmup` untimed ones, close ends them (also after a
+ * failed open).  0; -EINTR; -1 (reported). */
+struct bench_floor {
+    struct svc_frame_reader in[2];      /* to the echo, to the relay */
+    pid_t pid[3];                       /* echo, relay, echo2 */
+    uint32_t id;
+};
+int bench_floor_open(struct bench_floor *f);
+int bench_floor_calls(struct bench_floor *f, int hops, double *v, size_t n, size_t warmup);
+void bench_floor_close(struct bench_floor *f);
 /* The time to make n threads that wait, one after the other, in a process
  * of their own (ms).  0; -EINTR; -1 (reported). */
 int bench_floor_threads(unsigned n, double *ms);

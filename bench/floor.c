@@ -246,37 +246,49 @@ static void end_server(pid_t pid)
     waitpid(pid, NULL, 0);
 }
 
-static int timed_calls(int fd, double *v)
+/* n timed round trips on in's connection after `warmup` untimed ones,
+ * into v[0..n). */
+static int timed_calls(struct svc_frame_reader *in, uint32_t *id, double *v, size_t n,
+                       size_t warmup)
 {
-    struct svc_frame_reader in;
-
-    svc_frame_reader_init(&in, fd);
-    for (int i = 0; i < FLOOR_WARMUP + FLOOR_CALLS; i++) {
+    for (size_t i = 0; i < warmup + n; i++) {
         double t0 = now_us();
-        int rc = client_call(&in, (uint32_t)i + 1);
+        int rc = client_call(in, ++*id);
         if (bench_interrupted)
             return -EINTR;
         if (rc < 0) {
             fprintf(stderr, "svchost-bench: floor: round trip failed: %s\n", strerror(-rc));
             return -1;
         }
-        if (i >= FLOOR_WARMUP)
-            v[i - FLOOR_WARMUP] = now_us() - t0;
+        if (i >= warmup)
+            v[i - warmup] = now_us() - t0;
     }
     return 0;
 }
 
-int bench_floor_latency(double *hop1_p50_us, double *hop2_p50_us)
+void bench_floor_close(struct bench_floor *f)
+{
+    for (int i = 0; i < 2; i++)
+        if (f->in[i].fd >= 0) {
+            close(f->in[i].fd);
+            f->in[i].fd = -1;
+        }
+    for (int i = 0; i < 3; i++)
+        if (f->pid[i] > 0) {
+            end_server(f->pid[i]);
+            f->pid[i] = -1;
+        }
+}
+
+int bench_floor_open(struct bench_floor *f)
 {
     int a[2] = { -1, -1 }, b[2] = { -1, -1 }, c[2] = { -1, -1 };
-    pid_t echo = -1, relay = -1, echo2 = -1;
-    double *v = calloc(FLOOR_CALLS, sizeof *v);
+    pid_t *echo = &f->pid[0], *relay = &f->pid[1], *echo2 = &f->pid[2];
     int rc = -1;
 
-    if (v == NULL) {
-        fprintf(stderr, "svchost-bench: floor: out of memory\n");
-        return -1;
-    }
+    memset(f, 0, sizeof *f);
+    f->in[0].fd = f->in[1].fd = -1;
+    f->pid[0] = f->pid[1] = f->pid[2] = -1;
     /* a: client <-> echo.  b: client <-> relay, c: relay <-> echo2. */
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, a) < 0 ||
         socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, b) < 0 ||
@@ -286,35 +298,26 @@ int bench_floor_latency(double *hop1_p50_us, double *hop2_p50_us)
     }
     {
         int mine[] = { a[0], b[0], b[1], c[0], c[1] };
-        if ((echo = fork_server(mine, 5)) == 0)
+        if ((*echo = fork_server(mine, 5)) == 0)
             echo_loop(&a[1], 1);
     }
     {
         int mine[] = { a[0], a[1], b[0], c[1] };
-        if (echo > 0 && (relay = fork_server(mine, 4)) == 0)
+        if (*echo > 0 && (*relay = fork_server(mine, 4)) == 0)
             relay_loop(b[1], c[0]);
     }
     {
         int mine[] = { a[0], a[1], b[0], b[1], c[0] };
-        if (relay > 0 && (echo2 = fork_server(mine, 5)) == 0)
+        if (*relay > 0 && (*echo2 = fork_server(mine, 5)) == 0)
             echo_loop(&c[1], 1);
     }
-    if (echo < 0 || relay < 0 || echo2 < 0) {
+    if (*echo < 0 || *relay < 0 || *echo2 < 0) {
         fprintf(stderr, "svchost-bench: floor: fork: %s\n", strerror(errno));
         goto out;
     }
-    close(a[1]);
-    close(b[1]);
-    close(c[0]);
-    close(c[1]);
-    a[1] = b[1] = c[0] = c[1] = -1;
-
-    if ((rc = timed_calls(a[0], v)) < 0)
-        goto out;
-    *hop1_p50_us = bench_percentile(v, FLOOR_CALLS, 50);
-    if ((rc = timed_calls(b[0], v)) < 0)
-        goto out;
-    *hop2_p50_us = bench_percentile(v, FLOOR_CALLS, 50);
+    svc_frame_reader_init(&f->in[0], a[0]);
+    svc_frame_reader_init(&f->in[1], b[0]);
+    a[0] = b[0] = -1;
     rc = 0;
 out:
     for (int i = 0; i < 2; i++) {
@@ -325,12 +328,37 @@ out:
         if (c[i] >= 0)
             close(c[i]);
     }
-    if (echo > 0)
-        end_server(echo);
-    if (relay > 0)
-        end_server(relay);
-    if (echo2 > 0)
-        end_server(echo2);
+    if (rc < 0)
+        bench_floor_close(f);
+    return rc;
+}
+
+int bench_floor_calls(struct bench_floor *f, int hops, double *v, size_t n, size_t warmup)
+{
+    return timed_calls(&f->in[hops == 1 ? 0 : 1], &f->id, v, n, warmup);
+}
+
+int bench_floor_latency(double *hop1_p50_us, double *hop2_p50_us)
+{
+    struct bench_floor f;
+    double *v = calloc(FLOOR_CALLS, sizeof *v);
+    int rc = -1;
+
+    if (v == NULL) {
+        fprintf(stderr, "svchost-bench: floor: out of memory\n");
+        return -1;
+    }
+    if (bench_floor_open(&f) < 0)
+        goto out;
+    if ((rc = bench_floor_calls(&f, 1, v, FLOOR_CALLS, FLOOR_WARMUP)) < 0)
+        goto out;
+    *hop1_p50_us = bench_percentile(v, FLOOR_CALLS, 50);
+    if ((rc = bench_floor_calls(&f, 2, v, FLOOR_CALLS, FLOOR_WARMUP)) < 0)
+        goto out;
+    *hop2_p50_us = bench_percentile(v, FLOOR_CALLS, 50);
+    rc = 0;
+out:
+    bench_floor_close(&f);
     free(v);
     return rc;
 }

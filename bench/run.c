@@ -51,6 +51,10 @@
 #define QUERY_CALLS 2000
 #define INTERROGATE_WARMUP 200
 #define INTERROGATE_CALLS 1000
+/* The floor's round trips of each kind in the latency phase, and the
+ * blocks INTERROGATE and they take turns in. */
+#define FLOOR_LAT_CALLS 2000
+#define LATENCY_BLOCKS 10
 
 /* Between two status polls: short, so start_ms and stop_ms are not
  * rounded up to the poll period, but long enough to leave the CPU to
@@ -669,15 +673,17 @@ static int latency(struct run *r, struct bench_row *row)
 {
     double *v = calloc(QUERY_CALLS > INTERROGATE_CALLS ? QUERY_CALLS : INTERROGATE_CALLS,
                        sizeof *v);
+    double *f1 = calloc(FLOOR_LAT_CALLS, sizeof *f1), *f2 = calloc(FLOOR_LAT_CALLS, sizeof *f2);
+    struct bench_floor floor = { .in = { { .fd = -1 }, { .fd = -1 } }, .pid = { -1, -1, -1 } };
     SC_HANDLE svc = r->svc[0];
     SERVICE_STATUS_PROCESS sp;
     SERVICE_STATUS ss;
     DWORD needed;
     int rc = -1;
 
-    if (v == NULL) {
+    if (v == NULL || f1 == NULL || f2 == NULL) {
         fail(r, "out of memory");
-        return -1;
+        goto out;
     }
     progress(r, true, "QueryServiceStatusEx x%d", QUERY_CALLS);
     for (int i = 0; i < QUERY_WARMUP + QUERY_CALLS; i++) {
@@ -696,31 +702,52 @@ static int latency(struct run *r, struct bench_row *row)
     row->query_p50_us = bench_percentile(v, QUERY_CALLS, 50);
     row->query_p99_us = bench_percentile(v, QUERY_CALLS, 99);
 
-    progress(r, true, "INTERROGATE x%d", INTERROGATE_CALLS);
-    for (int i = 0; i < INTERROGATE_WARMUP + INTERROGATE_CALLS; i++) {
-        double t0 = bench_now_ms();
-        if (!ControlService(svc, SERVICE_CONTROL_INTERROGATE, &ss)) {
-            fail_win32(r, "ControlService(INTERROGATE)", "Bench0000");
-            goto out;
+    /* INTERROGATE and the floor's round trips in turns, a block of each
+     * at a time, so that both medians come from the same stretch of
+     * time: a placement of the processes on the CPUs, or another load on
+     * the machine, that lasts a few milliseconds weighs on both alike. */
+    progress(r, true, "INTERROGATE x%d, floor round trips", INTERROGATE_CALLS);
+    if (bench_floor_open(&floor) < 0)
+        goto out;
+    for (int b = 0; b < LATENCY_BLOCKS; b++) {
+        size_t first = (size_t)b * (INTERROGATE_CALLS / LATENCY_BLOCKS);
+        size_t ffirst = (size_t)b * (FLOOR_LAT_CALLS / LATENCY_BLOCKS);
+        int warm = b == 0 ? INTERROGATE_WARMUP : 0;
+
+        for (int i = 0; i < warm + INTERROGATE_CALLS / LATENCY_BLOCKS; i++) {
+            double t0 = bench_now_ms();
+            if (!ControlService(svc, SERVICE_CONTROL_INTERROGATE, &ss)) {
+                fail_win32(r, "ControlService(INTERROGATE)", "Bench0000");
+                goto out;
+            }
+            if (i >= warm)
+                v[first + (size_t)(i - warm)] = (bench_now_ms() - t0) * 1000;
+            if (bench_interrupted) {
+                rc = -EINTR;
+                goto out;
+            }
         }
-        if (i >= INTERROGATE_WARMUP)
-            v[i - INTERROGATE_WARMUP] = (bench_now_ms() - t0) * 1000;
-        if (bench_interrupted) {
-            rc = -EINTR;
+        if ((rc = bench_floor_calls(&floor, 2, f2 + ffirst, FLOOR_LAT_CALLS / LATENCY_BLOCKS,
+                                    (size_t)warm)) < 0 ||
+            (rc = bench_floor_calls(&floor, 1, f1 + ffirst, FLOOR_LAT_CALLS / LATENCY_BLOCKS,
+                                    (size_t)warm)) < 0)
             goto out;
-        }
     }
     row->interrogate_p50_us = bench_percentile(v, INTERROGATE_CALLS, 50);
     row->interrogate_p99_us = bench_percentile(v, INTERROGATE_CALLS, 99);
-
-    progress(r, true, "floor: 1-hop and 2-hop round trips");
-    rc = bench_floor_latency(&row->floor1_p50_us, &row->floor2_p50_us);
-    if (rc == 0 && r->mode == BENCH_SHARED) {
+    row->floor1_p50_us = bench_percentile(f1, FLOOR_LAT_CALLS, 50);
+    row->floor2_p50_us = bench_percentile(f2, FLOOR_LAT_CALLS, 50);
+    bench_floor_close(&floor);
+    rc = 0;
+    if (r->mode == BENCH_SHARED) {
         progress(r, true, "floor: making threads");
         rc = bench_floor_threads(r->n, &row->threads_floor_ms);
     }
 out:
+    bench_floor_close(&floor);
     free(v);
+    free(f1);
+    free(f2);
     return rc;
 }
 

@@ -1472,17 +1472,28 @@ int svc_frame_send_timeout(int fd, uint16_t type, uint32_t id, const struct svc_
 
 /* Reads exactly n bytes.  Returns 0, -ECONNRESET on end of file before
  * the first byte when eof_ok, -EPROTO on end of file after it, or -errno. */
-static int read_full(int fd, uint8_t *p, size_t n, int eof_ok)
+/*
+ * One read of what has arrived (at most n bytes), waiting for it in
+ * poll() rather than in read().  A thread asleep in read() on a Unix
+ * stream socket is woken, for nothing, whenever its peer reads what it
+ * had sent: the kernel wakes a sender's sleepers to say there is room
+ * again, on the queue a reader sleeps on too.  So a host or a client that
+ * had sent its frame and blocked in read() was woken once per exchange
+ * before its answer came, a context switch and often an idle CPU's
+ * wake-up in the middle of the round trip.  poll() for POLLIN is woken by
+ * input only.  >0 bytes, 0 at end of stream, or a negative errno.
+ */
+static ssize_t read_some(int fd, uint8_t *p, size_t n)
 {
-    size_t done = 0;
+    int sock = 1;
 
-    while (done < n) {
-        ssize_t k = read(fd, p + done, n - done);
+    for (;;) {
+        ssize_t k = sock ? recv(fd, p, n, MSG_DONTWAIT) : read(fd, p, n);
 
-        if (k > 0) {
-            done += (size_t)k;
-        } else if (k == 0) {
-            return done == 0 && eof_ok ? -ECONNRESET : -EPROTO;
+        if (k >= 0)
+            return k;
+        if (errno == ENOTSOCK && sock) {
+            sock = 0;   /* a pipe, say: read() as it is */
         } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
             int rc = wait_fd(fd, POLLIN, -1);
 
@@ -1491,6 +1502,22 @@ static int read_full(int fd, uint8_t *p, size_t n, int eof_ok)
         } else if (errno != EINTR) {
             return -errno;
         }
+    }
+}
+
+static int read_full(int fd, uint8_t *p, size_t n, int eof_ok)
+{
+    size_t done = 0;
+
+    while (done < n) {
+        ssize_t k = read_some(fd, p + done, n - done);
+
+        if (k > 0)
+            done += (size_t)k;
+        else if (k == 0)
+            return done == 0 && eof_ok ? -ECONNRESET : -EPROTO;
+        else
+            return (int)k;
     }
     return 0;
 }
@@ -1536,23 +1563,15 @@ static int reader_fill(struct svc_frame_reader *r, int eof_ok)
         r->have -= r->off;
         r->off = 0;
     }
-    for (;;) {
-        ssize_t k = read(r->fd, r->buf + r->have, sizeof r->buf - r->have);
+    ssize_t k = read_some(r->fd, r->buf + r->have, sizeof r->buf - r->have);
 
-        if (k > 0) {
-            r->have += (size_t)k;
-            return 0;
-        } else if (k == 0) {
-            return r->have == 0 && eof_ok ? -ECONNRESET : -EPROTO;
-        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            int rc = wait_fd(r->fd, POLLIN, -1);
-
-            if (rc < 0)
-                return rc;
-        } else if (errno != EINTR) {
-            return -errno;
-        }
+    if (k > 0) {
+        r->have += (size_t)k;
+        return 0;
     }
+    if (k == 0)
+        return r->have == 0 && eof_ok ? -ECONNRESET : -EPROTO;
+    return (int)k;
 }
 
 int svc_frame_reader_next(struct svc_frame_reader *r, struct svc_frame_header *h,

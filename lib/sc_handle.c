@@ -20,6 +20,7 @@
 #include <poll.h>
 #include <time.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -227,7 +228,8 @@ static int can_spin(void)
 static int waiting;
 
 /* As svc_conn_wait_reply, spinning only if spin is set: 1 if the reply
- * came while it spun, 0 if it did not (or it did not spin). */
+ * came while it spun, 0 if the spin ended without it, -1 if it did not
+ * spin (not asked to, another thread waits, or one CPU). */
 static int wait_reply(int fd, int spin)
 {
     struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -235,14 +237,16 @@ static int wait_reply(int fd, int spin)
     int alone = __atomic_add_fetch(&waiting, 1, __ATOMIC_RELAXED) == 1;
 
     if (!spin || !alone || !can_spin())
-        return 0;
+        return -1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     do {
         if (poll(&pfd, 1, 0) != 0)
             return 1;
         /* Another began to wait: leave the CPU to whoever answers. */
         if (__atomic_load_n(&waiting, __ATOMIC_RELAXED) > 1)
-            return 0;
+            return -1;
+        /* Whoever answers may have been woken on this CPU: let it run. */
+        sched_yield();
         clock_gettime(CLOCK_MONOTONIC, &t);
     } while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < SPIN_NS);
     return 0;
@@ -253,14 +257,17 @@ void svc_conn_wait_reply(int fd)
     wait_reply(fd, 1);
 }
 
-/* Requests whose reply outlasted the spin last time: they do not spin,
- * but for one in SLOW_RETRY, to see whether they have become quick.  A
- * start never spins: its answer is the host making the service's thread,
- * CPU work that a spinning client takes the CPU from (on two CPUs, 1000
- * starts took 152-174 ms with the spin and 130-148 ms without it, although
- * each answer came within the spin). */
+/* Requests whose reply outlasted the spin SLOW_AFTER times in a row do
+ * not spin, but for one in SLOW_RETRY, to see whether they have become
+ * quick; one late reply (the answering thread preempted, say) does not
+ * stop the spin, or a single hiccup would cost the next SLOW_RETRY calls
+ * theirs.  A start never spins: its answer is the host making the
+ * service's thread, CPU work that a spinning client takes the CPU from
+ * (on two CPUs, 1000 starts took 152-174 ms with the spin and 130-148 ms
+ * without it, although each answer came within the spin). */
+#define SLOW_AFTER 2
 #define SLOW_RETRY 16
-static unsigned char slow[256];
+static unsigned char late[256];
 static unsigned char slow_skips[256];
 
 static int should_spin(uint16_t type)
@@ -269,15 +276,21 @@ static int should_spin(uint16_t type)
 
     if (type == SVC_MSG_START_SERVICE)
         return 0;
-    if (!__atomic_load_n(&slow[i], __ATOMIC_RELAXED))
+    if (__atomic_load_n(&late[i], __ATOMIC_RELAXED) < SLOW_AFTER)
         return 1;
     return __atomic_add_fetch(&slow_skips[i], 1, __ATOMIC_RELAXED) % SLOW_RETRY == 0;
 }
 
-static void spun(uint16_t type, int spin, int in_time)
+/* What a wait that spun (or did not: waited < 0) says of its kind. */
+static void spun(uint16_t type, int waited)
 {
-    if (spin)
-        __atomic_store_n(&slow[type & 0xffu], in_time ? 0 : 1, __ATOMIC_RELAXED);
+    unsigned i = type & 0xffu;
+    unsigned char n = __atomic_load_n(&late[i], __ATOMIC_RELAXED);
+
+    if (waited > 0)
+        __atomic_store_n(&late[i], 0, __ATOMIC_RELAXED);
+    else if (waited == 0 && n < SLOW_AFTER)
+        __atomic_store_n(&late[i], (unsigned char)(n + 1), __ATOMIC_RELAXED);
 }
 
 void svc_conn_waited(void)
@@ -307,8 +320,7 @@ int svc_conn_call(struct svc_conn *c, uint16_t type, const struct svc_wbuf *req,
 
     rc = svc_frame_send(c->fd, type, id, req);
     if (rc == 0) {
-        int spin = should_spin(type);
-        spun(type, spin, wait_reply(c->fd, spin));
+        spun(type, wait_reply(c->fd, should_spin(type)));
         rc = svc_frame_reader_next(&c->in, &h, &payload);
         svc_conn_waited();
     }
