@@ -55,6 +55,8 @@
  * blocks INTERROGATE and they take turns in. */
 #define FLOOR_LAT_CALLS 2000
 #define LATENCY_BLOCKS 10
+/* The pause before them (ms): see latency(). */
+#define SETTLE_MS 500
 
 /* Between two status polls: short, so start_ms and stop_ms are not
  * rounded up to the poll period, but long enough to leave the CPU to
@@ -706,6 +708,13 @@ static int latency(struct run *r, struct bench_row *row)
      * at a time, so that both medians come from the same stretch of
      * time: a placement of the processes on the CPUs, or another load on
      * the machine, that lasts a few milliseconds weighs on both alike. */
+    /* The latency of an idle service, not of one in the wake of N starts:
+     * for a few hundred milliseconds after a burst of work the kernel
+     * still places scmd and the host as busy processes (its load
+     * averages halve every 32 ms), and INTERROGATE measured right after
+     * 1000 starts took 55-80 us where the same processes took 25-30 us
+     * half a second later. */
+    msleep_us(SETTLE_MS * 1000L);
     progress(r, true, "INTERROGATE x%d, floor round trips", INTERROGATE_CALLS);
     if (bench_floor_open(&floor) < 0)
         goto out;

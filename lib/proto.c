@@ -1574,6 +1574,13 @@ static int reader_fill(struct svc_frame_reader *r, int eof_ok)
     return (int)k;
 }
 
+int svc_frame_reader_wait(struct svc_frame_reader *r)
+{
+    if (r->have - r->off >= SVC_PROTO_HEADER_SIZE)
+        return 0;
+    return wait_fd(r->fd, POLLIN, -1);
+}
+
 int svc_frame_reader_next(struct svc_frame_reader *r, struct svc_frame_header *h,
                           uint8_t **payload)
 {

@@ -612,9 +612,14 @@ struct svc_frame_reader {
 };
 
 void svc_frame_reader_init(struct svc_frame_reader *r, int fd);
-/* As svc_frame_recv. */
+/* As svc_frame_recv.  It reads whatever has arrived and waits in poll()
+ * for more (never in read(): see read_some in proto.c). */
 int svc_frame_reader_next(struct svc_frame_reader *r, struct svc_frame_header *h,
                           uint8_t **payload);
+/* Waits until a frame's header is buffered or input arrives, for a
+ * caller that expects to wait: spares svc_frame_reader_next's first
+ * read, which would find nothing.  0 or a negative errno. */
+int svc_frame_reader_wait(struct svc_frame_reader *r);
 
 /*
  * Incremental receive for event loops: feed whatever bytes arrived; each

@@ -320,8 +320,13 @@ int svc_conn_call(struct svc_conn *c, uint16_t type, const struct svc_wbuf *req,
 
     rc = svc_frame_send(c->fd, type, id, req);
     if (rc == 0) {
-        spun(type, wait_reply(c->fd, should_spin(type)));
-        rc = svc_frame_reader_next(&c->in, &h, &payload);
+        int waited = wait_reply(c->fd, should_spin(type));
+
+        spun(type, waited);
+        /* Unless the spin saw the reply come, it is still to come. */
+        rc = waited > 0 ? 0 : svc_frame_reader_wait(&c->in);
+        if (rc == 0)
+            rc = svc_frame_reader_next(&c->in, &h, &payload);
         svc_conn_waited();
     }
     if (rc < 0) {

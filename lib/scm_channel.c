@@ -784,7 +784,9 @@ static int read_loop(void)
         uint8_t *payload = NULL;
 
         /* Only the reader changes chan.fd, and reads chan.in. */
-        rc = svc_frame_reader_next(&chan.in, &h, &payload);
+        rc = svc_frame_reader_wait(&chan.in);
+        if (rc == 0)
+            rc = svc_frame_reader_next(&chan.in, &h, &payload);
         if (rc < 0) {
             if (rc != -ECONNRESET)
                 log_warnx("channel to the SCM: %s", strerror(-rc));
