@@ -336,7 +336,9 @@ int scm_conn_handle_close(struct scm *scm, struct scm_client *c, const char *nam
         free(c->handles[i].name);
         c->n_handles--;
         memmove(&c->handles[i], &c->handles[i + 1], (c->n_handles - i) * sizeof *c->handles);
-        scm->sweep_pending = 1;
+        /* A sweep walks every service: only when one waits for it. */
+        if (scm->doomed > 0)
+            scm->sweep_pending = 1;
     }
     return 0;
 }
@@ -357,7 +359,7 @@ static void handles_release(struct scm_client *c)
 {
     for (size_t i = 0; i < c->n_handles; i++)
         free(c->handles[i].name);
-    if (c->n_handles > 0)
+    if (c->n_handles > 0 && c->scm->doomed > 0)
         c->scm->sweep_pending = 1;
     free(c->handles);
     c->handles = NULL;

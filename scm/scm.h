@@ -117,6 +117,7 @@ struct scm {
 
     uint64_t seq;                   /* orders start requests and jobs */
     int sweep_pending;              /* a service marked for deletion changed */
+    unsigned doomed;                /* services marked for deletion */
     int shutting_down;
     struct scm_shutdown *shutdown;  /* shutdown.c: its timers, once it began */
     struct scm_recovery *recovery;  /* recovery.c: failure actions waiting for their delay */

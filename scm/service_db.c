@@ -931,6 +931,8 @@ DWORD scm_db_change(struct scm *scm, struct scm_service *s, const struct svc_msg
 
 static void service_unlink_free(struct scm *scm, struct scm_service *s)
 {
+    if (s->marked_for_delete)
+        scm->doomed--;
     scm_table_remove(scm, s);
     scm_service_unlink(scm, s);
     scm_service_free(s);
@@ -955,6 +957,7 @@ DWORD scm_db_delete(struct scm *scm, struct scm_service *s)
          * and the last handle to it is closed; meanwhile it can be
          * queried and stopped, not started. */
         s->marked_for_delete = 1;
+        scm->doomed++;
         scm_db_touch(scm, s);
         return NO_ERROR;
     }
