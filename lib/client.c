@@ -359,6 +359,8 @@ SC_HANDLE WINAPI OpenSCManagerA(LPCSTR lpMachineName, LPCSTR lpDatabaseName,
 {
     struct svc_conn *conn;
     struct svc_wbuf w;
+    struct svc_reply rep;
+    uint64_t table = 0;
     SC_HANDLE h;
     DWORD access;
     int rc;
@@ -381,10 +383,18 @@ SC_HANDLE WINAPI OpenSCManagerA(LPCSTR lpMachineName, LPCSTR lpDatabaseName,
     access = svc_map_manager_access(dwDesiredAccess) | SC_MANAGER_CONNECT;
     svc_wbuf_init(&w);
     svc_msg_open_manager_pack(&w, access);
-    rc = svc_conn_first_error(conn, request_plain(conn, SVC_MSG_OPEN_MANAGER, &w));
+    rc = request(conn, SVC_MSG_OPEN_MANAGER, &w, &rep);
+    if (rc == 0) {
+        svc_msg_open_manager_reply_unpack(&rep.r, &table);
+        rc = svc_reply_finish(conn, &rep);
+    }
+    rc = svc_conn_first_error(conn, rc);
     h = rc == 0 ? svc_handle_new(SVC_HANDLE_MANAGER, conn, access, NULL) : NULL;
     if (rc == 0 && h == NULL)
         rc = -ENOMEM;
+    /* No slot of its own: the table's instance, for enumerations. */
+    if (h != NULL)
+        h->slot = (struct svc_msg_slot){ .slot = SVC_TABLE_NO_SLOT, .table = table };
     svc_conn_unref(conn); /* the handle holds its own reference */
     return rc == 0 ? h : fail_handle(rc);
 }
@@ -1448,13 +1458,19 @@ static int enum_services(SC_HANDLE m, DWORD type, DWORD state, LPBYTE buf, DWORD
     if (rc != 0)
         return rc;
 
-    svc_wbuf_init(&w);
-    svc_msg_enum_services_pack(&w, type, state, group);
-    rc = request(m->conn, SVC_MSG_ENUM_SERVICES, &w, &rep);
-    if (rc == 0)
-        rc = read_entries(m->conn, &rep, &e, &n);
-    if (rc != 0)
-        return rc;
+    /* From the status table when the local scmd, still answering this
+     * connection, lists every service there (not for a group: membership
+     * is not in it); else scmd answers. */
+    if (group != NULL || m->slot.table == 0 || !svc_conn_local_alive(m->conn) ||
+        svc_table_client_enum(m->slot.table, type, state, &e, &n) != 0) {
+        svc_wbuf_init(&w);
+        svc_msg_enum_services_pack(&w, type, state, group);
+        rc = request(m->conn, SVC_MSG_ENUM_SERVICES, &w, &rep);
+        if (rc == 0)
+            rc = read_entries(m->conn, &rep, &e, &n);
+        if (rc != 0)
+            return rc;
+    }
 
     /* The resume handle is the index of the next entry to return. */
     first = resume != NULL ? *resume : 0;

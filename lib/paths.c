@@ -265,6 +265,11 @@ char *svc_path_status_table(const char *root)
     return under_root(root, "run/status");
 }
 
+char *svc_path_names_file(const char *root)
+{
+    return under_root(root, "run/names");
+}
+
 static char *socket_path(const char *root, const char *part)
 {
     struct sockaddr_un sa;

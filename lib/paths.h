@@ -108,6 +108,7 @@ char *svc_scm_socket_path(const char *root);
 char *svc_host_socket_path(const char *root);
 char *svc_path_journal(const char *root);        /* ROOT/run/journal */
 char *svc_path_status_table(const char *root);   /* ROOT/run/status (status_table.h) */
+char *svc_path_names_file(const char *root);     /* ROOT/run/names (status_table.h) */
 
 /* The directory of the running executable (readlink /proc/self/exe),
  * new string; NULL if it cannot be read or out of memory.  Programs find

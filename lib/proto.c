@@ -775,6 +775,24 @@ int svc_msg_open_manager_unpack(struct svc_rbuf *r, DWORD *access)
     return 0;
 }
 
+int svc_msg_open_manager_reply_pack(struct svc_wbuf *w, uint64_t table)
+{
+    svc_put_u32(w, NO_ERROR);
+    svc_put_u64(w, table);
+    return w->err;
+}
+
+int svc_msg_open_manager_reply_unpack(struct svc_rbuf *r, uint64_t *table)
+{
+    /* An SCM without a table may answer with the error alone. */
+    *table = r->off < r->len ? svc_get_u64(r) : 0;
+    if (unpack_done(r, 1) != 0) {
+        *table = 0;
+        return r->err;
+    }
+    return 0;
+}
+
 int svc_msg_create_service_pack(struct svc_wbuf *w, DWORD access, const struct svc_msg_config *c)
 {
     svc_put_u32(w, access);

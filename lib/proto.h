@@ -58,7 +58,7 @@ enum svc_msg_type {
     SVC_MSG_REPLY = 1,              /* u32 error, then per request */
 
     /* ---- client -> scmd ---- */
-    SVC_MSG_OPEN_MANAGER = 16,      /* u32 access -> (nothing) */
+    SVC_MSG_OPEN_MANAGER = 16,      /* u32 access -> [u64 status table instance] */
     SVC_MSG_CREATE_SERVICE,         /* u32 access, config -> (nothing) */
     SVC_MSG_OPEN_SERVICE,           /* str name, u32 access -> str key name */
     SVC_MSG_START_SERVICE,          /* str name, strv args -> (nothing) */
@@ -396,7 +396,7 @@ uint32_t svc_get_count(struct svc_rbuf *r, size_t min_elem);
  * every other message has its own, named for it.
  *
  *   message            request pair                       reply pair
- *   OPEN_MANAGER       svc_msg_open_manager_*             svc_msg_reply_*
+ *   OPEN_MANAGER       svc_msg_open_manager_*             svc_msg_open_manager_reply_*
  *   CREATE_SERVICE     svc_msg_create_service_*           svc_msg_reply_*
  *   OPEN_SERVICE       svc_msg_open_service_*             svc_msg_open_service_reply_*
  *   START_SERVICE      svc_msg_start_service_*            svc_msg_reply_*
@@ -465,6 +465,11 @@ int svc_msg_empty_unpack(struct svc_rbuf *r);
 /* ---- client requests ---- */
 int svc_msg_open_manager_pack(struct svc_wbuf *w, DWORD access);
 int svc_msg_open_manager_unpack(struct svc_rbuf *r, DWORD *access);
+/* The reply: the instance of the SCM's status table (0: none), which an
+ * enumeration may then read (status_table.h); absent in the reply of an
+ * SCM without one. */
+int svc_msg_open_manager_reply_pack(struct svc_wbuf *w, uint64_t table);
+int svc_msg_open_manager_reply_unpack(struct svc_rbuf *r, uint64_t *table);
 int svc_msg_create_service_pack(struct svc_wbuf *w, DWORD access, const struct svc_msg_config *c);
 int svc_msg_create_service_unpack(struct svc_rbuf *r, DWORD *access, struct svc_msg_config *c);
 int svc_msg_open_service_pack(struct svc_wbuf *w, const char *name, DWORD access);

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "paths.h"
+#include "proto.h"
 
 /* How often a reader tries a slot scmd is writing before it asks scmd. */
 #define READ_TRIES 64
@@ -127,6 +128,80 @@ void svc_table_write(struct svc_table *t, uint32_t slot, uint32_t gen, int publi
     for (int i = 0; i < SVC_TABLE_STATUS_WORDS; i++)
         atomic_store_explicit(&s->status[i], words[i], memory_order_relaxed);
     atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
+}
+
+void svc_table_names_stale(struct svc_table *t)
+{
+    uint32_t g;
+
+    if (t->base == NULL)
+        return;
+    g = atomic_load_explicit(&header(t)->names_gen, memory_order_relaxed) + 1;
+    atomic_store_explicit(&header(t)->names_gen, g ? g : 1, memory_order_release);
+}
+
+static size_t names_record_bytes(size_t name_len, size_t display_len)
+{
+    return (sizeof(struct svc_names_record) + name_len + 1 + display_len + 1 + 3) & ~(size_t)3;
+}
+
+int svc_table_names_write(struct svc_table *t, const char *path, const struct svc_names_entry *e,
+                          size_t n)
+{
+    struct svc_names_header h = { .magic = SVC_NAMES_MAGIC, .version = SVC_NAMES_VERSION };
+    size_t size = sizeof h, off;
+    char *buf, *tmp;
+    int fd, rc = 0;
+
+    if (t->base == NULL)
+        return -ENOENT;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = strlen(e[i].name), b = strlen(e[i].display);
+        if (a > UINT16_MAX || b > UINT16_MAX)
+            return -EINVAL;
+        size += names_record_bytes(a, b);
+    }
+    if (size > UINT32_MAX)
+        return -EINVAL;
+    if ((buf = calloc(1, size)) == NULL)
+        return -ENOMEM;
+    h.instance = t->instance;
+    h.gen = atomic_load_explicit(&header(t)->names_gen, memory_order_relaxed);
+    h.count = (uint32_t)n;
+    h.size = (uint32_t)size;
+    memcpy(buf, &h, sizeof h);
+    off = sizeof h;
+    for (size_t i = 0; i < n; i++) {
+        struct svc_names_record r = { .slot = e[i].slot, .gen = e[i].gen, .type = e[i].type,
+                                      .name_len = (uint16_t)strlen(e[i].name),
+                                      .display_len = (uint16_t)strlen(e[i].display) };
+        memcpy(buf + off, &r, sizeof r);
+        memcpy(buf + off + sizeof r, e[i].name, r.name_len);
+        memcpy(buf + off + sizeof r + r.name_len + 1, e[i].display, r.display_len);
+        off += names_record_bytes(r.name_len, r.display_len);
+    }
+    if ((fd = svc_temp_beside(path, 0644, &tmp)) < 0) {
+        free(buf);
+        return fd;
+    }
+    /* Not synced: the file says what scmd holds now, and a new scmd
+     * writes its own. */
+    for (off = 0; off < size && rc == 0;) {
+        ssize_t k = write(fd, buf + off, size - off);
+        if (k > 0)
+            off += (size_t)k;
+        else if (k < 0 && errno != EINTR)
+            rc = -errno;
+    }
+    if (close(fd) < 0 && rc == 0)
+        rc = -errno;
+    if (rc == 0 && rename(tmp, path) < 0)
+        rc = -errno;
+    if (rc < 0)
+        unlink(tmp);
+    free(tmp);
+    free(buf);
+    return rc;
 }
 
 void svc_table_close(struct svc_table *t)
@@ -256,21 +331,179 @@ out:
     return now;
 }
 
+/* The mapping of instance's table that holds slot, mapped again if need
+ * be; NULL if there is none. */
+static struct svc_table *table_with(uint32_t slot, uint64_t instance)
+{
+    struct svc_table *t = atomic_load_explicit(&mapped, memory_order_acquire);
+
+    if (t == NULL || t->instance != instance || slot >= t->capacity)
+        t = remap(slot, instance);
+    return t != NULL && t->instance == instance ? t : NULL;
+}
+
 int svc_table_client_read(uint32_t slot, uint32_t gen, uint64_t instance,
                           SERVICE_STATUS_PROCESS *out)
 {
-    struct svc_table *t = atomic_load_explicit(&mapped, memory_order_acquire);
+    struct svc_table *t;
+
+    if (slot == SVC_TABLE_NO_SLOT || (t = table_with(slot, instance)) == NULL)
+        return -ENOENT;
+    return svc_table_read(t, slot, gen, out);
+}
+
+/* ---- a client's enumeration -------------------------------------------- */
+
+/* The names file of the last enumeration, kept mapped while current;
+ * enumerations take turns under its lock. */
+static struct {
+    pthread_mutex_t lock;
+    void *base;
+    size_t size;
+    uint64_t instance;
+    uint32_t gen;
+} names = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void names_unmap(void)
+{
+    if (names.base != NULL)
+        munmap(names.base, names.size);
+    names.base = NULL;
+    names.size = 0;
+}
+
+/* Maps the names file of instance's generation gen (names.lock held):
+ * 0, or -ENOENT when the file there is not that one (or not a names
+ * file at all). */
+static int names_map(uint64_t instance, uint32_t gen)
+{
+    const struct svc_names_header *h;
+    struct stat st;
+    char *path;
+    int fd;
+
+    if (names.base != NULL && names.instance == instance && names.gen == gen)
+        return 0;
+    names_unmap();
+    if ((path = svc_path_names_file(svc_default_root())) == NULL)
+        return -ENOMEM;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
+    if (fd < 0)
+        return -ENOENT;
+    if (fstat(fd, &st) < 0 || (size_t)st.st_size < sizeof *h || st.st_size > UINT32_MAX) {
+        close(fd);
+        return -ENOENT;
+    }
+    names.base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    if (names.base == MAP_FAILED) {
+        names.base = NULL;
+        return -ENOENT;
+    }
+    names.size = (size_t)st.st_size;
+    h = names.base;
+    if (h->magic != SVC_NAMES_MAGIC || h->version != SVC_NAMES_VERSION ||
+        h->instance != instance || h->gen != gen || h->size != names.size) {
+        names_unmap();
+        return -ENOENT;
+    }
+    names.instance = instance;
+    names.gen = gen;
+    return 0;
+}
+
+/* Record i of the mapped file at *off, checked against its bounds: 0 and
+ * the record's strings, or -EPROTO. */
+static int names_record(size_t *off, struct svc_names_record *r, const char **name,
+                        const char **display)
+{
+    const char *p = (const char *)names.base + *off;
+    size_t need;
+
+    if (names.size - *off < sizeof *r)
+        return -EPROTO;
+    memcpy(r, p, sizeof *r);
+    need = names_record_bytes(r->name_len, r->display_len);
+    if (names.size - *off < need || p[sizeof *r + r->name_len] != '\0' ||
+        p[sizeof *r + r->name_len + 1 + r->display_len] != '\0')
+        return -EPROTO;
+    *name = p + sizeof *r;
+    *display = p + sizeof *r + r->name_len + 1;
+    *off += need;
+    return 0;
+}
+
+static int names_list(uint64_t instance, uint32_t type, uint32_t state,
+                      struct svc_msg_service **out, size_t *n)
+{
+    struct svc_table *t = table_with(0, instance);
+    const struct svc_names_header *h;
+    struct svc_msg_service *v;
+    uint32_t gen;
+    size_t off, k = 0;
     int rc;
 
-    if (slot == SVC_TABLE_NO_SLOT)
+    if (t == NULL)
         return -ENOENT;
-    if (t == NULL || t->instance != instance || slot >= t->capacity) {
-        t = remap(slot, instance);
-        if (t == NULL || t->instance != instance)
-            return -ENOENT;
+    gen = atomic_load_explicit(&header(t)->names_gen, memory_order_acquire);
+    if (gen == 0 || (rc = names_map(instance, gen)) < 0)
+        return -ENOENT;
+    h = names.base;
+    /* Checked again at every use: the mapping shows the file as it is. */
+    if (h->size != names.size || h->gen != gen)
+        return -ENOENT;
+    if (h->count > (names.size - sizeof *h) / sizeof(struct svc_names_record))
+        return -EPROTO;
+    if ((v = calloc(h->count ? h->count : 1, sizeof *v)) == NULL)
+        return -ENOMEM;
+    off = sizeof *h;
+    for (uint32_t i = 0; i < h->count; i++) {
+        struct svc_names_record r;
+        const char *name, *display;
+        SERVICE_STATUS_PROCESS st;
+
+        if ((rc = names_record(&off, &r, &name, &display)) < 0)
+            goto fail;
+        if ((t = table_with(r.slot, instance)) == NULL) {
+            rc = -ENOENT;
+            goto fail;
+        }
+        if ((rc = svc_table_read(t, r.slot, r.gen, &st)) < 0)
+            goto fail;
+        if (!(r.type & type) ||
+            !(state & (st.dwCurrentState == SERVICE_STOPPED ? SERVICE_INACTIVE : SERVICE_ACTIVE)))
+            continue;
+        v[k].status = st;
+        if ((v[k].name = strdup(name)) == NULL || (v[k].display = strdup(display)) == NULL) {
+            k++;
+            rc = -ENOMEM;
+            goto fail;
+        }
+        k++;
     }
-    rc = svc_table_read(t, slot, gen, out);
-    if (rc == -ERANGE && (t = remap(slot, instance)) != NULL && t->instance == instance)
-        rc = svc_table_read(t, slot, gen, out);
+    /* A service that changed meanwhile may be missing, or be another's. */
+    if (atomic_load_explicit(&header(t)->names_gen, memory_order_acquire) != gen) {
+        rc = -EAGAIN;
+        goto fail;
+    }
+    *out = v;
+    *n = k;
+    return 0;
+fail:
+    svc_msg_services_free(v, k);
+    return rc;
+}
+
+int svc_table_client_enum(uint64_t instance, uint32_t type, uint32_t state,
+                          struct svc_msg_service **out, size_t *n)
+{
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    pthread_mutex_lock(&names.lock);
+    rc = names_list(instance, type, state, out, n);
+    pthread_mutex_unlock(&names.lock);
     return rc;
 }

@@ -11,6 +11,16 @@
  * slot and takes the copy only if the count was even and unchanged.  A
  * service whose descriptor does not let every user query its status is
  * not published (its slot says so): its handles ask scmd.
+ *
+ * Beside it, ROOT/run/names lists every installed service (its slot and
+ * generation, its type, its name and display name) in the order
+ * EnumServicesStatusEx returns them, so that an enumeration is the table
+ * read too.  scmd writes the file a little after the services change,
+ * a new file renamed over the old, and says in the table's header which
+ * names generation is current: a file of another generation (the list
+ * changed since) is not used, nor is any when a service is not
+ * published or the SCM's own descriptor does not let every user
+ * enumerate services (then scmd writes none).
  * docs/protocol.md, "The status table".
  */
 #ifndef SVC_STATUS_TABLE_H
@@ -35,7 +45,8 @@ struct svc_table_header {
     _Atomic uint32_t capacity;        /* slots in the file */
     uint32_t slot_size;
     uint64_t instance;                /* random, per table: a handle's reply names it */
-    uint8_t pad[40];
+    _Atomic uint32_t names_gen;       /* the names file that is current; 0: none */
+    uint8_t pad[36];
 };
 
 struct svc_table_slot {
@@ -71,6 +82,45 @@ void svc_table_write(struct svc_table *t, uint32_t slot, uint32_t gen, int publi
                      const SERVICE_STATUS_PROCESS *st);
 void svc_table_close(struct svc_table *t);
 
+/* ---- the names file (ROOT/run/names) --------------------------------------- */
+
+#define SVC_NAMES_MAGIC 0x4d4e5653u   /* "SVNM" */
+#define SVC_NAMES_VERSION 1u
+
+/* The file: this header, then count records, each a struct
+ * svc_names_record, the name and the display name (each with its NUL),
+ * and zeros to the next multiple of 4 bytes.  size is the file's bytes. */
+struct svc_names_header {
+    uint32_t magic, version;
+    uint64_t instance;                /* the table's */
+    uint32_t gen;                     /* what the table's names_gen says when current */
+    uint32_t count;
+    uint32_t size;
+    uint32_t pad;
+};
+struct svc_names_record {
+    uint32_t slot, gen;               /* the service's slot in the table */
+    uint32_t type;                    /* its configured SERVICE_* type */
+    uint16_t name_len, display_len;   /* without their NULs */
+};
+_Static_assert(sizeof(struct svc_names_header) == 32, "the names header is 32 bytes");
+_Static_assert(sizeof(struct svc_names_record) == 16, "a names record is 16 bytes");
+
+/* One service, as scmd lists it. */
+struct svc_names_entry {
+    uint32_t slot, gen, type;
+    const char *name, *display;
+};
+
+/* Says that the services changed: no names file is current until
+ * svc_table_names_write writes the next one. */
+void svc_table_names_stale(struct svc_table *t);
+/* Writes path (a new file renamed over it) listing e[0..n) for the
+ * table's current names generation, which makes it current.  0 or a
+ * negative errno (-EINVAL: a name longer than 65535 bytes). */
+int svc_table_names_write(struct svc_table *t, const char *path, const struct svc_names_entry *e,
+                          size_t n);
+
 /* ---- a client's side --------------------------------------------------- */
 
 /* The status of a handle's service from the table of the local scmd
@@ -81,6 +131,15 @@ void svc_table_close(struct svc_table *t);
  * being written all along). */
 int svc_table_client_read(uint32_t slot, uint32_t gen, uint64_t instance,
                           SERVICE_STATUS_PROCESS *out);
+
+struct svc_msg_service;
+/* The services EnumServicesStatusEx(type, state) lists, from the table
+ * and the names file of the local scmd whose table is instance: 0 and
+ * *out (n entries, svc_msg_services_free), or a negative errno when the
+ * caller must ask scmd (no table or no current names file, a service
+ * not published, the list changed while it was read). */
+int svc_table_client_enum(uint64_t instance, uint32_t type, uint32_t state,
+                          struct svc_msg_service **out, size_t *n);
 
 /* Maps the table at path read-only.  0 or a negative errno (-EPROTO for
  * a file that is not a table of this version). */

@@ -232,19 +232,20 @@ uint32_t scm_access_granted(const struct scm *scm, const struct scm_caller *call
     return granted_by(scm, caller, kind, sd);
 }
 
-int scm_access_public(const struct scm *scm, const struct scm_service *s, uint32_t right)
+int scm_access_public(const struct scm *scm, enum scm_object kind, const struct scm_service *s,
+                      uint32_t right)
 {
     /* Nobody's uid and gid: only the SIDs of every local user hold it. */
     const struct scm_caller anyone = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
-    const struct svc_sd *sd = parsed(scm, scm_access_sddl(scm, SCM_OBJ_SERVICE, s));
+    const struct svc_sd *sd = parsed(scm, scm_access_sddl(scm, kind, s));
     int pub;
 
     if (sd == NULL)
         return 0;
-    pub = (granted_by(scm, &anyone, SCM_OBJ_SERVICE, sd) & right) == right;
+    pub = (granted_by(scm, &anyone, kind, sd) & right) == right;
     for (size_t i = 0; pub && i < sd->n_aces; i++)
         if (sd->aces[i].type == SVC_ACE_DENY && !(sd->aces[i].flags & SVC_ACE_IO) &&
-            (map_generic(SCM_OBJ_SERVICE, sd->aces[i].mask) & right))
+            (map_generic(kind, sd->aces[i].mask) & right))
             pub = 0;
     return pub;
 }

@@ -49,11 +49,13 @@ DWORD scm_access_check(const struct scm *scm, const struct scm_caller *caller,
 /* Frees the descriptors access.c keeps parsed. */
 void scm_access_free(struct scm *scm);
 
-/* Whether every local user holds `right` on s: the rights a user that
- * only the everyone SIDs name (WD, AU, IU, BU) gets include it, and no
- * deny ACE takes it from anyone.  What the shared status table shows
- * every reader (table.h) must pass this. */
-int scm_access_public(const struct scm *scm, const struct scm_service *s, uint32_t right);
+/* Whether every local user holds `right` on the object (s, or the SCM
+ * for SCM_OBJ_MANAGER): the rights a user that only the everyone SIDs
+ * name (WD, AU, IU, BU) gets include it, and no deny ACE takes it from
+ * anyone.  What the shared status table and its names file show every
+ * reader (table.h) must pass this. */
+int scm_access_public(const struct scm *scm, enum scm_object kind, const struct scm_service *s,
+                      uint32_t right);
 
 /* The object's security descriptor as SDDL: its own, or the default. */
 const char *scm_access_sddl(const struct scm *scm, enum scm_object kind,

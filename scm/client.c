@@ -161,7 +161,13 @@ static void reply_services(struct req *q, const struct svc_msg_service *v, size_
 
 static void req_open_manager(struct req *q)
 {
-    reply(q, NO_ERROR);
+    struct svc_wbuf w;
+
+    /* Where an enumeration may read the services (status_table.h). */
+    svc_wbuf_init(&w);
+    svc_msg_open_manager_reply_pack(&w, scm_table_instance(q->scm));
+    scm_reply_buffer(q->scm, &q->w, &w);
+    svc_wbuf_free(&w);
 }
 
 /* A new handle to s: its name and where its status is published. */
@@ -486,10 +492,13 @@ static void req_set_security(struct req *q)
                   "Original Security Descriptor: %s. New Security Descriptor: %s.",
                   (unsigned)q->who->uid, q->s ? "service " : "the Service Control Manager",
                   q->s ? scm_service_display(q->s) : "", old, merged);
-    /* Whether every user may read its status from the table may have
-     * changed with it. */
+    /* Whether every user may read its status from the table, or the
+     * list of services from its names file, may have changed with it. */
     if (err == NO_ERROR && q->s != NULL && q->scm->fx->published)
         q->scm->fx->published(q->scm, q->s);
+    if (err == NO_ERROR && q->s == NULL)
+        scm_table_names_public(q->scm, scm_access_public(q->scm, SCM_OBJ_MANAGER, NULL,
+                                                         SC_MANAGER_ENUMERATE_SERVICE));
     free(old);
     free(merged);
     reply(q, err);

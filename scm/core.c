@@ -106,6 +106,8 @@ int scm_core_start(struct scm *scm, const char *sock_path)
     scm_table_open(scm);
     if ((rc = scm_recovery_init(scm, NULL)) < 0 || (rc = scm_db_load(scm)) < 0)
         return rc;
+    scm_table_names_public(scm, scm_access_public(scm, SCM_OBJ_MANAGER, NULL,
+                                                  SC_MANAGER_ENUMERATE_SERVICE));
     scm_recovery_load(scm);
     /* Hosts of an scmd that died rejoin on host.sock; the journal says
      * which they are, before any client can start anything. */

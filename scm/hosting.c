@@ -556,14 +556,14 @@ static int decide_public(struct scm *scm, const struct scm_service *s)
     char *copy;
 
     if (m == NULL)
-        return scm_access_public(scm, s, SERVICE_QUERY_STATUS);
+        return scm_access_public(scm, SCM_OBJ_SERVICE, s, SERVICE_QUERY_STATUS);
     if (m->public_text != NULL && strcmp(m->public_text, text) == 0)
         return m->public;
     if ((copy = strdup(text)) == NULL)
-        return scm_access_public(scm, s, SERVICE_QUERY_STATUS);
+        return scm_access_public(scm, SCM_OBJ_SERVICE, s, SERVICE_QUERY_STATUS);
     free(m->public_text);
     m->public_text = copy;
-    m->public = scm_access_public(scm, s, SERVICE_QUERY_STATUS);
+    m->public = scm_access_public(scm, SCM_OBJ_SERVICE, s, SERVICE_QUERY_STATUS);
     return m->public;
 }
 

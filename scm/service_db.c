@@ -916,6 +916,7 @@ DWORD scm_db_change(struct scm *scm, struct scm_service *s, const struct svc_msg
     old_start = s->cfg->start;
     struct svc_service_config *old = scm_service_set_config(scm, s, cfg);
 
+    scm_table_names_changed(scm);   /* its display name or type, perhaps */
     scm_state_config_changed(scm, s);
     if (cfg->start != old_start)
         log_start_type_changed(scm, s, old_start);

@@ -3,11 +3,16 @@
  * a writer in another process changing a slot as fast as it can while
  * readers copy it never yields half of one status and half of another;
  * a slot given to another service, or not published, is not read; a
- * table that grew is read after mapping it again.
+ * table that grew is read after mapping it again; an enumeration reads
+ * the names file of the current generation only, filters as scmd does,
+ * and refuses a file that lies about its records.
  */
 #include "status_table.h"
+#include "proto.h"
 #include "testutil.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -183,6 +188,129 @@ START_TEST(test_no_torn_read)
 }
 END_TEST
 
+/* A table in ROOT/run/status with three published services and their
+ * names file, for the process's own enumerations. */
+static void names_fixture(struct svc_table *w, char **names_path)
+{
+    char *run = fmt("%s/run", tmp_root), *status = fmt("%s/run/status", tmp_root);
+    SERVICE_STATUS_PROCESS running = { .dwServiceType = SERVICE_WIN32_SHARE_PROCESS,
+                                       .dwCurrentState = SERVICE_RUNNING, .dwProcessId = 42 };
+    SERVICE_STATUS_PROCESS stopped = { .dwServiceType = SERVICE_WIN32_OWN_PROCESS,
+                                       .dwCurrentState = SERVICE_STOPPED };
+    const struct svc_names_entry e[] = {
+        { 0, 1, SERVICE_WIN32_SHARE_PROCESS, "Alpha", "The first" },
+        { 5, 3, SERVICE_WIN32_OWN_PROCESS, "beta", "beta" },
+        { 2, 1, SERVICE_WIN32_SHARE_PROCESS, "Gamma", "" },
+    };
+
+    ck_assert_int_eq(mkdir(run, 0755), 0);
+    ck_assert_int_eq(setenv("SVCHOST_ROOT", tmp_root, 1), 0);
+    ck_assert_int_eq(svc_table_create(status, 8, w), 0);
+    svc_table_write(w, 0, 1, 1, &running);
+    svc_table_write(w, 5, 3, 1, &stopped);
+    svc_table_write(w, 2, 1, 1, &running);
+    *names_path = fmt("%s/run/names", tmp_root);
+    svc_table_names_stale(w);
+    ck_assert_int_eq(svc_table_names_write(w, *names_path, e, 3), 0);
+    free(run);
+    free(status);
+}
+
+START_TEST(test_names_enum)
+{
+    struct svc_table w;
+    struct svc_msg_service *v;
+    char *names;
+    size_t n;
+
+    names_fixture(&w, &names);
+    ck_assert_int_eq(svc_table_client_enum(w.instance, SERVICE_WIN32, SERVICE_STATE_ALL, &v, &n), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_str_eq(v[0].name, "Alpha");
+    ck_assert_str_eq(v[0].display, "The first");
+    ck_assert_uint_eq(v[0].status.dwProcessId, 42);
+    ck_assert_str_eq(v[1].name, "beta");
+    ck_assert_uint_eq(v[1].status.dwCurrentState, SERVICE_STOPPED);
+    ck_assert_str_eq(v[2].name, "Gamma");
+    ck_assert_str_eq(v[2].display, "");
+    svc_msg_services_free(v, n);
+    /* Filtered by state and by configured type, as scmd filters. */
+    ck_assert_int_eq(svc_table_client_enum(w.instance, SERVICE_WIN32, SERVICE_ACTIVE, &v, &n), 0);
+    ck_assert_uint_eq(n, 2);
+    svc_msg_services_free(v, n);
+    ck_assert_int_eq(svc_table_client_enum(w.instance, SERVICE_WIN32_OWN_PROCESS,
+                                           SERVICE_STATE_ALL, &v, &n), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(v[0].name, "beta");
+    svc_msg_services_free(v, n);
+    /* Another table's instance: ask scmd. */
+    ck_assert_int_eq(svc_table_client_enum(w.instance + 1, SERVICE_WIN32, SERVICE_STATE_ALL, &v, &n),
+                     -ENOENT);
+    /* The services changed: the file is not current until written again. */
+    svc_table_names_stale(&w);
+    ck_assert_int_eq(svc_table_client_enum(w.instance, SERVICE_WIN32, SERVICE_STATE_ALL, &v, &n),
+                     -ENOENT);
+    ck_assert_int_eq(svc_table_names_write(&w, names, (const struct svc_names_entry[]){
+                         { 0, 1, SERVICE_WIN32_SHARE_PROCESS, "Alpha", "A" } }, 1), 0);
+    ck_assert_int_eq(svc_table_client_enum(w.instance, SERVICE_WIN32, SERVICE_STATE_ALL, &v, &n), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(v[0].display, "A");
+    svc_msg_services_free(v, n);
+    /* A service listed but not published (or its slot another's): ask scmd. */
+    svc_table_write(&w, 0, 1, 0, NULL);
+    ck_assert_int_eq(svc_table_client_enum(w.instance, SERVICE_WIN32, SERVICE_STATE_ALL, &v, &n),
+                     -ENOENT);
+    svc_table_close(&w);
+    free(names);
+}
+END_TEST
+
+START_TEST(test_names_lies)
+{
+    struct svc_table w;
+    struct svc_msg_service *v;
+    struct svc_names_header h;
+    struct svc_names_record rec;
+    char *names;
+    size_t n;
+    int fd;
+
+    names_fixture(&w, &names);
+    fd = open(names, O_RDWR);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(pread(fd, &h, sizeof h, 0), (ssize_t)sizeof h);
+    ck_assert_int_eq(pread(fd, &rec, sizeof rec, sizeof h), (ssize_t)sizeof rec);
+    /* A name that runs past the end of the file. */
+    rec.name_len = 60000;
+    ck_assert_int_eq(pwrite(fd, &rec, sizeof rec, sizeof h), (ssize_t)sizeof rec);
+    ck_assert_int_eq(svc_table_client_enum(w.instance, SERVICE_WIN32, SERVICE_STATE_ALL, &v, &n),
+                     -EPROTO);
+    ck_assert_ptr_null(v);
+    /* More records than the file could hold. */
+    rec.name_len = 5;
+    ck_assert_int_eq(pwrite(fd, &rec, sizeof rec, sizeof h), (ssize_t)sizeof rec);
+    h.count = 1000000;
+    ck_assert_int_eq(pwrite(fd, &h, sizeof h, 0), (ssize_t)sizeof h);
+    ck_assert_int_eq(svc_table_client_enum(w.instance, SERVICE_WIN32, SERVICE_STATE_ALL, &v, &n),
+                     -EPROTO);
+    /* A size that is not the file's. */
+    h.count = 3;
+    h.size += 4;
+    ck_assert_int_eq(pwrite(fd, &h, sizeof h, 0), (ssize_t)sizeof h);
+    ck_assert_int_eq(svc_table_client_enum(w.instance, SERVICE_WIN32, SERVICE_STATE_ALL, &v, &n),
+                     -ENOENT);
+    /* And whole again. */
+    h.size -= 4;
+    ck_assert_int_eq(pwrite(fd, &h, sizeof h, 0), (ssize_t)sizeof h);
+    close(fd);
+    ck_assert_int_eq(svc_table_client_enum(w.instance, SERVICE_WIN32, SERVICE_STATE_ALL, &v, &n), 0);
+    ck_assert_uint_eq(n, 3);
+    svc_msg_services_free(v, n);
+    svc_table_close(&w);
+    free(names);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("status_table");
@@ -193,6 +321,8 @@ int main(void)
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_not_a_table);
     tcase_add_test(tc, test_no_torn_read);
+    tcase_add_test(tc, test_names_enum);
+    tcase_add_test(tc, test_names_lies);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

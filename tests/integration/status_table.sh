@@ -2,8 +2,11 @@
 # The shared status table (lib/status_table.h): QueryServiceStatusEx of a
 # published service needs no round trip (it answers while scmd is
 # stopped), a service whose descriptor keeps some users from querying it
-# is not published (its queries wait for scmd), and a reader never sees
-# half of one status and half of another while the state changes.
+# is not published (its queries wait for scmd), EnumServicesStatusEx
+# reads the table and its names file while every service is published
+# and everyone may enumerate (the same list scmd gives, changes seen at
+# once), and a reader never sees half of one status and half of another
+# while the state changes.
 . "$(dirname "$0")/lib.sh"
 
 READER=$BUILD_DIR/tests/status_reader
@@ -19,12 +22,15 @@ sc_ok start Hidden
 wait_state Hidden RUNNING
 [ -s "$ROOT/run/status" ] || fail "no status table in run/"
 
-# frozen NAME: reads NAME's status 1000 times while scmd is stopped
-# (SIGSTOP); sets FROZEN_RC and FROZEN_OUT.
+# frozen NAME [enum]: reads NAME's status 1000 times (or, with enum,
+# enumerates every service 100 times) while scmd is stopped (SIGSTOP);
+# sets FROZEN_RC and FROZEN_OUT.
 frozen() {
     local go=$ROOT/frozen.go
-    rm -f "$go"
-    "$READER" "$1" frozen 1000 "$go" >"$ROOT/frozen.out" 2>&1 &
+    # The last reader's "ready" must not be taken for this one's.
+    rm -f "$go" "$ROOT/frozen.out"
+    "$READER" "$1" frozen $([ "${2:-}" = enum ] && echo "100 $go enum" || echo "1000 $go") \
+        >"$ROOT/frozen.out" 2>&1 &
     local reader=$!
     wait_for "$ROOT/frozen.out" "^ready$"
     kill -STOP "$SCMD"
@@ -57,6 +63,72 @@ sc_ok sdset Hidden "D:(D;;LC;;;S-1-22-1-4242)(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCL
 frozen Hidden
 [ "$FROZEN_RC" -eq 3 ] || fail "Hidden, denied to uid 4242, was published: $FROZEN_OUT"
 pass "a deny ACE on SERVICE_QUERY_STATUS unpublishes"
+
+# Enumerations read the table too, with the names file beside it, when
+# every service is published.  listing: the same enumeration with scmd
+# running (LIST_OUT).
+listing() {
+    touch "$ROOT/frozen.go"
+    LIST_OUT=$("$READER" S frozen 1 "$ROOT/frozen.go" enum 2>&1) || fail "enumerate: $LIST_OUT"
+    LIST_OUT=$(echo "$LIST_OUT" | grep -v '^ready$')
+}
+# names_written: waits until scmd has written the names file again
+# (it does so 20 ms after a change).
+names_written() {
+    sleep 0.2
+}
+frozen S enum
+[ "$FROZEN_RC" -eq 3 ] || fail "an enumeration listing the unpublished Hidden was read without scmd: $FROZEN_OUT"
+listing
+from_scmd=$LIST_OUT
+echo "$from_scmd" | contains "^Hidden|Hidden|4|" || fail "scmd's list: $from_scmd"
+pass "with a service unpublished, an enumeration asks scmd"
+sc_ok sdset Hidden "D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCLCSWLOCRRC;;;IU)"
+names_written
+frozen S enum
+[ "$FROZEN_RC" -eq 0 ] || fail "enumerating every service needed scmd (exit $FROZEN_RC): $FROZEN_OUT"
+[ "$(echo "$FROZEN_OUT" | grep -v '^ready$')" = "$from_scmd" ] ||
+    fail "the table's list differs from scmd's: table: $FROZEN_OUT; scmd: $from_scmd"
+echo "$FROZEN_OUT" | contains "^S|S|4|[1-9]" || fail "S in the table's list: $FROZEN_OUT"
+pass "100 enumerations answered while scmd was stopped, the list scmd gives ($(echo "$from_scmd" | wc -l) services)"
+
+# A change shows at once (the names file is stale until written again),
+# then in the table's list too.
+sc_ok config S DisplayName= "Renamed S"
+listing
+echo "$LIST_OUT" | contains "^S|Renamed S|4|" || fail "the new display name right after the change: $LIST_OUT"
+install New g1 "$TEST_PLUGINS/simple.so"
+listing
+echo "$LIST_OUT" | contains "^New|New|1|0$" || fail "a new service right after its creation: $LIST_OUT"
+names_written
+frozen S enum
+[ "$FROZEN_RC" -eq 0 ] || fail "enumerating after the changes needed scmd: $FROZEN_OUT"
+echo "$FROZEN_OUT" | contains "^S|Renamed S|4|" || fail "the table's list after a rename: $FROZEN_OUT"
+echo "$FROZEN_OUT" | contains "^New|New|1|0$" || fail "the table's list after a create: $FROZEN_OUT"
+sc_ok delete New
+listing
+echo "$LIST_OUT" | contains "^New|" && fail "a deleted service still listed: $LIST_OUT"
+names_written
+frozen S enum
+[ "$FROZEN_RC" -eq 0 ] || fail "enumerating after a delete needed scmd: $FROZEN_OUT"
+echo "$FROZEN_OUT" | contains "^New|" && fail "the table lists a deleted service: $FROZEN_OUT"
+pass "a rename, a create and a delete show at once, and in the table's list once written"
+
+# An SCM whose descriptor does not let every user enumerate writes no
+# names file.
+sc_ok sdshow scmanager
+manager_sd=$(echo "$OUT" | grep -E '^[DO]:' | head -1)
+[ -n "$manager_sd" ] || fail "sdshow scmanager: $OUT"
+sc_ok sdset scmanager "D:(A;;CCLCRPRC;;;SY)(A;;KA;;;BA)"
+names_written
+[ -e "$ROOT/run/names" ] && fail "a names file remains when only SY and BA may enumerate"
+frozen S enum
+[ "$FROZEN_RC" -eq 3 ] || fail "enumerated from the table although not every user may: $FROZEN_OUT"
+sc_ok sdset scmanager "$manager_sd"
+names_written
+frozen S enum
+[ "$FROZEN_RC" -eq 0 ] || fail "with the descriptor back, enumerating needed scmd: $FROZEN_OUT"
+pass "no names file while the SCM's descriptor keeps some users from enumerating"
 
 # A reader hammering the table while the state changes.
 "$READER" S watch 4 >"$ROOT/watch.out" 2>&1 &

@@ -9,11 +9,13 @@
  *       one and with the controls it accepts).  Prints the reads, the
  *       changes of state seen and the statuses that were not whole; exit
  *       1 if there was one.
- *   status_reader NAME frozen COUNT GOFILE
+ *   status_reader NAME frozen COUNT GOFILE [enum]
  *       Opens the service, prints "ready", waits (at most 10 s) for the
  *       file GOFILE to exist, then reads the status COUNT times and
  *       prints its state; exit 3 if that takes over 3 seconds (a read
- *       waited for an scmd that does not answer).
+ *       waited for an scmd that does not answer).  With "enum", each read
+ *       is an EnumServicesStatusEx of every Win32 service instead, and
+ *       the last one is printed, a line a service: "NAME|DISPLAY|STATE|PID".
  */
 #include <signal.h>
 #include <stdio.h>
@@ -39,6 +41,27 @@ static int query(SC_HANDLE s, SERVICE_STATUS_PROCESS *st)
     return QueryServiceStatusEx(s, SC_STATUS_PROCESS_INFO, (LPBYTE)st, sizeof *st, &needed);
 }
 
+static BYTE list[1 << 16];
+static DWORD listed;
+
+static int enumerate(SC_HANDLE m)
+{
+    DWORD needed, resume = 0;
+
+    return EnumServicesStatusExA(m, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_STATE_ALL, list,
+                                 sizeof list, &needed, &listed, &resume, NULL);
+}
+
+static void print_list(void)
+{
+    const ENUM_SERVICE_STATUS_PROCESSA *e = (const void *)list;
+
+    for (DWORD i = 0; i < listed; i++)
+        printf("%s|%s|%lu|%lu\n", e[i].lpServiceName, e[i].lpDisplayName,
+               (unsigned long)e[i].ServiceStatusProcess.dwCurrentState,
+               (unsigned long)e[i].ServiceStatusProcess.dwProcessId);
+}
+
 static int whole(const SERVICE_STATUS_PROCESS *st)
 {
     switch (st->dwCurrentState) {
@@ -62,12 +85,14 @@ int main(int argc, char **argv)
     SC_HANDLE m, s;
     SERVICE_STATUS_PROCESS st;
 
+    int by_enum = argc == 6 && strcmp(argv[5], "enum") == 0;
+
     if (!(argc == 4 && strcmp(argv[2], "watch") == 0) &&
-        !(argc == 5 && strcmp(argv[2], "frozen") == 0)) {
-        fprintf(stderr, "usage: status_reader NAME watch SECONDS | NAME frozen COUNT GOFILE\n");
+        !((argc == 5 || by_enum) && strcmp(argv[2], "frozen") == 0)) {
+        fprintf(stderr, "usage: status_reader NAME watch SECONDS | NAME frozen COUNT GOFILE [enum]\n");
         return 2;
     }
-    m = OpenSCManagerA(NULL, NULL, SC_MANAGER_CONNECT);
+    m = OpenSCManagerA(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE);
     s = m ? OpenServiceA(m, argv[1], SERVICE_QUERY_STATUS) : NULL;
     if (s == NULL) {
         fprintf(stderr, "status_reader: cannot open %s: %lu\n", argv[1],
@@ -89,11 +114,15 @@ int main(int argc, char **argv)
         signal(SIGALRM, timed_out);
         alarm(3);
         for (long i = 0; i < n; i++)
-            if (!query(s, &st)) {
-                fprintf(stderr, "status_reader: query: %lu\n", (unsigned long)GetLastError());
+            if (by_enum ? !enumerate(m) : !query(s, &st)) {
+                fprintf(stderr, "status_reader: %s: %lu\n", by_enum ? "enumerate" : "query",
+                        (unsigned long)GetLastError());
                 return 1;
             }
-        printf("state %lu\n", (unsigned long)st.dwCurrentState);
+        if (by_enum)
+            print_list();
+        else
+            printf("state %lu\n", (unsigned long)st.dwCurrentState);
         return 0;
     }
 
