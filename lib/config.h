@@ -469,15 +469,18 @@ int svc_groups_set_membership(struct svc_groups *g, const char *name, const char
 int svc_config_write_groups(const char *root, const struct svc_groups *g);
 /* 1 if value can be written and read back unchanged, else 0. */
 int svc_config_value_ok(const char *value);
-/* Replaces the file at path with len bytes of data by the same steps
- * (temporary file beside it, fsync, rename, fsync of the directory), for
- * the SCM's other state files.  0 or a negative errno; path is then as
- * it was. */
 /* A new temporary file beside path (path.tmp.XXXXXX, same directory, so
  * it can be renamed over path) with mode, O_CLOEXEC: its descriptor with
  * *tmp its name (free it), or a negative errno. */
 int svc_temp_beside(const char *path, mode_t mode, char **tmp);
+/* Replaces the file at path with len bytes of data by the same steps
+ * (temporary file beside it, fsync, rename, fsync of the directory), for
+ * the SCM's other state files.  0 or a negative errno; path is then as
+ * it was.  The old file's mode is kept (0644 for a new one). */
 int svc_write_file_atomic(const char *path, const char *data, size_t len);
+/* The same without the syncs: a reader sees the old file or the new one
+ * whole, but a crash may leave either, for what a restart makes anew. */
+int svc_write_file_replace(const char *path, const char *data, size_t len);
 /* Removes the temporary files those writes leave when the process dies
  * between creating and renaming one (NAME.tmp.XXXXXX in the configuration
  * directory, services/ and run/): for scmd's start, when no write can be

@@ -396,7 +396,9 @@ int svc_temp_beside(const char *path, mode_t mode, char **tmp)
     return rc;
 }
 
-static int write_atomic(const char *path, const char *data, size_t len)
+/* durable: the file and its directory synced, for the database; else
+ * only replaced whole, for state a restart makes anew. */
+static int write_replace(const char *path, const char *data, size_t len, int durable)
 {
     struct stat st;
     char *tmp;
@@ -416,7 +418,7 @@ static int write_atomic(const char *path, const char *data, size_t len)
         else
             off += (size_t)w;
     }
-    if (rc == 0 && fsync(fd) < 0)
+    if (rc == 0 && durable && fsync(fd) < 0)
         rc = -errno;
     if (close(fd) < 0 && rc == 0)
         rc = -errno;
@@ -424,15 +426,25 @@ static int write_atomic(const char *path, const char *data, size_t len)
         rc = -errno;
     if (rc < 0)
         unlink(tmp);
-    else
+    else if (durable)
         sync_parent(path);
     free(tmp);
     return rc;
 }
 
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+    return write_replace(path, data, len, 1);
+}
+
 int svc_write_file_atomic(const char *path, const char *data, size_t len)
 {
     return write_atomic(path, data, len);
+}
+
+int svc_write_file_replace(const char *path, const char *data, size_t len)
+{
+    return write_replace(path, data, len, 0);
 }
 
 /* 1 if a directory entry is a temporary of write_atomic: NAME.tmp. and

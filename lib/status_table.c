@@ -150,8 +150,8 @@ int svc_table_names_write(struct svc_table *t, const char *path, const struct sv
 {
     struct svc_names_header h = { .magic = SVC_NAMES_MAGIC, .version = SVC_NAMES_VERSION };
     size_t size = sizeof h, off;
-    char *buf, *tmp;
-    int fd, rc = 0;
+    char *buf;
+    int rc;
 
     if (t->base == NULL)
         return -ENOENT;
@@ -180,26 +180,9 @@ int svc_table_names_write(struct svc_table *t, const char *path, const struct sv
         memcpy(buf + off + sizeof r + r.name_len + 1, e[i].display, r.display_len);
         off += names_record_bytes(r.name_len, r.display_len);
     }
-    if ((fd = svc_temp_beside(path, 0644, &tmp)) < 0) {
-        free(buf);
-        return fd;
-    }
     /* Not synced: the file says what scmd holds now, and a new scmd
      * writes its own. */
-    for (off = 0; off < size && rc == 0;) {
-        ssize_t k = write(fd, buf + off, size - off);
-        if (k > 0)
-            off += (size_t)k;
-        else if (k < 0 && errno != EINTR)
-            rc = -errno;
-    }
-    if (close(fd) < 0 && rc == 0)
-        rc = -errno;
-    if (rc == 0 && rename(tmp, path) < 0)
-        rc = -errno;
-    if (rc < 0)
-        unlink(tmp);
-    free(tmp);
+    rc = svc_write_file_replace(path, buf, size);
     free(buf);
     return rc;
 }
