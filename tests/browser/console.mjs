@@ -276,7 +276,15 @@ await step('Hosts: the CPU of a burning service rises', async () => {
   await page.click('#tab-services');
   await row('Burner').click();
   await page.click('#btn-start');
-  await until('Burner RUNNING', async () => (await rowState('Burner')) === 'RUNNING');
+  await until('Burner RUNNING', async () => (await rowState('Burner')) === 'RUNNING').catch(async (e) => {
+    // What each side saw, for a failure that is rare.
+    const seen = await page.evaluate(() => ({
+      selected: document.querySelector('#services tbody tr.selected')?.dataset.key,
+      toasts: [...document.querySelectorAll('#toasts .toast')].map((t) => t.textContent),
+    }));
+    throw new Error(`${e.message}: sc says ${scState('Burner')}, the row ${await rowState('Burner')}, ` +
+      `page ${JSON.stringify(seen)}`);
+  });
   await page.click('#tab-hosts');
   // A spinning thread gets its share of a CPU even on a loaded machine
   // (a tenth of one with 20 runnable threads on two CPUs); the quiet
