@@ -306,9 +306,18 @@ pass "the state directory is readable by all, writable by scmd; the journal is s
 sc_ok start Alpha
 wait_state Alpha RUNNING
 pid=$(host_pid Alpha)
+rejoins() { grep -c "host $pid ([a-zA-Z]*) rejoined" "$ROOT/scmd.err" || true; }
+seen=$(rejoins)
 kill -KILL "$SCMD"
 wait "$SCMD" 2>/dev/null || true
 scmd
+# The journal's RUNNING shows before the host is back; a control waits
+# for the host itself.
+deadline=$((SECONDS + TIMEOUT))
+while [ "$(rejoins)" -le "$seen" ]; do
+    [ $SECONDS -le $deadline ] || fail "Alpha's host $pid did not rejoin"
+    sleep 0.05
+done
 wait_state Alpha RUNNING
 [ "$(host_pid Alpha)" = "$pid" ] || fail "Alpha's host $pid did not rejoin (now $(host_pid Alpha))"
 sc_ok stop Alpha
