@@ -28,11 +28,16 @@ struct pending {
     void *cookie;                /* QUERY */
 };
 
+/* A START for a host not connected yet, or a CONTROL for an adopted
+ * host that has not rejoined yet (its id and pending already taken). */
 struct queued {
     struct queued *next;
+    uint16_t type;               /* HOST_START / HOST_CONTROL */
     char *service;
-    char **args;
+    char **args;                 /* START */
     struct svc_start_plugin *plugin;
+    DWORD control;               /* CONTROL */
+    uint32_t id;
 };
 
 static void queued_free(struct queued *q)
@@ -207,14 +212,19 @@ static void pending_free(struct pending *p)
 
 /* Sends a request and records it, so that its answer finds its way (and
  * a host that dies answers it with ERROR_PROCESS_ABORTED). */
+static uint32_t next_id(struct scm_host *h)
+{
+    if (++h->next_id == 0)
+        ++h->next_id;
+    return h->next_id;
+}
+
 static DWORD request(struct scm_host *h, uint16_t type, const char *service, void *cookie,
                      const struct svc_wbuf *w, uint32_t *out_id)
 {
-    uint32_t id = ++h->next_id;
+    uint32_t id = next_id(h);
     struct pending *p;
 
-    if (id == 0)
-        id = ++h->next_id;
     /* Recorded first: out of memory must not leave a request unanswered. */
     p = add_pending(h, id, type, service, cookie);
     if (p == NULL)
@@ -258,15 +268,52 @@ DWORD scm_host_start(struct scm_host *h, const char *service, char *const *args,
         svc_start_plugin_free(plugin);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
+    q->type = SVC_MSG_HOST_START;
     q->plugin = plugin;
     if ((q->service = strdup(service)) == NULL || (q->args = svc_strv_dup(args)) == NULL) {
         queued_free(q);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
-    /* Appended: STARTs go out in the order they were asked for. */
+    /* Appended: requests go out in the order they were asked for. */
     for (pp = &h->queued; *pp; pp = &(*pp)->next)
         ;
     *pp = q;
+    return NO_ERROR;
+}
+
+static int send_control(struct scm_host *h, const char *service, DWORD control, uint32_t id)
+{
+    struct svc_wbuf w;
+    int rc;
+
+    svc_wbuf_init(&w);
+    svc_msg_host_control_pack(&w, service, control);
+    rc = w.err ? w.err : send_frame(h, SVC_MSG_HOST_CONTROL, id, &w);
+    svc_wbuf_free(&w);
+    return rc;
+}
+
+/* A control for an adopted host that has not rejoined: sent when it
+ * does, answered as any other. */
+static DWORD queue_control(struct scm_host *h, const char *service, DWORD control, uint32_t *id)
+{
+    struct queued *q = calloc(1, sizeof *q), **pp;
+
+    if (q == NULL || (q->service = strdup(service)) == NULL) {
+        free(q);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    q->type = SVC_MSG_HOST_CONTROL;
+    q->control = control;
+    q->id = next_id(h);
+    if (add_pending(h, q->id, SVC_MSG_HOST_CONTROL, service, NULL) == NULL) {
+        queued_free(q);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    for (pp = &h->queued; *pp; pp = &(*pp)->next)
+        ;
+    *pp = q;
+    *id = q->id;
     return NO_ERROR;
 }
 
@@ -275,6 +322,11 @@ DWORD scm_host_control(struct scm_host *h, const char *service, DWORD control, u
     struct svc_wbuf w;
     DWORD err;
 
+    /* Right after scmd's restart the journal's status shows before the
+     * host is back: the control waits for its rejoin (or the control's
+     * timeout) rather than failing with 1061. */
+    if (h->adopted && h->peer == NULL && !h->exiting && !h->exited)
+        return queue_control(h, service, control, id);
     if (!h->connected || h->exited || h->peer == NULL || h->peer->closing)
         return ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
     svc_wbuf_init(&w);
@@ -316,16 +368,21 @@ void scm_host_release(struct scm_host *h)
         scm_host_kill(h);
 }
 
-/* Sends the STARTs that waited for the host to connect. */
+/* Sends the STARTs that waited for the host to connect, and the
+ * CONTROLs that waited for it to rejoin. */
 static void send_queued(struct scm_host *h)
 {
     while (h->queued && !h->exited) {
         struct queued *q = h->queued;
         DWORD err;
         h->queued = q->next;
-        err = send_start(h, q->service, q->args, q->plugin);
-        if (err != NO_ERROR)
+        if (q->type == SVC_MSG_HOST_CONTROL) {
+            /* A failed send closes the channel: the control then ends
+             * as one in flight does when its host goes (its timeout). */
+            send_control(h, q->service, q->control, q->id);
+        } else if ((err = send_start(h, q->service, q->args, q->plugin)) != NO_ERROR) {
             hooks(h)->started(h->scm, h, q->service, err);
+        }
         queued_free(q);
     }
 }

@@ -64,7 +64,9 @@ rm "$ROOT/config/svchost.ini"
 [ -n "$(temporaries)" ] && [ "$(members)" != "$(files)" ] || fail "the damage is not visible"
 scmd
 check "after a restart over a crash's leftovers"
-grep -q 'removed 2 temporary files' "$ROOT/scmd.err" || fail "no word of the temporaries: $(cat "$ROOT/scmd.err")"
+# The two left here, and perhaps one more: scmd's own write of run/names
+# (20 ms after the install) may be what the kill interrupted.
+grep -qE 'removed [23] temporary files' "$ROOT/scmd.err" || fail "no word of the temporaries: $(cat "$ROOT/scmd.err")"
 grep -q 'Seen put in group crash' "$ROOT/scmd.err" || fail "no word of the repair: $(cat "$ROOT/scmd.err")"
 pass "a restart removes temporaries and puts services in the groups their files name"
 

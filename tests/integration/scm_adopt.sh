@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scmd killed with SIGKILL: every host keeps running; a new scmd on the
 # same root adopts them (they rejoin on run/host.sock with their secret):
-# the same PIDs, RUNNING, controls reach them, no second host is started,
-# and a stopped service keeps its exit code.  Restarted at once and after
+# the same PIDs, RUNNING, controls reach them (one sent before its host
+# is back waits for it), no second host is started, and a stopped
+# service keeps its exit code.  Restarted at once and after
 # 5 s.  A forged rejoin is refused and logged; a host that died while no
 # scmd watched leaves its services STOPPED with 1067.
 . "$(dirname "$0")/lib.sh"
@@ -86,6 +87,24 @@ pass "scmd killed and restarted at once: hosts $shared (shared), $split (split),
 restart 2 5
 adopted 2
 pass "scmd killed and restarted after 5 s: the same hosts adopted"
+
+# A control right after a restart, before its host is back, waits for the
+# rejoin rather than failing with 1061 (the journal's RUNNING shows at
+# once).  The shared host is held stopped so that it cannot rejoin yet.
+kill -STOP "$shared"
+restart 3 0
+"$BIN/sc" interrogate B >"$ROOT/early.out" 2>&1 &
+early=$!
+sleep 0.5
+kill -0 "$early" 2>/dev/null ||
+    fail "an INTERROGATE before the rejoin returned at once: $(cat "$ROOT/early.out")"
+kill -CONT "$shared"
+rc=0
+wait "$early" || rc=$?
+[ "$rc" -eq 0 ] || fail "an INTERROGATE before the rejoin failed ($rc): $(cat "$ROOT/early.out")"
+contains RUNNING <"$ROOT/early.out" || fail "the early INTERROGATE's answer: $(cat "$ROOT/early.out")"
+adopted 3
+pass "a control sent before its host rejoined waits for it, and is answered"
 
 # A forged rejoin: a real host's pid claimed by another process, with a
 # made-up secret.  scmd must answer 5 and log it; the real host keeps its
