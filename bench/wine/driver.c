@@ -97,6 +97,18 @@ static unsigned count_state(DWORD state, BYTE **buf, DWORD *size)
         BOOL ok = EnumServicesStatusExA(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32,
                                         SERVICE_STATE_ALL, *buf, *size, &needed, &returned,
                                         &resume, NULL);
+        if (!ok && GetLastError() == ERROR_INSUFFICIENT_BUFFER) {
+            /* Wine 8's A function when the wide list fitted in twice the
+             * buffer but its names did not fit in the buffer itself (many
+             * short names): nothing is filled in and the list starts
+             * over; a bigger buffer and the whole list again. */
+            *size *= 2;
+            if ((*buf = realloc(*buf, *size)) == NULL)
+                die("realloc", ERROR_NOT_ENOUGH_MEMORY);
+            k = 0;
+            resume = 0;
+            continue;
+        }
         if (!ok && GetLastError() != ERROR_MORE_DATA)
             die("EnumServicesStatusExA", GetLastError());
         ENUM_SERVICE_STATUS_PROCESSA *e = (ENUM_SERVICE_STATUS_PROCESSA *)*buf;
