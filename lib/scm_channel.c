@@ -278,15 +278,26 @@ static struct {
     int first_abandoned;    /* ...and is in a handler still: the process ends without it */
     int have_timer;
     timer_t timer;
+    int armed;              /* the timer will fire (it is not disarmed after each handler) */
+    uint64_t handler_since; /* CLOCK_MONOTONIC ns when the handler of handler_gen began */
     int signo;
     pid_t watchdog_tid;     /* 0: none yet */
 } role = { .lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER, .gen = 1 };
+
+static uint64_t now_ns(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
 
 /* The generation this thread reads as: 1 for the first reader. */
 static _Thread_local unsigned reader_gen = 1;
 
 static int read_loop(void);
 static int start_watchdog(void);
+static void arm_locked(unsigned ms);
 
 /* The reading ended on a thread that took it over.  The first reader
  * normally goes on from svc_scm_channel_run (StartServiceCtrlDispatcher
@@ -329,9 +340,19 @@ static void *watchdog_thread(void *arg)
         if (got != role.signo)
             continue;
         pthread_mutex_lock(&role.lock);
+        role.armed = 0;
         /* Only for a handler still running: a late signal for one that
-         * returned meanwhile changes nothing. */
+         * returned meanwhile changes nothing (and arms nothing: an idle
+         * channel is never woken). */
         if (role.handler_gen != role.gen || role.ended) {
+            pthread_mutex_unlock(&role.lock);
+            continue;
+        }
+        /* The timer was armed for an earlier handler: this one gets its
+         * TAKEOVER_MS from its own start. */
+        uint64_t ran = now_ns() - role.handler_since;
+        if (ran < (uint64_t)TAKEOVER_MS * 1000000u) {
+            arm_locked((unsigned)(TAKEOVER_MS - ran / 1000000u));
             pthread_mutex_unlock(&role.lock);
             continue;
         }
@@ -383,6 +404,7 @@ static int start_watchdog(void)
         role.have_timer = 0;
     }
     role.have_timer = timer_create(CLOCK_MONOTONIC, &ev, &role.timer) == 0;
+    role.armed = 0;
     rc = role.have_timer ? 0 : -1;
     pthread_mutex_unlock(&role.lock);
     return rc;
@@ -393,7 +415,7 @@ static void arm_locked(unsigned ms)
 {
     struct itimerspec it = { .it_value = { .tv_sec = ms / 1000,
                                            .tv_nsec = (long)(ms % 1000) * 1000000L } };
-    timer_settime(role.timer, 0, &it, NULL);
+    role.armed = timer_settime(role.timer, 0, &it, NULL) == 0 && ms > 0;
 }
 
 /* Runs control i's handler on this thread, under the watchdog: 1 if it
@@ -410,14 +432,17 @@ static int run_here(size_t i, DWORD control, uint32_t id, int *gone)
         return 0;
     }
     role.handler_gen = reader_gen;
-    arm_locked(TAKEOVER_MS);
+    role.handler_since = now_ns();
+    /* Armed once for a run of controls, not armed and disarmed around
+     * each (two system calls a control): when it fires the watchdog
+     * looks at how long the handler running then has run. */
+    if (!role.armed)
+        arm_locked(TAKEOVER_MS);
     pthread_mutex_unlock(&role.lock);
     rc = svc_dispatch_control_here(chan.d, i, control, id);
     pthread_mutex_lock(&role.lock);
-    if (role.handler_gen == reader_gen) {
+    if (role.handler_gen == reader_gen)
         role.handler_gen = 0;
-        arm_locked(0);
-    }
     *gone = reader_gen != role.gen;
     pthread_mutex_unlock(&role.lock);
     return rc;

@@ -37,7 +37,11 @@ sc_fails 1052 pause NoPause
 pass "1052 control not accepted"
 
 # A handler that never returns: ControlService times out with 1053 and
-# event 7011; the other services of the host still answer.
+# event 7011; the other services of the host still answer.  The
+# INTERROGATE just before it leaves the watchdog's timer armed for an
+# earlier handler (it is not disarmed after each): the hung one still
+# gets its full time from its own start, and then loses the reading.
+sc_ok interrogate A
 sc_fails 1053 control NoPause 200
 grep -q ' 7011 NoPause ' "$ROOT/log/events.log" || fail "no 7011 event"
 sc_ok interrogate A
