@@ -94,14 +94,12 @@ int bench_run(const struct bench_config *cfg, enum bench_mode mode, unsigned n,
 /*
  * The 1-hop (client <-> one process) and 2-hop (client -> process ->
  * process -> back) round trip over Unix sockets, QueryServiceStatusEx's
- * frame sizes, the client library's wait: p50 of 2000 calls each, in us.
- * 0; -EINTR; -1 (reported).  Its processes are gone when it returns.
+ * frame sizes, the client library's wait, with processes kept for round
+ * trips interleaved with others: open forks them, calls times n round
+ * trips of 1 or 2 hops into v[0..n) (us) after `warmup` untimed ones,
+ * close ends them (also after a failed open, or none).  0; -EINTR; -1
+ * (reported).
  */
-int bench_floor_latency(double *hop1_p50_us, double *hop2_p50_us);
-/* The same processes kept, for round trips interleaved with others:
- * open forks them, calls times n round trips of 1 or 2 hops into
- * v[0..n) after `warmup` untimed ones, close ends them (also after a
- * failed open).  0; -EINTR; -1 (reported). */
 struct bench_floor {
     struct svc_frame_reader in[2];      /* to the echo, to the relay */
     pid_t pid[3];                       /* echo, relay, echo2 */

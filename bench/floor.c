@@ -50,8 +50,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FLOOR_WARMUP 200
-#define FLOOR_CALLS 2000
 
 static double now_us(void)
 {
@@ -336,31 +334,6 @@ out:
 int bench_floor_calls(struct bench_floor *f, int hops, double *v, size_t n, size_t warmup)
 {
     return timed_calls(&f->in[hops == 1 ? 0 : 1], &f->id, v, n, warmup);
-}
-
-int bench_floor_latency(double *hop1_p50_us, double *hop2_p50_us)
-{
-    struct bench_floor f;
-    double *v = calloc(FLOOR_CALLS, sizeof *v);
-    int rc = -1;
-
-    if (v == NULL) {
-        fprintf(stderr, "svchost-bench: floor: out of memory\n");
-        return -1;
-    }
-    if (bench_floor_open(&f) < 0)
-        goto out;
-    if ((rc = bench_floor_calls(&f, 1, v, FLOOR_CALLS, FLOOR_WARMUP)) < 0)
-        goto out;
-    *hop1_p50_us = bench_percentile(v, FLOOR_CALLS, 50);
-    if ((rc = bench_floor_calls(&f, 2, v, FLOOR_CALLS, FLOOR_WARMUP)) < 0)
-        goto out;
-    *hop2_p50_us = bench_percentile(v, FLOOR_CALLS, 50);
-    rc = 0;
-out:
-    bench_floor_close(&f);
-    free(v);
-    return rc;
 }
 
 /* ---- making threads --------------------------------------------------------- */

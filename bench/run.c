@@ -704,10 +704,6 @@ static int latency(struct run *r, struct bench_row *row)
     row->query_p50_us = bench_percentile(v, QUERY_CALLS, 50);
     row->query_p99_us = bench_percentile(v, QUERY_CALLS, 99);
 
-    /* INTERROGATE and the floor's round trips in turns, a block of each
-     * at a time, so that both medians come from the same stretch of
-     * time: a placement of the processes on the CPUs, or another load on
-     * the machine, that lasts a few milliseconds weighs on both alike. */
     /* The latency of an idle service, not of one in the wake of N starts:
      * for a few hundred milliseconds after a burst of work the kernel
      * still places scmd and the host as busy processes (its load
@@ -715,6 +711,10 @@ static int latency(struct run *r, struct bench_row *row)
      * 1000 starts took 55-80 us where the same processes took 25-30 us
      * half a second later. */
     msleep_us(SETTLE_MS * 1000L);
+    /* INTERROGATE and the floor's round trips in turns, a block of each
+     * at a time, so that both medians come from the same stretch of
+     * time: a placement of the processes on the CPUs, or another load on
+     * the machine, that lasts a few milliseconds weighs on both alike. */
     progress(r, true, "INTERROGATE x%d, floor round trips", INTERROGATE_CALLS);
     if (bench_floor_open(&floor) < 0)
         goto out;

@@ -355,12 +355,21 @@ static void names_unmap(void)
     names.size = 0;
 }
 
+/* Whether the mapped file is a names file of instance's generation gen
+ * whole: checked at every use, as the mapping shows the file as it is. */
+static int names_current(uint64_t instance, uint32_t gen)
+{
+    const struct svc_names_header *h = names.base;
+
+    return h->magic == SVC_NAMES_MAGIC && h->version == SVC_NAMES_VERSION &&
+           h->instance == instance && h->gen == gen && h->size == names.size;
+}
+
 /* Maps the names file of instance's generation gen (names.lock held):
  * 0, or -ENOENT when the file there is not that one (or not a names
  * file at all). */
 static int names_map(uint64_t instance, uint32_t gen)
 {
-    const struct svc_names_header *h;
     struct stat st;
     char *path;
     int fd;
@@ -374,7 +383,7 @@ static int names_map(uint64_t instance, uint32_t gen)
     free(path);
     if (fd < 0)
         return -ENOENT;
-    if (fstat(fd, &st) < 0 || (size_t)st.st_size < sizeof *h || st.st_size > UINT32_MAX) {
+    if (fstat(fd, &st) < 0 || (size_t)st.st_size < sizeof(struct svc_names_header) || st.st_size > UINT32_MAX) {
         close(fd);
         return -ENOENT;
     }
@@ -385,9 +394,7 @@ static int names_map(uint64_t instance, uint32_t gen)
         return -ENOENT;
     }
     names.size = (size_t)st.st_size;
-    h = names.base;
-    if (h->magic != SVC_NAMES_MAGIC || h->version != SVC_NAMES_VERSION ||
-        h->instance != instance || h->gen != gen || h->size != names.size) {
+    if (!names_current(instance, gen)) {
         names_unmap();
         return -ENOENT;
     }
@@ -432,10 +439,9 @@ static int names_list(uint64_t instance, uint32_t type, uint32_t state,
     gen = atomic_load_explicit(&header(t)->names_gen, memory_order_acquire);
     if (gen == 0 || (rc = names_map(instance, gen)) < 0)
         return -ENOENT;
-    h = names.base;
-    /* Checked again at every use: the mapping shows the file as it is. */
-    if (h->size != names.size || h->gen != gen)
+    if (!names_current(instance, gen))
         return -ENOENT;
+    h = names.base;
     if (h->count > (names.size - sizeof *h) / sizeof(struct svc_names_record))
         return -EPROTO;
     if ((v = calloc(h->count ? h->count : 1, sizeof *v)) == NULL)

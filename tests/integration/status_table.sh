@@ -72,10 +72,25 @@ listing() {
     LIST_OUT=$("$READER" S frozen 1 "$ROOT/frozen.go" enum 2>&1) || fail "enumerate: $LIST_OUT"
     LIST_OUT=$(echo "$LIST_OUT" | grep -v '^ready$')
 }
-# names_written: waits until scmd has written the names file again
-# (it does so 20 ms after a change).
+# names_written: waits until scmd has written the names file of the
+# table's current generation (it does so 20 ms after a change): the
+# file's generation (a u32 at byte 16) is the one the table's header
+# names (a u32 at byte 24); names_gone: until it has removed the file.
+names_gen() { od -An -tu4 -j "$2" -N4 "$1" 2>/dev/null | tr -d ' '; }
 names_written() {
-    sleep 0.2
+    local deadline=$((SECONDS + TIMEOUT))
+    until [ -n "$(names_gen "$ROOT/run/names" 16)" ] &&
+          [ "$(names_gen "$ROOT/run/names" 16)" = "$(names_gen "$ROOT/run/status" 24)" ]; do
+        [ $SECONDS -le $deadline ] || fail "scmd did not write run/names for its current generation"
+        sleep 0.02
+    done
+}
+names_gone() {
+    local deadline=$((SECONDS + TIMEOUT))
+    while [ -e "$ROOT/run/names" ]; do
+        [ $SECONDS -le $deadline ] || fail "a names file remains when only SY and BA may enumerate"
+        sleep 0.02
+    done
 }
 frozen S enum
 [ "$FROZEN_RC" -eq 3 ] || fail "an enumeration listing the unpublished Hidden was read without scmd: $FROZEN_OUT"
@@ -120,8 +135,7 @@ sc_ok sdshow scmanager
 manager_sd=$(echo "$OUT" | grep -E '^[DO]:' | head -1)
 [ -n "$manager_sd" ] || fail "sdshow scmanager: $OUT"
 sc_ok sdset scmanager "D:(A;;CCLCRPRC;;;SY)(A;;KA;;;BA)"
-names_written
-[ -e "$ROOT/run/names" ] && fail "a names file remains when only SY and BA may enumerate"
+names_gone
 frozen S enum
 [ "$FROZEN_RC" -eq 3 ] || fail "enumerated from the table although not every user may: $FROZEN_OUT"
 sc_ok sdset scmanager "$manager_sd"
