@@ -52,7 +52,7 @@ void report_table(FILE *f, const struct bench_row *rows, size_t nrows)
     for (size_t i = 0; i < nrows; i++) {
         const struct bench_row *r = &rows[i];
         fprintf(f,
-                "%-6s %5u %9llu %9llu %7lu %6lu %9.1f %9.1f %12.1f %12.1f %18.1f %18.1f "
+                "%-6s %5u %9llu %9llu %7lu %6lu %9.1f %9.1f %12.2f %12.2f %18.1f %18.1f "
                 "%13.1f %13.1f %15.2f %21.2f\n",
                 bench_mode_name(r->mode), r->n, r->pss_kib, r->rss_kib, r->threads, r->fds,
                 r->start_ms, r->stop_ms, r->query_p50_us, r->query_p99_us,
@@ -268,7 +268,7 @@ void report_targets(FILE *f, const struct bench_row *rows, size_t nrows, const c
         double q = over(wqf->query_p50_us, wqf->floor1_p50_us);
         double i = over(wif->interrogate_p50_us, wif->floor2_p50_us);
 
-        snprintf(buf, sizeof buf, "%.1f us (worst: %s n=%u)", wq->query_p50_us,
+        snprintf(buf, sizeof buf, "%.2f us (worst: %s n=%u)", wq->query_p50_us,
                  bench_mode_name(wq->mode), wq->n);
         target_line(f, "QueryServiceStatusEx median", "<= 1 us", buf,
                     wq->query_p50_us <= TARGET_QUERY_US);

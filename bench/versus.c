@@ -531,7 +531,7 @@ int bench_versus_wine(const struct bench_config *cfg, const unsigned *ns, int nn
         row("create all (ms)", ours[i].create_ms, theirs[i].create_ms, 1);
         row("start all, until all RUNNING (ms)", ours[i].start_ms, theirs[i].start_ms, 1);
         row("QueryServiceStatusEx p50 (us)", ours[i].query_p50_us, theirs[i].query_p50_us,
-            1);
+            2);
         row("INTERROGATE p50 (us)", ours[i].interrogate_p50_us, theirs[i].interrogate_p50_us,
             1);
         row("stop all, until all STOPPED (ms)", ours[i].stop_ms, theirs[i].stop_ms, 1);

@@ -128,6 +128,13 @@ static int request_plain(struct svc_conn *c, uint16_t type, struct svc_wbuf *w)
     return rc;
 }
 
+/* Whether a table read that returned rc may be taken: 0 is, 1 is once
+ * the connection shows that scmd has not closed it. */
+static int table_answer(struct svc_conn *c, int rc)
+{
+    return rc == 0 || (rc == 1 && svc_conn_local_alive(c));
+}
+
 static int query_status(SC_HANDLE h, SERVICE_STATUS_PROCESS *st)
 {
     struct svc_wbuf w;
@@ -135,9 +142,9 @@ static int query_status(SC_HANDLE h, SERVICE_STATUS_PROCESS *st)
     int rc;
 
     /* From the local scmd's shared table, when it publishes the service
-     * and still answers this connection: no round trip (status_table.h). */
-    if (h->slot.slot != SVC_TABLE_NO_SLOT && svc_conn_local_alive(h->conn) &&
-        svc_table_client_read(h->slot.slot, h->slot.gen, h->slot.table, st) == 0)
+     * and still keeps the table: no round trip (status_table.h). */
+    if (h->slot.slot != SVC_TABLE_NO_SLOT && svc_conn_local(h->conn) &&
+        table_answer(h->conn, svc_table_client_read(h->slot.slot, h->slot.gen, h->slot.table, st)))
         return 0;
     svc_wbuf_init(&w);
     svc_msg_name_pack(&w, h->name);
@@ -1443,10 +1450,10 @@ static int enum_services(SC_HANDLE m, DWORD type, DWORD state, LPBYTE buf, DWORD
                          LPDWORD needed, LPDWORD returned, LPDWORD resume, LPCSTR group)
 {
     const size_t ssz = sizeof(ENUM_SERVICE_STATUS_PROCESSA);
-    struct svc_msg_service *e;
+    struct svc_msg_service *e = NULL;
     struct svc_wbuf w;
     struct svc_reply rep;
-    size_t n, first, k;
+    size_t n = 0, first, k;
     int rc;
 
     rc = start_counts(needed, returned);
@@ -1458,11 +1465,14 @@ static int enum_services(SC_HANDLE m, DWORD type, DWORD state, LPBYTE buf, DWORD
     if (rc != 0)
         return rc;
 
-    /* From the status table when the local scmd, still answering this
-     * connection, lists every service there (not for a group: membership
+    /* From the status table when the local scmd, still keeping it,
+     * lists every service there (not for a group: membership
      * is not in it); else scmd answers. */
-    if (group != NULL || m->slot.table == 0 || !svc_conn_local_alive(m->conn) ||
-        svc_table_client_enum(m->slot.table, type, state, &e, &n) != 0) {
+    if (group != NULL || m->slot.table == 0 || !svc_conn_local(m->conn) ||
+        !table_answer(m->conn, svc_table_client_enum(m->slot.table, type, state, &e, &n))) {
+        svc_msg_services_free(e, n);
+        e = NULL;
+        n = 0;
         svc_wbuf_init(&w);
         svc_msg_enum_services_pack(&w, type, state, group);
         rc = request(m->conn, SVC_MSG_ENUM_SERVICES, &w, &rep);

@@ -46,6 +46,8 @@ int svc_conn_open(const char *machine, struct svc_conn **out);
  * (ERROR_ACCESS_DENIED or RPC_S_SERVER_UNAVAILABLE), the reason being
  * logged; otherwise rc itself. */
 int svc_conn_first_error(struct svc_conn *c, int rc);
+/* Whether c is the local socket (not a remote one over ssh). */
+int svc_conn_local(const struct svc_conn *c);
 /* Whether c is the local socket and scmd has not closed it (poll, no
  * wait): a status read from the shared table is then this scmd's. */
 int svc_conn_local_alive(struct svc_conn *c);

@@ -506,11 +506,16 @@ int svc_handle_close(SC_HANDLE h)
     return 0;
 }
 
+int svc_conn_local(const struct svc_conn *c)
+{
+    return c->remote.pid == 0;
+}
+
 int svc_conn_local_alive(struct svc_conn *c)
 {
     struct pollfd p = { .fd = c->fd, .events = 0 };
 
-    if (c->remote.pid != 0)
+    if (!svc_conn_local(c))
         return 0;
     return poll(&p, 1, 0) == 0 || !(p.revents & (POLLHUP | POLLERR | POLLNVAL));
 }

@@ -14,6 +14,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/futex.h>
+#endif
 
 #include "config.h"
 #include "paths.h"
@@ -35,6 +38,33 @@ static struct svc_table_header *header(const struct svc_table *t)
 static struct svc_table_slot *slot_at(const struct svc_table *t, uint32_t i)
 {
     return (struct svc_table_slot *)((char *)t->base + sizeof(struct svc_table_header)) + i;
+}
+
+/* Maps the header a second time, where it stays while the table grows
+ * and moves (the kernel finds the owner's mutex by its address when the
+ * thread ends), and takes the mutex for the calling thread. */
+static int own(struct svc_table *t)
+{
+    pthread_mutexattr_t a;
+    void *h = mmap(NULL, sizeof(struct svc_table_header), PROT_READ | PROT_WRITE, MAP_SHARED,
+                   t->fd, 0);
+    int rc;
+
+    if (h == MAP_FAILED)
+        return -errno;
+    t->owned = h;
+    pthread_mutexattr_init(&a);
+    pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+    pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+    rc = -pthread_mutex_init(&t->owned->owner.mutex, &a);
+    pthread_mutexattr_destroy(&a);
+    if (rc == 0 && (rc = -pthread_mutex_lock(&t->owned->owner.mutex)) < 0)
+        pthread_mutex_destroy(&t->owned->owner.mutex);
+    if (rc < 0) {
+        munmap(h, sizeof(struct svc_table_header));
+        t->owned = NULL;
+    }
+    return rc;
 }
 
 int svc_table_create(const char *path, uint32_t capacity, struct svc_table *t)
@@ -68,12 +98,12 @@ int svc_table_create(const char *path, uint32_t capacity, struct svc_table *t)
         t->instance = ((uint64_t)getpid() << 32) ^ (uint64_t)time(NULL);
     header(t)->instance = t->instance;
     atomic_store_explicit(&header(t)->capacity, capacity, memory_order_release);
-    if (rename(tmp, path) < 0) {
-        rc = -errno;
-        munmap(base, size);
-        memset(t, 0, sizeof *t);
-        t->fd = -1;
-        goto fail;
+    if ((rc = own(t)) < 0 || rename(tmp, path) < 0) {
+        rc = rc < 0 ? rc : -errno;
+        svc_table_close(t);
+        unlink(tmp);
+        free(tmp);
+        return rc;
     }
     free(tmp);
     return 0;
@@ -189,6 +219,11 @@ int svc_table_names_write(struct svc_table *t, const char *path, const struct sv
 
 void svc_table_close(struct svc_table *t)
 {
+    if (t->owned != NULL) {
+        /* Readers see the mutex free: the table is no longer kept. */
+        pthread_mutex_unlock(&t->owned->owner.mutex);
+        munmap(t->owned, sizeof(struct svc_table_header));
+    }
     if (t->base != NULL)
         munmap(t->base, t->size);
     if (t->fd >= 0)
@@ -236,6 +271,22 @@ int svc_table_map(const char *path, struct svc_table *t)
     if (table_bytes(t->capacity) > t->size)
         t->capacity = (uint32_t)((t->size - sizeof *h) / sizeof(struct svc_table_slot));
     return 0;
+}
+
+int svc_table_kept(const struct svc_table *t)
+{
+#if defined(__GLIBC__) && defined(__linux__)
+    /* glibc's mutex begins with its futex word: the owner's thread ID
+     * while held, FUTEX_OWNER_DIED once the kernel saw the owner end
+     * holding it, 0 once released. */
+    const struct svc_table_header *h = t->base;
+    int word = __atomic_load_n(&h->owner.mutex.__data.__lock, __ATOMIC_ACQUIRE);
+
+    return (word & FUTEX_TID_MASK) != 0 && !(word & FUTEX_OWNER_DIED);
+#else
+    (void)t;
+    return -1;
+#endif
 }
 
 int svc_table_read(const struct svc_table *t, uint32_t slot, uint32_t gen,
@@ -325,14 +376,31 @@ static struct svc_table *table_with(uint32_t slot, uint64_t instance)
     return t != NULL && t->instance == instance ? t : NULL;
 }
 
+/* What a client's read of t ends with once it has what it read: checked
+ * after the read, so that scmd was alive after the status was taken. */
+static int kept_answer(const struct svc_table *t)
+{
+    switch (svc_table_kept(t)) {
+    case 1:
+        return 0;
+    case 0:
+        return -ENOTCONN;
+    default:
+        return 1;
+    }
+}
+
 int svc_table_client_read(uint32_t slot, uint32_t gen, uint64_t instance,
                           SERVICE_STATUS_PROCESS *out)
 {
     struct svc_table *t;
+    int rc;
 
     if (slot == SVC_TABLE_NO_SLOT || (t = table_with(slot, instance)) == NULL)
         return -ENOENT;
-    return svc_table_read(t, slot, gen, out);
+    if ((rc = svc_table_read(t, slot, gen, out)) < 0)
+        return rc;
+    return kept_answer(t);
 }
 
 /* ---- a client's enumeration -------------------------------------------- */
@@ -476,9 +544,11 @@ static int names_list(uint64_t instance, uint32_t type, uint32_t state,
         rc = -EAGAIN;
         goto fail;
     }
+    if ((rc = kept_answer(t)) < 0)
+        goto fail;
     *out = v;
     *n = k;
-    return 0;
+    return rc;
 fail:
     svc_msg_services_free(v, k);
     return rc;

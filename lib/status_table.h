@@ -26,6 +26,7 @@
 #ifndef SVC_STATUS_TABLE_H
 #define SVC_STATUS_TABLE_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,7 +34,7 @@
 #include <svchost/winsvc.h>
 
 #define SVC_TABLE_MAGIC 0x54535653u   /* "SVST" */
-#define SVC_TABLE_VERSION 1u
+#define SVC_TABLE_VERSION 2u
 #define SVC_TABLE_NO_SLOT UINT32_MAX  /* a service without a slot */
 #define SVC_TABLE_STATUS_WORDS 9      /* the DWORDs of SERVICE_STATUS_PROCESS */
 
@@ -46,7 +47,16 @@ struct svc_table_header {
     uint32_t slot_size;
     uint64_t instance;                /* random, per table: a handle's reply names it */
     _Atomic uint32_t names_gen;       /* the names file that is current; 0: none */
-    uint8_t pad[36];
+    uint32_t pad0;
+    /* A robust, process-shared mutex that scmd's thread which made the
+     * table holds until it closes the table or dies: when the thread
+     * ends, however it ends, the kernel marks the mutex's owner dead, so
+     * a reader learns that scmd has gone without a system call. */
+    union {
+        pthread_mutex_t mutex;
+        uint8_t bytes[64];
+    } owner;
+    uint8_t pad[32];
 };
 
 struct svc_table_slot {
@@ -56,12 +66,13 @@ struct svc_table_slot {
     _Atomic uint32_t status[SVC_TABLE_STATUS_WORDS];
     uint32_t pad[4];
 };
-_Static_assert(sizeof(struct svc_table_header) == 64, "the header is 64 bytes");
+_Static_assert(sizeof(struct svc_table_header) == 128, "the header is 128 bytes");
 _Static_assert(sizeof(struct svc_table_slot) == 64, "a slot is 64 bytes");
 
 /* A mapping of the table: scmd's (writable) or a client's. */
 struct svc_table {
     void *base;
+    struct svc_table_header *owned;   /* scmd's: the header, mapped apart (it never moves) */
     uint64_t instance;
     size_t size;                      /* bytes mapped */
     uint32_t capacity;                /* slots mapped */
@@ -80,6 +91,8 @@ int svc_table_reserve(struct svc_table *t, uint32_t n);
 /* Writes slot's generation, published flag and status (st NULL: zeros). */
 void svc_table_write(struct svc_table *t, uint32_t slot, uint32_t gen, int published,
                      const SERVICE_STATUS_PROCESS *st);
+/* Unmaps t; the thread that made a table closes it, which tells its
+ * readers that it is no longer kept. */
 void svc_table_close(struct svc_table *t);
 
 /* ---- the names file (ROOT/run/names) --------------------------------------- */
@@ -123,12 +136,19 @@ int svc_table_names_write(struct svc_table *t, const char *path, const struct sv
 
 /* ---- a client's side --------------------------------------------------- */
 
+/* Whether the scmd that made t still keeps it: 1 yes, 0 no (it closed
+ * the table or died), -1 cannot tell without a system call (a C library
+ * whose mutex this code does not know: ask the connection). */
+int svc_table_kept(const struct svc_table *t);
+
 /* The status of a handle's service from the table of the local scmd
  * (ROOT/run/status of svc_default_root(), mapped once per process and
  * again when it grew or another scmd made a new one): 0, or a negative
  * errno when the caller must ask scmd instead (no table, another
  * table's instance, the slot's service deleted or not published, or
- * being written all along). */
+ * being written all along; -ENOTCONN: scmd closed the table or died).
+ * 1: *out is read, but whether scmd still keeps the table cannot be
+ * told here (svc_table_kept -1): the caller checks its connection. */
 int svc_table_client_read(uint32_t slot, uint32_t gen, uint64_t instance,
                           SERVICE_STATUS_PROCESS *out);
 
@@ -137,7 +157,8 @@ struct svc_msg_service;
  * and the names file of the local scmd whose table is instance: 0 and
  * *out (n entries, svc_msg_services_free), or a negative errno when the
  * caller must ask scmd (no table or no current names file, a service
- * not published, the list changed while it was read). */
+ * not published, the list changed while it was read, -ENOTCONN: scmd
+ * closed the table or died); 1 as for svc_table_client_read. */
 int svc_table_client_enum(uint64_t instance, uint32_t type, uint32_t state,
                           struct svc_msg_service **out, size_t *n);
 

@@ -5,7 +5,8 @@
  * a slot given to another service, or not published, is not read; a
  * table that grew is read after mapping it again; an enumeration reads
  * the names file of the current generation only, filters as scmd does,
- * and refuses a file that lies about its records.
+ * and refuses a file that lies about its records; readers learn that
+ * the table's scmd closed it or was killed, even after it grew.
  */
 #include "status_table.h"
 #include "proto.h"
@@ -75,6 +76,66 @@ START_TEST(test_round_trip)
     ck_assert_int_eq(svc_table_read(&r, 2, 5, &got), -ENOENT);
     svc_table_close(&r);
     svc_table_close(&w);
+}
+END_TEST
+
+/* A writer in a child process that makes the table, grows it far enough
+ * for the mapping to move, says so on the pipe and waits to be killed. */
+static pid_t writer_child(const char *path, int *ready)
+{
+    int fds[2];
+    pid_t pid;
+
+    ck_assert_int_eq(pipe(fds), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct svc_table w;
+        close(fds[0]);
+        if (svc_table_create(path, 1, &w) != 0 || svc_table_reserve(&w, 100000) != 0)
+            _exit(1);
+        if (write(fds[1], "x", 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    close(fds[1]);
+    *ready = fds[0];
+    return pid;
+}
+
+START_TEST(test_owner_kept)
+{
+    struct svc_table w, r;
+    SERVICE_STATUS_PROCESS st = status_of(3), got;
+    int ready, status;
+    char c;
+    pid_t pid;
+
+    /* Closed by its maker: no longer kept. */
+    ck_assert_int_eq(svc_table_create(table_path, 1, &w), 0);
+    ck_assert_int_eq(svc_table_map(table_path, &r), 0);
+    ck_assert_int_eq(svc_table_kept(&r), 1);
+    ck_assert_int_eq(svc_table_reserve(&w, 100000), 0);
+    svc_table_write(&w, 0, 1, 1, &st);
+    ck_assert_int_eq(svc_table_read(&r, 0, 1, &got), 0);
+    ck_assert_int_eq(svc_table_kept(&r), 1);
+    svc_table_close(&w);
+    ck_assert_int_eq(svc_table_kept(&r), 0);
+    svc_table_close(&r);
+
+    /* Killed while it held it, after the table grew and moved. */
+    pid = writer_child(table_path, &ready);
+    ck_assert_int_eq(read(ready, &c, 1), 1);
+    ck_assert_int_eq(svc_table_map(table_path, &r), 0);
+    ck_assert_int_eq(r.capacity, 131072);
+    ck_assert_int_eq(svc_table_kept(&r), 1);
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFSIGNALED(status));
+    ck_assert_int_eq(svc_table_kept(&r), 0);
+    close(ready);
+    svc_table_close(&r);
 }
 END_TEST
 
@@ -320,6 +381,7 @@ int main(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_not_a_table);
+    tcase_add_test(tc, test_owner_kept);
     tcase_add_test(tc, test_no_torn_read);
     tcase_add_test(tc, test_names_enum);
     tcase_add_test(tc, test_names_lies);

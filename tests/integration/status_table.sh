@@ -175,5 +175,34 @@ frozen S
 [ "$FROZEN_RC" -eq 0 ] || fail "after a restart, S's status needed scmd: $FROZEN_OUT"
 pass "a restarted scmd publishes a new table"
 
+# A handle whose scmd was killed reads nothing from the table it left
+# (the frozen reads above show that the same reader takes the table while
+# that scmd lives).  dead_reader [enum]: one read after kill -9 of scmd.
+dead_reader() {
+    local go=$ROOT/dead.go
+    rm -f "$go" "$ROOT/dead.out"
+    "$READER" S frozen 1 "$go" ${1:-} >"$ROOT/dead.out" 2>&1 &
+    local reader=$!
+    wait_for "$ROOT/dead.out" "^ready$"
+    kill -KILL "$SCMD"
+    wait_exit "$SCMD"
+    touch "$go"
+    DEAD_RC=0
+    wait "$reader" || DEAD_RC=$?
+    DEAD_OUT=$(cat "$ROOT/dead.out")
+    # The hosts wait for a new scmd to adopt them.
+    scmd
+}
+dead_reader
+[ "$DEAD_RC" -eq 1 ] || fail "a query after scmd was killed: exit $DEAD_RC: $DEAD_OUT"
+echo "$DEAD_OUT" | contains "query: [1-9]" || fail "a query after scmd was killed: $DEAD_OUT"
+names_written
+frozen S enum
+[ "$FROZEN_RC" -eq 0 ] || fail "the adopting scmd's table was not enumerated: $FROZEN_OUT"
+dead_reader enum
+[ "$DEAD_RC" -eq 1 ] || fail "an enumeration after scmd was killed: exit $DEAD_RC: $DEAD_OUT"
+echo "$DEAD_OUT" | contains "enumerate: [1-9]" || fail "an enumeration after scmd was killed: $DEAD_OUT"
+pass "after scmd is killed, its table answers neither a query nor an enumeration"
+
 stop_scmd
 [ "$RC" -eq 0 ] || fail "scmd exit $RC"
