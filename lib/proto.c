@@ -75,14 +75,16 @@ int svc_header_unpack(const uint8_t in[SVC_PROTO_HEADER_SIZE], struct svc_frame_
 
 void svc_wbuf_init(struct svc_wbuf *w)
 {
-    w->data = NULL;
-    w->len = w->cap = 0;
+    w->data = w->small;
+    w->len = 0;
+    w->cap = sizeof w->small;
     w->err = 0;
 }
 
 void svc_wbuf_free(struct svc_wbuf *w)
 {
-    free(w->data);
+    if (w->data != w->small)
+        free(w->data);
     svc_wbuf_init(w);
 }
 
@@ -92,33 +94,42 @@ static void wbuf_fail(struct svc_wbuf *w, int err)
         w->err = err;
 }
 
-/* Appends n bytes.  The buffer never grows past SVC_PROTO_MAX_PAYLOAD,
- * so a payload that could not be sent fails here, where it is built,
- * and no size computation can overflow. */
-static void wbuf_append(struct svc_wbuf *w, const void *p, size_t n)
+/* Makes room for n more bytes: 0, or -1 with err set.  The buffer never
+ * grows past SVC_PROTO_MAX_PAYLOAD, so a payload that could not be sent
+ * fails here, where it is built, and no size computation can overflow. */
+static int wbuf_grow(struct svc_wbuf *w, size_t n)
 {
-    if (w->err != 0)
-        return;
+    size_t cap = w->cap != 0 ? w->cap : 64;
+    uint8_t *d;
+
     if (n > SVC_PROTO_MAX_PAYLOAD - w->len) {
         wbuf_fail(w, -EMSGSIZE);
-        return;
+        return -1;
     }
-    if (w->len + n > w->cap) {
-        size_t cap = w->cap != 0 ? w->cap : 64;
-        uint8_t *d;
-
-        while (cap < w->len + n)
-            cap *= 2;
-        if (cap > SVC_PROTO_MAX_PAYLOAD)
-            cap = SVC_PROTO_MAX_PAYLOAD;
+    while (cap < w->len + n)
+        cap *= 2;
+    if (cap > SVC_PROTO_MAX_PAYLOAD)
+        cap = SVC_PROTO_MAX_PAYLOAD;
+    if (w->data == w->small) {
+        if ((d = malloc(cap)) != NULL)
+            memcpy(d, w->small, w->len);
+    } else {
         d = realloc(w->data, cap);
-        if (d == NULL) {
-            wbuf_fail(w, -ENOMEM);
-            return;
-        }
-        w->data = d;
-        w->cap = cap;
     }
+    if (d == NULL) {
+        wbuf_fail(w, -ENOMEM);
+        return -1;
+    }
+    w->data = d;
+    w->cap = cap;
+    return 0;
+}
+
+/* Appends n bytes (nothing once the buffer has failed). */
+static inline void wbuf_append(struct svc_wbuf *w, const void *p, size_t n)
+{
+    if (w->err != 0 || (n > w->cap - w->len && wbuf_grow(w, n) < 0))
+        return;
     if (n != 0)
         memcpy(w->data + w->len, p, n);
     w->len += n;

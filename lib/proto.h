@@ -132,11 +132,16 @@ int svc_header_unpack(const uint8_t in[SVC_PROTO_HEADER_SIZE], struct svc_frame_
 /* A growing buffer.  The first failure sets err and makes later puts do
  * nothing: -ENOMEM; -EMSGSIZE for a string or list over its limit or a
  * payload that would pass SVC_PROTO_MAX_PAYLOAD; -EINVAL for a config
- * that cannot be encoded (see svc_put_config). */
+ * that cannot be encoded (see svc_put_config).  A payload of up to
+ * SVC_WBUF_SMALL bytes (most requests and replies) stays in the buffer
+ * itself, with no allocation: a wbuf is not copied by value once
+ * initialised (data may point into it). */
+#define SVC_WBUF_SMALL 128
 struct svc_wbuf {
     uint8_t *data;
     size_t len, cap;
     int err;
+    uint8_t small[SVC_WBUF_SMALL];
 };
 
 void svc_wbuf_init(struct svc_wbuf *w);

@@ -24,8 +24,9 @@ struct pending {
     struct pending *next;
     uint32_t id;
     uint16_t type;               /* HOST_START / HOST_CONTROL / HOST_QUERY */
-    char *service;               /* START, CONTROL */
+    char *service;               /* START, CONTROL: name, below; else NULL */
     void *cookie;                /* QUERY */
+    char name[];
 };
 
 /* A START for a host not connected yet, or a CONTROL for an adopted
@@ -176,13 +177,13 @@ static int table_has(const struct scm_host *h, const char *name)
 static struct pending *add_pending(struct scm_host *h, uint32_t id, uint16_t type,
                                    const char *service, void *cookie)
 {
-    struct pending *p = calloc(1, sizeof *p);
+    size_t n = service != NULL ? strlen(service) + 1 : 0;
+    /* One allocation with the name: one for every control. */
+    struct pending *p = malloc(sizeof *p + n);
+
     if (p == NULL)
         return NULL;
-    if (service != NULL && (p->service = strdup(service)) == NULL) {
-        free(p);
-        return NULL;
-    }
+    p->service = service != NULL ? memcpy(p->name, service, n) : NULL;
     p->id = id;
     p->type = type;
     p->cookie = cookie;
@@ -205,8 +206,6 @@ static struct pending *take_pending(struct scm_host *h, uint32_t id)
 
 static void pending_free(struct pending *p)
 {
-    if (p != NULL)
-        free(p->service);
     free(p);
 }
 
