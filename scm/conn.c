@@ -8,6 +8,7 @@
  * to decode it.
  */
 #include "conn.h"
+#include "deadline.h"
 #include "peer.h"
 #include "log.h"
 
@@ -54,7 +55,8 @@ struct scm_clients {
     scm_request_fn *on_request;
     struct scm_client *list;
     unsigned n;
-    uv_timer_t sweep;               /* mid-frame timeouts */
+    struct scm_deadline sweep;      /* mid-frame timeouts */
+    unsigned sweep_every_ms;
     uint64_t log_second;            /* rate limit of the lines about clients: */
     struct log_budget {             /* this second's, per user (the last one for */
         uid_t uid;                  /* every user beyond the others) */
@@ -478,9 +480,8 @@ static void on_connection(uv_stream_t *server, int status)
         client_close(c, "cannot be read");
 }
 
-static void on_sweep(uv_timer_t *timer)
+static void on_sweep(struct scm *scm, struct scm_deadline *d)
 {
-    struct scm *scm = timer->data;
     struct scm_client *c = scm->clients->list, *next;
 
     for (; c; c = next) {
@@ -488,6 +489,7 @@ static void on_sweep(uv_timer_t *timer)
         if (scm_peer_partial_ms(&c->peer) > scm->set.frame_timeout_ms)
             client_close(c, "stayed in the middle of a frame past FrameTimeoutMs");
     }
+    scm_deadline_start(scm, d, scm->clients->sweep_every_ms, on_sweep);
 }
 
 int scm_conn_listen(struct scm *scm, const char *sock_path, scm_request_fn *on_request)
@@ -516,11 +518,9 @@ int scm_conn_listen(struct scm *scm, const char *sock_path, scm_request_fn *on_r
         log_warnx("listen: %s", uv_strerror(rc));
         return -EIO;
     }
-    uv_timer_init(scm->loop, &t->sweep);
-    t->sweep.data = scm;
     every = scm->set.frame_timeout_ms / 4 ? scm->set.frame_timeout_ms / 4 : 1;
-    uv_timer_start(&t->sweep, on_sweep, every, every);
-    uv_unref((uv_handle_t *)&t->sweep);
+    t->sweep_every_ms = every;
+    scm_deadline_start(scm, &t->sweep, every, on_sweep);
     return 0;
 }
 
@@ -542,6 +542,5 @@ void scm_conn_close_all(struct scm *scm)
     scm_conn_stop_listening(scm);
     while (t->list)
         client_close(t->list, NULL);
-    uv_timer_stop(&t->sweep);
-    uv_close((uv_handle_t *)&t->sweep, NULL);
+    scm_deadline_stop(&t->sweep);
 }

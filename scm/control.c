@@ -19,8 +19,7 @@ int scm_control_busy(const struct scm_service *s)
 
 static void finish(struct scm *scm, struct scm_service *s, DWORD result, int with_status)
 {
-    if (s->control_timer)
-        uv_timer_stop(s->control_timer);
+    scm_deadline_stop(&s->control_deadline);
     s->control_host_id = 0;
     if (with_status)
         scm_reply_status(scm, &s->control, result, &s->status);
@@ -30,12 +29,11 @@ static void finish(struct scm *scm, struct scm_service *s, DWORD result, int wit
     scm_db_touch(scm, s);
 }
 
-static void on_timeout(uv_timer_t *t)
+static void on_timeout(struct scm *scm, struct scm_deadline *d)
 {
-    struct scm_service *s = t->data;
-    struct scm *scm = uv_loop_get_data(t->loop);
+    struct scm_service *s = d->data;
 
-    if (s == NULL || s->control_host_id == 0)
+    if (s->control_host_id == 0)
         return;
     scm_event(scm, 7011, s->name,
               "A timeout (%u milliseconds) was reached while waiting for a transaction response from the %s service.",
@@ -59,13 +57,6 @@ static DWORD send_checked(struct scm *scm, struct scm_service *s, DWORD control,
 
     if (err == NO_ERROR && (scm_control_busy(s) || !s->started_in_host || s->host == NULL))
         err = ERROR_SERVICE_CANNOT_ACCEPT_CTRL;   /* one control at a time */
-    if (err == NO_ERROR && s->control_timer == NULL) {
-        s->control_timer = malloc(sizeof *s->control_timer);
-        if (s->control_timer == NULL)
-            err = ERROR_NOT_ENOUGH_MEMORY;
-        else
-            uv_timer_init(scm->loop, s->control_timer);
-    }
     if (err == NO_ERROR)
         err = scm_host_control(s->host, s->name, control, &id);
     if (err != NO_ERROR)
@@ -73,8 +64,8 @@ static DWORD send_checked(struct scm *scm, struct scm_service *s, DWORD control,
     s->control_host_id = id;
     s->control_code = control;
     s->control = scm_waiter_hold(w);
-    s->control_timer->data = s;
-    uv_timer_start(s->control_timer, on_timeout, scm->set.control_timeout_ms, 0);
+    s->control_deadline.data = s;
+    scm_deadline_start(scm, &s->control_deadline, scm->set.control_timeout_ms, on_timeout);
     return NO_ERROR;
 }
 

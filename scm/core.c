@@ -6,6 +6,7 @@
 #include "adopt.h"
 #include "client.h"
 #include "conn.h"
+#include "deadline.h"
 #include "events.h"
 #include "host_chan.h"
 #include "hosting.h"
@@ -89,6 +90,10 @@ int scm_core_start(struct scm *scm, const char *sock_path)
     if (hd == NULL || scm->read_buf == NULL)
         return -ENOMEM;
     uv_loop_set_data(scm->loop, scm);
+    if ((rc = scm_deadlines_open(scm)) < 0) {
+        log_warnx("timerfd: %s", strerror(-rc));
+        return rc;
+    }
     scm->fx = &scm_hosting_effects;
     hd->hooks = scm_hosting_hooks;
     hd->hooks.freed = on_host_freed;

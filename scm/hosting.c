@@ -505,32 +505,21 @@ static DWORD host_pid(struct scm *scm, const struct scm_service *s)
     return s->host != NULL ? (DWORD)scm_host_pid(s->host) : 0;
 }
 
-static void on_timer(uv_timer_t *t)
+static void on_deadline(struct scm *scm, struct scm_deadline *d)
 {
-    struct scm_service *s = t->data;
-    if (s != NULL)
-        scm_state_event(uv_loop_get_data(t->loop), s, EV_TIMEOUT, NULL);
+    scm_state_event(scm, d->data, EV_TIMEOUT, NULL);
 }
 
 static void arm(struct scm *scm, struct scm_service *s, unsigned ms)
 {
-    if (s->timer == NULL) {
-        s->timer = malloc(sizeof *s->timer);
-        if (s->timer == NULL) {
-            log_warnx("%s: out of memory for its timer", s->name);
-            return;
-        }
-        uv_timer_init(scm->loop, s->timer);
-    }
-    s->timer->data = s;
-    uv_timer_start(s->timer, on_timer, ms, 0);
+    s->deadline.data = s;
+    scm_deadline_start(scm, &s->deadline, ms, on_deadline);
 }
 
 static void disarm(struct scm *scm, struct scm_service *s)
 {
     (void)scm;
-    if (s->timer != NULL)
-        uv_timer_stop(s->timer);
+    scm_deadline_stop(&s->deadline);
 }
 
 static void changed(struct scm *scm, struct scm_service *s)

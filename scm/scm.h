@@ -38,6 +38,7 @@ struct scm_peer;
 struct adopt;
 struct scm_recovery;
 struct scm_hosting;
+struct scm_deadlines;
 
 #define SCM_READ_BUF_SIZE 65536
 
@@ -122,6 +123,7 @@ struct scm {
     struct scm_shutdown *shutdown;  /* shutdown.c: its timers, once it began */
     struct scm_recovery *recovery;  /* recovery.c: failure actions waiting for their delay */
     void *core;                     /* core.c: the loop's own handles */
+    struct scm_deadlines *deadlines;/* deadline.c: the timeouts behind one timerfd */
     struct adopt *adopt;            /* adopt.c: what a previous scmd left */
     struct scm_sd_cache *sd_cache;  /* access.c: descriptors parsed, by their text */
     struct scm_hosting *hosting;    /* hosting.c: what it remembers between calls */

@@ -35,25 +35,12 @@ struct scm_service *scm_service_new(struct svc_service_config *cfg)
     return s;
 }
 
-static void timer_closed(uv_handle_t *h)
-{
-    free(h);
-}
-
-static void close_timer(uv_timer_t *t)
-{
-    if (t != NULL) {
-        t->data = NULL;
-        uv_close((uv_handle_t *)t, timer_closed);
-    }
-}
-
 void scm_service_free(struct scm_service *s)
 {
     if (s == NULL)
         return;
-    close_timer(s->timer);
-    close_timer(s->control_timer);
+    scm_deadline_stop(&s->deadline);
+    scm_deadline_stop(&s->control_deadline);
     svc_service_config_free(s->cfg);
     free(s->host_group);
     free(s->host_dll);

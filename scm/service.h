@@ -18,6 +18,7 @@
 
 #include "scm.h"
 #include "config.h"
+#include "deadline.h"
 
 struct scm_service {
     struct scm_service *next;        /* service: the next in name order */
@@ -42,7 +43,7 @@ struct scm_service {
     int started_in_host;             /* hosting: the host acknowledged START */
     char *host_dll;                  /* hosting: the plugin file it was started from,
                                         while in a host */
-    uv_timer_t *timer;               /* hosting: the state machine's deadline */
+    struct scm_deadline deadline;    /* hosting: the state machine's deadline */
 
     int job_pending;                 /* jobs: a start job targets it */
     uint64_t job_failed_seq;         /* jobs: when its last start job failed */
@@ -52,7 +53,7 @@ struct scm_service {
     struct scm_waiter control;       /* the client waiting for a control reply */
     uint32_t control_host_id;        /* id of the HOST_CONTROL in flight, 0 if none */
     DWORD control_code;
-    uv_timer_t *control_timer;
+    struct scm_deadline control_deadline; /* its timeout */
 
     unsigned shutdown_sent;          /* shutdown: SCM_SHUTDOWN_SENT_* of the controls sent */
     uint64_t shutdown_pre_ms;        /* shutdown: when PRESHUTDOWN was sent (the loop's clock) */
@@ -61,7 +62,7 @@ struct scm_service {
 /* A new service for cfg (taken over; freed with the service), STOPPED,
  * not yet in the table.  NULL when out of memory (cfg is then not taken). */
 struct scm_service *scm_service_new(struct svc_service_config *cfg);
-/* Frees s (already unlinked); its timers are closed and freed later. */
+/* Frees s (already unlinked), its deadlines stopped. */
 void scm_service_free(struct scm_service *s);
 /* Puts s into the table in name order / takes it out.  Linking costs a
  * binary search and a move of the pointers after s (memmove), so loading
