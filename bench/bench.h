@@ -45,6 +45,12 @@ enum bench_mode {
     BENCH_MODES
 };
 
+/* Where a 2-hop round trip's client and its two servers run (CPUs). */
+struct bench_placement {
+    int client, first, second;
+};
+#define BENCH_PLACEMENTS 4
+
 struct bench_row {
     enum bench_mode mode;
     unsigned n;
@@ -63,6 +69,13 @@ struct bench_row {
     double auto_ready_ms;               /* shared mode, the services auto-start: scmd
                                            started again, fork to ready */
     double auto_running_ms;             /* ...and fork to all RUNNING */
+    /* INTERROGATE and the 2-hop floor with their processes pinned alike:
+     * the client, scmd / the relay, the host / the echo (placement.c). */
+    unsigned placements;
+    struct {
+        struct bench_placement at;
+        double interrogate_p50_us, floor2_p50_us;
+    } placed[BENCH_PLACEMENTS];
 };
 
 struct bench_config {
@@ -116,6 +129,17 @@ int bench_floor_threads(unsigned n, double *ms);
  * waits as the library does (spin), or only blocks in read().  0;
  * -EINTR; -1 (reported). */
 int bench_floor_throughput(unsigned threads, double seconds, bool spin, double *per_s);
+
+/* ---- placement.c -------------------------------------------------------- */
+
+/* The placements compared, on the first two CPUs this process may use
+ * (all on one; the client on one and both servers on the other; one
+ * server with the client; the other with it): how many (1 on one CPU). */
+int bench_placements(struct bench_placement *out);
+void bench_placement_name(const struct bench_placement *p, char *buf, size_t len);
+/* Every thread of pid (0: the calling thread) on cpu, or back on every
+ * CPU the benchmark may use (cpu -1).  0 or a negative errno. */
+int bench_pin(pid_t pid, int cpu);
 
 /* The p-th percentile of v[0..n) by nearest rank; sorts v. */
 double bench_percentile(double *v, size_t n, unsigned p);
@@ -197,6 +221,7 @@ void report_ratios(FILE *f, const struct bench_row *rows, size_t nrows);
 void report_marginal(FILE *f, const struct bench_row *rows, size_t nrows);
 /* Shared mode's auto-start: scmd started again, to every service RUNNING. */
 void report_autostart(FILE *f, const struct bench_row *rows, size_t nrows);
+void report_placed(FILE *f, const struct bench_row *rows, size_t nrows);
 void report_targets(FILE *f, const struct bench_row *rows, size_t nrows, const char *plugin);
 /* 0, or -1 (reported on stderr). */
 int report_csv(const char *path, const struct bench_row *rows, size_t nrows);

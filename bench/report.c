@@ -27,7 +27,8 @@
 /* The first twelve columns as they always were; new ones go at the end. */
 #define CSV_HEADER "mode,n,pss_kib,rss_kib,threads,fds,start_ms,stop_ms," \
                    "query_p50_us,query_p99_us,interrogate_p50_us,interrogate_p99_us," \
-                   "floor1_p50_us,floor2_p50_us,query_vs_floor1,interrogate_vs_floor2"
+                   "floor1_p50_us,floor2_p50_us,query_vs_floor1,interrogate_vs_floor2," \
+                   "interrogate_vs_floor2_same_cpus"
 
 static const struct bench_row *find(const struct bench_row *rows, size_t nrows,
                                     enum bench_mode mode, unsigned n)
@@ -157,6 +158,59 @@ void report_autostart(FILE *f, const struct bench_row *rows, size_t nrows)
         fprintf(f, "  %6u %12.1f %16.1f\n", sh[i]->n, sh[i]->auto_ready_ms, sh[i]->auto_running_ms);
 }
 
+/* The largest INTERROGATE / 2-hop floor of a row's placements (0: none
+ * measured), and which placement it was in *at. */
+static double placed_worst(const struct bench_row *r, const struct bench_placement **at)
+{
+    double worst = 0;
+
+    for (unsigned k = 0; k < r->placements; k++) {
+        double x = over(r->placed[k].interrogate_p50_us, r->placed[k].floor2_p50_us);
+        if (x > worst) {
+            worst = x;
+            if (at != NULL)
+                *at = &r->placed[k].at;
+        }
+    }
+    return worst;
+}
+
+void report_placed(FILE *f, const struct bench_row *rows, size_t nrows)
+{
+    char name[32];
+    unsigned cols = 0;
+
+    for (size_t i = 0; i < nrows; i++)
+        if (rows[i].placements > cols)
+            cols = rows[i].placements;
+    if (cols == 0)
+        return;
+    fprintf(f, "\nINTERROGATE / 2-hop floor, both paths pinned alike (CPUs of the client, "
+               "scmd or the relay, the host or the echo): p50 us, ratio\n");
+    fprintf(f, "%-6s %5s", "mode", "n");
+    for (unsigned k = 0; k < cols; k++) {
+        const struct bench_row *r = NULL;
+        for (size_t i = 0; i < nrows && r == NULL; i++)
+            if (rows[i].placements > k)
+                r = &rows[i];
+        bench_placement_name(&r->placed[k].at, name, sizeof name);
+        fprintf(f, " %21s", name);
+    }
+    fprintf(f, " %7s\n", "worst");
+    for (size_t i = 0; i < nrows; i++) {
+        const struct bench_row *r = &rows[i];
+
+        if (r->placements == 0)
+            continue;
+        fprintf(f, "%-6s %5u", bench_mode_name(r->mode), r->n);
+        for (unsigned k = 0; k < r->placements; k++)
+            fprintf(f, "  %6.1f/%6.1f %5.2fx", r->placed[k].interrogate_p50_us,
+                    r->placed[k].floor2_p50_us,
+                    over(r->placed[k].interrogate_p50_us, r->placed[k].floor2_p50_us));
+        fprintf(f, " %6.2fx\n", placed_worst(r, NULL));
+    }
+}
+
 static const char *verdict(bool met)
 {
     return met ? "met" : "MISSED";
@@ -276,10 +330,31 @@ void report_targets(FILE *f, const struct bench_row *rows, size_t nrows, const c
                  wqf->n);
         target_line(f, "QueryServiceStatusEx median / 1-hop floor", "<= 0.05x", buf,
                     q <= TARGET_QUERY_VS_FLOOR1);
+        /* Judged with both paths on the same CPUs: as the kernel placed
+         * them the two may sit differently (report_placed, placement.c). */
+        const struct bench_row *wp = NULL;
+        const struct bench_placement *wat = NULL, *at = NULL;
+        double p = 0;
+        for (size_t j = 0; j < nrows; j++) {
+            double x = placed_worst(&rows[j], &at);
+            if (x > p) {
+                p = x;
+                wp = &rows[j];
+                wat = at;
+            }
+        }
+        if (wp != NULL) {
+            char where[32];
+            bench_placement_name(wat, where, sizeof where);
+            snprintf(buf, sizeof buf, "%.2fx (worst: %s n=%u, CPUs %s)", p,
+                     bench_mode_name(wp->mode), wp->n, where);
+            target_line(f, "INTERROGATE median / 2-hop floor, same CPUs", "<= 1.5x", buf,
+                        p <= TARGET_INTERROGATE_VS_FLOOR2);
+        }
         snprintf(buf, sizeof buf, "%.2fx (worst: %s n=%u)", i, bench_mode_name(wif->mode),
                  wif->n);
-        target_line(f, "INTERROGATE median / 2-hop floor", "<= 1.5x", buf,
-                    i <= TARGET_INTERROGATE_VS_FLOOR2);
+        target_line(f, wp != NULL ? "  as the kernel placed them" : "INTERROGATE median / 2-hop floor",
+                    wp != NULL ? "" : "<= 1.5x", buf, wp != NULL ? -1 : i <= TARGET_INTERROGATE_VS_FLOOR2);
     }
 }
 
@@ -295,12 +370,12 @@ int report_csv(const char *path, const struct bench_row *rows, size_t nrows)
     fprintf(f, "%s\n", CSV_HEADER);
     for (size_t i = 0; i < nrows; i++) {
         const struct bench_row *r = &rows[i];
-        fprintf(f, "%s,%u,%llu,%llu,%lu,%lu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.4f,%.4f\n",
+        fprintf(f, "%s,%u,%llu,%llu,%lu,%lu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.4f,%.4f,%.4f\n",
                 bench_mode_name(r->mode), r->n, r->pss_kib, r->rss_kib, r->threads, r->fds,
                 r->start_ms, r->stop_ms, r->query_p50_us, r->query_p99_us,
                 r->interrogate_p50_us, r->interrogate_p99_us, r->floor1_p50_us,
                 r->floor2_p50_us, over(r->query_p50_us, r->floor1_p50_us),
-                over(r->interrogate_p50_us, r->floor2_p50_us));
+                over(r->interrogate_p50_us, r->floor2_p50_us), placed_worst(r, NULL));
     }
     ok = !ferror(f);
     if (fclose(f) != 0 || !ok) {

@@ -57,6 +57,10 @@
 #define LATENCY_BLOCKS 10
 /* The pause before them (ms): see latency(). */
 #define SETTLE_MS 500
+/* Per placement (placement.c): untimed calls of each path, then the
+ * timed ones in two alternating blocks. */
+#define PLACED_WARMUP 100
+#define PLACED_CALLS 500
 
 /* Between two status polls: short, so start_ms and stop_ms are not
  * rounded up to the poll period, but long enough to leave the CPU to
@@ -671,6 +675,72 @@ double bench_percentile(double *v, size_t n, unsigned p)
     return v[rank > n ? n - 1 : rank - 1];
 }
 
+/* Every process of both paths back on every CPU. */
+static void unpin(pid_t scmd, pid_t host, const struct bench_floor *floor)
+{
+    bench_pin(0, -1);
+    bench_pin(scmd, -1);
+    bench_pin(host, -1);
+    bench_pin(floor->pid[1], -1);
+    bench_pin(floor->pid[2], -1);
+}
+
+/* INTERROGATE of svc (whose host is `host`) and the 2-hop floor with the
+ * client, scmd and the host where the client, the relay and the echo
+ * are, for each placement (placement.c); v and f2 hold PLACED_CALLS. */
+static int placed(struct run *r, struct bench_row *row, SC_HANDLE svc, pid_t host,
+                  struct bench_floor *floor, double *v, double *f2)
+{
+    struct bench_placement at[BENCH_PLACEMENTS];
+    int n = bench_placements(at), rc = 0;
+    SERVICE_STATUS ss;
+
+    progress(r, true, "INTERROGATE and floor round trips, placed");
+    for (int k = 0; k < n && rc == 0; k++) {
+        const struct bench_placement *p = &at[k];
+
+        int e;
+
+        if ((e = bench_pin(0, p->client)) < 0 || (e = bench_pin(r->scmd, p->first)) < 0 ||
+            (e = bench_pin(host, p->second)) < 0 || (e = bench_pin(floor->pid[1], p->first)) < 0 ||
+            (e = bench_pin(floor->pid[2], p->second)) < 0) {
+            fail(r, "cannot place the processes on CPUs %d,%d,%d: %s", p->client, p->first,
+                 p->second, strerror(-e));
+            rc = -1;
+            break;
+        }
+        for (int b = 0; b < 2 && rc == 0; b++) {
+            int warm = b == 0 ? PLACED_WARMUP : 0;
+
+            for (int i = 0; i < warm + PLACED_CALLS / 2; i++) {
+                double t0 = bench_now_ms();
+                if (!ControlService(svc, SERVICE_CONTROL_INTERROGATE, &ss)) {
+                    fail_win32(r, "ControlService(INTERROGATE)", "Bench0000");
+                    rc = -1;
+                    break;
+                }
+                if (i >= warm)
+                    v[b * (PLACED_CALLS / 2) + (i - warm)] = (bench_now_ms() - t0) * 1000;
+                if (bench_interrupted) {
+                    rc = -EINTR;
+                    break;
+                }
+            }
+            if (rc == 0)
+                rc = bench_floor_calls(floor, 2, f2 + b * (PLACED_CALLS / 2), PLACED_CALLS / 2,
+                                       (size_t)warm);
+        }
+        if (rc == 0) {
+            row->placed[k].at = *p;
+            row->placed[k].interrogate_p50_us = bench_percentile(v, PLACED_CALLS, 50);
+            row->placed[k].floor2_p50_us = bench_percentile(f2, PLACED_CALLS, 50);
+            row->placements = (unsigned)k + 1;
+        }
+    }
+    unpin(r->scmd, host, floor);
+    return rc;
+}
+
 static int latency(struct run *r, struct bench_row *row)
 {
     double *v = calloc(QUERY_CALLS > INTERROGATE_CALLS ? QUERY_CALLS : INTERROGATE_CALLS,
@@ -746,6 +816,8 @@ static int latency(struct run *r, struct bench_row *row)
     row->interrogate_p99_us = bench_percentile(v, INTERROGATE_CALLS, 99);
     row->floor1_p50_us = bench_percentile(f1, FLOOR_LAT_CALLS, 50);
     row->floor2_p50_us = bench_percentile(f2, FLOOR_LAT_CALLS, 50);
+    if ((rc = placed(r, row, svc, (pid_t)sp.dwProcessId, &floor, v, f2)) < 0)
+        goto out;
     bench_floor_close(&floor);
     rc = 0;
     if (r->mode == BENCH_SHARED) {

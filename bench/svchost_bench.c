@@ -596,6 +596,7 @@ int main(int argc, char **argv)
         report_ratios(stdout, rows, nrows);
         report_marginal(stdout, rows, nrows);
         report_autostart(stdout, rows, nrows);
+        report_placed(stdout, rows, nrows);
         report_targets(stdout, rows, nrows, label);
         fflush(stdout);
     }

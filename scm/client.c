@@ -41,6 +41,7 @@ struct req {
     char **args;
     char *group;
     struct svc_msg_config cfg;
+    int has_cfg;                    /* cfg was decoded (CREATE, CHANGE) */
     uint32_t info;                  /* QUERY_SECURITY, SET_SECURITY */
     char *sddl;                     /* SET_SECURITY */
 };
@@ -85,11 +86,13 @@ static int dec_name_state(struct svc_rbuf *r, struct req *q)
 
 static int dec_create(struct svc_rbuf *r, struct req *q)
 {
+    q->has_cfg = 1;
     return svc_msg_create_service_unpack(r, &q->access, &q->cfg);
 }
 
 static int dec_change(struct svc_rbuf *r, struct req *q)
 {
+    q->has_cfg = 1;
     if (svc_msg_change_config_unpack(r, &q->cfg) < 0)
         return -EPROTO;
     q->name = strdup(q->cfg.name);
@@ -117,7 +120,8 @@ static void req_free(struct req *q)
     free(q->name);
     free(q->group);
     svc_strv_free(q->args);
-    svc_msg_config_free(&q->cfg);
+    if (q->has_cfg)
+        svc_msg_config_free(&q->cfg);
 }
 
 /* ---- encoding helpers ----------------------------------------------------------------- */

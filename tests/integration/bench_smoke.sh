@@ -31,13 +31,13 @@ RC=0
 bench --n 1,3 --csv "$ROOT/b.csv" --plot "$ROOT/b.png" >"$ROOT/bench.out" 2>"$ROOT/bench.err" || RC=$?
 [ "$RC" -eq 0 ] || fail "svchost-bench exited $RC"
 
-header=mode,n,pss_kib,rss_kib,threads,fds,start_ms,stop_ms,query_p50_us,query_p99_us,interrogate_p50_us,interrogate_p99_us,floor1_p50_us,floor2_p50_us,query_vs_floor1,interrogate_vs_floor2
+header=mode,n,pss_kib,rss_kib,threads,fds,start_ms,stop_ms,query_p50_us,query_p99_us,interrogate_p50_us,interrogate_p99_us,floor1_p50_us,floor2_p50_us,query_vs_floor1,interrogate_vs_floor2,interrogate_vs_floor2_same_cpus
 [ "$(head -n 1 "$ROOT/b.csv")" = "$header" ] || fail "CSV header: $(head -n 1 "$ROOT/b.csv")"
 rows=$(tail -n +2 "$ROOT/b.csv" | cut -d, -f1,2 | tr '\n' ' ')
 [ "$rows" = "shared,1 split,1 own,1 shared,3 split,3 own,3 " ] || fail "CSV rows: $rows"
 # Every measurement is a positive number (threads and fds are never 0),
 # the floors and the ratios included.
-awk -F, 'NR > 1 { if (NF != 16) { print "row " NR ": " NF " columns"; bad = 1 }
+awk -F, 'NR > 1 { if (NF != 17) { print "row " NR ": " NF " columns"; bad = 1 }
                   for (i = 3; i <= NF; i++) if (!($i > 0)) { print "row " NR " column " i ": " $i; bad = 1 } }
          END { exit bad }' "$ROOT/b.csv" || fail "CSV has missing, empty or zero measurements"
 # The ratios are the latencies over the floors of the same row.
@@ -53,7 +53,7 @@ awk -F, 'NR > 1 && $1 != "shared" { t[$1 "," $2] = $5; f[$1 "," $2] = $6 }
                    one = k[1] ",1"
                    if (t[m] != 3 * t[one] || f[m] != 3 * f[one]) { print m ": " t[m] " threads, " f[m] " fds"; bad = 1 } }
                exit bad }' "$ROOT/b.csv" || fail "split or own mode did not run one process per service"
-pass "CSV: header, 16 columns and 6 rows (shared, split, own)"
+pass "CSV: header, 17 columns and 6 rows (shared, split, own)"
 
 [ -s "$ROOT/b.png" ] || fail "no PNG, or an empty one"
 [ "$(head -c 4 "$ROOT/b.png" | tail -c 3)" = PNG ] || fail "b.png is not a PNG"
@@ -63,7 +63,11 @@ grep -q "warning" "$ROOT/bench.err" && fail "svchost-bench warned: $(grep warnin
 grep -qE '^own +3 ' "$ROOT/bench.out" || fail "no own row in the table on stdout"
 grep -q "split/shared" "$ROOT/bench.out" || fail "no split/shared ratios on stdout"
 grep -q "own/shared" "$ROOT/bench.out" || fail "no own/shared ratios on stdout"
-grep -q "INTERROGATE median / 2-hop floor" "$ROOT/bench.out" || fail "no floor ratio among the targets"
+grep -q "INTERROGATE median / 2-hop floor, same CPUs" "$ROOT/bench.out" || fail "no floor ratio among the targets"
+# Both paths pinned alike: a row per mode and N, each placement's two
+# medians and their ratio.
+placed=$(awk '/both paths pinned alike/ { on = 1; next } on && NF == 0 { on = 0 } on && /^(shared|split|own) / { n++ } END { print n + 0 }' "$ROOT/bench.out")
+[ "$placed" -eq 6 ] || fail "pinned comparison: $placed rows: $(cat "$ROOT/bench.out")"
 grep -q "QueryServiceStatusEx median / 1-hop floor" "$ROOT/bench.out" || fail "no query floor target"
 pass "table, both ratios and the floor targets on stdout"
 # The shared services, auto-start, run again after scmd restarts: a row
