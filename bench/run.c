@@ -58,9 +58,12 @@
 /* The pause before them (ms): see latency(). */
 #define SETTLE_MS 500
 /* Per placement (placement.c): untimed calls of each path, then the
- * timed ones in two alternating blocks. */
+ * timed ones in alternating blocks, each after a few untimed ones (the
+ * path's processes were asleep during the other's block). */
 #define PLACED_WARMUP 100
-#define PLACED_CALLS 500
+#define PLACED_BLOCKS 4
+#define PLACED_BLOCK_WARMUP 20
+#define PLACED_CALLS 600
 
 /* Between two status polls: short, so start_ms and stop_ms are not
  * rounded up to the poll period, but long enough to leave the CPU to
@@ -709,10 +712,11 @@ static int placed(struct run *r, struct bench_row *row, SC_HANDLE svc, pid_t hos
             rc = -1;
             break;
         }
-        for (int b = 0; b < 2 && rc == 0; b++) {
-            int warm = b == 0 ? PLACED_WARMUP : 0;
+        for (int b = 0; b < PLACED_BLOCKS && rc == 0; b++) {
+            int warm = b == 0 ? PLACED_WARMUP : PLACED_BLOCK_WARMUP;
+            size_t per = PLACED_CALLS / PLACED_BLOCKS;
 
-            for (int i = 0; i < warm + PLACED_CALLS / 2; i++) {
+            for (int i = 0; i < warm + (int)per; i++) {
                 double t0 = bench_now_ms();
                 if (!ControlService(svc, SERVICE_CONTROL_INTERROGATE, &ss)) {
                     fail_win32(r, "ControlService(INTERROGATE)", "Bench0000");
@@ -720,15 +724,14 @@ static int placed(struct run *r, struct bench_row *row, SC_HANDLE svc, pid_t hos
                     break;
                 }
                 if (i >= warm)
-                    v[b * (PLACED_CALLS / 2) + (i - warm)] = (bench_now_ms() - t0) * 1000;
+                    v[b * per + (size_t)(i - warm)] = (bench_now_ms() - t0) * 1000;
                 if (bench_interrupted) {
                     rc = -EINTR;
                     break;
                 }
             }
             if (rc == 0)
-                rc = bench_floor_calls(floor, 2, f2 + b * (PLACED_CALLS / 2), PLACED_CALLS / 2,
-                                       (size_t)warm);
+                rc = bench_floor_calls(floor, 2, f2 + b * per, per, (size_t)warm);
         }
         if (rc == 0) {
             row->placed[k].at = *p;
