@@ -61,8 +61,8 @@
  * timed ones in alternating blocks, each after a few untimed ones (the
  * path's processes were asleep during the other's block). */
 #define PLACED_WARMUP 100
-#define PLACED_BLOCKS 4
-#define PLACED_BLOCK_WARMUP 20
+#define PLACED_BLOCKS 10
+#define PLACED_BLOCK_WARMUP 10
 #define PLACED_CALLS 600
 
 /* Between two status polls: short, so start_ms and stop_ms are not
