@@ -19,8 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A thread's place in its owner's list: its own, in thread-local storage
+ * (a thread belongs to one owner at a time), so that joining and leaving
+ * an owner (twice for every control a host's channel thread runs as its
+ * service) allocates nothing and unlinks in constant time. */
 struct member {
-    struct member *next;
+    struct member *next, **pprev;
     pthread_t thread;
 };
 
@@ -57,31 +61,36 @@ static void make_left(void)
     pthread_condattr_destroy(&attr);
 }
 
-static void detach(struct svc_thread_owner *o)
-{
-    pthread_t self = pthread_self();
+static _Thread_local struct member self;
+static _Thread_local int key_set;
 
-    pthread_mutex_lock(&lock);
-    for (struct member **pp = &o->live; *pp; pp = &(*pp)->next) {
-        if (pthread_equal((*pp)->thread, self)) {
-            struct member *m = *pp;
-            *pp = m->next;
-            free(m);
-            o->n_live--;
-            if (o->n_live == 0) {
-                pthread_once(&left_once, make_left);
-                pthread_cond_broadcast(&left);
-            }
-            break;
+/* Takes the calling thread out of o's list, charging o its CPU time up
+ * to now_ns (lock held). */
+static void leave(struct svc_thread_owner *o, uint64_t now_ns)
+{
+    if (self.pprev != NULL) {
+        *self.pprev = self.next;
+        if (self.next != NULL)
+            self.next->pprev = self.pprev;
+        self.next = NULL;
+        self.pprev = NULL;
+        o->n_live--;
+        if (o->n_live == 0) {
+            pthread_once(&left_once, make_left);
+            pthread_cond_broadcast(&left);
         }
     }
-    o->ended_cpu_ns += thread_cpu_ns(CLOCK_THREAD_CPUTIME_ID);
-    pthread_mutex_unlock(&lock);
+    o->ended_cpu_ns += now_ns;
 }
 
 static void on_thread_exit(void *p)
 {
-    detach(p);
+    (void)p;
+    pthread_mutex_lock(&lock);
+    if (current != NULL)
+        leave(current, thread_cpu_ns(CLOCK_THREAD_CPUTIME_ID));
+    current = NULL;
+    pthread_mutex_unlock(&lock);
 }
 
 static void make_key(void)
@@ -138,30 +147,36 @@ uint32_t svc_thread_owner_wait_idle(struct svc_thread_owner *o, unsigned timeout
 
 void svc_thread_attach(struct svc_thread_owner *owner)
 {
-    struct member *m;
+    uint64_t now;
 
-    pthread_once(&key_once, make_key);
     if (current == owner)
         return;
-    if (current != NULL) {
-        detach(current);
-        pthread_setspecific(key, NULL);
+    if (!key_set) {
+        /* Any value but NULL: the destructor takes the thread out of
+         * whichever owner it is in when it ends. */
+        pthread_once(&key_once, make_key);
+        pthread_setspecific(key, &self);
+        key_set = 1;
     }
-    current = owner;
-    if (owner == NULL)
-        return;
-    m = calloc(1, sizeof *m);
-    if (m == NULL)
-        return;
-    m->thread = pthread_self();
+    /* One reading of the clock ends the time charged to one owner and
+     * begins the next's. */
+    now = thread_cpu_ns(CLOCK_THREAD_CPUTIME_ID);
     pthread_mutex_lock(&lock);
-    m->next = owner->live;
-    owner->live = m;
-    owner->n_live++;
-    /* CPU the thread used before it joined counts elsewhere. */
-    owner->ended_cpu_ns -= thread_cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+    if (current != NULL)
+        leave(current, now);
+    current = owner;
+    if (owner != NULL) {
+        self.thread = pthread_self();
+        self.next = owner->live;
+        if (self.next != NULL)
+            self.next->pprev = &self.next;
+        self.pprev = &owner->live;
+        owner->live = &self;
+        owner->n_live++;
+        /* CPU the thread used before it joined counts elsewhere. */
+        owner->ended_cpu_ns -= now;
+    }
     pthread_mutex_unlock(&lock);
-    pthread_setspecific(key, owner);
 }
 
 /* Resident KiB of the smaps mappings that overlap [lo, hi). */
