@@ -467,17 +467,24 @@ function renderEvents() {
   $('#events-empty').hidden = state.events.length > 0;
 }
 
+// Requests of the list made so far: an answer to an older one (the whole
+// list asked for when the tab opened, say, coming after the filtered one)
+// is dropped rather than shown over the newer.
+let eventsAsked = 0;
+
 async function loadEvents() {
   const f = state.eventFilter;
   const q = new URLSearchParams({ limit: '500' });
+  const mine = ++eventsAsked;
   if (f.id !== '') q.set('id', f.id);
   if (f.service !== '') q.set('service', f.service);
   try {
     const list = await api('GET', 'events?' + q);
+    if (mine !== eventsAsked) return;
     state.events = list.sort((a, b) => b.time_ms - a.time_ms || b.record - a.record);
     renderEvents();
   } catch (e) {
-    toast(`Events: ${e.message}`);
+    if (mine === eventsAsked) toast(`Events: ${e.message}`);
   }
 }
 

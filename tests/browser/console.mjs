@@ -312,9 +312,13 @@ await step('Events: filtered by event ID and service', async () => {
   await page.fill('#ev-id', '7036');
   await page.fill('#ev-service', 'Alpha');
   await page.click('#ev-apply');
-  await until('7036 of Alpha', async () => (await page.locator('#events tbody tr').count()) > 0);
-  const rows = await page.locator('#events tbody tr').evaluateAll((rs) => rs.map((r) => [r.dataset.id, r.dataset.service, r.lastChild.textContent]));
-  assert.ok(rows.every(([id, svc]) => id === '7036' && svc === 'Alpha'), JSON.stringify(rows));
+  const shown = () => page.locator('#events tbody tr').evaluateAll((rs) => rs.map((r) => [r.dataset.id, r.dataset.service, r.lastChild.textContent]));
+  // The list shown before the filter stays until the filtered one comes.
+  let rows = [];
+  await until('7036 of Alpha only', async () => {
+    rows = await shown();
+    return rows.length > 0 && rows.every(([id, svc]) => id === '7036' && svc === 'Alpha');
+  });
   assert.ok(rows.some(([, , text]) => /entered the paused state/.test(text)), JSON.stringify(rows));
   if (SHOTS) {
     await page.click('#ev-clear');
