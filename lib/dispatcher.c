@@ -61,9 +61,9 @@ struct svc_service {
 };
 
 struct svc_dispatcher {
-    /* Slots are allocated one by one and never move: a service's address
-     * is its SERVICE_STATUS_HANDLE.  The array of pointers may grow
-     * (svc_dispatch_add) under `lock`. */
+    /* Slots are allocated one by one and never move; a service's index
+     * in the array (plus one) is its SERVICE_STATUS_HANDLE.  The array of
+     * pointers may grow (svc_dispatch_add) under `lock`. */
     struct svc_service **slots;
     size_t n, cap;
     struct svc_name_map by_name;   /* name -> its slot, under `lock` */
@@ -715,6 +715,15 @@ static struct svc_service *find_registered_target(const char *name)
     return svc_dispatch_count(d) == 1 ? slot(d, 0) : NULL;
 }
 
+/* A service's SERVICE_STATUS_HANDLE is its slot's index plus one: opaque
+ * to the plugin, never NULL, and turned back into the slot with a bounds
+ * check, without a walk of the slots or a dereference of what a plugin
+ * passed. */
+static SERVICE_STATUS_HANDLE handle_of(const struct svc_service *s)
+{
+    return (SERVICE_STATUS_HANDLE)(uintptr_t)(s->index + 1);
+}
+
 static SERVICE_STATUS_HANDLE register_handler(LPCSTR name, LPHANDLER_FUNCTION_EX hex,
                                               LPHANDLER_FUNCTION h, LPVOID ctx)
 {
@@ -735,7 +744,7 @@ static SERVICE_STATUS_HANDLE register_handler(LPCSTR name, LPHANDLER_FUNCTION_EX
     s->context = ctx;
     s->registered = 1;
     pthread_mutex_unlock(&s->lock);
-    return (SERVICE_STATUS_HANDLE)s;
+    return handle_of(s);
 }
 
 SERVICE_STATUS_HANDLE WINAPI RegisterServiceCtrlHandlerExA(LPCSTR lpServiceName,
@@ -751,19 +760,18 @@ SERVICE_STATUS_HANDLE WINAPI RegisterServiceCtrlHandlerA(LPCSTR lpServiceName,
     return register_handler(lpServiceName, NULL, lpHandlerProc, NULL);
 }
 
-/* A handle is the address of its service's slot; anything else is
- * refused without being dereferenced. */
+/* The slot of a handle handle_of gave; anything else is refused. */
 static struct svc_service *service_from_handle(SERVICE_STATUS_HANDLE h)
 {
     struct svc_dispatcher *d = the_dispatcher;
     struct svc_service *found = NULL;
+    uintptr_t i = (uintptr_t)h;
 
-    if (d == NULL || h == NULL)
+    if (d == NULL || i == 0)
         return NULL;
     pthread_mutex_lock(&d->lock);
-    for (size_t i = 0; i < d->n && found == NULL; i++)
-        if ((SERVICE_STATUS_HANDLE)d->slots[i] == h)
-            found = d->slots[i];
+    if (i - 1 < d->n)
+        found = d->slots[i - 1];
     pthread_mutex_unlock(&d->lock);
     return found;
 }

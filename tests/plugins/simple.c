@@ -10,6 +10,10 @@
  * With Out set it also appends "NAME started\n" just before reporting
  * RUNNING and "NAME stopped\n" just before reporting STOPPED, so several
  * services sharing one Out file record the order they started and stopped.
+ * Before it reports anything it checks that SetServiceStatus refuses
+ * handles it never gave (NULL, an address, the largest value) with
+ * ERROR_INVALID_HANDLE; if one is taken it stops at once with
+ * ERROR_GEN_FAILURE, which every test that starts it would see.
  */
 #include "testplugin.h"
 
@@ -43,6 +47,23 @@ static DWORD WINAPI simple_handler(DWORD control, DWORD event_type, LPVOID event
     return tp_control(context, control, simple_other, context);
 }
 
+/* Whether SetServiceStatus refuses handles RegisterServiceCtrlHandlerEx
+ * did not give. */
+static int bogus_handles_refused(const SERVICE_STATUS *st)
+{
+    SERVICE_STATUS copy = *st;
+    SERVICE_STATUS_HANDLE bogus[] = { NULL, (SERVICE_STATUS_HANDLE)(void *)&copy,
+                                      (SERVICE_STATUS_HANDLE)(uintptr_t)-1 };
+
+    copy.dwCurrentState = SERVICE_START_PENDING;
+    for (size_t i = 0; i < sizeof bogus / sizeof bogus[0]; i++) {
+        SetLastError(0);
+        if (SetServiceStatus(bogus[i], &copy) || GetLastError() != ERROR_INVALID_HANDLE)
+            return 0;
+    }
+    return 1;
+}
+
 SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
 {
     struct tp_service s;
@@ -52,6 +73,13 @@ SVCHOST_EXPORT VOID WINAPI ServiceMain(DWORD argc, LPSTR *argv)
     s.handle = RegisterServiceCtrlHandlerExA(s.name, simple_handler, &s);
     if (s.handle == NULL)
         goto out;
+    if (!bogus_handles_refused(&s.status)) {
+        SERVICE_STATUS st = s.status;
+        st.dwCurrentState = SERVICE_STOPPED;
+        st.dwWin32ExitCode = ERROR_GEN_FAILURE;
+        SetServiceStatus(s.handle, &st);
+        goto out;
+    }
 
     pthread_mutex_lock(&s.lock);
     tp_report_locked(&s, SERVICE_START_PENDING);
