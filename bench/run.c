@@ -698,10 +698,13 @@ static int placed(struct run *r, struct bench_row *row, SC_HANDLE svc, pid_t hos
     int n = bench_placements(at), rc = 0;
     SERVICE_STATUS ss;
 
+    if (host <= 0) {
+        fail(r, "Bench0000 has no process to place");
+        return -1;
+    }
     progress(r, true, "INTERROGATE and floor round trips, placed");
     for (int k = 0; k < n && rc == 0; k++) {
         const struct bench_placement *p = &at[k];
-
         int e;
 
         if ((e = bench_pin(0, p->client)) < 0 || (e = bench_pin(r->scmd, p->first)) < 0 ||
