@@ -135,30 +135,18 @@ static inline void wbuf_append(struct svc_wbuf *w, const void *p, size_t n)
     w->len += n;
 }
 
-/* svc_put_u32, inlined where proto.c packs: most payloads are a run of
- * u32s into a buffer with room. */
-static inline void put_u32(struct svc_wbuf *w, uint32_t v)
+void svc_put_u32(struct svc_wbuf *w, uint32_t v)
 {
     uint8_t b[4];
 
-    if (w->err == 0 && w->cap - w->len >= sizeof b) {
-        le32_put(w->data + w->len, v);
-        w->len += sizeof b;
-        return;
-    }
     le32_put(b, v);
     wbuf_append(w, b, sizeof b);
 }
 
-void svc_put_u32(struct svc_wbuf *w, uint32_t v)
-{
-    put_u32(w, v);
-}
-
 void svc_put_u64(struct svc_wbuf *w, uint64_t v)
 {
-    put_u32(w, (uint32_t)v);
-    put_u32(w, (uint32_t)(v >> 32));
+    svc_put_u32(w, (uint32_t)v);
+    svc_put_u32(w, (uint32_t)(v >> 32));
 }
 
 void svc_put_str(struct svc_wbuf *w, const char *s)
@@ -166,7 +154,7 @@ void svc_put_str(struct svc_wbuf *w, const char *s)
     size_t n;
 
     if (s == NULL) {
-        put_u32(w, SVC_PROTO_ABSENT);
+        svc_put_u32(w, SVC_PROTO_ABSENT);
         return;
     }
     n = strlen(s);
@@ -174,7 +162,7 @@ void svc_put_str(struct svc_wbuf *w, const char *s)
         wbuf_fail(w, -EMSGSIZE);
         return;
     }
-    put_u32(w, (uint32_t)n);
+    svc_put_u32(w, (uint32_t)n);
     wbuf_append(w, s, n);
 }
 
@@ -189,7 +177,7 @@ void svc_put_strv(struct svc_wbuf *w, char *const *v)
         wbuf_fail(w, -EMSGSIZE);
         return;
     }
-    put_u32(w, (uint32_t)n);
+    svc_put_u32(w, (uint32_t)n);
     for (size_t i = 0; i < n; i++)
         svc_put_str(w, v[i]);
 }
@@ -199,7 +187,7 @@ void svc_put_strv(struct svc_wbuf *w, char *const *v)
 #define STATUS_FIELDS(X)                                                        \
     X(dwServiceType) X(dwCurrentState) X(dwControlsAccepted) X(dwWin32ExitCode) \
     X(dwServiceSpecificExitCode) X(dwCheckPoint) X(dwWaitHint)
-#define PUT_STATUS_FIELD(f) put_u32(w, st->f);
+#define PUT_STATUS_FIELD(f) svc_put_u32(w, st->f);
 #define GET_STATUS_FIELD(f) st->f = svc_get_u32(r);
 
 void svc_put_service_status(struct svc_wbuf *w, const SERVICE_STATUS *st)
@@ -210,8 +198,8 @@ void svc_put_service_status(struct svc_wbuf *w, const SERVICE_STATUS *st)
 void svc_put_status(struct svc_wbuf *w, const SERVICE_STATUS_PROCESS *st)
 {
     STATUS_FIELDS(PUT_STATUS_FIELD)
-    put_u32(w, st->dwProcessId);
-    put_u32(w, st->dwServiceFlags);
+    svc_put_u32(w, st->dwProcessId);
+    svc_put_u32(w, st->dwServiceFlags);
 }
 
 /* ---- Reading payloads ---------------------------------------------------- */
@@ -391,13 +379,13 @@ void svc_put_config(struct svc_wbuf *w, const struct svc_msg_config *c)
     }
     /* Fields whose bit is clear go out absent/0/empty whatever the struct
      * holds, so what is sent is exactly what the receiver will accept. */
-    put_u32(w, m);
+    svc_put_u32(w, m);
     svc_put_str(w, c->name);
     svc_put_str(w, m & SVC_CFG_DISPLAY_NAME ? c->display_name : NULL);
     svc_put_str(w, m & SVC_CFG_DESCRIPTION ? c->description : NULL);
-    put_u32(w, m & SVC_CFG_TYPE ? c->type : 0);
-    put_u32(w, m & SVC_CFG_START ? c->start : 0);
-    put_u32(w, m & SVC_CFG_ERROR_CONTROL ? c->error_control : 0);
+    svc_put_u32(w, m & SVC_CFG_TYPE ? c->type : 0);
+    svc_put_u32(w, m & SVC_CFG_START ? c->start : 0);
+    svc_put_u32(w, m & SVC_CFG_ERROR_CONTROL ? c->error_control : 0);
     svc_put_str(w, m & SVC_CFG_IMAGE_PATH ? c->image_path : NULL);
     svc_put_str(w, m & SVC_CFG_LOAD_ORDER_GROUP ? c->load_order_group : NULL);
     svc_put_strv(w, m & SVC_CFG_DEPENDENCIES ? c->depend_on_service : NULL);
@@ -406,31 +394,31 @@ void svc_put_config(struct svc_wbuf *w, const struct svc_msg_config *c)
     svc_put_str(w, m & SVC_CFG_SERVICE_DLL ? c->service_dll : NULL);
     svc_put_str(w, m & SVC_CFG_SERVICE_MAIN ? c->service_main : NULL);
     svc_put_strv(w, m & SVC_CFG_PARAMS ? c->params : NULL);
-    put_u32(w, m & SVC_CFG_FAILURE_ACTIONS ? c->failure_reset_s : 0);
+    svc_put_u32(w, m & SVC_CFG_FAILURE_ACTIONS ? c->failure_reset_s : 0);
     if (m & SVC_CFG_FAILURE_ACTIONS) {
         if (c->n_failure_actions > 0 && c->failure_actions == NULL) {
             wbuf_fail(w, -EINVAL);
             return;
         }
-        put_u32(w, c->n_failure_actions);
+        svc_put_u32(w, c->n_failure_actions);
         for (uint32_t i = 0; i < c->n_failure_actions; i++) {
-            put_u32(w, c->failure_actions[i].type);
-            put_u32(w, c->failure_actions[i].delay_ms);
+            svc_put_u32(w, c->failure_actions[i].type);
+            svc_put_u32(w, c->failure_actions[i].delay_ms);
         }
     } else {
-        put_u32(w, 0);
+        svc_put_u32(w, 0);
     }
     svc_put_str(w, m & SVC_CFG_FAILURE_COMMAND ? c->failure_command : NULL);
     svc_put_str(w, m & SVC_CFG_REBOOT_MESSAGE ? c->reboot_message : NULL);
-    put_u32(w, m & SVC_CFG_FAILURE_FLAG ? c->failure_non_crash : 0);
-    put_u32(w, m & SVC_CFG_PRESHUTDOWN ? c->preshutdown_timeout_ms : 0);
-    put_u32(w, m & SVC_CFG_DELAYED_AUTOSTART ? c->delayed_autostart : 0);
-    put_u32(w, m & SVC_CFG_PREFERRED_NODE ? c->preferred_node : 0);
-    put_u32(w, m & SVC_CFG_LAUNCH_PROTECTED ? c->launch_protected : 0);
+    svc_put_u32(w, m & SVC_CFG_FAILURE_FLAG ? c->failure_non_crash : 0);
+    svc_put_u32(w, m & SVC_CFG_PRESHUTDOWN ? c->preshutdown_timeout_ms : 0);
+    svc_put_u32(w, m & SVC_CFG_DELAYED_AUTOSTART ? c->delayed_autostart : 0);
+    svc_put_u32(w, m & SVC_CFG_PREFERRED_NODE ? c->preferred_node : 0);
+    svc_put_u32(w, m & SVC_CFG_LAUNCH_PROTECTED ? c->launch_protected : 0);
     svc_put_strv(w, m & SVC_CFG_TRIGGERS ? c->triggers : NULL);
     svc_put_strv(w, m & SVC_CFG_PROFILES ? c->profiles : NULL);
     svc_put_strv(w, m & SVC_CFG_REQUIRED_PRIVILEGES ? c->required_privileges : NULL);
-    put_u32(w, m & SVC_CFG_SID_TYPE ? c->sid_type : 0);
+    svc_put_u32(w, m & SVC_CFG_SID_TYPE ? c->sid_type : 0);
 }
 
 static int strv_empty(char *const *v)
@@ -567,7 +555,7 @@ void svc_msg_config_free(struct svc_msg_config *c)
 
 void svc_put_host(struct svc_wbuf *w, const struct svc_msg_host *h)
 {
-    put_u32(w, h->pid);
+    svc_put_u32(w, h->pid);
     svc_put_str(w, h->group);
     svc_put_strv(w, h->services);
 }
@@ -587,14 +575,14 @@ int svc_get_host(struct svc_rbuf *r, struct svc_msg_host *h)
 
 void svc_put_usage(struct svc_wbuf *w, const struct svc_msg_usage *u)
 {
-    put_u32(w, u->pid);
+    svc_put_u32(w, u->pid);
     svc_put_str(w, u->service);
-    put_u32(w, u->threads);
+    svc_put_u32(w, u->threads);
     svc_put_u64(w, u->cpu_us);
-    put_u32(w, u->stack_kib);
-    put_u32(w, u->image_kib);
-    put_u32(w, u->rss_kib);
-    put_u32(w, u->pss_kib);
+    svc_put_u32(w, u->stack_kib);
+    svc_put_u32(w, u->image_kib);
+    svc_put_u32(w, u->rss_kib);
+    svc_put_u32(w, u->pss_kib);
 }
 
 int svc_get_usage(struct svc_rbuf *r, struct svc_msg_usage *u)
@@ -715,7 +703,7 @@ static void free_strv(char ***v)
 static int pack_name_u32(struct svc_wbuf *w, const char *name, uint32_t v)
 {
     put_required_str(w, name);
-    put_u32(w, v);
+    svc_put_u32(w, v);
     return w->err;
 }
 
@@ -753,7 +741,7 @@ static int unpack_name_strv(struct svc_rbuf *r, char **name, char ***v)
 
 int svc_msg_reply_pack(struct svc_wbuf *w, DWORD error)
 {
-    put_u32(w, error);
+    svc_put_u32(w, error);
     return w->err;
 }
 
@@ -784,7 +772,7 @@ int svc_msg_empty_unpack(struct svc_rbuf *r)
 
 int svc_msg_open_manager_pack(struct svc_wbuf *w, DWORD access)
 {
-    put_u32(w, access);
+    svc_put_u32(w, access);
     return w->err;
 }
 
@@ -800,7 +788,7 @@ int svc_msg_open_manager_unpack(struct svc_rbuf *r, DWORD *access)
 
 int svc_msg_open_manager_reply_pack(struct svc_wbuf *w, uint64_t table)
 {
-    put_u32(w, NO_ERROR);
+    svc_put_u32(w, NO_ERROR);
     svc_put_u64(w, table);
     return w->err;
 }
@@ -818,7 +806,7 @@ int svc_msg_open_manager_reply_unpack(struct svc_rbuf *r, uint64_t *table)
 
 int svc_msg_create_service_pack(struct svc_wbuf *w, DWORD access, const struct svc_msg_config *c)
 {
-    put_u32(w, access);
+    svc_put_u32(w, access);
     svc_put_config(w, c);
     return w->err;
 }
@@ -897,8 +885,8 @@ int svc_msg_change_config_unpack(struct svc_rbuf *r, struct svc_msg_config *c)
 
 int svc_msg_enum_services_pack(struct svc_wbuf *w, DWORD type, DWORD state, const char *group)
 {
-    put_u32(w, type);
-    put_u32(w, state);
+    svc_put_u32(w, type);
+    svc_put_u32(w, state);
     svc_put_str(w, group);
     return w->err;
 }
@@ -929,7 +917,7 @@ int svc_msg_enum_dependents_unpack(struct svc_rbuf *r, char **name, DWORD *state
 int svc_msg_query_security_pack(struct svc_wbuf *w, const char *name, DWORD info)
 {
     svc_put_str(w, name);
-    put_u32(w, info);
+    svc_put_u32(w, info);
     return w->err;
 }
 
@@ -948,7 +936,7 @@ int svc_msg_query_security_unpack(struct svc_rbuf *r, char **name, DWORD *info)
 int svc_msg_set_security_pack(struct svc_wbuf *w, const char *name, DWORD info, const char *sddl)
 {
     svc_put_str(w, name);
-    put_u32(w, info);
+    svc_put_u32(w, info);
     put_required_str(w, sddl);
     return w->err;
 }
@@ -971,7 +959,7 @@ int svc_msg_set_security_unpack(struct svc_rbuf *r, char **name, DWORD *info, ch
 
 int svc_msg_name_reply_pack(struct svc_wbuf *w, const char *name)
 {
-    put_u32(w, NO_ERROR);
+    svc_put_u32(w, NO_ERROR);
     put_required_str(w, name);
     return w->err;
 }
@@ -984,10 +972,10 @@ int svc_msg_name_reply_unpack(struct svc_rbuf *r, char **name)
 int svc_msg_open_service_reply_pack(struct svc_wbuf *w, const char *name,
                                     const struct svc_msg_slot *slot)
 {
-    put_u32(w, NO_ERROR);
+    svc_put_u32(w, NO_ERROR);
     put_required_str(w, name);
-    put_u32(w, slot->slot);
-    put_u32(w, slot->gen);
+    svc_put_u32(w, slot->slot);
+    svc_put_u32(w, slot->gen);
     svc_put_u64(w, slot->table);
     return w->err;
 }
@@ -1007,7 +995,7 @@ int svc_msg_open_service_reply_unpack(struct svc_rbuf *r, char **name, struct sv
 
 int svc_msg_status_reply_pack(struct svc_wbuf *w, const SERVICE_STATUS_PROCESS *st)
 {
-    put_u32(w, NO_ERROR);
+    svc_put_u32(w, NO_ERROR);
     svc_put_status(w, st);
     return w->err;
 }
@@ -1024,7 +1012,7 @@ int svc_msg_status_reply_unpack(struct svc_rbuf *r, SERVICE_STATUS_PROCESS *st)
 
 int svc_msg_config_reply_pack(struct svc_wbuf *w, const struct svc_msg_config *c)
 {
-    put_u32(w, NO_ERROR);
+    svc_put_u32(w, NO_ERROR);
     svc_put_config(w, c);
     return w->err;
 }
@@ -1080,7 +1068,7 @@ static void put_count(struct svc_wbuf *w, size_t n)
     if (n > SVC_PROTO_MAX_LIST)
         wbuf_fail(w, -EMSGSIZE);
     else
-        put_u32(w, (uint32_t)n);
+        svc_put_u32(w, (uint32_t)n);
 }
 
 static int get_service_elem(struct svc_rbuf *r, void *e)
@@ -1099,7 +1087,7 @@ static const struct list_elem service_elem = {
 
 int svc_msg_services_reply_pack(struct svc_wbuf *w, const struct svc_msg_service *e, size_t n)
 {
-    put_u32(w, NO_ERROR);
+    svc_put_u32(w, NO_ERROR);
     put_count(w, n);
     for (size_t i = 0; i < n && w->err == 0; i++) {
         if (e[i].name == NULL || e[i].display == NULL)
@@ -1139,7 +1127,7 @@ static const struct list_elem host_elem = {
 
 int svc_msg_hosts_reply_pack(struct svc_wbuf *w, const struct svc_msg_host *h, size_t n)
 {
-    put_u32(w, NO_ERROR);
+    svc_put_u32(w, NO_ERROR);
     put_count(w, n);
     for (size_t i = 0; i < n && w->err == 0; i++)
         svc_put_host(w, &h[i]);
@@ -1179,7 +1167,7 @@ static const struct list_elem usage_elem = {
 
 int svc_msg_usage_reply_pack(struct svc_wbuf *w, const struct svc_msg_usage *u, size_t n)
 {
-    put_u32(w, NO_ERROR);
+    svc_put_u32(w, NO_ERROR);
     put_count(w, n);
     for (size_t i = 0; i < n && w->err == 0; i++)
         svc_put_usage(w, &u[i]);
@@ -1204,7 +1192,7 @@ void svc_msg_usage_free(struct svc_msg_usage *u, size_t n)
 
 int svc_msg_host_hello_pack(struct svc_wbuf *w, uint32_t pid, char *const *names)
 {
-    put_u32(w, pid);
+    svc_put_u32(w, pid);
     svc_put_strv(w, names);
     return w->err;
 }
@@ -1229,7 +1217,7 @@ int svc_msg_host_start_pack(struct svc_wbuf *w, const char *name, char *const *a
     if (plugin != NULL) {
         put_required_str(w, plugin->service_dll);
         put_required_str(w, plugin->service_main);
-        put_u32(w, plugin->flags);
+        svc_put_u32(w, plugin->flags);
     }
     return w->err;
 }
@@ -1347,7 +1335,7 @@ static const struct list_elem rejoin_elem = {
 int svc_msg_host_rejoin_pack(struct svc_wbuf *w, uint32_t pid, const char *secret,
                              char *const *table, const struct svc_msg_rejoin_service *v, size_t n)
 {
-    put_u32(w, pid);
+    svc_put_u32(w, pid);
     put_required_str(w, secret);
     svc_put_strv(w, table);
     put_count(w, n);
@@ -1396,7 +1384,7 @@ int svc_msg_host_log_pack(struct svc_wbuf *w, const char *name, uint32_t level, 
         wbuf_fail(w, -EINVAL);
         return w->err;
     }
-    put_u32(w, level);
+    svc_put_u32(w, level);
     n = strlen(text);
     if (n > SVC_MSG_HOST_LOG_MAX_TEXT) {
         /* Back off over UTF-8 continuation bytes (10xxxxxx) so the cut
@@ -1405,7 +1393,7 @@ int svc_msg_host_log_pack(struct svc_wbuf *w, const char *name, uint32_t level, 
         while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
             n--;
     }
-    put_u32(w, (uint32_t)n);
+    svc_put_u32(w, (uint32_t)n);
     wbuf_append(w, text, n);
     return w->err;
 }
@@ -1698,13 +1686,7 @@ int svc_frame_acc_feed_some(struct svc_frame_acc *a, const uint8_t *data, size_t
         uint8_t *owned = NULL;
         int rc;
 
-        if (a->hdr_have == 0 && len >= SVC_PROTO_HEADER_SIZE) {
-            /* The usual case: the whole header is here. */
-            memcpy(a->hdr, data, SVC_PROTO_HEADER_SIZE);
-            a->hdr_have = SVC_PROTO_HEADER_SIZE;
-            data += SVC_PROTO_HEADER_SIZE;
-            len -= SVC_PROTO_HEADER_SIZE;
-        } else if (a->hdr_have < SVC_PROTO_HEADER_SIZE) {
+        if (a->hdr_have < SVC_PROTO_HEADER_SIZE) {
             size_t n = SVC_PROTO_HEADER_SIZE - a->hdr_have;
 
             if (len == 0)

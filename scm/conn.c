@@ -56,7 +56,6 @@ struct scm_clients {
     struct scm_client *list;
     unsigned n;
     struct scm_deadline sweep;      /* mid-frame timeouts */
-    unsigned sweep_every_ms;
     uint64_t log_second;            /* rate limit of the lines about clients: */
     struct log_budget {             /* this second's, per user (the last one for */
         uid_t uid;                  /* every user beyond the others) */
@@ -480,6 +479,12 @@ static void on_connection(uv_stream_t *server, int status)
         client_close(c, "cannot be read");
 }
 
+/* The sweep looks a quarter of FrameTimeoutMs apart. */
+static unsigned sweep_every_ms(const struct scm *scm)
+{
+    return scm->set.frame_timeout_ms / 4 ? scm->set.frame_timeout_ms / 4 : 1;
+}
+
 static void on_sweep(struct scm *scm, struct scm_deadline *d)
 {
     struct scm_client *c = scm->clients->list, *next;
@@ -489,13 +494,12 @@ static void on_sweep(struct scm *scm, struct scm_deadline *d)
         if (scm_peer_partial_ms(&c->peer) > scm->set.frame_timeout_ms)
             client_close(c, "stayed in the middle of a frame past FrameTimeoutMs");
     }
-    scm_deadline_start(scm, d, scm->clients->sweep_every_ms, on_sweep);
+    scm_deadline_start(scm, d, sweep_every_ms(scm), on_sweep);
 }
 
 int scm_conn_listen(struct scm *scm, const char *sock_path, scm_request_fn *on_request)
 {
     struct scm_clients *t = calloc(1, sizeof *t);
-    unsigned every;
     int rc;
 
     if (t == NULL)
@@ -518,9 +522,7 @@ int scm_conn_listen(struct scm *scm, const char *sock_path, scm_request_fn *on_r
         log_warnx("listen: %s", uv_strerror(rc));
         return -EIO;
     }
-    every = scm->set.frame_timeout_ms / 4 ? scm->set.frame_timeout_ms / 4 : 1;
-    t->sweep_every_ms = every;
-    scm_deadline_start(scm, &t->sweep, every, on_sweep);
+    scm_deadline_start(scm, &t->sweep, sweep_every_ms(scm), on_sweep);
     return 0;
 }
 
