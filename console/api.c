@@ -259,8 +259,9 @@ static void get_machines(struct console *c, struct api_reply *rp)
 
 /* ---- One service ---------------------------------------------------- */
 
-/* The status after an action, as the reply to it. */
-static void reply_status(struct machine *m, const char *name, struct api_reply *rp)
+/* The status after an action, as the reply to it (with m->lock held). */
+static void reply_status(struct console *c, struct machine *m, const char *name,
+                         struct api_reply *rp)
 {
     struct fail f = { 0 };
     json_t *out;
@@ -269,6 +270,8 @@ static void reply_status(struct machine *m, const char *name, struct api_reply *
         reply_fail(rp, &f);
         return;
     }
+    if (c->on_status)
+        c->on_status(c->on_status_ctx, m, out);
     rp->status = 200;
     rp->body = out;
 }
@@ -276,7 +279,8 @@ static void reply_status(struct machine *m, const char *name, struct api_reply *
 /* Restart, as the snap-in does it: STOP, wait for STOPPED (the lock is let
  * go meanwhile, so the live view keeps polling), then START.  A service
  * that is not running is just started. */
-static void restart(struct machine *m, const char *name, struct api_reply *rp)
+static void restart(struct console *c, struct machine *m, const char *name,
+                    struct api_reply *rp)
 {
     struct fail f = { 0 };
     DWORD err;
@@ -315,14 +319,14 @@ static void restart(struct machine *m, const char *name, struct api_reply *rp)
     pthread_mutex_lock(&m->lock);
     err = service_start(m, name, NULL, &f);
     if (err == NO_ERROR)
-        reply_status(m, name, rp);
+        reply_status(c, m, name, rp);
     pthread_mutex_unlock(&m->lock);
     if (err != NO_ERROR)
         reply_fail(rp, &f);
 }
 
-static void service_call(struct machine *m, const char *name, const char *what,
-                         const struct api_request *rq, struct api_reply *rp)
+static void service_call(struct console *c, struct machine *m, const char *name,
+                         const char *what, const struct api_request *rq, struct api_reply *rp)
 {
     const char *method = rq->method;
     int get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0,
@@ -354,7 +358,7 @@ static void service_call(struct machine *m, const char *name, const char *what,
         if (parse_body(rq, 0, &body, rp) != 0)
             return;
         json_decref(body);
-        restart(m, name, rp);
+        restart(c, m, name, rp);
         return;
     }
     for (size_t i = 0; i < sizeof controls / sizeof *controls; i++) {
@@ -368,7 +372,7 @@ static void service_call(struct machine *m, const char *name, const char *what,
         pthread_mutex_lock(&m->lock);
         err = service_control(m, name, controls[i].control, &f);
         if (err == NO_ERROR)
-            reply_status(m, name, rp);
+            reply_status(c, m, name, rp);
         pthread_mutex_unlock(&m->lock);
         if (err != NO_ERROR)
             reply_fail(rp, &f);
@@ -382,7 +386,7 @@ static void service_call(struct machine *m, const char *name, const char *what,
         pthread_mutex_lock(&m->lock);
         err = service_start(m, name, body, &f);
         if (err == NO_ERROR)
-            reply_status(m, name, rp);
+            reply_status(c, m, name, rp);
         pthread_mutex_unlock(&m->lock);
         json_decref(body);
         if (err != NO_ERROR)
@@ -482,7 +486,7 @@ void api_call(struct console *c, const struct api_request *rq, struct api_reply 
         else if (n == 3 && strcmp(seg[2], "events") == 0)
             on_machine(m, get_events, rq, rp);
         else if (n >= 4 && strcmp(seg[2], "services") == 0)
-            service_call(m, seg[3], n == 5 ? seg[4] : NULL, rq, rp);
+            service_call(c, m, seg[3], n == 5 ? seg[4] : NULL, rq, rp);
         else
             reply_error(rp, ERROR_NOT_FOUND, "no such resource: /api/%s", rq->path);
     } else if (n == 1 && (strcmp(seg[0], "machines") == 0 || strcmp(seg[0], "services") == 0 ||

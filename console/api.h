@@ -18,6 +18,11 @@
 struct console {
     struct machine *machines;
     size_t n_machines;
+    /* Told, with m->lock held, of the status an action's reply carries
+     * (start, stop, pause, continue, restart), so that the live view
+     * publishes it too; NULL: nobody listens. */
+    void (*on_status)(void *ctx, struct machine *m, json_t *status);
+    void *on_status_ctx;
 };
 
 struct api_request {

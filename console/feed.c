@@ -9,7 +9,9 @@
 #include "hosts.h"
 #include "services.h"
 
-/* What the poller last saw of one machine. */
+/* What the live view last sent of one machine: status and config are
+ * kept under the machine's lock (the poller and the API's actions both
+ * update them). */
 struct feed_machine {
     int connected;              /* -1 before the first poll */
     json_t *status;             /* name -> the status fields last sent */
@@ -64,13 +66,15 @@ static json_t *pick(json_t *svc, const char *const *keys, size_t n)
     return o;
 }
 
-/* The configuration fields: everything but the status and the names. */
+/* The configuration fields: everything but the status, its read's number
+ * and the names. */
 static json_t *config_part(json_t *svc)
 {
     json_t *o = json_deep_copy(svc);
 
     for (size_t i = 0; i < sizeof status_keys / sizeof *status_keys; i++)
         json_object_del(o, status_keys[i]);
+    json_object_del(o, "seq");
     json_object_del(o, "machine");
     json_object_del(o, "name");
     return o;
@@ -95,6 +99,35 @@ static void machine_state(struct feed *f, struct machine *m, struct feed_machine
                                     SvchostErrorMessage(err)));
 }
 
+/* What m's status read svc says of one service, with m->lock held: a
+ * "status" message if it differs from what was last sent.  The lock orders
+ * the reads, so the last one seen is always the newest. */
+static void saw_status(struct feed *f, struct machine *m, struct feed_machine *fm, json_t *svc)
+{
+    const char *name = json_string_value(json_object_get(svc, "name"));
+    json_t *st = pick(svc, status_keys, sizeof status_keys / sizeof *status_keys);
+    json_t *old = json_object_get(fm->status, name);
+
+    if (old == NULL || !json_equal(old, st)) {
+        json_t *msg = json_deep_copy(st);
+
+        json_object_set_new(msg, "machine", json_string(m->name));
+        json_object_set_new(msg, "name", json_string(name));
+        json_object_set(msg, "seq", json_object_get(svc, "seq"));
+        publish(f, "status", msg);
+        json_object_set(fm->status, name, st);
+    }
+    json_decref(st);
+}
+
+/* The hook of struct console: an action's reply read this status. */
+static void action_status(void *ctx, struct machine *m, json_t *status)
+{
+    struct feed *f = ctx;
+
+    saw_status(f, m, &f->machines[m - f->console->machines], status);
+}
+
 /* Statuses (and with full, configurations) of m: what changed. */
 static void poll_services(struct feed *f, struct machine *m, struct feed_machine *fm, int full)
 {
@@ -107,27 +140,18 @@ static void poll_services(struct feed *f, struct machine *m, struct feed_machine
 
     pthread_mutex_lock(&m->lock);
     err = services_list(m, full, &list, &fl);
-    pthread_mutex_unlock(&m->lock);
     machine_state(f, m, fm, err);
-    if (err != NO_ERROR)
+    if (err != NO_ERROR) {
+        pthread_mutex_unlock(&m->lock);
         return;
+    }
     seen = json_object();
     json_array_foreach(list, i, svc) {
-        json_t *st = pick(svc, status_keys, sizeof status_keys / sizeof *status_keys);
         json_t *old;
 
         name = json_string_value(json_object_get(svc, "name"));
         json_object_set_new(seen, name, json_true());
-        old = json_object_get(fm->status, name);
-        if (old == NULL || !json_equal(old, st)) {
-            json_t *msg = json_deep_copy(st);
-
-            json_object_set_new(msg, "machine", json_string(m->name));
-            json_object_set_new(msg, "name", json_string(name));
-            publish(f, "status", msg);
-            json_object_set(fm->status, name, st);
-        }
-        json_decref(st);
+        saw_status(f, m, fm, svc);
         if (full) {
             json_t *cfg = config_part(svc);
 
@@ -147,6 +171,7 @@ static void poll_services(struct feed *f, struct machine *m, struct feed_machine
             json_object_del(fm->config, name);
         }
     }
+    pthread_mutex_unlock(&m->lock);
     json_decref(seen);
     json_decref(list);
 }
@@ -250,6 +275,8 @@ int feed_start(struct feed *f, struct console *c, unsigned interval_ms)
     }
     pthread_mutex_init(&f->lock, NULL);
     pthread_cond_init(&f->cond, NULL);
+    c->on_status = action_status;
+    c->on_status_ctx = f;
     if (pthread_create(&f->thread, NULL, poller, f) != 0) {
         feed_destroy(f);
         return -EAGAIN;

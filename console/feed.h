@@ -34,7 +34,9 @@ struct feed {
     struct feed_machine *machines;
 };
 
-/* Starts the poller.  0, or a negative errno. */
+/* Starts the poller, and sets c's on_status so that the status an
+ * action's reply carries is published as the poller's are (the feed must
+ * then outlive every API call).  0, or a negative errno. */
 int feed_start(struct feed *f, struct console *c, unsigned interval_ms);
 /* Stops it and wakes every reader (feed_next then returns NULL at once). */
 void feed_stop(struct feed *f);

@@ -6,11 +6,17 @@
  * call says the SCM went away (scmd restarted, the SSH link broke), so the
  * next call opens a new one: the console reconnects by itself.  Every use
  * of m->scm, and of a service handle opened through it, holds m->lock.
+ *
+ * Because of that lock, the status reads of one machine happen one after
+ * another; each gets the next number of m->reads, sent with the status as
+ * "seq", so that whoever gets statuses by more than one way (a page reads
+ * an action's reply and the live stream) can tell the newer one.
  */
 #ifndef SVCCONSOLE_MACHINE_H
 #define SVCCONSOLE_MACHINE_H
 
 #include <pthread.h>
+#include <stdint.h>
 
 #include <svchost/svcctl.h>
 
@@ -20,6 +26,7 @@ struct machine {
     pthread_mutex_t lock;
     SC_HANDLE scm;          /* NULL until opened, or after the SCM went away */
     DWORD error;            /* why scm is NULL: the last OpenSCManagerA error */
+    uint64_t reads;         /* numbers the status reads through scm (its "seq") */
 };
 
 /* Fills m for the machine NAME, with or without "\\": "." (or "") is

@@ -140,7 +140,8 @@ static DWORD failed(struct machine *m, SC_HANDLE s, DWORD err, struct fail *f)
 
 /* ---- Status --------------------------------------------------------- */
 
-static void put_status(json_t *o, const SERVICE_STATUS_PROCESS *st)
+/* st as read by the status read numbered seq (machine.h). */
+static void put_status(json_t *o, const SERVICE_STATUS_PROCESS *st, uint64_t seq)
 {
     DWORD acc = st->dwControlsAccepted;
 
@@ -153,6 +154,7 @@ static void put_status(json_t *o, const SERVICE_STATUS_PROCESS *st)
     json_object_set_new(o, "wait_hint", json_integer(st->dwWaitHint));
     json_object_set_new(o, "accepts_stop", json_boolean(acc & SERVICE_ACCEPT_STOP));
     json_object_set_new(o, "accepts_pause", json_boolean(acc & SERVICE_ACCEPT_PAUSE_CONTINUE));
+    json_object_set_new(o, "seq", json_integer((json_int_t)seq));
 }
 
 static DWORD status_of(struct machine *m, SC_HANDLE s, json_t *o, struct fail *f)
@@ -162,7 +164,7 @@ static DWORD status_of(struct machine *m, SC_HANDLE s, json_t *o, struct fail *f
 
     if (!QueryServiceStatusEx(s, SC_STATUS_PROCESS_INFO, (LPBYTE)&st, sizeof st, &need))
         return fail_set(f, machine_failed(m, GetLastError()), NULL);
-    put_status(o, &st);
+    put_status(o, &st, ++m->reads);
     return NO_ERROR;
 }
 
@@ -239,6 +241,7 @@ DWORD services_list(struct machine *m, int config, json_t **out, struct fail *f)
     ENUM_SERVICE_STATUS_PROCESSA *e = NULL;
     DWORD need = 0, n = 0, resume = 0, err;
     SC_HANDLE scm;
+    uint64_t seq;
     json_t *a;
 
     err = machine_scm(m, &scm);
@@ -258,6 +261,7 @@ DWORD services_list(struct machine *m, int config, json_t **out, struct fail *f)
         if (e == NULL)
             return fail_set(f, ERROR_NOT_ENOUGH_MEMORY, NULL);
     }
+    seq = ++m->reads;
     a = json_array();
     for (DWORD i = 0; i < n; i++) {
         json_t *o = json_object();
@@ -267,7 +271,7 @@ DWORD services_list(struct machine *m, int config, json_t **out, struct fail *f)
         json_object_set_new(o, "machine", json_string(m->name));
         json_object_set_new(o, "name", json_string(e[i].lpServiceName));
         json_object_set_new(o, "display_name", json_string(e[i].lpDisplayName));
-        put_status(o, &e[i].ServiceStatusProcess);
+        put_status(o, &e[i].ServiceStatusProcess, seq);
         if (config) {
             s = OpenServiceA(scm, e[i].lpServiceName, SERVICE_QUERY_CONFIG);
             err = s ? config_of(m, s, o, &ignored) : machine_failed(m, GetLastError());

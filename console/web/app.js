@@ -146,10 +146,21 @@ function updateButtons() {
   if (props.key) updatePropsStatus();
 }
 
+// The fields of a service that are its status, and the number of the
+// console's read they come from ("seq", docs/console.md).
+const STATUS_FIELDS = ['state', 'state_code', 'pid', 'win32_exit_code', 'service_exit_code',
+  'checkpoint', 'wait_hint', 'accepts_stop', 'accepts_pause', 'seq'];
+
+// Statuses come by two ways that do not wait for each other (an action's
+// reply, the live stream): one read before the status shown keeps it.
 function upsert(s) {
   const k = keyOf(s);
   const old = state.services.get(k) || {};
-  state.services.set(k, { ...old, ...s });
+  const next = { ...old, ...s };
+  if (s.seq !== undefined && old.seq !== undefined && s.seq < old.seq) {
+    for (const f of STATUS_FIELDS) next[f] = old[f];
+  }
+  state.services.set(k, next);
 }
 
 async function loadServices() {

@@ -184,6 +184,43 @@ await step('Pause and Continue', async () => {
   assert.equal(scState('Alpha'), 'RUNNING');
 });
 
+await step('a reply that the live stream overtook does not undo its news', async () => {
+  // The reply to Pause is held back until the stream has shown Alpha
+  // PAUSED, then (sc continued it) RUNNING; the late reply (PAUSED, read before) must
+  // not put the row back to PAUSED, where nothing would correct it (the
+  // stream sends changes only).
+  const url = '**/api/machines/localhost/services/Alpha/pause';
+  let release;
+  const held = new Promise((resolve) => {
+    page.route(url, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      await new Promise((go) => { release = go; resolve(body); });
+      await route.fulfill({ response });
+    });
+  });
+  await row('Alpha').click();
+  await page.click('#btn-pause');
+  const reply = await held;
+  assert.equal(reply.state, 'PAUSED');
+  assert.equal(typeof reply.seq, 'number');
+  // The stream tells every page what an action's reply says.
+  await until('Alpha PAUSED from the stream', async () => (await rowState('Alpha')) === 'PAUSED');
+  sc('continue', 'Alpha');
+  await until('Alpha RUNNING from the stream', async () => (await rowState('Alpha')) === 'RUNNING');
+  const answered = page.waitForResponse((r) => r.url().endsWith('/services/Alpha/pause'));
+  release();
+  await answered;
+  // A second, five polls of the stream: time for the reply to be applied
+  // (at once), and for a poll that would set it right (none would).
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await rowState('Alpha'), 'RUNNING', `the late reply's PAUSED replaced RUNNING (${i * 100} ms)`);
+  }
+  await page.unroute(url);
+  assert.equal(scState('Alpha'), 'RUNNING');
+});
+
 await step('an error shows the Win32 code and message', async () => {
   sc('config', 'Burner', 'start=', 'disabled');
   // A change made with sc reaches the list too.

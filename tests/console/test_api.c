@@ -9,7 +9,7 @@
 
 static char root[256];
 static struct machine machine;
-static struct console console = { &machine, 1 };
+static struct console console = { .machines = &machine, .n_machines = 1 };
 
 static void setup(void)
 {
