@@ -678,6 +678,26 @@ double bench_percentile(double *v, size_t n, unsigned p)
     return v[rank > n ? n - 1 : rank - 1];
 }
 
+/* n timed INTERROGATEs of svc into v (us), after warmup untimed ones:
+ * 0, -1 (reported) or -EINTR. */
+static int interrogate_calls(struct run *r, SC_HANDLE svc, double *v, size_t n, size_t warmup)
+{
+    SERVICE_STATUS ss;
+
+    for (size_t i = 0; i < warmup + n; i++) {
+        double t0 = bench_now_ms();
+        if (!ControlService(svc, SERVICE_CONTROL_INTERROGATE, &ss)) {
+            fail_win32(r, "ControlService(INTERROGATE)", "Bench0000");
+            return -1;
+        }
+        if (i >= warmup)
+            v[i - warmup] = (bench_now_ms() - t0) * 1000;
+        if (bench_interrupted)
+            return -EINTR;
+    }
+    return 0;
+}
+
 /* Every process of both paths back on every CPU. */
 static void unpin(pid_t scmd, pid_t host, const struct bench_floor *floor)
 {
@@ -696,7 +716,6 @@ static int placed(struct run *r, struct bench_row *row, SC_HANDLE svc, pid_t hos
 {
     struct bench_placement at[BENCH_PLACEMENTS];
     int n = bench_placements(at), rc = 0;
-    SERVICE_STATUS ss;
 
     if (host <= 0) {
         fail(r, "Bench0000 has no process to place");
@@ -716,25 +735,11 @@ static int placed(struct run *r, struct bench_row *row, SC_HANDLE svc, pid_t hos
             break;
         }
         for (int b = 0; b < PLACED_BLOCKS && rc == 0; b++) {
-            int warm = b == 0 ? PLACED_WARMUP : PLACED_BLOCK_WARMUP;
+            size_t warm = b == 0 ? PLACED_WARMUP : PLACED_BLOCK_WARMUP;
             size_t per = PLACED_CALLS / PLACED_BLOCKS;
 
-            for (int i = 0; i < warm + (int)per; i++) {
-                double t0 = bench_now_ms();
-                if (!ControlService(svc, SERVICE_CONTROL_INTERROGATE, &ss)) {
-                    fail_win32(r, "ControlService(INTERROGATE)", "Bench0000");
-                    rc = -1;
-                    break;
-                }
-                if (i >= warm)
-                    v[b * per + (size_t)(i - warm)] = (bench_now_ms() - t0) * 1000;
-                if (bench_interrupted) {
-                    rc = -EINTR;
-                    break;
-                }
-            }
-            if (rc == 0)
-                rc = bench_floor_calls(floor, 2, f2 + b * per, per, (size_t)warm);
+            if ((rc = interrogate_calls(r, svc, v + b * per, per, warm)) == 0)
+                rc = bench_floor_calls(floor, 2, f2 + b * per, per, warm);
         }
         if (rc == 0) {
             row->placed[k].at = *p;
@@ -755,7 +760,6 @@ static int latency(struct run *r, struct bench_row *row)
     struct bench_floor floor = { .in = { { .fd = -1 }, { .fd = -1 } }, .pid = { -1, -1, -1 } };
     SC_HANDLE svc = r->svc[0];
     SERVICE_STATUS_PROCESS sp;
-    SERVICE_STATUS ss;
     DWORD needed;
     int rc = -1;
 
@@ -797,25 +801,14 @@ static int latency(struct run *r, struct bench_row *row)
     for (int b = 0; b < LATENCY_BLOCKS; b++) {
         size_t first = (size_t)b * (INTERROGATE_CALLS / LATENCY_BLOCKS);
         size_t ffirst = (size_t)b * (FLOOR_LAT_CALLS / LATENCY_BLOCKS);
-        int warm = b == 0 ? INTERROGATE_WARMUP : 0;
+        size_t warm = b == 0 ? INTERROGATE_WARMUP : 0;
 
-        for (int i = 0; i < warm + INTERROGATE_CALLS / LATENCY_BLOCKS; i++) {
-            double t0 = bench_now_ms();
-            if (!ControlService(svc, SERVICE_CONTROL_INTERROGATE, &ss)) {
-                fail_win32(r, "ControlService(INTERROGATE)", "Bench0000");
-                goto out;
-            }
-            if (i >= warm)
-                v[first + (size_t)(i - warm)] = (bench_now_ms() - t0) * 1000;
-            if (bench_interrupted) {
-                rc = -EINTR;
-                goto out;
-            }
-        }
-        if ((rc = bench_floor_calls(&floor, 2, f2 + ffirst, FLOOR_LAT_CALLS / LATENCY_BLOCKS,
-                                    (size_t)warm)) < 0 ||
+        if ((rc = interrogate_calls(r, svc, v + first, INTERROGATE_CALLS / LATENCY_BLOCKS,
+                                    warm)) < 0 ||
+            (rc = bench_floor_calls(&floor, 2, f2 + ffirst, FLOOR_LAT_CALLS / LATENCY_BLOCKS,
+                                    warm)) < 0 ||
             (rc = bench_floor_calls(&floor, 1, f1 + ffirst, FLOOR_LAT_CALLS / LATENCY_BLOCKS,
-                                    (size_t)warm)) < 0)
+                                    warm)) < 0)
             goto out;
     }
     row->interrogate_p50_us = bench_percentile(v, INTERROGATE_CALLS, 50);
